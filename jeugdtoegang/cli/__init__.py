@@ -1,0 +1,1 @@
+"""The ``jeugdtoegang`` command line (core only, no Qt)."""

@@ -1,0 +1,60 @@
+"""Entry point of ``jeugdtoegang``: parse, run one command, map failures to exit codes.
+
+Exit 0 on success; 1 on a rule or input error (a readable Dutch message on stderr);
+2 on an unexpected error (a short message, never a traceback or personal data).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from jeugdtoegang import __version__
+from jeugdtoegang.cli import decisions, households, indications, plans, providers, security, sync
+from jeugdtoegang.errors import JeugdtoegangError
+
+AREAS = (households, providers, plans, indications, decisions, security, sync)
+log = logging.getLogger("jeugdtoegang.cli")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jeugdtoegang",
+        description="Jeugdtoegang: perspectiefplannen, indicaties en beschikkingen.",
+    )
+    parser.add_argument("--version", action="version", version=f"jeugdtoegang {__version__}")
+    parser.add_argument(
+        "--db",
+        help="database: pad naar een SQLite-bestand of een SQLAlchemy-URL "
+        "(standaard JEUGDTOEGANG_DB of de gebruikersmap)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDO")
+    for area in AREAS:
+        area.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except JeugdtoegangError as error:
+        print(error.message, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Afgebroken.", file=sys.stderr)
+        return 130
+    except Exception as error:  # one boundary: never show a traceback to the user
+        log.debug("unexpected error", exc_info=True)
+        print(
+            f"Er ging iets onverwachts mis ({type(error).__name__}). Er is niets half "
+            "opgeslagen. Probeer het opnieuw of neem contact op met de beheerder.",
+            file=sys.stderr,
+        )
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""Burgerservicenummer: the 11-check, via python-stdnum."""
+
+from __future__ import annotations
+
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.nl import bsn as stdnum_bsn
+
+
+def normalise_bsn(value: str) -> str:
+    """Strip spaces, dots and dashes; pad 8-digit numbers with a leading zero."""
+    digits = stdnum_bsn.compact(value)
+    return digits.zfill(9) if len(digits) == 8 and digits.isdigit() else digits
+
+
+def bsn_error(value: str) -> str | None:
+    """A Dutch message when ``value`` is not a valid BSN, else None."""
+    try:
+        stdnum_bsn.validate(normalise_bsn(value))
+    except StdnumValidationError:
+        digits = normalise_bsn(value)
+        if not digits.isdigit():
+            return "Een BSN bestaat alleen uit cijfers."
+        if len(digits) != 9:
+            return "Een BSN heeft 9 cijfers."
+        return "Dit BSN klopt niet (de elfproef faalt). Controleer het nummer."
+    return None
+
+
+def is_valid_bsn(value: str) -> bool:
+    return bsn_error(value) is None
+
+
+def mask_bsn(value: str | None) -> str:
+    """Show only the last three digits: ``******123``."""
+    if not value:
+        return ""
+    return "*" * (len(value) - 3) + value[-3:]

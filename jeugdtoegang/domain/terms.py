@@ -1,0 +1,48 @@
+"""Term arithmetic used throughout the project.
+
+The last day of a term of N months that starts on day S is S + N calendar months − 1 day;
+month ends clamp as ``dateutil.relativedelta`` does: a 9-month term from 2027-01-15 ends
+on 2027-10-14; a 1-month term from 2027-01-31 ends on 2027-02-27 (31 January + 1 month
+clamps to 28 February, minus one day).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+
+def term_end(start: date, months: int) -> date:
+    """Last day of a term of ``months`` calendar months starting on ``start``."""
+    if months < 1:
+        raise ValueError("a term lasts at least one month")
+    return start + relativedelta(months=months) - timedelta(days=1)
+
+
+def months_covered(start: date, end: date) -> int:
+    """Number of started calendar months from ``start`` through ``end`` (inclusive)."""
+    if end < start:
+        return 0
+    delta = relativedelta(end + timedelta(days=1), start)
+    whole = delta.years * 12 + delta.months
+    return whole + (1 if delta.days else 0)
+
+
+def add_weeks(day: date, weeks: int) -> date:
+    return day + timedelta(weeks=weeks)
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Age in whole years on ``day`` (a 29 February birthday counts on 28 February)."""
+    return relativedelta(day, birth_date).years
+
+
+def eighteenth_birthday(birth_date: date) -> date:
+    return birth_date + relativedelta(years=18)
+
+
+def turns_18_within(birth_date: date, today: date, months: int = 12) -> bool:
+    """True when the 18th birthday falls after ``today`` and within ``months`` from it."""
+    birthday = eighteenth_birthday(birth_date)
+    return today < birthday <= today + relativedelta(months=months)

@@ -1,0 +1,35 @@
+"""Normalising names and postcodes for storage and search."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_POSTCODE = re.compile(r"^\s*([1-9]\d{3})\s*([A-Za-z]{2})\s*$")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Çelik-Öztürk' → 'celik-ozturk'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+def normalise_postcode(value: str) -> str | None:
+    """'1234ab' → '1234 AB'; None when it is not a Dutch postcode."""
+    match = _POSTCODE.match(value)
+    if not match:
+        return None
+    return f"{match.group(1)} {match.group(2).upper()}"
+
+
+def full_name(first_name: str, tussenvoegsel: str, surname: str) -> str:
+    return " ".join(part for part in (first_name, tussenvoegsel, surname) if part)
+
+
+def prefix_upper_bound(prefix: str) -> str:
+    """The smallest string greater than every string starting with ``prefix``.
+
+    ``col >= prefix AND col < bound`` is an index range scan on every database, unlike
+    ``LIKE 'prefix%'`` whose index use depends on collation settings.
+    """
+    return prefix + "\uffff"

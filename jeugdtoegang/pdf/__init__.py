@@ -1,0 +1,1 @@
+"""Shared PDF building blocks (fonts, page templates) for letters and plans."""

@@ -1,0 +1,43 @@
+"""The context every use case runs in: which database, which user, which region."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from jeugdtoegang.domain.actor import Actor
+from jeugdtoegang.storage.database import Database
+from jeugdtoegang.storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from jeugdtoegang.regions import RegionProfile
+
+
+def _today() -> date:
+    return date.today()
+
+
+@dataclass
+class AppContext:
+    """Database + acting user + the region profile of the database."""
+
+    database: Database
+    actor: Actor
+    #: injectable clock: tests pass a fixed date instead of freezing time
+    today: Callable[[], date] = field(default=_today)
+
+    @cached_property
+    def profile(self) -> RegionProfile:
+        from jeugdtoegang.regions import load_profile
+
+        return load_profile(self.database.region_slug)
+
+    def uow(self, *, readonly: bool = False) -> UnitOfWork:
+        return UnitOfWork(self.database, self.actor, readonly=readonly)
+
+    def with_actor(self, actor: Actor) -> AppContext:
+        """The same database and clock for another user."""
+        return AppContext(self.database, actor, self.today)

@@ -1,0 +1,98 @@
+"""Session hooks that stamp who/when and write the change log in the same transaction.
+
+This is infrastructure, not business logic: it makes "every record versioned with who
+and when" and "every change gets a sequence number" impossible to forget in a service.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import event, insert, select, update
+from sqlalchemy.orm import Session
+
+from jeugdtoegang.storage.base import VersionedBase, utcnow
+from jeugdtoegang.storage.models.changelog import ChangeLogEntry
+from jeugdtoegang.storage.models.meta import SequenceCounter
+from jeugdtoegang.storage.snapshot import snapshot
+
+CHANGE_COUNTER = "changes"
+UNLOGGED_TABLES = frozenset({"sequence_counter"})
+
+
+def next_sequence(session: Session, counter: str, count: int) -> int:
+    """Reserve ``count`` numbers from a named counter; returns the first one.
+
+    The UPDATE comes first so that PostgreSQL holds the row lock before reading.
+    """
+    table = SequenceCounter.__table__
+    result = session.execute(
+        update(table).where(table.c.name == counter).values(last_seq=table.c.last_seq + count)
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        raise RuntimeError(f"sequence counter {counter!r} missing; database not initialised")
+    last = session.execute(select(table.c.last_seq).where(table.c.name == counter)).scalar_one()
+    return int(last) - count + 1
+
+
+def _actor_name(session: Session) -> str:
+    actor = session.info.get("actor")
+    return actor.username if actor is not None else "systeem"
+
+
+def _stamp(session: Session, _flush_context: Any, _instances: Any) -> None:
+    if session.info.get("sync_apply"):
+        return  # imported records keep the who/when of their origin
+    who = _actor_name(session)
+    now = utcnow()
+    for obj in session.new:
+        if isinstance(obj, VersionedBase):
+            obj.created_by = obj.created_by or who
+            obj.updated_by = who
+            obj.created_at = obj.created_at or now
+            obj.updated_at = now
+    for obj in session.dirty:
+        if isinstance(obj, VersionedBase) and session.is_modified(obj, include_collections=False):
+            obj.updated_by = who
+            obj.updated_at = now
+
+
+def _log_changes(session: Session, _flush_context: Any) -> None:
+    rows: list[dict[str, Any]] = []
+    for operation, objects in (
+        ("insert", session.new),
+        ("update", session.dirty),
+        ("delete", session.deleted),
+    ):
+        for obj in objects:
+            if not isinstance(obj, VersionedBase) or obj.__tablename__ in UNLOGGED_TABLES:
+                continue
+            if operation == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            rows.append(
+                {
+                    "table_name": obj.__tablename__,
+                    "record_id": obj.id,
+                    # a tombstone is the record's next version
+                    "version": obj.version + 1 if operation == "delete" else obj.version,
+                    "operation": operation,
+                    "data": None if operation == "delete" else snapshot(obj),
+                    "created_at": obj.updated_at if operation != "delete" else utcnow(),
+                    "created_by": _actor_name(session) if operation == "delete" else obj.updated_by,
+                    "origin_db": session.info.get("origin_db"),
+                }
+            )
+    if not rows:
+        return
+    first = next_sequence(session, CHANGE_COUNTER, len(rows))
+    for offset, row in enumerate(rows):
+        row["seq"] = first + offset
+        row["id"] = uuid.uuid4()
+    session.execute(insert(ChangeLogEntry.__table__), rows)
+
+
+def install_session_hooks(target: Any) -> None:
+    """Attach the stamping and change-log hooks to a session or a sessionmaker."""
+    event.listen(target, "before_flush", _stamp)
+    event.listen(target, "after_flush", _log_changes)

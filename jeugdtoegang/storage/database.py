@@ -1,0 +1,128 @@
+"""Opening a database: engines, migrations, session factories, and its identity."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from jeugdtoegang.errors import JeugdtoegangError
+from jeugdtoegang.storage.changelog import CHANGE_COUNTER, install_session_hooks
+from jeugdtoegang.storage.engine import Engines, create_engines, resolve_database_url
+from jeugdtoegang.storage.migrate import upgrade_database
+from jeugdtoegang.storage.models.meta import DatabaseInfo, SequenceCounter
+
+#: Named counters every database has (the audit counter is used by the audit log).
+COUNTERS = (CHANGE_COUNTER, "audit", "dossier_number")
+
+
+class DatabaseNotInitialisedError(JeugdtoegangError):
+    """The database has no region yet: run ``init`` (or choose demo/new in the GUI)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Deze database is nog niet ingericht. Kies een regio met "
+            "'jeugdtoegang init --region <regio>' of start de demo."
+        )
+
+
+@dataclass
+class Database:
+    """An open database: engines for writes and reads, and its stable identity."""
+
+    engines: Engines
+    write_sessions: sessionmaker[Session] = field(init=False)
+    read_sessions: sessionmaker[Session] = field(init=False)
+    migration_backup: Path | None = None
+
+    def __post_init__(self) -> None:
+        self.write_sessions = sessionmaker(self.engines.write, expire_on_commit=False)
+        self.read_sessions = sessionmaker(self.engines.read, expire_on_commit=False)
+        install_session_hooks(self.write_sessions)
+
+    @property
+    def url(self) -> str:
+        return self.engines.url
+
+    @property
+    def dialect(self) -> str:
+        return self.engines.write.dialect.name
+
+    def info(self) -> DatabaseInfo:
+        """The database's one info row (raises when not initialised)."""
+        with self.read_sessions() as session:
+            row = session.execute(select(DatabaseInfo)).scalar_one_or_none()
+            if row is None:
+                raise DatabaseNotInitialisedError()
+            return row
+
+    def is_initialised(self) -> bool:
+        with self.read_sessions() as session:
+            return session.execute(select(DatabaseInfo.id)).first() is not None
+
+    @property
+    def database_id(self) -> uuid.UUID:
+        return self.info().id
+
+    @property
+    def region_slug(self) -> str:
+        return self.info().region_slug
+
+    def close(self) -> None:
+        self.engines.dispose()
+
+
+def open_database(db: str | None = None, *, migrate: bool = True) -> Database:
+    """Open (and by default migrate) the database named by a path or URL."""
+    url = resolve_database_url(db)
+    engines = create_engines(url)
+    backup = upgrade_database(engines.write) if migrate else None
+    database = Database(engines)
+    database.migration_backup = backup
+    return database
+
+
+def initialise(
+    database: Database,
+    region_slug: str,
+    *,
+    municipality: str | None = None,
+    team_name: str | None = None,
+    actor_name: str = "systeem",
+) -> DatabaseInfo:
+    """Record the region this database serves and create its counters (idempotent)."""
+    with database.write_sessions.begin() as session:
+        existing = session.execute(select(DatabaseInfo)).scalar_one_or_none()
+        if existing is not None:
+            if existing.region_slug != region_slug:
+                raise JeugdtoegangError(
+                    f"Deze database hoort al bij regio '{existing.region_slug}'; "
+                    f"kies een andere database voor regio '{region_slug}'."
+                )
+            return existing
+        names = set(session.execute(select(SequenceCounter.name)).scalars())
+        for name in COUNTERS:
+            if name not in names:
+                session.add(
+                    SequenceCounter(
+                        name=name, last_seq=0, created_by=actor_name, updated_by=actor_name
+                    )
+                )
+        session.flush()
+        info = DatabaseInfo(
+            region_slug=region_slug,
+            municipality=municipality,
+            team_name=team_name,
+            created_by=actor_name,
+            updated_by=actor_name,
+        )
+        session.add(info)
+        return info
+
+
+def table_names(database: Database) -> list[str]:
+    """The tables present (for diagnostics and tests)."""
+    return sorted(inspect(database.engines.write).get_table_names())

@@ -1,0 +1,96 @@
+"""Engines for SQLite (one file, offline) and PostgreSQL (a team's shared server).
+
+SQLite runs in WAL mode with foreign keys on and a busy timeout. Write transactions
+start with ``BEGIN IMMEDIATE``: the driver's default deferred ``BEGIN`` lets two
+read-then-update transactions both read, after which one either silently loses its
+update or fails with "database is locked". Read-only work uses a second engine with a
+plain deferred ``BEGIN`` so that readers never queue behind writers (WAL lets them read).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from jeugdtoegang.paths import default_database_path
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def resolve_database_url(db: str | os.PathLike[str] | None = None) -> str:
+    """Turn ``--db`` / ``JEUGDTOEGANG_DB`` (a path or a SQLAlchemy URL) into a URL."""
+    raw = str(db) if db is not None else os.environ.get("JEUGDTOEGANG_DB") or ""
+    if not raw:
+        raw = str(default_database_path())
+    if "://" in raw:
+        return raw
+    path = Path(raw).expanduser().resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def is_sqlite(url: str) -> bool:
+    """True for a SQLite URL."""
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL (None for in-memory or other databases)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _configure_sqlite(engine: Engine, *, immediate: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below decide how transactions start.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    begin_sql = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin_sql)
+
+
+@dataclass(frozen=True)
+class Engines:
+    """The pair of engines for one database: writes and reads."""
+
+    url: str
+    write: Engine
+    read: Engine
+
+    def dispose(self) -> None:
+        self.write.dispose()
+        self.read.dispose()
+
+
+def create_engines(url: str) -> Engines:
+    """Create the write and read engines for a database URL."""
+    if is_sqlite(url):
+        # Pooled connections may be handed to a worker thread, one thread at a time.
+        args = {"check_same_thread": False}
+        write = create_engine(url, connect_args=args)
+        read = create_engine(url, connect_args=args)
+        _configure_sqlite(write, immediate=True)
+        _configure_sqlite(read, immediate=False)
+        return Engines(url, write, read)
+    write = create_engine(url, pool_pre_ping=True)
+    read = create_engine(url, pool_pre_ping=True)
+    return Engines(url, write, read)

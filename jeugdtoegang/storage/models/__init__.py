@@ -1,0 +1,30 @@
+"""All mapped models. Importing this package registers every table on ``Base.metadata``.
+
+Each area owns one module; add new modules to the import list below.
+"""
+
+from jeugdtoegang.storage.models import (  # noqa: F401
+    audit,
+    changelog,
+    decisions,
+    households,
+    indications,
+    meta,
+    plans,
+    providers,
+    security,
+    sync,
+)
+from jeugdtoegang.storage.models.audit import AuditEntry
+from jeugdtoegang.storage.models.changelog import ChangeLogEntry
+from jeugdtoegang.storage.models.households import Household, Person
+from jeugdtoegang.storage.models.meta import DatabaseInfo, SequenceCounter
+
+__all__ = [
+    "AuditEntry",
+    "ChangeLogEntry",
+    "DatabaseInfo",
+    "Household",
+    "Person",
+    "SequenceCounter",
+]

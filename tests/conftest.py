@@ -1,0 +1,90 @@
+"""Shared fixtures: offscreen Qt, an isolated user folder, fresh databases per test."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from jeugdtoegang.domain.actor import Actor, Role  # noqa: E402
+from jeugdtoegang.services.context import AppContext  # noqa: E402
+from jeugdtoegang.storage.database import Database, initialise, open_database  # noqa: E402
+
+#: The fixed "today" of the test suite (tests never depend on the real clock).
+TODAY = date(2026, 11, 23)
+DEFAULT_REGION = "zuidoost-utrecht"
+
+CONSULENT = Actor("c.jansen", "Carla Jansen", frozenset({Role.CONSULENT}), team="Team Zeist")
+TEAMLEIDER = Actor("t.bakker", "Tom Bakker", frozenset({Role.TEAMLEIDER}), team="Team Zeist")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("JEUGDTOEGANG_HOME", str(home))
+    monkeypatch.delenv("JEUGDTOEGANG_DB", raising=False)
+
+
+def _pg_base_url() -> str | None:
+    return os.environ.get("JEUGDTOEGANG_TEST_PG") or None
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """A URL of a new, empty database: SQLite in tmp_path, or PostgreSQL when
+    ``JEUGDTOEGANG_TEST_PG`` names a server (a fresh database per test)."""
+    base = _pg_base_url()
+    if base is None:
+        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"jt_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def make_database(database_url: str) -> Iterator[Callable[..., Database]]:
+    """Open (migrate, initialise) the test database for a region; closed afterwards."""
+    opened: list[Database] = []
+
+    def factory(region: str = DEFAULT_REGION, url: str | None = None) -> Database:
+        database = open_database(url or database_url)
+        initialise(database, region, team_name="Team Zeist")
+        opened.append(database)
+        return database
+
+    yield factory
+    for database in opened:
+        database.close()
+
+
+@pytest.fixture
+def database(make_database: Callable[..., Database]) -> Database:
+    return make_database()
+
+
+@pytest.fixture
+def ctx(database: Database) -> AppContext:
+    """A consultant's context on a fresh Zuidoost-Utrecht database, today = TODAY."""
+    return AppContext(database, CONSULENT, today=lambda: TODAY)
+
+
+@pytest.fixture
+def lead_ctx(ctx: AppContext) -> AppContext:
+    return ctx.with_actor(TEAMLEIDER)
