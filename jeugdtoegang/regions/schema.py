@@ -1,0 +1,545 @@
+"""Region profiles: one youth-care region's purchasing model, as validated data.
+
+Every region slices the care landscape differently (seeds 000-004): segments, products,
+term rules and policies differ, so the application keeps them as data rather than code.
+All models are frozen and reject unknown keys, so a typo in a TOML file is an error instead
+of a silently ignored setting. Integers, booleans and texts are strict: ``"9"`` is not 9.
+
+Rules that look at several fields raise one :data:`RULE_ERROR` whose context carries all
+problems with their field paths, so the loader can name every field in Dutch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Hashable, Iterable
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from jeugdtoegang.errors import FieldError, JeugdtoegangError
+
+Loc = tuple[str | int, ...]
+Problem = tuple[Loc, str]
+
+RULE_ERROR = "profile_rule"
+"""Pydantic error type of our own rules; ``ctx["problems"]`` holds ``(relative loc, Dutch text)``."""
+
+Unit = Literal["minuut", "uur", "dagdeel", "etmaal", "stuks", "euro"]
+Frequency = Literal["dag", "week", "maand", "totaal"]
+Perspective = Literal["ontwikkeling", "stabilisatie", "beide"]
+WonenVorm = Literal["pleegzorg", "gezinshuis", "specialistisch-wonen"]
+PartnerRole = Literal["hoofdaannemer", "onderaannemer"]
+
+WONEN_VORMEN: tuple[WonenVorm, ...] = ("pleegzorg", "gezinshuis", "specialistisch-wonen")
+SHARED_SEGMENT_IDS = (
+    "sociale-basis",
+    "ambulant",
+    "verblijf",
+    "wonen",
+    "crisis",
+    "consultatie-diagnostiek",
+)
+BESIDE_SEGMENT_IDS = frozenset({"crisis", "consultatie-diagnostiek"})
+DEFAULT_LIFE_DOMAINS = (
+    "Opvoeden en opgroeien",
+    "Onderwijs en dagbesteding",
+    "Gezondheid",
+    "Veiligheid",
+    "Sociaal netwerk",
+    "Wonen",
+    "Financiën",
+    "Werk en inkomen",
+)
+RETENTION_YEARS_RANGE = (15, 20)  # Jeugdwet art. 7.3.8: sources differ between 15 and 20 years
+
+
+class ProfileError(JeugdtoegangError):
+    """A region profile is missing, unreadable or invalid; ``message`` is Dutch and complete."""
+
+    def __init__(
+        self, message: str, *, file: str | None = None, problems: Iterable[FieldError] = ()
+    ) -> None:
+        super().__init__(message)
+        self.file = file
+        self.problems = tuple(problems)
+
+
+def describe_value(value: object) -> str:
+    """Show a received value the way it looks in TOML, shortened for messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"'{value}'"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def rule_error(problems: Iterable[Problem]) -> PydanticCustomError:
+    """Bundle problems (relative field path, Dutch reason) into one pydantic error."""
+    items = tuple(problems)
+    summary = "; ".join(reason for _, reason in items)
+    return PydanticCustomError(RULE_ERROR, "{summary}", {"summary": summary, "problems": items})
+
+
+def _check(problems: list[Problem]) -> None:
+    if problems:
+        raise rule_error(problems)
+
+
+def _pattern(regex: str, reason: str) -> AfterValidator:
+    compiled = re.compile(regex)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise rule_error([((), f"{reason} (gekregen: {describe_value(value)})")])
+        return value
+
+    return AfterValidator(check)
+
+
+Int = Annotated[int, Strict()]
+Bool = Annotated[bool, Strict()]
+Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=1)]
+Slug = Annotated[
+    str,
+    Strict(),
+    _pattern(
+        r"[a-z0-9]+(-[a-z0-9]+)*",
+        "moet een slug zijn van kleine letters, cijfers en losse streepjes, bijv. 'sociale-basis'",
+    ),
+]
+CbsCode = Annotated[
+    str,
+    Strict(),
+    _pattern(
+        r"\d{4}",
+        "moet een CBS-gemeentecode van 4 cijfers zijn, tussen aanhalingstekens, bijv. '0243'",
+    ),
+]
+AgbCode = Annotated[str, Strict(), _pattern(r"\d{8}", "moet een AGB-code van 8 cijfers zijn")]
+ProductCode = Annotated[
+    str,
+    Strict(),
+    _pattern(r"[0-9A-Z]{5}", "moet een iJw-productcode van 5 tekens zijn, bijv. '45A01'"),
+]
+ProductCategory = Annotated[
+    str,
+    Strict(),
+    _pattern(r"\d{2}", "moet een iJw-productcategorie (JZ020) van 2 cijfers zijn, bijv. '45'"),
+]
+
+
+def _repeated(values: Iterable[str]) -> list[str]:
+    """Values that occur more than once (ignoring case), as first written."""
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for value in values:
+        if value.casefold() in seen and value not in repeated:
+            repeated.append(value)
+        seen.add(value.casefold())
+    return repeated
+
+
+def _duplicates(
+    items: tuple[Any, ...], field: str, loc: str, label: str, key: Callable[[Any], Hashable]
+) -> list[Problem]:
+    """One problem for every item whose key an earlier item already used."""
+    seen: set[Hashable] = set()
+    found: list[Problem] = []
+    for index, item in enumerate(items):
+        value = key(item)
+        if value in seen:
+            shown = describe_value(getattr(item, field))
+            found.append(((loc, index, field), f"{label} {shown} komt meer dan eens voor"))
+        seen.add(value)
+    return found
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Municipality(_Model):
+    """A municipality of the region; ``area`` is the sub-area ("gebied") for strategic partners."""
+
+    cbs_code: CbsCode
+    name: Text
+    wijken: tuple[Text, ...] = ()
+    area: Text | None = None
+    verordening: Text
+    team_name: Text | None = None  # this municipality's own team name, if not the default
+
+    @model_validator(mode="after")
+    def _unique_wijken(self) -> Municipality:
+        repeated = _repeated(self.wijken)
+        if repeated:
+            _check([(("wijken",), f"wijk '{repeated[0]}' komt meer dan eens voor")])
+        return self
+
+
+class Segment(_Model):
+    """A care segment, ordered light to heavy; crisis and consultatie sit *beside* the pyramid."""
+
+    id: Slug
+    name: Text
+    needs_beschikking: Bool
+    order: Int = Field(ge=0)
+    beside: Bool = False
+    description: Text
+
+    @model_validator(mode="after")
+    def _shared_meaning(self) -> Segment:
+        problems: list[Problem] = []
+        if self.id == "sociale-basis" and self.needs_beschikking:
+            problems.append(
+                (
+                    ("needs_beschikking",),
+                    "de sociale basis is vrij toegankelijk en vraagt nooit een beschikking",
+                )
+            )
+        if self.id == "sociale-basis" and self.beside:
+            problems.append(
+                (("beside",), "de sociale basis is de basis van de piramide, niet 'ernaast'")
+            )
+        if self.id in BESIDE_SEGMENT_IDS and not self.beside:
+            problems.append(
+                (("beside",), f"segment '{self.id}' staat naast alle segmenten; zet beside = true")
+            )
+        _check(problems)
+        return self
+
+
+class Product(_Model):
+    """A purchased product (iJw product code) in one segment of the region."""
+
+    code: ProductCode
+    name: Text
+    segment: Slug
+    category: ProductCategory
+    unit: Unit
+    default_frequency: Frequency
+    perspective: Perspective = "beide"
+    vorm: WonenVorm | None = None
+    group: Bool = False
+    max_sessions: Int | None = Field(default=None, ge=1)
+    description: str = ""
+    needs_beschikking: Bool | None = None  # None: as the segment says
+    norm_months: Int | None = Field(default=None, ge=1)  # normenkader: usual duration
+    norm_volume: Int | None = Field(default=None, ge=1)  # normenkader: usual volume per frequency
+
+    @model_validator(mode="after")
+    def _vorm_only_for_wonen(self) -> Product:
+        if self.segment == "wonen" and self.vorm is None:
+            _check(
+                [
+                    (
+                        ("vorm",),
+                        "een product in segment 'wonen' heeft een vorm nodig: "
+                        "pleegzorg, gezinshuis of specialistisch-wonen",
+                    )
+                ]
+            )
+        if self.segment != "wonen" and self.vorm is not None:
+            _check([(("vorm",), "een vorm hoort alleen bij producten in segment 'wonen'")])
+        return self
+
+
+class TermRules(_Model):
+    """Term lengths for indications (seed 003 §5.4: 9 months for development, "tenzij")."""
+
+    development_max_months: Int = Field(ge=1, le=60)
+    stabilising_max_months: Int = Field(ge=1, le=120)
+    development_tenzij: Bool
+    phase_out_months: Int = Field(ge=0, le=24)
+    evaluation_window_weeks: Int = Field(default=6, ge=1, le=52)
+    retroactive_days_allowed: Int = Field(default=0, ge=0, le=365)
+
+    @model_validator(mode="after")
+    def _stabilising_not_shorter(self) -> TermRules:
+        if self.stabilising_max_months < self.development_max_months:
+            _check(
+                [
+                    (
+                        ("stabilising_max_months",),
+                        "stabiliserende hulp mag niet korter zijn dan ontwikkelingsgerichte hulp "
+                        f"({self.stabilising_max_months} < {self.development_max_months} maanden)",
+                    )
+                ]
+            )
+        return self
+
+
+class Policies(_Model):
+    """Regional policy switches that the services consult (each cites its seed in the TOML)."""
+
+    group_offer_first: Bool
+    maatwerk_nee_tenzij: Bool
+    wonen_order: tuple[WonenVorm, ...] = WONEN_VORMEN
+    familiegroepsplan_required: Bool
+    preferred_providers_per_wijk: Bool
+    strategic_partners: Bool
+    budget_ceilings_block: Bool = False
+    identity_choice: Bool
+    network_first: Bool = True
+    max_sessions_light_help: Int | None = Field(default=None, ge=1)
+    bridging_care: Bool = False  # overbruggingszorg while waiting (seed 004, 000 §3c)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Policies:
+        problems: list[Problem] = []
+        repeated = _repeated(self.wonen_order)
+        if repeated:
+            problems.append(
+                (("wonen_order",), f"woonvorm '{repeated[0]}' staat meer dan eens in de volgorde")
+            )
+        if self.budget_ceilings_block:
+            problems.append(
+                (
+                    ("budget_ceilings_block",),
+                    "een budget is alleen een signaal en mag nooit nodige hulp "
+                    "blokkeren; zet dit op false",
+                )
+            )
+        _check(problems)
+        return self
+
+
+class StrategicPartner(_Model):
+    """A contracted strategic partner for one area (seed 001: one integral lot per area)."""
+
+    area: Text
+    name: Text
+    agb: AgbCode
+    role: PartnerRole = "hoofdaannemer"
+    segments: tuple[Slug, ...] = Field(min_length=1)
+
+
+class Settings(_Model):
+    """Legal and practical terms; the defaults follow the Jeugdwet and the Awb."""
+
+    retention_years: Int = 20
+    lock_minutes: Int = Field(default=10, ge=1, le=240)
+    awb_decision_weeks: Int = Field(default=8, ge=1, le=26)
+    bezwaar_weeks: Int = Field(default=6, ge=1, le=26)
+    provider_request_answer_workdays: Int = Field(default=5, ge=1, le=40)
+    turns_18_horizon_months: Int = Field(default=12, ge=1, le=36)
+
+    @model_validator(mode="after")
+    def _retention_in_legal_range(self) -> Settings:
+        low, high = RETENTION_YEARS_RANGE
+        if not low <= self.retention_years <= high:
+            _check(
+                [
+                    (
+                        ("retention_years",),
+                        f"de bewaartermijn moet tussen {low} en {high} jaar liggen (Jeugdwet art. "
+                        f"7.3.8) (gekregen: {self.retention_years})",
+                    )
+                ]
+            )
+        return self
+
+
+def _segment_problems(segments: tuple[Segment, ...]) -> list[Problem]:
+    problems = _duplicates(segments, "id", "segments", "segment", key=lambda s: s.id)
+    for index in range(1, len(segments)):
+        before, segment = segments[index - 1], segments[index]
+        if segment.order <= before.order:
+            problems.append(
+                (
+                    ("segments", index, "order"),
+                    "segmenten moeten van licht naar zwaar op oplopende 'order' staan: "
+                    f"'{segment.id}' ({segment.order}) staat na '{before.id}' ({before.order})",
+                )
+            )
+    return problems
+
+
+def _product_problems(products: tuple[Product, ...], segment_ids: tuple[str, ...]) -> list[Problem]:
+    problems = _duplicates(products, "code", "products", "productcode", key=lambda p: p.code)
+    for index, product in enumerate(products):
+        if product.segment not in segment_ids:
+            problems.append(
+                (
+                    ("products", index, "segment"),
+                    f"product {product.code} verwijst naar onbekend segment '{product.segment}' "
+                    f"(bekend: {', '.join(segment_ids)})",
+                )
+            )
+    return problems
+
+
+def _municipality_problems(
+    municipalities: tuple[Municipality, ...], areas_required: bool
+) -> list[Problem]:
+    problems = _duplicates(
+        municipalities, "name", "municipalities", "gemeente", key=lambda m: m.name.casefold()
+    )
+    problems += _duplicates(
+        municipalities, "cbs_code", "municipalities", "CBS-code", key=lambda m: m.cbs_code
+    )
+    if areas_required:
+        problems += [
+            (
+                ("municipalities", index, "area"),
+                f"gemeente {municipality.name} heeft een gebied (area) nodig, omdat de regio "
+                "met strategische partners per gebied werkt",
+            )
+            for index, municipality in enumerate(municipalities)
+            if municipality.area is None
+        ]
+    return problems
+
+
+def _partner_problems(profile: RegionProfile) -> list[Problem]:
+    partners = profile.strategic_partners
+    if partners and not profile.policies.strategic_partners:
+        return [
+            (
+                ("strategic_partners",),
+                "er staan strategische partners in het profiel, maar "
+                "policies.strategic_partners is false",
+            )
+        ]
+    areas = sorted({m.area for m in profile.municipalities if m.area is not None})
+    problems = _duplicates(
+        partners, "agb", "strategic_partners", "AGB-code", key=lambda p: (p.area, p.agb)
+    )
+    for index, partner in enumerate(partners):
+        if partner.area not in areas:
+            problems.append(
+                (
+                    ("strategic_partners", index, "area"),
+                    f"gebied '{partner.area}' hoort bij geen enkele gemeente "
+                    f"(bekend: {', '.join(areas) or 'geen'})",
+                )
+            )
+        problems += [
+            (
+                ("strategic_partners", index, "segments", position),
+                f"partner {partner.name} noemt onbekend segment '{segment_id}'",
+            )
+            for position, segment_id in enumerate(partner.segments)
+            if segment_id not in profile.segment_ids
+        ]
+    if profile.policies.strategic_partners:
+        covered = {p.area for p in partners if p.role == "hoofdaannemer"}
+        problems += [
+            (("strategic_partners",), f"gebied '{area}' heeft geen strategische hoofdaannemer")
+            for area in areas
+            if area not in covered
+        ]
+    return problems
+
+
+class RegionProfile(_Model):
+    """One region: municipalities, segments, products, term rules and policies."""
+
+    slug: Slug
+    name: Text
+    description: Text
+    source: Text
+    municipalities: tuple[Municipality, ...] = Field(min_length=1)
+    segments: tuple[Segment, ...] = Field(min_length=1)
+    products: tuple[Product, ...] = ()
+    life_domains: tuple[Text, ...] = Field(default=DEFAULT_LIFE_DOMAINS, min_length=1)
+    term_rules: TermRules
+    policies: Policies
+    strategic_partners: tuple[StrategicPartner, ...] = ()
+    settings: Settings = Field(default_factory=Settings)
+    team_name_default: Text
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RegionProfile:
+        problems = _segment_problems(self.segments)
+        problems += _product_problems(self.products, self.segment_ids)
+        problems += _municipality_problems(self.municipalities, self.policies.strategic_partners)
+        problems += _partner_problems(self)
+        repeated = _repeated(self.life_domains)
+        if repeated:
+            problems.append((("life_domains",), f"leefgebied '{repeated[0]}' komt dubbel voor"))
+        _check(problems)
+        return self
+
+    # -- segments ---------------------------------------------------------------------------
+
+    @property
+    def segment_ids(self) -> tuple[str, ...]:
+        """Segment ids from light to heavy, beside segments included (in ``order``)."""
+        return tuple(segment.id for segment in self.segments)
+
+    def has_segment(self, segment_id: str) -> bool:
+        return segment_id in self.segment_ids
+
+    def segment(self, segment_id: str) -> Segment:
+        """The segment with this id; an unknown id is a :class:`ProfileError` in Dutch."""
+        for segment in self.segments:
+            if segment.id == segment_id:
+                return segment
+        raise ProfileError(
+            f"Segment '{segment_id}' bestaat niet in regio {self.name}. "
+            f"Beschikbaar: {', '.join(self.segment_ids)}"
+        )
+
+    def segment_rank(self, segment_id: str) -> int:
+        """Position of the segment from light (0) to heavy, as listed in the profile."""
+        return self.segments.index(self.segment(segment_id))
+
+    def is_lighter(self, segment_a: str, segment_b: str) -> bool:
+        """Whether ``segment_a`` is lighter help than ``segment_b``.
+
+        Segments beside the pyramid (crisis, consultatie en diagnostiek) are neither lighter
+        nor heavier than any other segment, so any comparison involving them is False.
+        """
+        first, second = self.segment(segment_a), self.segment(segment_b)
+        if first.beside or second.beside:
+            return False
+        return self.segment_rank(segment_a) < self.segment_rank(segment_b)
+
+    # -- products ---------------------------------------------------------------------------
+
+    def product(self, code: str) -> Product | None:
+        wanted = code.strip().upper()
+        return next((p for p in self.products if p.code == wanted), None)
+
+    def products_in(self, segment_id: str) -> tuple[Product, ...]:
+        return tuple(p for p in self.products if p.segment == segment_id)
+
+    def product_needs_beschikking(self, product: Product) -> bool:
+        """The product's own setting, else its segment's."""
+        if product.needs_beschikking is not None:
+            return product.needs_beschikking
+        return self.segment(product.segment).needs_beschikking
+
+    # -- municipalities ---------------------------------------------------------------------
+
+    @property
+    def municipality_names(self) -> tuple[str, ...]:
+        return tuple(m.name for m in self.municipalities)
+
+    def municipality(self, name_or_cbs: str) -> Municipality | None:
+        """Find by name (case-insensitive) or CBS code ("0243" or "GM0243")."""
+        wanted = name_or_cbs.strip().casefold()
+        if re.fullmatch(r"gm\d{4}", wanted):
+            wanted = wanted[2:]
+        return next(
+            (m for m in self.municipalities if wanted in (m.name.casefold(), m.cbs_code)), None
+        )
+
+    def team_name_for(self, municipality: Municipality) -> str:
+        return municipality.team_name or self.team_name_default
+
+    def strategic_partners_for(self, municipality: Municipality) -> tuple[StrategicPartner, ...]:
+        """Partners of the municipality's area, hoofdaannemers first."""
+        partners = [p for p in self.strategic_partners if p.area == municipality.area]
+        return tuple(sorted(partners, key=lambda p: p.role != "hoofdaannemer"))
