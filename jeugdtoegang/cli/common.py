@@ -10,7 +10,7 @@ from typing import Any
 
 from jeugdtoegang.domain.actor import Actor, local_actor
 from jeugdtoegang.services.context import AppContext
-from jeugdtoegang.storage.database import Database, open_database
+from jeugdtoegang.storage.database import Database, DatabaseNotInitialisedError, open_database
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -26,7 +26,11 @@ def cli_actor(args: argparse.Namespace, database: Database) -> Actor:
 
 
 def open_context(args: argparse.Namespace) -> AppContext:
+    """Open an initialised database and the acting user (refuses an empty database)."""
     database = open_db(args)
+    if not database.is_initialised():
+        database.close()
+        raise DatabaseNotInitialisedError()
     return AppContext(database, cli_actor(args, database))
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.nl import bsn as stdnum_bsn
 
 
 def normalise_bsn(value: str) -> str:
     """Strip spaces, dots and dashes; pad 8-digit numbers with a leading zero."""
-    digits = stdnum_bsn.compact(value)
+    digits = re.sub(r"[\s.\-]", "", value)
     return digits.zfill(9) if len(digits) == 8 and digits.isdigit() else digits
 
 

@@ -125,7 +125,7 @@ def update_household(
     """
     errors = _validate(ctx, data)
     with ctx.uow() as uow:
-        household = uow.get(Household, household_id)
+        household = uow.get_for_update(Household, household_id)
         if household is None:
             raise NotFoundError("Dit dossier bestaat niet (meer).")
         if household.version != expected_version:
@@ -257,11 +257,11 @@ def _matching_household_ids(session: Session, text: str, limit: int) -> list[uui
     query = text.strip()
     if not query:
         return []
-    if _DIGITS.match(query) and len(normalise_bsn(query)) == 9 and normalise_bsn(query).isdigit():
-        rows = session.execute(select(_P.household_id).where(_P.bsn == normalise_bsn(query)))
-        return [r[0] for r in rows]
     if _DOSSIER.match(query):
         rows = session.execute(select(_H.id).where(_H.dossier_number == query))
+        return [r[0] for r in rows]
+    if _DIGITS.match(query) and len(normalise_bsn(query)) == 9 and normalise_bsn(query).isdigit():
+        rows = session.execute(select(_P.household_id).where(_P.bsn == normalise_bsn(query)))
         return [r[0] for r in rows]
     postcode = normalise_postcode(query)
     if postcode:

@@ -60,7 +60,8 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            if not self._committed:
+            # A read-only session is just closed: what was read stays usable (detached).
+            if not self._committed and not self.readonly:
                 self.session.rollback()
         finally:
             self.session.close()
@@ -109,3 +110,12 @@ class UnitOfWork:
     def get(self, model: type[Any], record_id: uuid.UUID) -> Any:
         """Load a record by id (None when missing)."""
         return self.session.get(model, record_id)
+
+    def get_for_update(self, model: type[Any], record_id: uuid.UUID) -> Any:
+        """Load a record to change it, locking its row until commit.
+
+        PostgreSQL takes a row lock (``SELECT ... FOR UPDATE``) so concurrent
+        read-then-update transactions queue instead of failing; SQLite already holds the
+        database write lock from ``BEGIN IMMEDIATE``.
+        """
+        return self.session.get(model, record_id, with_for_update=True)
