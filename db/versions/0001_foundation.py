@@ -143,8 +143,16 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_person_household_id"), ["household_id"], unique=False)
-        batch_op.create_index("ix_person_search_first", ["search_first"], unique=False)
-        batch_op.create_index("ix_person_search_surname", ["search_surname"], unique=False)
+        batch_op.create_index(
+            "ix_person_search_first",
+            ["search_first", "search_surname", "household_id", "ended_on"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_person_search_surname",
+            ["search_surname", "search_first", "household_id", "ended_on"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:

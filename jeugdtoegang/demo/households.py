@@ -7,6 +7,8 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from jeugdtoegang.demo.names import (
     FIRST_NAMES_ADULT,
     FIRST_NAMES_CHILD,
@@ -90,6 +92,9 @@ def generate_households(
     household_rows: list[dict[str, Any]] = []
     person_rows: list[dict[str, Any]] = []
     with ctx.uow() as uow:
+        bsns.used.update(
+            uow.session.execute(select(Person.bsn).where(Person.bsn.is_not(None))).scalars()
+        )
         first_seq = next_sequence(uow.session, "dossier_number", count)
         for index in range(count):
             household_id = uuid.uuid4()
@@ -128,7 +133,7 @@ def generate_households(
                         _birth(rng, today, 26, 55),
                         bsns.next(),
                         gezag=True,
-                        relation="moeder" if p == 0 else "vader",
+                        relation="ouder",
                     )
                 )
             for _ in range(rng.choice((1, 1, 2, 2, 3))):
