@@ -1,0 +1,431 @@
+"""Which providers may deliver a need, in which order, and what a choice requires.
+
+The hot path is one indexed query for the candidate contracts of (region, segment,
+product) with plain columns (no ORM objects), then ranking in memory
+(:func:`jeugdtoegang.domain.providers.select_providers`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import String, bindparam, func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from jeugdtoegang.domain.findings import Finding
+from jeugdtoegang.domain.providers import (
+    FREE_ACCESS_SEGMENT,
+    ChoiceFacts,
+    ContractFacts,
+    EligibilityResult,
+    Exclusion,
+    FreeAccessFacts,
+    MaatwerkProvider,
+    Need,
+    RankingPolicy,
+    choice_findings,
+    exclusion_text,
+    exclusions,
+    split_list,
+    validate_agb,
+)
+from jeugdtoegang.domain.selection import CandidatePool, select_providers
+from jeugdtoegang.errors import FieldError, ValidationError
+from jeugdtoegang.regions import Municipality, RegionProfile
+from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.services.providers import committed_in_session, provider_budget
+from jeugdtoegang.storage.changelog import CHANGE_COUNTER
+from jeugdtoegang.storage.models.meta import SequenceCounter
+from jeugdtoegang.storage.models.providers import Contract, FreeAccessProvision, Provider
+
+_P = Provider.__table__.c
+_C = Contract.__table__.c
+_F = FreeAccessProvision.__table__.c
+
+_COLUMNS = (
+    _C.id,
+    _C.provider_id,
+    _P.agb,
+    _P.name,
+    _P.identity,
+    _C.segment,
+    _C.product_code,
+    _C.unit,
+    # money and dates come back as the driver gives them and are converted once, below
+    type_coerce(_C.tariff, String),
+    type_coerce(_C.valid_from, String),
+    type_coerce(_C.valid_to, String),
+    _C.municipalities,
+    _C.preferred_wijken,
+    _C.themes,
+    _C.group_offer,
+    _C.waiting_weeks,
+    type_coerce(_C.budget_year, String),
+    _C.status,
+)
+_CANDIDATES = (
+    select(*_COLUMNS)
+    .join(Provider.__table__, _P.id == _C.provider_id)
+    .where(
+        _C.region_slug == bindparam("region"),
+        _C.segment == bindparam("segment"),
+        _C.product_code == bindparam("product"),
+    )
+)
+_BY_PROVIDER = select(*_COLUMNS).join(Provider.__table__, _P.id == _C.provider_id)
+_S = SequenceCounter.__table__.c
+#: One small query per selection: a fingerprint of the product's contracts (read from the
+#: covering index) and the database's change counter (any write at all raises it).
+_FINGERPRINT = select(
+    func.count(),
+    func.coalesce(func.sum(_C.version), 0),
+    select(_S.last_seq).where(_S.name == CHANGE_COUNTER).scalar_subquery(),
+).where(
+    _C.region_slug == bindparam("region"),
+    _C.segment == bindparam("segment"),
+    _C.product_code == bindparam("product"),
+)
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value[:10])
+
+
+def _money(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _facts(row: Any) -> ContractFacts:
+    return ContractFacts(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        row[6],
+        row[7],
+        Decimal(row[8]),
+        _day(row[9]),  # type: ignore[arg-type]
+        _day(row[10]),
+        row[11],
+        row[12],
+        row[13],
+        bool(row[14]),
+        row[15],
+        _money(row[16]),
+        row[17],
+    )
+
+
+def resolve_need(profile: RegionProfile, need: Need) -> tuple[Need, Municipality]:
+    """Check the need against the region and normalise product code and municipality."""
+    errors = []
+    if not profile.has_segment(need.segment):
+        errors.append(
+            FieldError("segment", f"Segment '{need.segment}' bestaat niet in regio {profile.name}.")
+        )
+    product = profile.product(need.product_code)
+    if product is None:
+        errors.append(
+            FieldError("product", f"Product {need.product_code} staat niet in het regioprofiel.")
+        )
+    elif product.segment != need.segment:
+        errors.append(
+            FieldError("product", f"Product {product.code} hoort bij segment '{product.segment}'.")
+        )
+    municipality = profile.municipality(need.gemeente)
+    if municipality is None:
+        errors.append(
+            FieldError("gemeente", f"Gemeente '{need.gemeente}' hoort niet bij de regio.")
+        )
+    elif need.wijk and need.wijk not in municipality.wijken:
+        errors.append(
+            FieldError("wijk", f"Wijk '{need.wijk}' hoort niet bij gemeente {municipality.name}.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    assert product is not None and municipality is not None
+    code = product.code
+    if code != need.product_code or municipality.name != need.gemeente:
+        need = Need(
+            need.segment,
+            code,
+            municipality.name,
+            need.start,
+            need.wijk,
+            need.theme,
+            need.identity,
+            need.expected_cost,
+        )
+    return need, municipality
+
+
+def _policy(profile: RegionProfile, need: Need, municipality: Municipality) -> RankingPolicy:
+    partners = {
+        p.agb: p.role
+        for p in profile.strategic_partners_for(municipality)
+        if need.segment in p.segments
+    }
+    product = profile.product(need.product_code)
+    return RankingPolicy(
+        group_offer_first=profile.policies.group_offer_first,
+        strategic_partners=partners,
+        area=municipality.area,
+        product_name=product.name if product else "",
+    )
+
+
+def _provisions(session: Session, gemeente: str) -> list[FreeAccessFacts]:
+    rows = session.execute(
+        select(
+            _F.id,
+            _F.municipality,
+            _F.name,
+            _F.themes,
+            _F.group_offer,
+            _F.contact,
+            _F.valid_from,
+            _F.valid_to,
+        ).where(_F.municipality == gemeente)
+    ).all()
+    return [
+        FreeAccessFacts(r[0], r[1], r[2], split_list(r[3]), bool(r[4]), r[5], r[6], r[7])
+        for r in rows
+    ]
+
+
+def shows_free_access(profile: RegionProfile, need: Need) -> bool:
+    """Free-access provisions answer light needs: the sociale basis and the lightest
+    segment with a beschikking (ambulant), or any need with a theme they cover."""
+    if need.theme:
+        return True
+    segment = profile.segment(need.segment)
+    if segment.beside:
+        return False
+    first = next((s for s in profile.segments if s.needs_beschikking and not s.beside), None)
+    return first is None or profile.segment_rank(need.segment) <= profile.segment_rank(first.id)
+
+
+class _Cache:
+    """Per-database cache of candidate pools, commitments and provisions.
+
+    A pool is reused while the fingerprint (count and summed versions of the product's
+    contracts) is unchanged, so any insert, update or delete (import, sync) rebuilds it.
+    Commitments and provisions are reused while the database's change counter is
+    unchanged: any write anywhere (an indication approved, a sync) invalidates them.
+    """
+
+    def __init__(self) -> None:
+        self.pools: dict[tuple[str, str, str], tuple[tuple[int, int], CandidatePool]] = {}
+        self.committed: dict[tuple[int, int], dict[uuid.UUID, Decimal]] = {}
+        self.provisions: dict[tuple[int, str], list[FreeAccessFacts]] = {}
+
+
+def _cache(session: Session) -> _Cache:
+    bind = session.get_bind()
+    engine = getattr(bind, "engine", bind)
+    cache = getattr(engine, "_jt_eligibility_cache", None)
+    if cache is None:
+        cache = _Cache()
+        engine._jt_eligibility_cache = cache  # type: ignore[union-attr]
+    return cache
+
+
+def _pool(session: Session, cache: _Cache, region: str, need: Need) -> tuple[CandidatePool, int]:
+    params = {"region": region, "segment": need.segment, "product": need.product_code}
+    count, versions, last_seq = session.execute(_FINGERPRINT, params).one()
+    key = (region, need.segment, need.product_code)
+    cached = cache.pools.get(key)
+    fingerprint = (int(count), int(versions))
+    if cached is None or cached[0] != fingerprint:
+        rows = session.execute(_CANDIDATES, params).all()
+        cached = (fingerprint, CandidatePool(_facts(row) for row in rows))
+        cache.pools[key] = cached
+    return cached[1], int(last_seq or 0)
+
+
+def _committed(
+    session: Session, cache: _Cache, pool: CandidatePool, last_seq: int, day: date
+) -> dict[uuid.UUID, Decimal]:
+    key = (last_seq, day.year)
+    known = cache.committed.get(key)
+    if known is None:
+        cache.committed = {k: v for k, v in cache.committed.items() if k[0] == last_seq}
+        known = cache.committed[key] = {}
+    if any(snapshot is known for snapshot in pool.covered_by):
+        return known
+    missing = [p for p in pool.with_budget if p not in known]
+    if missing:
+        known.update(
+            committed_in_session(session, missing, date(day.year, 1, 1), date(day.year, 12, 31))
+        )
+    pool.covered_by = [*pool.covered_by[-3:], known]
+    return known
+
+
+def _cached_provisions(
+    session: Session, cache: _Cache, last_seq: int, gemeente: str, day: date
+) -> list[FreeAccessFacts]:
+    key = (last_seq, gemeente)
+    found = cache.provisions.get(key)
+    if found is None:
+        if len(cache.provisions) > 64:
+            cache.provisions.clear()
+        found = cache.provisions[key] = _provisions(session, gemeente)
+    return [p for p in found if p.valid_on(day)]
+
+
+def eligibility_in_session(
+    session: Session, profile: RegionProfile, region: str, need: Need
+) -> EligibilityResult:
+    """:func:`eligible_providers` inside an open session (for other services)."""
+    need, municipality = resolve_need(profile, need)
+    policy = _policy(profile, need, municipality)
+    cache = _cache(session)
+    if need.segment == FREE_ACCESS_SEGMENT:
+        pool, last_seq = CandidatePool(()), _last_seq(session)
+        committed: dict[uuid.UUID, Decimal] = {}
+    else:
+        pool, last_seq = _pool(session, cache, region, need)
+        committed = _committed(session, cache, pool, last_seq, need.start)
+    provisions = (
+        _cached_provisions(session, cache, last_seq, municipality.name, need.start)
+        if shows_free_access(profile, need)
+        else []
+    )
+    return select_providers(pool, need, municipality.name, policy, committed, provisions)
+
+
+def _last_seq(session: Session) -> int:
+    value = session.execute(select(_S.last_seq).where(_S.name == CHANGE_COUNTER)).scalar()
+    return int(value or 0)
+
+
+def eligible_providers(ctx: AppContext, need: Need) -> EligibilityResult:
+    """Eligible providers for a need in rank order with reasons, the excluded ones with
+    their reasons, and the free-access provisions (voorliggend) that may answer it."""
+    with ctx.uow(readonly=True) as uow:
+        return eligibility_in_session(uow.session, ctx.profile, ctx.profile.slug, need)
+
+
+# -- checking a choice ----------------------------------------------------------------------
+
+
+def _provider_contracts(
+    session: Session, region: str, agb: str
+) -> tuple[str | None, list[ContractFacts]]:
+    name = session.execute(select(_P.name).where(_P.agb == agb)).scalar_one_or_none()
+    if name is None:
+        return None, []
+    rows = session.execute(_BY_PROVIDER.where(_P.agb == agb, _C.region_slug == region)).all()
+    return name, [_facts(r) for r in rows]
+
+
+def choice_facts_in_session(
+    session: Session,
+    profile: RegionProfile,
+    region: str,
+    need: Need,
+    provider_agb: str | None,
+) -> ChoiceFacts:
+    """Look up what :func:`choice_findings` needs to judge a choice."""
+    need, municipality = resolve_need(profile, need)
+    result = eligibility_in_session(session, profile, region, need)
+    group_offers = tuple(p.naam for p in result.eligible if p.group_offer)
+    if need.theme:
+        group_offers += tuple(v.naam for v in result.voorliggend if v.group_offer)
+    product = profile.product(need.product_code)
+    facts = ChoiceFacts(
+        group_first_policy=profile.policies.group_offer_first,
+        group_offers=group_offers,
+        vorm=product.vorm if product else None,
+        wonen_order=tuple(profile.policies.wonen_order),
+    )
+    if provider_agb is None:
+        return facts
+    name, contracts = _provider_contracts(session, region, provider_agb)
+    if name is None:
+        return _replace(
+            facts,
+            chosen_name=provider_agb,
+            chosen_exclusions=(
+                exclusion_text(Exclusion.NOT_IN_CATALOGUE, None, need, municipality.name),
+            ),
+        )
+    fitting = [c for c in contracts if not exclusions(c, need, municipality.name)]
+    if fitting:
+        chosen = min(fitting, key=lambda c: (c.waiting_weeks or 0, c.valid_from))
+        start, end = date(need.start.year, 1, 1), date(need.start.year, 12, 31)
+        committed = committed_in_session(session, [chosen.provider_id], start, end)
+        return _replace(
+            facts,
+            chosen=chosen,
+            chosen_name=name,
+            budget=provider_budget(session, chosen.provider_id, region, need.start.year),
+            committed=committed[chosen.provider_id],
+            half_year=need.start.month <= 6,
+        )
+    relevant = [c for c in contracts if c.product_code == need.product_code] or contracts
+    for contract in relevant:
+        found = exclusions(contract, need, municipality.name)
+        sanctions = [e for e in found if e in (Exclusion.CLIENTENSTOP, Exclusion.GESCHORST)]
+        if sanctions and len(found) == len(sanctions):
+            status = "geschorst" if Exclusion.GESCHORST in sanctions else "clientenstop"
+            return _replace(facts, chosen_name=name, chosen_sanction=status)
+    texts: list[str] = []
+    for contract in relevant:
+        for code in exclusions(contract, need, municipality.name):
+            text = exclusion_text(code, contract, need, municipality.name)
+            if text not in texts:
+                texts.append(text)
+    if not contracts:
+        texts.append(
+            exclusion_text(Exclusion.NOT_CONTRACTED_SEGMENT, None, need, municipality.name)
+        )
+    return _replace(facts, chosen_name=name, chosen_exclusions=tuple(texts))
+
+
+def _replace(facts: ChoiceFacts, **changes: Any) -> ChoiceFacts:
+    from dataclasses import replace
+
+    return replace(facts, **changes)
+
+
+def check_provider_choice(
+    ctx: AppContext,
+    need: Need,
+    provider_agb: str | None,
+    maatwerk: MaatwerkProvider | None = None,
+    motivation: str | None = None,
+    wonen_motivation: str | None = None,
+    *,
+    session: Session | None = None,
+) -> list[Finding]:
+    """Findings about choosing ``provider_agb`` (or a maatwerk provider) for a need.
+
+    Codes: PROVIDER_REQUIRED, PROVIDER_NOT_ELIGIBLE (approval; maatwerk "nee, tenzij"),
+    PROVIDER_SUSPENDED (error: cliëntenstop/geschorst), GROUP_OFFER_FIRST (approval),
+    WONEN_ORDER (approval, with ``wonen_motivation``), BUDGET_SIGNAL (warning only),
+    MAATWERK_NAME_MISSING / MAATWERK_AGB_INVALID (errors). Approval findings without a
+    motivation come back as errors. Pass ``session`` to run inside an open unit of work.
+    """
+    agb = validate_agb(provider_agb) if provider_agb else None
+    if session is not None:
+        facts = choice_facts_in_session(session, ctx.profile, ctx.profile.slug, need, agb)
+    else:
+        with ctx.uow(readonly=True) as uow:
+            facts = choice_facts_in_session(uow.session, ctx.profile, ctx.profile.slug, need, agb)
+    return choice_findings(
+        facts,
+        need,
+        provider_chosen=agb is not None,
+        maatwerk=maatwerk,
+        motivation=motivation,
+        wonen_motivation=wonen_motivation,
+    )

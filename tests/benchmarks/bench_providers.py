@@ -1,0 +1,226 @@
+"""Provider selection and catalogue import, each next to a raw-sqlite3 baseline.
+
+Run: .venv/bin/pytest tests/benchmarks/bench_providers.py -s -p no:randomly
+Targets: eligibility for 2,000 providers × 5 contracts over all municipalities of a region
+≤ 2 ms p95 per need; import of a 10,000-row catalogue ≤ 3 s.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import sqlite3
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from jeugdtoegang.domain.actor import Actor, Role
+from jeugdtoegang.domain.providers import Need
+from jeugdtoegang.regions import load_profile
+from jeugdtoegang.services.catalogue_import import import_catalogue
+from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.services.eligibility import eligible_providers
+from jeugdtoegang.storage.database import initialise, open_database
+from tests.benchmarks._report import percentile, report, time_calls
+
+REGION = "zuidoost-utrecht"
+PROVIDERS = 2000
+CONTRACTS_EACH = 5
+NEEDS = 400
+ADMIN = Actor("beheer", "Beheer", frozenset({Role.BEHEERDER}))
+HEADER = (
+    "agb;naam;segment;productcode;productnaam;vorm;thema;eenheid;tarief;gemeenten;"
+    "preferent_wijken;groepsaanbod;identiteit;geldig_van;geldig_tot;status;budget_jaar;"
+    "wachttijd_weken"
+)
+
+
+def _catalogue(rng: random.Random) -> str:
+    profile = load_profile(REGION)
+    products = [p for p in profile.products if p.segment != "sociale-basis"]
+    names = list(profile.municipality_names)
+    lines = [HEADER]
+    for number in range(PROVIDERS):
+        agb = f"9{number:07d}"
+        identity = "christelijk" if number % 17 == 0 else ""
+        for product in rng.sample(products, CONTRACTS_EACH):
+            chosen = names if rng.random() < 0.3 else rng.sample(names, rng.randint(1, 4))
+            served = "*" if chosen is names else "|".join(chosen)
+            wijken = [w for m in profile.municipalities if m.name in chosen for w in m.wijken]
+            preferred = "|".join(rng.sample(wijken, 2)) if rng.random() < 0.1 else ""
+            status = rng.choices(["actief", "clientenstop", "geschorst"], [96, 3, 1])[0]
+            start = rng.choice(["01-01-2025", "01-01-2026", "2027-01-01"])
+            tariff = f"{rng.uniform(40, 200):.2f}".replace(".", ",")
+            lines.append(
+                f"{agb};Aanbieder {number:04d};{product.segment};{product.code};{product.name};"
+                f"{product.vorm or ''};;{product.unit};{tariff};{served};{preferred};"
+                f"{'ja' if rng.random() < 0.1 else 'nee'};{identity};{start};31-12-2028;"
+                f"{status};{rng.randrange(50, 900)}000;{rng.randint(0, 12)}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    folder = tmp_path_factory.mktemp("bench-providers")
+    rng = random.Random(7)
+    text = _catalogue(rng)
+    file = folder / "catalogus.csv"
+    file.write_text(text, encoding="utf-8-sig")
+    database = open_database(str(folder / "providers.sqlite"))
+    initialise(database, REGION)
+    ctx = AppContext(database, ADMIN, today=lambda: date(2026, 11, 23))
+    return {
+        "ctx": ctx,
+        "file": file,
+        "text": text,
+        "folder": folder,
+        "db": folder / "providers.sqlite",
+    }
+
+
+def _baseline_import(text: str, path: Path) -> float:
+    """Bare csv parse + sqlite3 executemany of the same rows (no validation, no change log)."""
+    start = time.perf_counter()
+    connection = sqlite3.connect(path)
+    connection.execute(
+        "CREATE TABLE contract (id TEXT PRIMARY KEY, agb TEXT, naam TEXT, segment TEXT, "
+        "product_code TEXT, unit TEXT, tariff TEXT, municipalities TEXT, valid_from TEXT, "
+        "valid_to TEXT, status TEXT, budget TEXT, waiting INTEGER)"
+    )
+    reader = csv.DictReader(io.StringIO(text), delimiter=";")
+    rows = [
+        (
+            uuid.uuid4().hex,
+            r["agb"],
+            r["naam"],
+            r["segment"],
+            r["productcode"],
+            r["eenheid"],
+            r["tarief"].replace(",", "."),
+            r["gemeenten"],
+            r["geldig_van"],
+            r["geldig_tot"],
+            r["status"],
+            r["budget_jaar"],
+            int(r["wachttijd_weken"]),
+        )
+        for r in reader
+    ]
+    connection.executemany("INSERT INTO contract VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    connection.commit()
+    connection.close()
+    return time.perf_counter() - start
+
+
+def test_import_of_a_10000_row_catalogue(world: dict[str, object]) -> None:
+    ctx = world["ctx"]
+    assert isinstance(ctx, AppContext)
+    start = time.perf_counter()
+    result = import_catalogue(ctx, world["file"])  # type: ignore[arg-type]
+    ours = time.perf_counter() - start
+    assert result.contracts_created == PROVIDERS * CONTRACTS_EACH
+    baseline = _baseline_import(str(world["text"]), world["folder"] / "baseline.sqlite")  # type: ignore[operator]
+    report("import 10,000-row catalogue", ours, baseline, "s", "≤ 3 s")
+    start = time.perf_counter()
+    again = import_catalogue(ctx, world["file"])  # type: ignore[arg-type]
+    reimport = time.perf_counter() - start
+    assert not again.changed
+    report("re-import unchanged 10,000-row catalogue", reimport, baseline, "s", "(info)")
+
+
+def _needs(rng: random.Random) -> list[Need]:
+    profile = load_profile(REGION)
+    products = [p for p in profile.products if p.segment != "sociale-basis"]
+    needs = []
+    for _ in range(NEEDS):
+        product = rng.choice(products)
+        municipality = rng.choice(profile.municipalities)
+        needs.append(
+            Need(
+                product.segment,
+                product.code,
+                municipality.name,
+                date(2027, 1, 4) + timedelta(days=rng.randint(0, 500)),
+                wijk=rng.choice(municipality.wijken),
+                identity="christelijk" if rng.random() < 0.2 else None,
+            )
+        )
+    return needs
+
+
+BASELINE_SQL = (
+    "SELECT c.id, c.provider_id, p.agb, p.name, c.tariff, c.valid_to, c.municipalities, "
+    "c.waiting_weeks, c.status FROM contract c JOIN provider p ON p.id = c.provider_id "
+    "WHERE c.region_slug = ? AND c.segment = ? AND c.product_code = ? AND c.valid_from <= ? "
+    "AND (c.valid_to IS NULL OR c.valid_to >= ?) AND c.status = 'actief' "
+    "AND (c.municipalities = '*' OR instr('|' || c.municipalities || '|', ?) > 0) "
+    "ORDER BY c.waiting_weeks"
+)
+
+
+def test_eligibility_for_2000_providers_by_5_contracts(world: dict[str, object]) -> None:
+    ctx = world["ctx"]
+    assert isinstance(ctx, AppContext)
+    with sqlite3.connect(world["db"]) as raw:  # type: ignore[arg-type]
+        if raw.execute("SELECT count(*) FROM contract").fetchone()[0] == 0:
+            import_catalogue(ctx, world["file"])  # type: ignore[arg-type]
+    needs = _needs(random.Random(11))
+    sizes = [len(eligible_providers(ctx, n).eligible) for n in needs[:20]]
+    iterator = iter(needs * 3)
+    ours = time_calls(lambda: eligible_providers(ctx, next(iterator)), NEEDS)
+
+    raw = sqlite3.connect(world["db"])  # type: ignore[arg-type]
+    raw.execute(
+        "CREATE INDEX IF NOT EXISTS bench_covering ON contract (region_slug, segment, "
+        "product_code, valid_from, valid_to, status, municipalities, provider_id, id, tariff, "
+        "waiting_weeks)"
+    )
+    raw_iterator = iter(needs * 3)
+
+    def baseline() -> None:
+        need = next(raw_iterator)
+        raw.execute(
+            BASELINE_SQL,
+            (
+                REGION,
+                need.segment,
+                need.product_code,
+                need.start.isoformat(),
+                need.start.isoformat(),
+                f"|{need.gemeente}|",
+            ),
+        ).fetchall()
+
+    base = time_calls(baseline, NEEDS)
+    full_iterator = iter(needs * 3)
+    full = time_calls(lambda: eligible_providers(ctx, next(full_iterator)).to_json(), NEEDS)
+    raw.execute("DROP INDEX bench_covering")
+    raw.close()
+    print(f"  candidates per need: eligible providers ≈ {sum(sizes) / len(sizes):.0f}")
+    report(
+        "eligibility p95 (service, ranked + reasons)",
+        percentile(ours, 0.95),
+        percentile(base, 0.95),
+        "ms",
+        "≤ 2 ms p95",
+    )
+    report("eligibility median", percentile(ours, 0.5), percentile(base, 0.5), "ms", "(info)")
+    report(
+        "eligibility + all reasons/excluded as JSON p95",
+        percentile(full, 0.95),
+        percentile(base, 0.95),
+        "ms",
+        "(info)",
+    )
+    report(
+        "eligibility + all reasons/excluded median",
+        percentile(full, 0.5),
+        percentile(base, 0.5),
+        "ms",
+        "(info)",
+    )
