@@ -1,17 +1,15 @@
-"""Dossier tab (built by its own issue; until then an explanation for the user)."""
+"""Dossier tab "Perspectiefplan": the plan editor of the household."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from jeugdtoegang.services.context import AppContext
+from ui.widgets.plan_editor import PlanEditor
 
 
-def create(ctx: AppContext, shell: object, household_id: uuid.UUID) -> QWidget:
-    widget = QWidget()
-    layout = QVBoxLayout(widget)
-    layout.addWidget(QLabel("Dit onderdeel is nog niet beschikbaar in deze versie."))
-    layout.addStretch(1)
-    return widget
+def create(ctx: AppContext, shell: Any, household_id: uuid.UUID) -> QWidget:
+    return PlanEditor(ctx, shell, household_id)

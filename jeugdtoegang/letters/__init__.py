@@ -1,0 +1,1 @@
+"""Decision letters (beschikkingen): texts as data, a resolved letter model, PDF rendering."""
