@@ -1,11 +1,443 @@
-"""Demo data of this area (filled in by its issue)."""
+"""Demo indications in every status, linked to plan goals, with the "tenzij" stories.
+
+For households with a plan (``state["plans"]``): concept, ingediend, goedgekeurd,
+afgegeven and beëindigd indications; evaluations due and overdue; a tenzij extension with
+motivation and approval; a phase-out after no progress; a pending provider request; and a
+request nearing the Awb term. ``state["indication_ids"]`` lists the ids. Deterministic.
+"""
 
 from __future__ import annotations
 
+import random
+import uuid
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
+
+from jeugdtoegang.domain.costs import budget_cents, max_cost
+from jeugdtoegang.domain.findings import Severity
+from jeugdtoegang.domain.indications import (
+    ChangeReason,
+    Frequency,
+    IndicationStatus,
+    Initiator,
+    Perspective,
+    Unit,
+    add_working_days,
+)
+from jeugdtoegang.domain.terms import term_end
 from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage.bulk import bulk_insert
+from jeugdtoegang.storage.models.households import Household, Person
+from jeugdtoegang.storage.models.indications import Evaluation, Indication, ProviderRequest
+from jeugdtoegang.storage.models.meta import SequenceCounter
+from jeugdtoegang.storage.numbering import next_numeric
+
+CONSULTANTS = ("m.devries", "s.elamrani", "j.hoekstra")
+LEAD = "t.bakker"
+SHARE = 0.7
+STORIES = ("overdue", "due", "tenzij", "request", "phase_out", "pending", "awb")
+
+
+def _stamp(day: date) -> datetime:
+    return datetime.combine(day, time(10, 30), tzinfo=UTC)
+
+
+class _Builder:
+    def __init__(self, ctx: AppContext, rng: random.Random, contracts: dict[str, list[Any]]):
+        self.ctx = ctx
+        self.today = ctx.today()
+        self.rng = rng
+        self.contracts = contracts
+        self.rows: list[dict[str, Any]] = []
+        self.evaluations: list[dict[str, Any]] = []
+        self.requests: list[dict[str, Any]] = []
+
+    def products(self) -> list[str]:
+        profile = self.ctx.profile
+        return [
+            p.code
+            for p in profile.products
+            if p.code in self.contracts and profile.product_needs_beschikking(p)
+        ]
+
+    def add(
+        self,
+        person: Person,
+        household: Household,
+        goals: list[str],
+        status: IndicationStatus,
+        start: date,
+        months: int,
+        *,
+        product_code: str | None = None,
+        volume: Decimal | None = None,
+        perspective: Perspective | None = None,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        profile = self.ctx.profile
+        code = product_code or self.rng.choice(self.products())
+        product = profile.product(code)
+        assert product is not None
+        contract = self.rng.choice(self.contracts[code])
+        unit = Unit(product.unit)
+        frequency = Frequency(product.default_frequency)
+        if perspective is None:
+            perspective = (
+                Perspective.STABILISATIE
+                if product.perspective == "stabilisatie"
+                else Perspective.ONTWIKKELING
+            )
+        if volume is None:
+            volume = Decimal(self._volume(unit, frequency))
+        end = extra.pop("end", None) or term_end(start, months)
+        tariff = contract.tariff
+        submitter = self.rng.choice(CONSULTANTS)
+        row: dict[str, Any] = {
+            "id": uuid.uuid4(),
+            "household_id": household.id,
+            "person_id": person.id,
+            "gemeente_code": household.gemeente_code,
+            "goal_ids": goals[: self.rng.randint(1, max(1, min(2, len(goals))))],
+            "segment": product.segment,
+            "product_code": product.code,
+            "product_name": product.name,
+            "product_category": product.category,
+            "provider_id": contract.provider_id,
+            "provider_agb": contract.agb,
+            "provider_name": contract.name,
+            "perspective": perspective.value,
+            "start_date": start,
+            "end_date": end,
+            "volume": volume,
+            "unit": unit.value,
+            "unit_code": unit.code,
+            "frequency": frequency.value,
+            "frequency_code": frequency.code,
+            "tariff": tariff,
+            "max_cost": max_cost(volume, tariff, unit, frequency, start, end),
+            "budget_cents": budget_cents(volume, unit, frequency, start, end)
+            if unit is Unit.EURO
+            else None,
+            "initiator": Initiator.CONSULENT.value,
+            "referrer_code": Initiator.CONSULENT.referrer_code,
+            "status": status.value,
+            "requested_on": start - timedelta(days=self.rng.randint(14, 40)),
+            "motivations": {},
+            "findings": [],
+            "submitted_by": None if status is IndicationStatus.CONCEPT else submitter,
+            "submitted_at": None
+            if status is IndicationStatus.CONCEPT
+            else _stamp(start - timedelta(days=10)),
+            "evaluation_due": end if perspective is Perspective.ONTWIKKELING else None,
+        }
+        row.update(extra)
+        self.rows.append(row)
+        return row
+
+    def _volume(self, unit: Unit, frequency: Frequency) -> str:
+        if unit is Unit.MINUUT:
+            return str(self.rng.choice((300, 450, 600)))
+        if frequency is Frequency.TOTAAL:
+            return str(self.rng.choice((10, 12, 16)))
+        if unit is Unit.ETMAAL:
+            return str(self.rng.choice((2, 4, 7)))
+        return self.rng.choice(("1", "1.5", "2", "3"))
+
+    def evaluate(self, row: dict[str, Any], progress: str, decision: str, notes: str) -> None:
+        day = row["end_date"] - timedelta(days=14)
+        evaluation_id = uuid.uuid4()
+        per_goal = {g: progress for g in row["goal_ids"]} or {"*": progress}
+        self.evaluations.append(
+            {
+                "id": evaluation_id,
+                "indication_id": row["id"],
+                "goal_progress": per_goal,
+                "progress": progress,
+                "decision": decision,
+                "notes": notes,
+                "evaluated_by": row["submitted_by"] or CONSULTANTS[0],
+                "evaluated_on": day,
+            }
+        )
+        row["evaluated_on"] = day
+        row["evaluation_id"] = evaluation_id
+
+
+def _contracts(ctx: AppContext, session: Any) -> dict[str, list[Any]]:
+    try:
+        from jeugdtoegang.storage.models.providers import Contract, Provider
+    except ImportError:  # pragma: no cover - providers area absent
+        return {}
+    rows = session.execute(
+        select(
+            Contract.product_code,
+            Contract.provider_id,
+            Contract.tariff,
+            Provider.agb,
+            Provider.name,
+        )
+        .join(Provider, Provider.id == Contract.provider_id)
+        .where(Contract.region_slug == ctx.profile.slug, Contract.status == "actief")
+    ).all()
+    found: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        found[row.product_code].append(row)
+    return found
+
+
+def _story(builder: _Builder, story: str, person: Person, household: Household, goals: list[str]):
+    today = builder.today
+    issued, ended = IndicationStatus.AFGEGEVEN, IndicationStatus.BEEINDIGD
+    dev = builder.ctx.profile.term_rules.development_max_months
+    code = "45Z01" if "45Z01" in builder.contracts else None
+    if story == "overdue":
+        builder.add(
+            person,
+            household,
+            goals,
+            issued,
+            today - relativedelta(months=dev, days=12),
+            dev,
+            product_code=code,
+            perspective=Perspective.ONTWIKKELING,
+        )
+    elif story == "due":
+        start = today + timedelta(weeks=3) - relativedelta(months=dev) + timedelta(days=1)
+        builder.add(
+            person,
+            household,
+            goals,
+            issued,
+            start,
+            dev,
+            product_code=code,
+            perspective=Perspective.ONTWIKKELING,
+        )
+    elif story in ("tenzij", "phase_out"):
+        start = today - relativedelta(months=dev + 2)
+        first = builder.add(
+            person,
+            household,
+            goals,
+            ended,
+            start,
+            dev,
+            product_code=code,
+            volume=Decimal("3"),
+            perspective=Perspective.ONTWIKKELING,
+            change_reason=ChangeReason.EINDE_HULP.value,
+        )
+        first["ended_on"] = first["end_date"]
+        follow_start = first["end_date"] + timedelta(days=1)
+        if story == "tenzij":
+            builder.evaluate(
+                first,
+                "deels",
+                "voortzetten_tenzij",
+                "Doelen deels gehaald; zonder hulp dreigt schooluitval.",
+            )
+            motivation = (
+                "De traumabehandeling loopt nog; afschalen nu geeft een grote kans "
+                "op terugval. Evaluatie over 6 maanden."
+            )
+            builder.add(
+                person,
+                household,
+                goals,
+                issued,
+                follow_start,
+                6,
+                product_code=code,
+                volume=Decimal("3"),
+                perspective=Perspective.ONTWIKKELING,
+                predecessor_id=first["id"],
+                approved_by=LEAD,
+                approved_at=_stamp(follow_start - timedelta(days=3)),
+                motivations={"EXTENSION_NOT_LIGHTER": motivation},
+                findings=[
+                    {
+                        "code": "EXTENSION_NOT_LIGHTER",
+                        "severity": "approval",
+                        "message": "Er was vooruitgang: het vervolg moet lichter zijn "
+                        "(...), anders alleen met motivering en akkoord.",
+                        "field": "volume",
+                    }
+                ],
+            )
+        else:
+            builder.evaluate(
+                first,
+                "nee",
+                "afbouwen",
+                "Geen vooruitgang op de doelen; hulp wordt in 3 maanden afgebouwd.",
+            )
+            months = builder.ctx.profile.term_rules.phase_out_months or 1
+            builder.add(
+                person,
+                household,
+                goals,
+                issued,
+                follow_start,
+                months,
+                product_code=code,
+                volume=Decimal("1"),
+                perspective=Perspective.ONTWIKKELING,
+                predecessor_id=first["id"],
+            )
+    elif story == "request":
+        row = builder.add(
+            person,
+            household,
+            goals,
+            issued,
+            today - relativedelta(months=5),
+            dev,
+            product_code=code,
+        )
+        received = today - timedelta(days=2)
+        builder.requests.append(
+            {
+                "indication_id": row["id"],
+                "household_id": household.id,
+                "kind": "verlenging",
+                "requested_end": row["end_date"] + relativedelta(months=6),
+                "requested_volume": row["volume"],
+                "reason": "De aanbieder vraagt verlenging: de behandeling is nog niet klaar.",
+                "received_on": received,
+                "answer_due": add_working_days(received, 5),
+                "status": "open",
+            }
+        )
+    elif story == "pending":
+        start = today + timedelta(days=7)
+        end = term_end(start, dev + 3)
+        builder.add(
+            person,
+            household,
+            goals,
+            IndicationStatus.INGEDIEND,
+            start,
+            dev,
+            product_code=code,
+            end=end,
+            perspective=Perspective.ONTWIKKELING,
+            motivations={
+                "TERM_DEVELOPMENT_EXCEEDED": "Behandeling EMDR duurt 12 maanden "
+                "volgens de diagnostiek van de GGZ."
+            },
+            findings=[
+                {
+                    "code": "TERM_DEVELOPMENT_EXCEEDED",
+                    "severity": Severity.APPROVAL.value,
+                    "message": f"Ontwikkelingsgerichte hulp duurt hoogstens {dev} "
+                    "maanden. Langer kan alleen 'tenzij'.",
+                    "field": "eind",
+                }
+            ],
+        )
+    elif story == "awb":
+        builder.add(
+            person,
+            household,
+            goals,
+            IndicationStatus.CONCEPT,
+            today + timedelta(days=14),
+            dev,
+            requested_on=today - timedelta(weeks=7),
+        )
+
+
+def _random(builder: _Builder, person: Person, household: Household, goals: list[str]) -> None:
+    rng, today = builder.rng, builder.today
+    status = rng.choices(list(IndicationStatus), (10, 6, 6, 60, 18))[0]
+    months = builder.ctx.profile.term_rules.development_max_months
+    if status is IndicationStatus.BEEINDIGD:
+        start = today - relativedelta(months=months + rng.randint(1, 14))
+    elif status is IndicationStatus.AFGEGEVEN:
+        start = today - relativedelta(months=rng.randint(0, months - 2), days=rng.randint(0, 27))
+    else:
+        start = today + timedelta(days=rng.randint(3, 40))
+    row = builder.add(person, household, goals, status, start, months)
+    if row["perspective"] == Perspective.STABILISATIE.value:
+        row["end_date"] = term_end(start, 24)
+        row["max_cost"] = max_cost(
+            row["volume"],
+            row["tariff"],
+            Unit(row["unit"]),
+            Frequency(row["frequency"]),
+            start,
+            row["end_date"],
+        )
+    if status is IndicationStatus.BEEINDIGD:
+        row["ended_on"] = row["end_date"]
+        row["change_reason"] = ChangeReason.EINDE_HULP.value
+        if row["perspective"] == Perspective.ONTWIKKELING.value:
+            progress = rng.choice(("ja", "deels", "nee"))
+            decision = {"ja": "beeindigen", "deels": "afschalen", "nee": "afbouwen"}[progress]
+            builder.evaluate(row, progress, decision, "Besproken met gezin en aanbieder.")
+
+
+def _allocate(builder: _Builder, session: Any, actor: str) -> None:
+    by_gemeente: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in sorted(builder.rows, key=lambda r: r["start_date"]):
+        if row["status"] in (IndicationStatus.AFGEGEVEN.value, IndicationStatus.BEEINDIGD.value):
+            by_gemeente[row["gemeente_code"]].append(row)
+            row["approved_by"] = row.get("approved_by") or None
+    for gemeente, rows in by_gemeente.items():
+        name = f"toewijzing-{gemeente}"
+        if (
+            session.execute(select(SequenceCounter.id).where(SequenceCounter.name == name)).first()
+            is None
+        ):
+            session.add(SequenceCounter(name=name, last_seq=0, created_by=actor, updated_by=actor))
+            session.flush()
+        first = next_numeric(session, name, len(rows))
+        for offset, row in enumerate(rows):
+            row["allocation_number"] = first + offset
+            row["allocated_at"] = _stamp(row["start_date"] - timedelta(days=3))
 
 
 def fill(ctx: AppContext, state: dict[str, Any]) -> None:
-    """Add this area's demo records; ``state`` carries ids made by earlier steps."""
+    """Add demo indications; ``state["indication_ids"]`` lists their ids."""
+    rng = random.Random(f"{state['seed']}-indications")
+    plans: dict[Any, list[str]] = state.get("plans") or {}
+    with ctx.uow() as uow:
+        session = uow.session
+        contracts = _contracts(ctx, session)
+        builder = _Builder(ctx, rng, contracts)
+        if not plans or not builder.products():
+            state["indication_ids"] = []
+            return
+        households = {
+            h.id: h for h in session.scalars(select(Household).where(Household.id.in_(list(plans))))
+        }
+        youth: dict[Any, list[Person]] = defaultdict(list)
+        for person in session.scalars(
+            select(Person)
+            .where(Person.household_id.in_(list(plans)), Person.role == "jeugdige")
+            .order_by(Person.sort_key)
+        ):
+            youth[person.household_id].append(person)
+        stories = list(STORIES)
+        for household_id in sorted(plans, key=str):
+            household = households.get(household_id)
+            children = [c for c in youth.get(household_id, []) if c.birth_date]
+            goals = plans[household_id]
+            if household is None or not children or not goals:
+                continue
+            child = children[0]
+            if stories:
+                _story(builder, stories.pop(0), child, household, goals)
+            elif rng.random() < SHARE:
+                _random(builder, child, household, goals)
+        _allocate(builder, session, ctx.actor.username)
+        indication_ids = bulk_insert(session, Indication, builder.rows, ctx.actor.username)
+        bulk_insert(session, Evaluation, builder.evaluations, ctx.actor.username)
+        bulk_insert(session, ProviderRequest, builder.requests, ctx.actor.username)
+        uow.commit()
+    state["indication_ids"] = indication_ids

@@ -1,0 +1,249 @@
+"""Indications (toewijzingen): value types with stable values, Dutch labels and iJw codes.
+
+An indication allocates a product of a provider to a jeugdige for a term and a volume.
+It is stored in the shape of the national iJw standard (JW301), so every value type here
+carries the code of its iJw code list (WJ756 unit, WJ757 frequency, COD327 referrer).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from enum import StrEnum
+
+
+class Perspective(StrEnum):
+    """Seed 003 §5.4: development-oriented help (9 months, tenzij) or stabilising help."""
+
+    ONTWIKKELING = "ontwikkeling"
+    STABILISATIE = "stabilisatie"
+
+    @property
+    def label(self) -> str:
+        return {"ontwikkeling": "Ontwikkeling (activerend)", "stabilisatie": "Stabilisatie"}[
+            self.value
+        ]
+
+
+class Frequency(StrEnum):
+    """Per what period the volume counts; ``code`` is iJw WJ757."""
+
+    DAG = "dag"
+    WEEK = "week"
+    MAAND = "maand"
+    TOTAAL = "totaal"
+
+    @property
+    def label(self) -> str:
+        return {
+            "dag": "per dag",
+            "week": "per week",
+            "maand": "per maand",
+            "totaal": "totaal binnen de looptijd",
+        }[self.value]
+
+    @property
+    def code(self) -> str:
+        return {"dag": "1", "week": "2", "maand": "4", "totaal": "6"}[self.value]
+
+
+class Unit(StrEnum):
+    """Unit of the volume; ``code`` is iJw WJ756. Euro: the volume is a budget (eurocent)."""
+
+    MINUUT = "minuut"
+    UUR = "uur"
+    DAGDEEL = "dagdeel"
+    ETMAAL = "etmaal"
+    STUKS = "stuks"
+    EURO = "euro"
+    STUKS_INSPANNING = "stuks-inspanning"
+
+    @property
+    def label(self) -> str:
+        return {
+            "minuut": "minuten",
+            "uur": "uren",
+            "dagdeel": "dagdelen (4 uur)",
+            "etmaal": "etmalen",
+            "stuks": "stuks (output)",
+            "euro": "euro (budget)",
+            "stuks-inspanning": "stuks (inspanning)",
+        }[self.value]
+
+    @property
+    def code(self) -> str:
+        return {
+            "minuut": "01",
+            "uur": "04",
+            "dagdeel": "16",
+            "etmaal": "14",
+            "stuks": "82",
+            "euro": "83",
+            "stuks-inspanning": "84",
+        }[self.value]
+
+
+class Initiator(StrEnum):
+    """Who asked for the help (verzoek door); ``referrer_code`` is iJw COD327.
+
+    A provider (``aanbieder``) is never the referrer: its request is assessed by the local
+    team, which then allocates as the municipality (seed 004), so the code is 01 gemeente.
+    """
+
+    CONSULENT = "consulent"
+    AANBIEDER = "aanbieder"
+    HUISARTS = "huisarts"
+    GI = "gi"
+    MEDISCH_SPECIALIST = "medisch-specialist"
+
+    @property
+    def label(self) -> str:
+        return {
+            "consulent": "Consulent lokaal team",
+            "aanbieder": "Aanbieder (verzoek)",
+            "huisarts": "Huisarts",
+            "gi": "Gecertificeerde instelling",
+            "medisch-specialist": "Medisch specialist",
+        }[self.value]
+
+    @property
+    def referrer_code(self) -> str:
+        return {
+            "consulent": "01",
+            "aanbieder": "01",
+            "huisarts": "02",
+            "gi": "04",
+            "medisch-specialist": "05",
+        }[self.value]
+
+
+class IndicationStatus(StrEnum):
+    CONCEPT = "concept"
+    INGEDIEND = "ingediend"
+    GOEDGEKEURD = "goedgekeurd"
+    AFGEGEVEN = "afgegeven"
+    BEEINDIGD = "beeindigd"
+
+    @property
+    def label(self) -> str:
+        return {
+            "concept": "Concept",
+            "ingediend": "Ingediend",
+            "goedgekeurd": "Goedgekeurd",
+            "afgegeven": "Afgegeven",
+            "beeindigd": "Beëindigd",
+        }[self.value]
+
+
+#: statuses in which an indication still claims the product for its term (overlap, budget)
+ACTIVE_STATUSES = frozenset(
+    {
+        IndicationStatus.CONCEPT,
+        IndicationStatus.INGEDIEND,
+        IndicationStatus.GOEDGEKEURD,
+        IndicationStatus.AFGEGEVEN,
+    }
+)
+#: statuses that commit money of a provider's budget
+COMMITTED_STATUSES = frozenset({IndicationStatus.GOEDGEKEURD, IndicationStatus.AFGEGEVEN})
+#: statuses in which the indication can still be edited freely
+EDITABLE_STATUSES = frozenset({IndicationStatus.CONCEPT})
+
+
+class Progress(StrEnum):
+    """Progress on one plan goal at the evaluation."""
+
+    JA = "ja"
+    DEELS = "deels"
+    NEE = "nee"
+
+    @property
+    def label(self) -> str:
+        return {"ja": "Ja, vooruitgang", "deels": "Deels", "nee": "Geen vooruitgang"}[self.value]
+
+
+class EvaluationDecision(StrEnum):
+    """What happens after the evaluation (seed 003 §5.4)."""
+
+    AFSCHALEN = "afschalen"
+    AFBOUWEN = "afbouwen"
+    BEEINDIGEN = "beeindigen"
+    VOORTZETTEN_TENZIJ = "voortzetten_tenzij"
+
+    @property
+    def label(self) -> str:
+        return {
+            "afschalen": "Afschalen naar lichtere hulp of vrij toegankelijk aanbod",
+            "afbouwen": "Afbouwen (lager volume, korte termijn)",
+            "beeindigen": "Beëindigen",
+            "voortzetten_tenzij": "Voortzetten, tenzij (motivering en akkoord teamleider)",
+        }[self.value]
+
+    @property
+    def short_label(self) -> str:
+        return {
+            "afschalen": "afschalen",
+            "afbouwen": "afbouwen",
+            "beeindigen": "beëindigen",
+            "voortzetten_tenzij": "voortzetten (tenzij)",
+        }[self.value]
+
+
+class RequestStatus(StrEnum):
+    """A provider's request (JW315/JW317 equivalent): open until the consultant assessed it."""
+
+    OPEN = "open"
+    BEOORDEELD = "beoordeeld"
+
+    @property
+    def label(self) -> str:
+        return {"open": "Open", "beoordeeld": "Beoordeeld"}[self.value]
+
+
+class ChangeReason(StrEnum):
+    """Why an allocation changed (JW301 reden wijziging); ``code`` as used in the export."""
+
+    ADMINISTRATIEVE_CORRECTIE = "administratieve-correctie"
+    WIJZIGING = "wijziging"
+    VERZOEK_AANBIEDER = "verzoek-aanbieder"
+    EINDE_HULP = "einde-hulp"
+
+    @property
+    def label(self) -> str:
+        return {
+            "administratieve-correctie": "Administratieve correctie",
+            "wijziging": "Wijziging toewijzing",
+            "verzoek-aanbieder": "Op verzoek van de aanbieder",
+            "einde-hulp": "Hulp beëindigd",
+        }[self.value]
+
+    @property
+    def code(self) -> str:
+        return {
+            "administratieve-correctie": "01",
+            "wijziging": "02",
+            "verzoek-aanbieder": "13",
+            "einde-hulp": "03",
+        }[self.value]
+
+
+def overall_progress(per_goal: dict[str, Progress] | list[Progress]) -> Progress | None:
+    """One verdict from the per-goal progress: all yes → ja, all no → nee, else deels."""
+    values = list(per_goal.values()) if isinstance(per_goal, dict) else list(per_goal)
+    if not values:
+        return None
+    if all(v is Progress.JA for v in values):
+        return Progress.JA
+    if all(v is Progress.NEE for v in values):
+        return Progress.NEE
+    return Progress.DEELS
+
+
+def add_working_days(day: date, days: int) -> date:
+    """The date ``days`` working days (Monday–Friday) after ``day``."""
+    current = day
+    remaining = days
+    while remaining > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            remaining -= 1
+    return current

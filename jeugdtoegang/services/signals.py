@@ -1,0 +1,376 @@
+"""Signals for consultants and team leads: what needs attention on a given day.
+
+Evaluations due (within the profile's window) or overdue, terms ending, jeugdigen turning
+18 without an 18+ perspective, provider budgets passed, providers' requests to answer
+(5 working days) and requests nearing the Awb decision term (8 weeks).
+
+Set-based: one query per kind of signal, whatever the number of households (10,000
+households in well under a second); no loops over the database per household.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jeugdtoegang.domain.authz import Permission, require
+from jeugdtoegang.domain.indication_rules import euro, nl_date
+from jeugdtoegang.domain.indications import IndicationStatus
+from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.services.indication_inputs import (
+    committed_by_provider,
+    half_year,
+    has_18plus_perspective,
+)
+from jeugdtoegang.storage.models.households import Household, Person
+from jeugdtoegang.storage.models.indications import Indication, ProviderRequest
+from jeugdtoegang.storage.snapshot import to_json_value
+
+#: how close to the Awb deadline a request without a decision starts to signal
+AWB_WARNING_DAYS = 14
+
+
+class SignalKind(StrEnum):
+    EVALUATIE = "evaluatie"
+    EVALUATIE_TE_LAAT = "evaluatie_te_laat"
+    TERMIJN_EINDIGT = "termijn_eindigt"
+    TERMIJN_VERLOPEN = "termijn_verlopen"
+    WORDT_18 = "wordt_18"
+    BUDGET = "budget"
+    VERZOEK_AANBIEDER = "verzoek_aanbieder"
+    AWB_TERMIJN = "awb_termijn"
+
+    @property
+    def label(self) -> str:
+        return {
+            "evaluatie": "Evaluatie nodig",
+            "evaluatie_te_laat": "Evaluatie te laat",
+            "termijn_eindigt": "Termijn loopt af",
+            "termijn_verlopen": "Termijn verlopen",
+            "wordt_18": "Wordt 18",
+            "budget": "Budget aanbieder",
+            "verzoek_aanbieder": "Verzoek aanbieder",
+            "awb_termijn": "Beslistermijn",
+        }[self.value]
+
+
+class SignalSeverity(StrEnum):
+    INFO = "info"
+    AANDACHT = "aandacht"
+    URGENT = "urgent"
+
+    @property
+    def label(self) -> str:
+        return {"info": "Info", "aandacht": "Aandacht", "urgent": "Urgent"}[self.value]
+
+    @property
+    def rank(self) -> int:
+        return {"urgent": 0, "aandacht": 1, "info": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Signal:
+    kind: SignalKind
+    severity: SignalSeverity
+    household_id: uuid.UUID | None
+    person_id: uuid.UUID | None
+    title: str
+    due_date: date | None
+    detail: str
+    dossier_number: str = ""
+    indication_id: uuid.UUID | None = None
+    provider_id: uuid.UUID | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: to_json_value(v) for k, v in asdict(self).items()}
+
+
+def _name(first: str, tussen: str, surname: str) -> str:
+    return " ".join(p for p in (first, tussen, surname) if p)
+
+
+def _term_signals(session: Session, day: date, window_weeks: int) -> list[Signal]:
+    horizon = day + timedelta(weeks=window_weeks)
+    rows = session.execute(
+        select(
+            Indication.id,
+            Indication.household_id,
+            Indication.person_id,
+            Indication.product_name,
+            Indication.product_code,
+            Indication.perspective,
+            Indication.end_date,
+            Indication.evaluated_on,
+            Person.first_name,
+            Person.tussenvoegsel,
+            Person.surname,
+            Household.dossier_number,
+        )
+        .join(Person, Person.id == Indication.person_id)
+        .join(Household, Household.id == Indication.household_id)
+        .where(
+            Indication.status == IndicationStatus.AFGEGEVEN.value,
+            Indication.end_date <= horizon,
+        )
+    ).all()
+    signals = []
+    for r in rows:
+        name = _name(r.first_name, r.tussenvoegsel, r.surname)
+        product = r.product_name or r.product_code
+        common = {
+            "household_id": r.household_id,
+            "person_id": r.person_id,
+            "due_date": r.end_date,
+            "dossier_number": r.dossier_number,
+            "indication_id": r.id,
+        }
+        needs_evaluation = r.perspective == "ontwikkeling" and r.evaluated_on is None
+        if needs_evaluation and r.end_date < day:
+            signals.append(
+                Signal(
+                    SignalKind.EVALUATIE_TE_LAAT,
+                    SignalSeverity.URGENT,
+                    title=f"Evaluatie te laat: {product}",
+                    detail=f"{name}: de termijn eindigde op {nl_date(r.end_date)} zonder "
+                    "evaluatie. Evalueer en besluit over afschalen, afbouwen of beëindigen.",
+                    **common,
+                )
+            )
+        elif needs_evaluation:
+            signals.append(
+                Signal(
+                    SignalKind.EVALUATIE,
+                    SignalSeverity.AANDACHT,
+                    title=f"Evaluatie nodig: {product}",
+                    detail=f"{name}: evalueer vóór {nl_date(r.end_date)} (einde termijn).",
+                    **common,
+                )
+            )
+        elif r.end_date < day:
+            signals.append(
+                Signal(
+                    SignalKind.TERMIJN_VERLOPEN,
+                    SignalSeverity.AANDACHT,
+                    title=f"Termijn verlopen: {product}",
+                    detail=f"{name}: de termijn eindigde op {nl_date(r.end_date)}. "
+                    "Beëindig de indicatie of zet een vervolg in.",
+                    **common,
+                )
+            )
+        else:
+            signals.append(
+                Signal(
+                    SignalKind.TERMIJN_EINDIGT,
+                    SignalSeverity.INFO,
+                    title=f"Termijn loopt af: {product}",
+                    detail=f"{name}: de termijn eindigt op {nl_date(r.end_date)}.",
+                    **common,
+                )
+            )
+    return signals
+
+
+def _turning_18(session: Session, day: date, months: int) -> list[Signal]:
+    earliest = day - relativedelta(years=18)  # born after this: not 18 yet on ``day``
+    latest = day + relativedelta(months=months) - relativedelta(years=18)
+    rows = session.execute(
+        select(
+            Person.id,
+            Person.household_id,
+            Person.birth_date,
+            Person.first_name,
+            Person.tussenvoegsel,
+            Person.surname,
+            Household.dossier_number,
+        )
+        .join(Household, Household.id == Person.household_id)
+        .where(
+            Person.role == "jeugdige",
+            Person.ended_on.is_(None),
+            Household.closed_on.is_(None),
+            Person.birth_date > earliest,
+            Person.birth_date <= latest,
+        )
+    ).all()
+    covered = has_18plus_perspective(session, [r.household_id for r in rows], [r.id for r in rows])
+    signals = []
+    for r in rows:
+        if r.id in covered:
+            continue
+        birthday = r.birth_date + relativedelta(years=18)
+        name = _name(r.first_name, r.tussenvoegsel, r.surname)
+        signals.append(
+            Signal(
+                SignalKind.WORDT_18,
+                SignalSeverity.URGENT
+                if birthday <= day + relativedelta(months=3)
+                else SignalSeverity.AANDACHT,
+                r.household_id,
+                r.id,
+                f"{name} wordt 18: perspectief 18+ ontbreekt",
+                birthday,
+                f"{name} wordt 18 op {nl_date(birthday)}. Leg in het perspectiefplan vast hoe "
+                "wonen, school of werk, inkomen en zorg na 18 geregeld worden.",
+                r.dossier_number,
+            )
+        )
+    return signals
+
+
+def _budget(session: Session, ctx: AppContext, day: date) -> list[Signal]:
+    try:
+        from jeugdtoegang.storage.models.providers import Contract, Provider
+    except ImportError:  # providers area not present
+        return []
+    start, end = half_year(day)
+    rows = session.execute(
+        select(Contract.provider_id, Contract.budget_year, Provider.name)
+        .join(Provider, Provider.id == Contract.provider_id)
+        .where(
+            Contract.budget_year.is_not(None),
+            Contract.region_slug == ctx.profile.slug,
+            Contract.valid_from <= end,
+            (Contract.valid_to.is_(None)) | (Contract.valid_to >= start),
+        )
+    ).all()
+    budgets: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
+    names: dict[uuid.UUID, str] = {}
+    for provider_id, budget_year, name in rows:
+        budgets[provider_id] = max(budgets[provider_id], budget_year)
+        names[provider_id] = name
+    committed = committed_by_provider(session, budgets, start, end)
+    signals = []
+    for provider_id, budget_year in budgets.items():
+        limit = budget_year / 2
+        used = committed.get(provider_id, Decimal(0))
+        if used <= limit:
+            continue
+        signals.append(
+            Signal(
+                SignalKind.BUDGET,
+                SignalSeverity.AANDACHT,
+                None,
+                None,
+                f"Budget {names[provider_id]} overschreden",
+                end,
+                f"Verplichtingen dit halfjaar {euro(used)}, halfjaarbudget {euro(limit)}. "
+                "Een sturingssignaal: nodige hulp gaat gewoon door.",
+                provider_id=provider_id,
+            )
+        )
+    return signals
+
+
+def _requests(session: Session, day: date) -> list[Signal]:
+    rows = session.execute(
+        select(
+            ProviderRequest.id,
+            ProviderRequest.household_id,
+            ProviderRequest.indication_id,
+            ProviderRequest.answer_due,
+            ProviderRequest.received_on,
+            ProviderRequest.kind,
+            Indication.person_id,
+            Indication.product_name,
+            Indication.provider_name,
+            Household.dossier_number,
+        )
+        .join(Indication, Indication.id == ProviderRequest.indication_id)
+        .join(Household, Household.id == ProviderRequest.household_id)
+        .where(ProviderRequest.status == "open")
+    ).all()
+    signals = []
+    for r in rows:
+        if r.answer_due < day:
+            severity = SignalSeverity.URGENT
+        elif r.answer_due <= day + timedelta(days=2):
+            severity = SignalSeverity.AANDACHT
+        else:
+            severity = SignalSeverity.INFO
+        signals.append(
+            Signal(
+                SignalKind.VERZOEK_AANBIEDER,
+                severity,
+                r.household_id,
+                r.person_id,
+                f"Verzoek aanbieder beantwoorden: {r.product_name}",
+                r.answer_due,
+                f"{r.provider_name or 'De aanbieder'} vroeg op {nl_date(r.received_on)} om "
+                f"{r.kind}. Beoordeel het verzoek en antwoord vóór {nl_date(r.answer_due)} "
+                "(5 werkdagen).",
+                r.dossier_number,
+                r.indication_id,
+            )
+        )
+    return signals
+
+
+def _awb(session: Session, day: date, weeks: int) -> list[Signal]:
+    latest_request = day - timedelta(weeks=weeks) + timedelta(days=AWB_WARNING_DAYS)
+    open_statuses = [
+        IndicationStatus.CONCEPT.value,
+        IndicationStatus.INGEDIEND.value,
+        IndicationStatus.GOEDGEKEURD.value,
+    ]
+    rows = session.execute(
+        select(
+            Indication.id,
+            Indication.household_id,
+            Indication.person_id,
+            Indication.product_name,
+            Indication.requested_on,
+            Household.dossier_number,
+        )
+        .join(Household, Household.id == Indication.household_id)
+        .where(
+            Indication.status.in_(open_statuses),
+            Indication.requested_on.is_not(None),
+            Indication.requested_on <= latest_request,
+        )
+    ).all()
+    signals = []
+    for r in rows:
+        deadline = r.requested_on + timedelta(weeks=weeks)
+        signals.append(
+            Signal(
+                SignalKind.AWB_TERMIJN,
+                SignalSeverity.URGENT if deadline <= day else SignalSeverity.AANDACHT,
+                r.household_id,
+                r.person_id,
+                f"Beslistermijn {'verstreken' if deadline < day else 'loopt af'}: {r.product_name}",
+                deadline,
+                f"Aangevraagd op {nl_date(r.requested_on)}; beslissen binnen {weeks} weken "
+                f"(Awb 4:13), uiterlijk {nl_date(deadline)}, of de aanvrager laten weten "
+                "wanneer wel.",
+                r.dossier_number,
+                r.id,
+            )
+        )
+    return signals
+
+
+def compute_signals(ctx: AppContext, day: date | None = None) -> list[Signal]:
+    """All signals on ``day`` (default: today), most urgent and earliest first."""
+    require(ctx.actor, Permission.DOSSIER_READ)
+    day = day or ctx.today()
+    profile = ctx.profile
+    with ctx.uow(readonly=True) as uow:
+        session = uow.session
+        signals = _term_signals(session, day, profile.term_rules.evaluation_window_weeks)
+        signals += _turning_18(session, day, profile.settings.turns_18_horizon_months)
+        signals += _budget(session, ctx, day)
+        signals += _requests(session, day)
+        signals += _awb(session, day, profile.settings.awb_decision_weeks)
+        uow.log_access("inzien", "signals", None, [], f"signalen {day.isoformat()}")
+    return sorted(
+        signals, key=lambda s: (s.severity.rank, s.due_date or date.max, s.dossier_number)
+    )

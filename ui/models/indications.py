@@ -1,0 +1,130 @@
+"""Table model of a household's indications (rows are ``IndicationView``)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from jeugdtoegang.domain.indication_rules import euro, nl_date
+from jeugdtoegang.domain.indications import IndicationStatus
+from jeugdtoegang.services.indication_views import IndicationView
+
+COLUMNS = (
+    "Jeugdige",
+    "Product",
+    "Aanbieder",
+    "Perspectief",
+    "Start",
+    "Eind",
+    "Omvang",
+    "Status",
+    "Max. kosten",
+    "Toewijzing",
+    "Evaluatie",
+)
+(
+    COL_PERSON,
+    COL_PRODUCT,
+    COL_PROVIDER,
+    COL_PERSPECTIVE,
+    COL_START,
+    COL_END,
+    COL_VOLUME,
+    COL_STATUS,
+    COL_COST,
+    COL_ALLOCATION,
+    COL_EVALUATION,
+) = range(len(COLUMNS))
+
+INDICATION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+STATUS_COLOURS = {
+    IndicationStatus.CONCEPT: "#9e9e9e",
+    IndicationStatus.INGEDIEND: "#f0a202",
+    IndicationStatus.GOEDGEKEURD: "#5b9bd5",
+    IndicationStatus.AFGEGEVEN: "#2e8b57",
+    IndicationStatus.BEEINDIGD: "#c7c7c7",
+}
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def evaluation_text(row: IndicationView) -> str:
+    if row.evaluation is not None:
+        return f"{row.evaluation.progress.label} → {row.evaluation.decision.short_label}"
+    if row.evaluation_due and row.status is IndicationStatus.AFGEGEVEN:
+        return f"vóór {nl_date(row.evaluation_due)}"
+    return ""
+
+
+def _cell(row: IndicationView, column: int) -> str:
+    values = {
+        COL_PERSON: row.person_name,
+        COL_PRODUCT: f"{row.product_code} {row.product_name}",
+        COL_PROVIDER: row.provider_label,
+        COL_PERSPECTIVE: row.perspective.label,
+        COL_START: nl_date(row.start),
+        COL_END: nl_date(row.end),
+        COL_VOLUME: row.volume_text,
+        COL_STATUS: row.status.label + (" · verzoek" if row.open_requests else ""),
+        COL_COST: euro(row.max_cost) if row.max_cost is not None else "",
+        COL_ALLOCATION: str(row.allocation_number or ""),
+        COL_EVALUATION: evaluation_text(row),
+    }
+    return values[column]
+
+
+class IndicationTableModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[IndicationView] = []
+
+    def set_rows(self, rows: list[IndicationView]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> IndicationView | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def find(self, indication_id: uuid.UUID) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.id == indication_id), -1)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self.row_at(index.row())
+        if row is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _cell(row, index.column())
+        if role == INDICATION_ID_ROLE:
+            return row.id
+        if role == SORT_ROLE:
+            if index.column() == COL_START:
+                return row.start.isoformat()
+            if index.column() == COL_END:
+                return row.end.isoformat()
+            if index.column() == COL_COST:
+                return float(row.max_cost or 0)
+            return _cell(row, index.column())
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == COL_STATUS:
+            return QColor(STATUS_COLOURS[row.status]).darker(130)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(f.message for f in row.findings) or None
+        return None
