@@ -1,17 +1,280 @@
-"""Dossier tab (built by its own issue; until then an explanation for the user)."""
+"""Dossier tab "Beschikkingen": the household's decisions with a letter preview.
+
+The preview renders the letter's pages to images (pypdfium2) in a worker through
+``shell.run_task``; the GUI shows them in a scroll area. Drafts show the CONCEPT mark;
+approved decisions show the stored final letter, exactly as it is printed.
+"""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from typing import Any
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
+from jeugdtoegang.domain.authz import Permission, can
+from jeugdtoegang.domain.decisions import DecisionStatus
+from jeugdtoegang.errors import JeugdtoegangError
+from jeugdtoegang.progress import CancelToken, Progress, ProgressTask
+from jeugdtoegang.services import decisions
 from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.services.decision_views import DecisionRow
+from jeugdtoegang.services.letter_batch import write_atomically
+from ui import dialogs
+from ui.models.decisions import DecisionTableModel
+
+PREVIEW_SCALE = 1.3  # 72 dpi × 1.3 ≈ 94 dpi: sharp on screen, quick to render
 
 
-def create(ctx: AppContext, shell: object, household_id: uuid.UUID) -> QWidget:
-    widget = QWidget()
-    layout = QVBoxLayout(widget)
-    layout.addWidget(QLabel("Dit onderdeel is nog niet beschikbaar in deze versie."))
-    layout.addStretch(1)
-    return widget
+@dataclass(frozen=True)
+class PageImage:
+    """One rendered page: raw BGRx pixels (made in the worker, turned into a QImage here)."""
+
+    width: int
+    height: int
+    stride: int
+    pixels: bytes
+
+
+@dataclass(frozen=True)
+class Preview:
+    decision_id: uuid.UUID
+    pdf: bytes
+    pages: tuple[PageImage, ...]
+
+
+def render_preview(
+    ctx: AppContext, decision_id: uuid.UUID, token: CancelToken
+) -> ProgressTask[Preview]:
+    """Worker task: the letter and its pages as images."""
+    import pypdfium2
+    import pypdfium2.raw as pdfium_raw
+
+    yield Progress(0, 1, "Brief maken")
+    pdf = decisions.letter_pdf(ctx, decision_id)
+    document = pypdfium2.PdfDocument(pdf)
+    pages = []
+    try:
+        total = len(document)
+        for number in range(total):
+            token.raise_if_cancelled()
+            bitmap = document[number].render(
+                scale=PREVIEW_SCALE, force_bitmap_format=pdfium_raw.FPDFBitmap_BGRx
+            )
+            pages.append(
+                PageImage(bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer))
+            )
+            yield Progress(number + 1, total, f"Pagina {number + 1} van {total}")
+    finally:
+        document.close()
+    return Preview(decision_id, pdf, tuple(pages))
+
+
+class DecisionsTab(QWidget):
+    def __init__(self, ctx: AppContext, shell: Any, household_id: uuid.UUID) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.shell = shell
+        self.household_id = household_id
+        self.preview: Preview | None = None
+        self.model = DecisionTableModel()
+
+        self.table = QTableView(objectName="decisions_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._on_select())
+
+        self.save_button = QPushButton("Opslaan als PDF", objectName="save_pdf_button")
+        self.approve_button = QPushButton("Goedkeuren", objectName="approve_button")
+        self.sent_button = QPushButton("Markeren als verzonden", objectName="mark_sent_button")
+        self.save_button.clicked.connect(self.save_pdf)
+        self.approve_button.clicked.connect(self.approve)
+        self.sent_button.clicked.connect(self.mark_sent)
+        buttons = QHBoxLayout()
+        for button in (self.save_button, self.approve_button, self.sent_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+
+        self.info = QLabel(objectName="decision_info")
+        self.info.setWordWrap(True)
+        self.pages = QWidget(objectName="letter_pages")
+        self.pages_layout = QVBoxLayout(self.pages)
+        self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.scroll = QScrollArea(objectName="letter_preview")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.pages)
+        self.scroll.setStyleSheet("QScrollArea { background: #8a8f94; }")
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(QLabel("<b>Beschikkingen</b>"))
+        left_layout.addWidget(self.table, 1)
+        left_layout.addLayout(buttons)
+        left_layout.addWidget(self.info)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.scroll)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([460, 840])  # the letter page (about 800 px wide) fits
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.refresh()
+
+    # --- data ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        current = self.current()
+        try:
+            rows = decisions.list_decisions(self.ctx, self.household_id)
+        except JeugdtoegangError as error:
+            dialogs.show_error(self, error.message)
+            rows = []
+        self.model.set_rows(rows)
+        if rows:
+            row = self.model.row_of(current.id) if current else 0
+            self.table.selectRow(max(row, 0))
+        else:
+            self.info.setText("Dit gezin heeft nog geen beschikkingen.")
+            self._show_pages(None)
+        self._update_buttons()
+
+    def current(self) -> DecisionRow | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def _update_buttons(self) -> None:
+        row = self.current()
+        actor = self.ctx.actor
+        self.save_button.setEnabled(row is not None)
+        self.approve_button.setEnabled(
+            row is not None
+            and row.status is DecisionStatus.CONCEPT
+            and can(actor, Permission.APPROVE)
+        )
+        self.sent_button.setEnabled(
+            row is not None
+            and row.status is DecisionStatus.GOEDGEKEURD
+            and can(actor, Permission.LETTER_PRINT)
+        )
+
+    def _on_select(self) -> None:
+        self._update_buttons()
+        row = self.current()
+        if row is None:
+            return
+        self.info.setText(
+            f"{row.type_label} · {row.status_label} · kenmerk {row.kenmerk} · {row.jeugdige}"
+            + (f" · correctie van {row.corrects_kenmerk}" if row.corrects_kenmerk else "")
+        )
+        self.load_preview(row.id)
+
+    # --- preview -----------------------------------------------------------------------
+
+    def load_preview(self, decision_id: uuid.UUID) -> Any:
+        return self.shell.run_task(
+            "Brief laden",
+            lambda token: render_preview(self.ctx, decision_id, token),
+            self._show_preview,
+        )
+
+    def _show_preview(self, preview: Preview) -> None:
+        current = self.current()
+        if current is not None and current.id != preview.decision_id:
+            return  # the user moved on; a newer preview is on its way
+        self.preview = preview
+        self._show_pages(preview)
+
+    def _show_pages(self, preview: Preview | None) -> None:
+        while self.pages_layout.count():
+            item = self.pages_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        if preview is None:
+            return
+        for number, page in enumerate(preview.pages, start=1):
+            image = QImage(
+                page.pixels, page.width, page.height, page.stride, QImage.Format.Format_RGB32
+            ).copy()
+            label = QLabel(objectName=f"letter_page_{number}")
+            label.setPixmap(QPixmap.fromImage(image))
+            label.setToolTip(f"Pagina {number} van {len(preview.pages)}")
+            self.pages_layout.addWidget(label)
+
+    def page_count(self) -> int:
+        return len(self.preview.pages) if self.preview else 0
+
+    # --- actions -----------------------------------------------------------------------
+
+    def save_pdf(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        path = dialogs.choose_save_file(
+            self, "Brief opslaan als PDF", f"{row.kenmerk}.pdf", "PDF-bestanden (*.pdf)"
+        )
+        if path is None:
+            return
+        try:
+            pdf = decisions.letter_pdf(self.ctx, row.id)
+            write_atomically(path, pdf)
+        except JeugdtoegangError as error:
+            dialogs.show_error(self, error.message)
+            return
+        except OSError as error:
+            dialogs.show_error(self, f"Het bestand kon niet worden opgeslagen: {error.strerror}.")
+            return
+        self.shell.status(f"Brief {row.kenmerk} opgeslagen in {path}.")
+
+    def approve(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        if not dialogs.confirm(
+            self,
+            "Beschikking goedkeuren",
+            f"Beschikking {row.kenmerk} goedkeuren? De brief wordt dan definitief en "
+            "kan daarna niet meer veranderen.",
+        ):
+            return
+        try:
+            decisions.approve_decision(self.ctx, row.id)
+        except JeugdtoegangError as error:
+            dialogs.show_error(self, error.message)
+            return
+        self.shell.status(f"Beschikking {row.kenmerk} is goedgekeurd.")
+        self.refresh()
+
+    def mark_sent(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        try:
+            decisions.mark_sent(self.ctx, row.id)
+        except JeugdtoegangError as error:
+            dialogs.show_error(self, error.message)
+            return
+        self.shell.status(f"Brief {row.kenmerk} is gemarkeerd als verzonden.")
+        self.refresh()
+
+
+def create(ctx: AppContext, shell: Any, household_id: uuid.UUID) -> QWidget:
+    return DecisionsTab(ctx, shell, household_id)

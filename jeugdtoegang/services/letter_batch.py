@@ -1,0 +1,112 @@
+"""Print run: all approved, unsent letters of one day into a folder.
+
+Each file is written atomically: into a temporary file in the target folder, flushed and
+synced to disk, then renamed into place (``os.replace``). A run that is cancelled, fails or
+is killed leaves only complete PDFs (and at most one stray ``.tmp`` file from a kill,
+which the next run removes). Every letter printed is recorded in the audit log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import uuid
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from jeugdtoegang.domain.authz import Permission, require
+from jeugdtoegang.domain.decisions import DecisionStatus
+from jeugdtoegang.errors import JeugdtoegangError
+from jeugdtoegang.progress import CancelToken, Progress, ProgressTask
+from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.services.decision_letter import final_letter_bytes
+from jeugdtoegang.services.decision_views import BatchResult
+from jeugdtoegang.storage.models.decisions import Decision
+
+TEMP_PREFIX = ".brief-"
+TEMP_SUFFIX = ".tmp"
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that ``path`` is either absent or complete."""
+    handle, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
+        with contextlib.suppress(OSError):
+            directory = os.open(path.parent, os.O_DIRECTORY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
+
+
+def file_name(kenmerk: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", kenmerk) + ".pdf"
+
+
+def _remove_stray_temp_files(folder: Path) -> None:
+    for stray in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            stray.unlink()
+
+
+def pending_letter_ids(ctx: AppContext, day: date) -> list[uuid.UUID]:
+    """Approved, not yet sent decisions with letter date ``day``, by kenmerk."""
+    with ctx.uow(readonly=True) as uow:
+        return list(
+            uow.session.execute(
+                select(Decision.id)
+                .where(
+                    Decision.status == DecisionStatus.GOEDGEKEURD.value,
+                    Decision.decision_date == day,
+                )
+                .order_by(Decision.kenmerk)
+            ).scalars()
+        )
+
+
+def batch_letters(
+    ctx: AppContext, day: date, out_dir: Path, cancel_token: CancelToken | None = None
+) -> ProgressTask[BatchResult]:
+    """Write the letters of ``day`` into ``out_dir``; yields progress, returns the files."""
+    require(ctx.actor, Permission.LETTER_PRINT)
+    folder = Path(out_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise JeugdtoegangError(f"De map {folder} kan niet worden gemaakt: {error}") from error
+    _remove_stray_temp_files(folder)
+    ids = pending_letter_ids(ctx, day)
+    total = len(ids)
+    written: list[str] = []
+    yield Progress(0, total, "Brieven voorbereiden")
+    for done, decision_id in enumerate(ids, start=1):
+        if cancel_token is not None:
+            cancel_token.raise_if_cancelled()
+        with ctx.uow() as uow:
+            decision = uow.session.get(Decision, decision_id)
+            if decision is None:
+                continue
+            pdf = final_letter_bytes(uow.session, ctx.profile, decision, ctx.today())
+            target = folder / file_name(decision.kenmerk)
+            write_atomically(target, pdf)
+            uow.log_access(
+                "afdrukken", "decision", decision.id, [decision.person_id], "printrun brieven"
+            )
+            uow.commit()
+        written.append(str(target))
+        yield Progress(done, total, f"Brief {done} van {total}")
+    return BatchResult(day=day, files=tuple(written))

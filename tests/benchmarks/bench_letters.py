@@ -1,0 +1,239 @@
+"""Benchmark: decision letters per second, next to bare reportlab, plus a 500-letter batch.
+
+Run:  .venv/bin/python -m tests.benchmarks.bench_letters [--letters 200] [--batch 500]
+
+1. Our pipeline for one 2-page letter: compose (texts, dates, rules) + render.
+2. Bare reportlab: the same paragraphs, table and fonts built directly with platypus
+   (no model, no texts, no letterhead drawing, no page x of y), in the same process.
+3. A batch of N approved letters through ``batch_letters`` (database, render, store the
+   final with SHA-256, atomic write with fsync, audit entry), in a Qt worker
+   (``ui.workers.TaskRunner``) while the GUI thread's event loop is sampled every 10 ms:
+   the largest gap between two timer ticks shows whether the GUI stays responsive.
+Targets: ≥ 40 letters/s and ≥ half of the bare rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import tempfile
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from jeugdtoegang.domain.decisions import DecisionType
+from jeugdtoegang.letters.compose import compose_letter
+from jeugdtoegang.letters.model import LetterModel
+from jeugdtoegang.letters.render import render_letter
+from jeugdtoegang.letters.sample import sample_input
+from jeugdtoegang.letters.texts import load_letter_texts
+from jeugdtoegang.pdf.fonts import BOLD, REGULAR, register_fonts
+from jeugdtoegang.regions import load_profile
+
+REGION = "zuidoost-utrecht"
+TODAY = date(2026, 11, 23)
+
+
+def bare_reportlab(letter: LetterModel) -> bytes:
+    """The same content straight into platypus, the way a script without our layers would."""
+    register_fonts()
+    body = ParagraphStyle("b", fontName=REGULAR, bulletFontName=REGULAR, fontSize=10, leading=14.5)
+    bold = ParagraphStyle("h", parent=body, fontName=BOLD)
+    cell = ParagraphStyle("c", parent=body, fontSize=9, leading=11.5)
+    story = [Spacer(1, 70 * mm)]
+    story += [Paragraph(t, bold) for t in (letter.onderwerp, letter.decision_sentence)]
+    story += [Paragraph(t, body) for t in (letter.salutation, *letter.intro_paragraphs)]
+    rows = [[Paragraph(h, cell) for h in ("Hulp", "Aanbieder", "Start", "Eind", "Hoeveel")]]
+    rows += [
+        [Paragraph(v, cell) for v in (r.product, r.aanbieder, r.start, r.eind, r.omvang)]
+        for r in letter.help_rows
+    ]
+    table = Table(rows, colWidths=[46 * mm, 40 * mm, 23 * mm, 23 * mm, 33 * mm])
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 9)]))
+    story.append(table)
+    texts = (
+        *letter.motivation_paragraphs,
+        letter.facts_intro,
+        *letter.facts,
+        letter.goals_intro,
+        *letter.goals,
+        *letter.rule_paragraphs,
+        letter.legal_basis,
+        *letter.next_steps,
+        *letter.bezwaar_paragraphs,
+    )
+    story += [Paragraph(t, body) for t in texts]
+    story.append(
+        ListFlowable(
+            [ListItem(Paragraph(t, body)) for t in letter.bezwaar_contents],
+            bulletType="bullet",
+            bulletFontName=REGULAR,
+        )
+    )
+    story += [Paragraph(t, body) for t in (letter.contact, letter.closing, letter.signatory.name)]
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, invariant=1, initialFontName=REGULAR)
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def rate(function, count: int) -> float:  # type: ignore[no-untyped-def]
+    function()  # warm up (fonts, caches)
+    start = time.perf_counter()
+    for _ in range(count):
+        function()
+    return count / (time.perf_counter() - start)
+
+
+def single_letters(count: int) -> None:
+    profile = load_profile(REGION)
+    texts = load_letter_texts(REGION)
+    data = sample_input(DecisionType.TOEKENNING, "Zeist")
+    letter = compose_letter(data, texts, profile)
+    pages = render_letter(letter).count(b"/Type /Page\n")
+    ours = rate(lambda: render_letter(compose_letter(data, texts, profile)), count)
+    bare = rate(lambda: bare_reportlab(letter), count)
+    print(f"letter pages: {pages or 'see PDF'}")
+    print(f"ours (compose + render): {ours:6.1f} letters/s")
+    print(f"bare reportlab         : {bare:6.1f} letters/s")
+    print(f"ratio ours / bare      : {ours / bare:6.2f}  (target ≥ 0.50; ≥ 40 letters/s)")
+
+
+def _database_with_approved(count: int, folder: Path):  # type: ignore[no-untyped-def]
+    from jeugdtoegang.demo.households import generate_households
+    from jeugdtoegang.domain.actor import SYSTEM_ACTOR
+    from jeugdtoegang.services.context import AppContext
+    from jeugdtoegang.storage.database import initialise, open_database
+    from jeugdtoegang.storage.models.decisions import Decision, DecisionIndication
+    from jeugdtoegang.storage.models.households import Person
+    from jeugdtoegang.storage.models.indications import Indication
+
+    database = open_database(f"sqlite:///{folder / 'bench.sqlite'}")
+    initialise(database, REGION)
+    ctx = AppContext(database, SYSTEM_ACTOR, today=lambda: TODAY)
+    generate_households(ctx, count, seed=11, with_network=False)
+    with ctx.uow() as uow:
+        people = uow.session.query(Person).filter(Person.role == "jeugdige").limit(count).all()
+        for number, person in enumerate(people, start=1):
+            indication = Indication(
+                household_id=person.household_id,
+                person_id=person.id,
+                gemeente_code="0355",
+                goal_ids=[],
+                segment="ambulant",
+                product_code="45A01",
+                product_name="Ambulante jeugdhulp individueel",
+                product_category="45",
+                provider_name="Stichting De Linde Jeugdhulp",
+                perspective="ontwikkeling",
+                start_date=date(2027, 1, 4),
+                end_date=date(2027, 10, 3),
+                volume=Decimal(4),
+                unit="uur",
+                unit_code="04",
+                frequency="week",
+                frequency_code="2",
+                initiator="gemeente",
+                referrer_code="01",
+                status="goedgekeurd",
+                motivations={},
+                findings=[],
+            )
+            decision = Decision(
+                household_id=person.household_id,
+                person_id=person.id,
+                gemeente=person.household.gemeente,
+                type="toekenning",
+                status="goedgekeurd",
+                kenmerk=f"BS-2026-{number:06d}",
+                request_date=date(2026, 11, 2),
+                request_text="hulp thuis bij de opvoeding",
+                decision_date=TODAY,
+                motivation="Uw kind heeft thuis vaak ruzie.\n\nOma helpt een middag per week.",
+                goals=["Uw kind kan beter omgaan met boosheid."],
+                legal_basis="Jeugdwet artikel 2.3",
+                addressee="ouders",
+            )
+            uow.session.add_all([indication, decision])
+            uow.session.flush()
+            uow.session.add(
+                DecisionIndication(decision_id=decision.id, indication_id=indication.id)
+            )
+        uow.commit()
+    return ctx, len(people)
+
+
+def batch(count: int) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from jeugdtoegang.services.letter_batch import batch_letters
+    from ui.workers import TaskRunner
+
+    app = QApplication.instance() or QApplication([])
+    with tempfile.TemporaryDirectory() as temp:
+        folder = Path(temp)
+        ctx, made = _database_with_approved(count, folder)
+        runner = TaskRunner(None, on_error=print)
+        gaps: list[float] = []
+        clock = QElapsedTimer()
+        clock.start()
+        last = [clock.elapsed()]
+
+        def tick() -> None:
+            now = clock.elapsed()
+            gaps.append(now - last[0])
+            last[0] = now
+
+        timer = QTimer()
+        timer.timeout.connect(tick)
+        timer.start(10)
+        result: list[object] = []
+        start = time.perf_counter()
+        runner.run(
+            "Brieven afdrukken",
+            lambda token: batch_letters(ctx, TODAY, folder / "out", token),
+            result.append,
+        )
+        runner.wait_for_idle(600_000)
+        elapsed = time.perf_counter() - start
+        timer.stop()
+        files = len(list((folder / "out").glob("*.pdf")))
+        ctx.database.close()
+    gaps.sort()
+    print(f"batch of {made}: {files} files in {elapsed:.1f} s = {files / elapsed:.1f} letters/s")
+    print(
+        f"GUI timer (10 ms) during the batch: median gap {gaps[len(gaps) // 2]:.0f} ms, "
+        f"max gap {gaps[-1]:.0f} ms"
+    )
+    del app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--letters", type=int, default=200)
+    parser.add_argument("--batch", type=int, default=500)
+    args = parser.parse_args()
+    single_letters(args.letters)
+    if args.batch:
+        batch(args.batch)
+
+
+if __name__ == "__main__":
+    main()

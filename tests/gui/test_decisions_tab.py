@@ -1,0 +1,118 @@
+"""The Beschikkingen tab: list, in-app letter preview, save as PDF, approve, mark sent."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtWidgets import QLabel
+
+from jeugdtoegang.domain.decisions import DecisionType
+from jeugdtoegang.services import decisions
+from jeugdtoegang.services.context import AppContext
+from tests.gui.conftest import DialogLog, FakeShell
+from tests.integration.decision_fixtures import add_indication, make_household
+from ui import dialogs
+from ui.dossier.decisions_tab import DecisionsTab
+
+
+@pytest.fixture
+def household(ctx: AppContext) -> Any:
+    household_id, person_id = make_household(ctx)
+    indication = add_indication(ctx, household_id, person_id)
+    detail = decisions.create_decision(
+        ctx,
+        household_id,
+        person_id,
+        DecisionType.TOEKENNING,
+        [indication],
+        date(2026, 11, 2),
+        "hulp thuis bij de opvoeding",
+        "Daan is vaak boos.",
+    )
+    return household_id, detail
+
+
+def test_preview_shows_the_pages_of_the_letter_inside_the_application(
+    qtbot: Any, ctx: AppContext, household: Any, shown: DialogLog
+) -> None:
+    household_id, detail = household
+    tab = DecisionsTab(ctx, FakeShell(ctx), household_id)
+    qtbot.addWidget(tab)
+    tab.resize(1300, 800)
+    tab.show()
+    qtbot.waitUntil(lambda: tab.page_count() == 2)
+    assert tab.model.rowCount() == 1
+    assert "Toekenning" in tab.info.text() and detail.row.kenmerk in tab.info.text()
+    page = tab.findChild(QLabel, "letter_page_1")
+    assert page is not None and not page.pixmap().isNull()
+    assert tab.approve_button.isEnabled() is False  # a consultant does not approve
+    tab.grab().save("/tmp/decisions_tab.png")
+
+
+def test_save_writes_the_letter_as_pdf_through_the_save_dialog(
+    qtbot: Any,
+    ctx: AppContext,
+    household: Any,
+    shown: DialogLog,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    household_id, _detail = household
+    target = tmp_path / "brief.pdf"
+    monkeypatch.setattr(dialogs, "choose_save_file", lambda *_a, **_k: target)
+    shell = FakeShell(ctx)
+    tab = DecisionsTab(ctx, shell, household_id)
+    qtbot.addWidget(tab)
+    qtbot.mouseClick(tab.save_button, qtbot_left())
+    text = "".join(p.extract_text() for p in PdfReader(target).pages)
+    assert "U krijgt de hulp voor Daan Yılmaz-Çelik die u hebt gevraagd." in text
+    assert "CONCEPT" in text
+    assert any("opgeslagen" in m for m in shell.messages)
+    assert not shown.errors
+
+
+def test_team_lead_approves_and_marks_the_letter_as_sent(
+    qtbot: Any, lead_ctx: AppContext, household: Any, shown: DialogLog
+) -> None:
+    household_id, _detail = household
+    tab = DecisionsTab(lead_ctx, FakeShell(lead_ctx), household_id)
+    qtbot.addWidget(tab)
+    assert tab.approve_button.isEnabled()
+    qtbot.mouseClick(tab.approve_button, qtbot_left())
+    assert tab.current() is not None and tab.current().status_label == "Goedgekeurd"
+    assert shown.confirms and not shown.errors
+    # a team lead has no print permission in the role model: the button stays off
+    assert tab.sent_button.isEnabled() is False
+
+
+def qtbot_left() -> Any:
+    from PySide6.QtCore import Qt
+
+    return Qt.MouseButton.LeftButton
+
+
+def test_rapportage_prints_the_letters_of_the_day_into_a_chosen_folder(
+    qtbot: Any,
+    ctx: AppContext,
+    lead_ctx: AppContext,
+    household: Any,
+    shown: DialogLog,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ui.areas.reports import ReportsArea
+
+    _household_id, detail = household
+    decisions.approve_decision(lead_ctx, detail.id)
+    folder = tmp_path / "brieven"
+    monkeypatch.setattr(dialogs, "choose_directory", lambda *_a, **_k: folder)
+    area = ReportsArea(ctx, FakeShell(ctx))
+    qtbot.addWidget(area)
+    assert area.count_label.text() == "1 brief klaar om af te drukken."
+    qtbot.mouseClick(area.print_button, qtbot_left())
+    assert [p.name for p in folder.iterdir()] == [f"{detail.row.kenmerk}.pdf"]
+    assert shown.infos == ["1 brief opgeslagen."]
