@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
 
 from jeugdtoegang.domain.actor import Actor, local_actor
+from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.database import Database, DatabaseNotInitialisedError, open_database
 
@@ -20,9 +23,34 @@ def open_db(args: argparse.Namespace) -> Database:
     return open_database(args.db)
 
 
+USER_ENV = "JEUGDTOEGANG_USER"
+PASSWORD_ENV = "JEUGDTOEGANG_PASSWORD"
+
+
 def cli_actor(args: argparse.Namespace, database: Database) -> Actor:
-    """The user the command acts for (replaced by real login when accounts exist)."""
-    return local_actor()
+    """The user the command acts for.
+
+    A database without accounts (fresh, or made by tests) is used as the local OS user
+    (consultant and team lead). Once accounts exist, the command logs in: with
+    ``JEUGDTOEGANG_USER`` / ``JEUGDTOEGANG_PASSWORD`` for scripted use, else by asking in
+    the terminal. Without either the command stops with a Dutch message.
+    """
+    from jeugdtoegang.services import auth
+
+    if not auth.has_users(database):
+        return local_actor()
+    username = os.environ.get(USER_ENV, "").strip()
+    password = os.environ.get(PASSWORD_ENV)
+    if not username or password is None:
+        if not sys.stdin.isatty():
+            raise JeugdtoegangError(
+                "Deze database heeft gebruikersaccounts: log in. Zet voor scripts "
+                f"{USER_ENV} en {PASSWORD_ENV}, of start de opdracht in een terminal."
+            )
+        if not username:
+            username = input("Gebruikersnaam: ").strip()
+        password = getpass.getpass("Wachtwoord: ")
+    return auth.login(database, username, password)
 
 
 def open_context(args: argparse.Namespace) -> AppContext:

@@ -47,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         print("Afgebroken.", file=sys.stderr)
         return 130
     except Exception as error:  # one boundary: never show a traceback to the user
-        log.debug("unexpected error", exc_info=True)
+        # the type only: exception texts can hold personal data
+        log.debug("unexpected error: %s", type(error).__name__)
         print(
             f"Er ging iets onverwachts mis ({type(error).__name__}). Er is niets half "
             "opgeslagen. Probeer het opnieuw of neem contact op met de beheerder.",

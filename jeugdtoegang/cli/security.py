@@ -1,9 +1,251 @@
-"""Commands for this area (filled in by its issue)."""
+"""``audit`` (verify, search, inzage, info) and ``users`` (add, list, passwd) commands."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+import sys
+import uuid
+from datetime import date
+from pathlib import Path
+
+from jeugdtoegang.cli.common import add_json_flag, emit, open_context, open_db
+from jeugdtoegang.domain.actor import Actor, Role
+from jeugdtoegang.errors import JeugdtoegangError
+from jeugdtoegang.paths import user_data_dir
+from jeugdtoegang.services import audit, auth
+from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage.audit_chain import KEY_ENV, KEY_FILE, anchor_path
+
+NEW_PASSWORD_ENV = "JEUGDTOEGANG_NEW_PASSWORD"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this area's commands to the parser."""
+    audit_parser = sub.add_parser("audit", help="logboek (verwerkingenlogging)")
+    audit_sub = audit_parser.add_subparsers(dest="audit_command", required=True)
+
+    verify = audit_sub.add_parser("verify", help="controleer de hashketen van het logboek")
+    add_json_flag(verify)
+    verify.set_defaults(handler=_verify)
+
+    search = audit_sub.add_parser("search", help="zoek in het logboek (beheerder)")
+    search.add_argument("--person", type=uuid.UUID, help="id van de persoon")
+    search.add_argument("--user", help="gebruikersnaam")
+    search.add_argument("--action", help="handeling, bv. inzien, wijzigen, inloggen")
+    search.add_argument("--outcome", choices=("ok", "geweigerd"))
+    search.add_argument("--since", type=date.fromisoformat, help="vanaf datum (JJJJ-MM-DD)")
+    search.add_argument("--until", type=date.fromisoformat, help="tot en met datum")
+    search.add_argument("--limit", type=int, default=audit.SEARCH_LIMIT)
+    add_json_flag(search)
+    search.set_defaults(handler=_search)
+
+    inzage = audit_sub.add_parser("inzage", help="inzage-export (AVG art. 15) van één persoon")
+    inzage.add_argument("--person", type=uuid.UUID, required=True, help="id van de persoon")
+    inzage.add_argument("-o", "--output", type=Path, required=True, help="bestand .pdf of .json")
+    add_json_flag(inzage)
+    inzage.set_defaults(handler=_inzage)
+
+    info = audit_sub.add_parser("info", help="bewaartermijn, sleutel en ankerbestand")
+    add_json_flag(info)
+    info.set_defaults(handler=_info)
+
+    users = sub.add_parser("users", help="gebruikers en rollen")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser(
+        "add",
+        help="gebruiker toevoegen (de eerste gebruiker wordt de beheerder); wachtwoord via "
+        f"{NEW_PASSWORD_ENV} of de terminal",
+    )
+    add.add_argument("username")
+    add.add_argument("--name", required=True, help="volledige naam")
+    add.add_argument(
+        "--role", action="append", choices=[r.value for r in Role if r is not Role.SYSTEEM],
+        help="rol (herhaal voor meer rollen)",
+    )  # fmt: skip
+    add.add_argument("--team")
+    add.add_argument("--municipality")
+    add_json_flag(add)
+    add.set_defaults(handler=_users_add)
+
+    listing = users_sub.add_parser("list", help="gebruikers tonen")
+    add_json_flag(listing)
+    listing.set_defaults(handler=_users_list)
+
+    passwd = users_sub.add_parser(
+        "passwd", help="eigen wachtwoord wijzigen, of (beheerder, --reset) een tijdelijk geven"
+    )
+    passwd.add_argument("username")
+    passwd.add_argument("--reset", action="store_true", help="tijdelijk wachtwoord (beheerder)")
+    add_json_flag(passwd)
+    passwd.set_defaults(handler=_users_passwd)
+
+    disable = users_sub.add_parser("disable", help="account uitschakelen (beheerder)")
+    disable.add_argument("username")
+    add_json_flag(disable)
+    disable.set_defaults(handler=_users_disable)
+
+
+def _context(args: argparse.Namespace) -> AppContext:
+    """The command's context; on a database without accounts the local user also acts
+    as administrator (there is nobody else to ask)."""
+    ctx = open_context(args)
+    if not auth.has_users(ctx.database):
+        local = ctx.actor
+        ctx = ctx.with_actor(
+            Actor(local.username, local.display_name, local.roles | {Role.BEHEERDER}, local.team)
+        )
+    return ctx
+
+
+def _verify(args: argparse.Namespace) -> int:
+    ctx = _context(args)
+    result = audit.verify_chain(ctx)
+    emit(args, result.as_dict(), result.message)
+    return 0 if result.ok else 1
+
+
+def _search(args: argparse.Namespace) -> int:
+    ctx = _context(args)
+    query = audit.AuditQuery(
+        person_id=args.person, username=args.user, action=args.action, since=args.since,
+        until=args.until, outcome=args.outcome, limit=args.limit,
+    )  # fmt: skip
+    entries = audit.search_audit(ctx, query)
+
+    def text() -> str:
+        if not entries:
+            return "Geen logregels gevonden."
+        return "\n".join(
+            f"{e.seq:>8}  {e.at:%Y-%m-%d %H:%M}  {e.by:<14} {e.action_text:<28} "
+            f"{e.outcome_text:<10} {e.purpose or ''}"
+            for e in entries
+        )
+
+    emit(args, [e.as_dict() for e in entries], text)
+    return 0
+
+
+def _inzage(args: argparse.Namespace) -> int:
+    from jeugdtoegang.services.inzage import write_inzage
+
+    ctx = _context(args)
+    path = write_inzage(ctx, args.person, args.output)
+    emit(args, {"file": str(path)}, f"Inzage-export opgeslagen: {path}")
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    ctx = _context(args)
+    data = {
+        "retention_years": audit.retention_years(ctx),
+        "retention_cutoff": audit.retention_cutoff(ctx).isoformat(),
+        "key_source": KEY_ENV if os.environ.get(KEY_ENV) else str(user_data_dir() / KEY_FILE),
+        "anchor_file": str(anchor_path(ctx.database.database_id)),
+        "latest": audit.latest_anchor(ctx),
+    }
+    emit(
+        args,
+        data,
+        lambda: (
+            f"Bewaartermijn: {data['retention_years']} jaar (gegevens van vóór "
+            f"{data['retention_cutoff']} zijn verlopen)\nSleutel: {data['key_source']}\n"
+            f"Ankerbestand: {data['anchor_file']}\nLaatste logregel: {data['latest']['seq']}"
+        ),
+    )
+    return 0
+
+
+def _new_password(prompt: str = "Nieuw wachtwoord: ") -> str:
+    value = os.environ.get(NEW_PASSWORD_ENV)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise JeugdtoegangError(
+            f"Geef het nieuwe wachtwoord via {NEW_PASSWORD_ENV} of start de opdracht in een "
+            "terminal."
+        )
+    first = getpass.getpass(prompt)
+    if getpass.getpass("Herhaal het wachtwoord: ") != first:
+        raise JeugdtoegangError("De wachtwoorden zijn niet gelijk.")
+    return first
+
+
+def _print_user(args: argparse.Namespace, user: auth.UserView, text: str) -> None:
+    emit(args, _user_dict(user), text)
+
+
+def _user_dict(user: auth.UserView) -> dict[str, object]:
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "roles": list(user.roles),
+        "team": user.team,
+        "municipality": user.municipality,
+        "active": user.active,
+        "must_change_password": user.must_change_password,
+    }
+
+
+def _users_add(args: argparse.Namespace) -> int:
+    database = open_db(args)
+    if not auth.has_users(database):
+        password = _new_password()
+        actor = auth.create_first_administrator(database, args.username, args.name, password)
+        emit(
+            args,
+            {"username": actor.username, "roles": ["beheerder"], "first_run": True},
+            f"Eerste gebruiker {actor.username} aangemaakt als functioneel beheerder. Vanaf nu "
+            "vragen opdrachten om in te loggen.",
+        )
+        return 0
+    ctx = open_context(args)
+    if not args.role:
+        raise JeugdtoegangError("Kies minstens één rol met --role.")
+    data = auth.UserInput(
+        args.username, args.name, tuple(Role(r) for r in args.role), args.team,
+        args.municipality, _new_password("Tijdelijk wachtwoord: "),
+    )  # fmt: skip
+    user = auth.create_user(ctx, data)
+    _print_user(args, user, f"Gebruiker {user.username} aangemaakt ({user.roles_text}).")
+    return 0
+
+
+def _users_list(args: argparse.Namespace) -> int:
+    users = auth.list_users(_context(args))
+
+    def text() -> str:
+        if not users:
+            return "Nog geen gebruikers."
+        return "\n".join(
+            f"{u.username:<16} {u.display_name:<24} {u.roles_text:<36} {u.team or '':<16} "
+            f"{'actief' if u.active else 'uit'}"
+            for u in users
+        )
+
+    emit(args, [_user_dict(u) for u in users], text)
+    return 0
+
+
+def _users_passwd(args: argparse.Namespace) -> int:
+    database = open_db(args)
+    if args.reset:
+        ctx = open_context(args)
+        user = auth.reset_password(ctx, args.username, _new_password("Tijdelijk wachtwoord: "))
+        _print_user(args, user, f"Tijdelijk wachtwoord ingesteld voor {user.username}.")
+        return 0
+    old = os.environ.get("JEUGDTOEGANG_PASSWORD")
+    if old is None:
+        if not sys.stdin.isatty():
+            raise JeugdtoegangError("Geef het huidige wachtwoord via JEUGDTOEGANG_PASSWORD.")
+        old = getpass.getpass("Huidig wachtwoord: ")
+    auth.change_password(database, args.username, old, _new_password())
+    emit(args, {"username": args.username, "changed": True}, "Wachtwoord gewijzigd.")
+    return 0
+
+
+def _users_disable(args: argparse.Namespace) -> int:
+    user = auth.set_user_active(open_context(args), args.username, False)
+    _print_user(args, user, f"Account {user.username} is uitgeschakeld.")
+    return 0

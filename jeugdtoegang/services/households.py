@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from jeugdtoegang.domain.authz import Permission, require_team
 from jeugdtoegang.domain.bsn import normalise_bsn
 from jeugdtoegang.domain.households import (
     HouseholdInput,
@@ -19,16 +20,18 @@ from jeugdtoegang.domain.households import (
 )
 from jeugdtoegang.domain.text import fold, normalise_postcode, prefix_upper_bound
 from jeugdtoegang.errors import FieldError, NotFoundError, StaleRecordError, ValidationError
+from jeugdtoegang.services.authz import guarded
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.views import HouseholdDetail, HouseholdRow, PersonView
-from jeugdtoegang.storage.changelog import next_sequence
 from jeugdtoegang.storage.models.households import Household, Person
+from jeugdtoegang.storage.numbering import next_number
 
-SEARCH_LIMIT = 50
+#: enough for a pick list; the user types more to narrow it down
+SEARCH_LIMIT = 25
 TUSSENVOEGSELS = frozenset(
     {"de", "den", "der", "van", "ter", "te", "het", "'t", "in", "op", "la", "le"}
 )
-_DOSSIER = re.compile(r"^\d{4}-\d{1,6}$")
+_DOSSIER = re.compile(r"^\d{4}-[0-9A-Fa-f]{3}-\d{1,6}$")
 _DIGITS = re.compile(r"^[\d .-]{8,11}$")
 
 _P = Person.__table__.c
@@ -92,6 +95,7 @@ def _apply_household(ctx: AppContext, household: Household, data: HouseholdInput
     household.notes = data.notes or None
 
 
+@guarded(Permission.DOSSIER_EDIT, object_type="household")
 def register_household(ctx: AppContext, data: HouseholdInput) -> HouseholdDetail:
     """Register a new household with its members; returns the stored dossier."""
     errors = _validate(ctx, data)
@@ -99,8 +103,8 @@ def register_household(ctx: AppContext, data: HouseholdInput) -> HouseholdDetail
         errors += _check_bsn_unique(uow.session, data.members)
         if errors:
             raise ValidationError(errors)
-        seq = next_sequence(uow.session, "dossier_number", 1)
-        household = Household(dossier_number=f"{ctx.today().year}-{seq:05d}", team=ctx.actor.team)
+        number = next_number(uow.session, "dossier_number", str(ctx.today().year))
+        household = Household(dossier_number=number, team=ctx.actor.team)
         _apply_household(ctx, household, data)
         uow.session.add(household)
         uow.session.flush()
@@ -116,6 +120,7 @@ def register_household(ctx: AppContext, data: HouseholdInput) -> HouseholdDetail
     return get_household(ctx, household_id, purpose=None)
 
 
+@guarded(Permission.DOSSIER_EDIT, object_type="household")
 def update_household(
     ctx: AppContext, household_id: uuid.UUID, expected_version: int, data: HouseholdInput
 ) -> HouseholdDetail:
@@ -128,6 +133,7 @@ def update_household(
         household = uow.get_for_update(Household, household_id)
         if household is None:
             raise NotFoundError("Dit dossier bestaat niet (meer).")
+        require_team(ctx.actor, household.team)
         if household.version != expected_version:
             raise StaleRecordError(Household.label_nl, household.updated_by)
         errors += _check_bsn_unique(uow.session, data.members)
@@ -179,6 +185,7 @@ def _person_view(row: Person) -> PersonView:
     )
 
 
+@guarded(Permission.DOSSIER_READ, object_type="household")
 def get_household(
     ctx: AppContext, household_id: uuid.UUID, *, purpose: str | None = "dossier inzien"
 ) -> HouseholdDetail:
@@ -244,13 +251,28 @@ def household_input_from(detail: HouseholdDetail) -> HouseholdInput:
 # --- search and listing -------------------------------------------------------------------
 
 
-def _name_condition(word: str):  # type: ignore[no-untyped-def]
-    folded = fold(word)
-    upper = prefix_upper_bound(folded)
-    return or_(
-        and_(_P.search_surname >= folded, _P.search_surname < upper),
-        and_(_P.search_first >= folded, _P.search_first < upper),
-    )
+def _prefix(column, word: str):  # type: ignore[no-untyped-def]
+    return and_(column >= word, column < prefix_upper_bound(word))
+
+
+def _name_condition(words: list[str]):  # type: ignore[no-untyped-def]
+    """Every word is a prefix of the first name or the surname.
+
+    Written as "one of the words is the surname prefix, the others match either name",
+    so each alternative starts from the surname index instead of scanning first names.
+    """
+    folded = [fold(w) for w in words]
+    if len(folded) == 1:
+        return or_(_prefix(_P.search_surname, folded[0]), _prefix(_P.search_first, folded[0]))
+    alternatives = []
+    for index, surname_word in enumerate(folded):
+        others = [
+            or_(_prefix(_P.search_first, w), _prefix(_P.search_surname, w))
+            for i, w in enumerate(folded)
+            if i != index
+        ]
+        alternatives.append(and_(_prefix(_P.search_surname, surname_word), *others))
+    return or_(*alternatives)
 
 
 def _matching_household_ids(session: Session, text: str, limit: int) -> list[uuid.UUID]:
@@ -258,7 +280,7 @@ def _matching_household_ids(session: Session, text: str, limit: int) -> list[uui
     if not query:
         return []
     if _DOSSIER.match(query):
-        rows = session.execute(select(_H.id).where(_H.dossier_number == query))
+        rows = session.execute(select(_H.id).where(_H.dossier_number == query.upper()))
         return [r[0] for r in rows]
     if _DIGITS.match(query) and len(normalise_bsn(query)) == 9 and normalise_bsn(query).isdigit():
         rows = session.execute(select(_P.household_id).where(_P.bsn == normalise_bsn(query)))
@@ -274,10 +296,9 @@ def _matching_household_ids(session: Session, text: str, limit: int) -> list[uui
         return [r[0] for r in rows]
     words = [w for w in re.split(r"[\s,]+", query) if w]
     significant = [w for w in words if fold(w) not in TUSSENVOEGSELS] or words
-    conditions = [_name_condition(w) for w in significant]
     rows = session.execute(
         select(_P.household_id)
-        .where(and_(*conditions), _P.ended_on.is_(None))
+        .where(_name_condition(significant), _P.ended_on.is_(None))
         .distinct()
         .limit(limit)
     )
@@ -285,10 +306,11 @@ def _matching_household_ids(session: Session, text: str, limit: int) -> list[uui
 
 
 def _rows_for(session: Session, household_ids: Iterable[uuid.UUID]) -> list[HouseholdRow]:
+    """Household rows with their current members' names, in one query."""
     ids = list(household_ids)
     if not ids:
         return []
-    households = session.execute(
+    rows = session.execute(
         select(
             _H.id,
             _H.dossier_number,
@@ -299,33 +321,52 @@ def _rows_for(session: Session, household_ids: Iterable[uuid.UUID]) -> list[Hous
             _H.city,
             _H.gemeente,
             _H.wijk,
-        ).where(_H.id.in_(ids))
+            _P.first_name,
+            _P.tussenvoegsel,
+            _P.surname,
+        )
+        .join_from(
+            Household.__table__,
+            Person.__table__,
+            and_(_P.household_id == _H.id, _P.ended_on.is_(None)),
+            isouter=True,
+        )
+        .where(_H.id.in_(ids))
+        .order_by(_H.id, _P.sort_key)
     ).all()
-    members: dict[uuid.UUID, list[tuple[str, str]]] = defaultdict(list)
-    for household_id, first, tussen, surname, sort_key in session.execute(
-        select(_P.household_id, _P.first_name, _P.tussenvoegsel, _P.surname, _P.sort_key).where(
-            _P.household_id.in_(ids), _P.ended_on.is_(None)
+    members: dict[uuid.UUID, list[str]] = defaultdict(list)
+    heads: dict[uuid.UUID, tuple[object, ...]] = {}
+    for row in rows:
+        household_id, *head, first, tussen, surname = tuple(row)
+        if household_id not in heads:
+            heads[household_id] = tuple(head)
+        if first is not None:
+            members[household_id].append(
+                f"{first} {tussen} {surname}" if tussen else f"{first} {surname}"
+            )
+    result = []
+    for household_id in ids:
+        head = heads.get(household_id)
+        if head is None:
+            continue
+        number, name, street, house_number, postcode, city, gemeente, wijk = head
+        line = f"{street} {house_number}".strip()
+        result.append(
+            HouseholdRow(
+                id=household_id,
+                dossier_number=number,
+                name=name,  # type: ignore[arg-type]
+                address=f"{line}, {city}" if city else line,
+                postcode=postcode,  # type: ignore[arg-type]
+                gemeente=gemeente,
+                wijk=wijk,
+                members=tuple(members[household_id]),  # type: ignore[arg-type]
+            )
         )
-    ):
-        name = " ".join(p for p in (first, tussen, surname) if p)
-        members[household_id].append((sort_key, name))
-    by_id = {
-        h.id: HouseholdRow(
-            id=h.id,
-            dossier_number=h.dossier_number,
-            name=h.name,
-            address=" ".join(p for p in (h.street, h.house_number) if p)
-            + (f", {h.city}" if h.city else ""),
-            postcode=h.postcode,
-            gemeente=h.gemeente,
-            wijk=h.wijk,
-            members=tuple(name for _, name in sorted(members[h.id])),
-        )
-        for h in households
-    }
-    return [by_id[i] for i in ids if i in by_id]
+    return result
 
 
+@guarded(Permission.DOSSIER_READ, object_type="household")
 def search_households(ctx: AppContext, text: str, limit: int = SEARCH_LIMIT) -> list[HouseholdRow]:
     """Find households by surname prefix, name words, BSN, dossier number or postcode."""
     with ctx.uow(readonly=True) as uow:
@@ -338,6 +379,7 @@ def count_households(ctx: AppContext) -> int:
         return int(uow.session.execute(select(func.count()).select_from(Household)).scalar_one())
 
 
+@guarded(Permission.DOSSIER_READ, object_type="household")
 def list_households(ctx: AppContext, offset: int, limit: int) -> list[HouseholdRow]:
     """A page of the dossier list, ordered by name then dossier number."""
     with ctx.uow(readonly=True) as uow:

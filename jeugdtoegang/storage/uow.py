@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from jeugdtoegang.domain.actor import Actor
 from jeugdtoegang.errors import StaleRecordError
-from jeugdtoegang.storage.audit_writer import append_audit_entries
+from jeugdtoegang.storage.audit_writer import append_audit_entries, queue_reads
 from jeugdtoegang.storage.database import Database
 
 
@@ -101,11 +101,9 @@ class UnitOfWork:
         )
 
     def _write_audit_separately(self) -> None:
+        """Reads are logged through the audit writer's queue (see ``audit_writer``)."""
         records, self._pending_audit = self._pending_audit, []
-        with self.database.write_sessions() as session:
-            session.info["actor"] = self.actor
-            append_audit_entries(session, self.actor, records)
-            session.commit()
+        queue_reads(self.database, self.actor, records)
 
     def get(self, model: type[Any], record_id: uuid.UUID) -> Any:
         """Load a record by id (None when missing)."""

@@ -1,0 +1,308 @@
+"""Four-eyes review: the queue "Te beoordelen", approve or return, and the step history.
+
+The queue is the union of the pending items of the areas (plans, indications,
+decisions); each area keeps its own status and rules in ``approve_<thing>`` /
+``return_<thing>``. This module adds what is common: the permission and four-eyes checks
+(logged when refused) and the history of every step (:class:`ReviewStep`). The submission
+step is recorded together with the decision on it (from the pending item's submitter and
+time), so the history is complete whichever screen the item was submitted from.
+"""
+
+from __future__ import annotations
+
+import importlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from jeugdtoegang.domain.actor import SYSTEM_ACTOR
+from jeugdtoegang.domain.authz import Permission
+from jeugdtoegang.errors import FieldError, NotFoundError, ValidationError
+from jeugdtoegang.services.authz import guard_not_own, guarded
+from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage.models.security import ReviewStep
+
+SUBMITTED = "ingediend"
+APPROVED = "goedgekeurd"
+RETURNED = "teruggestuurd"
+STEP_LABELS = {SUBMITTED: "Ingediend", APPROVED: "Goedgekeurd", RETURNED: "Teruggestuurd"}
+
+
+@dataclass(frozen=True)
+class _Area:
+    object_type: str
+    label: str
+    module: str
+    pending: str
+    approve: str
+    give_back: str
+
+
+AREAS = (
+    _Area("plan", "Perspectiefplan", "plans", "list_pending_plans", "approve_plan", "return_plan"),
+    _Area(
+        "indication",
+        "Indicatie",
+        "indications",
+        "list_pending_indications",
+        "approve_indication",
+        "return_indication",
+    ),
+    _Area(
+        "decision",
+        "Beschikking",
+        "decisions",
+        "list_pending_decisions",
+        "approve_decision",
+        "return_decision",
+    ),
+)
+_BY_TYPE = {area.object_type: area for area in AREAS}
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One submitted item waiting for a team lead."""
+
+    object_type: str
+    type_label: str
+    id: uuid.UUID
+    household_id: uuid.UUID
+    title: str
+    submitted_by: str | None
+    submitted_at: datetime | None
+    findings: str
+    motivations: str
+    #: submitted by the current user: may not be approved by them
+    own: bool
+
+
+@dataclass(frozen=True)
+class ReviewStepView:
+    object_type: str
+    object_id: uuid.UUID
+    household_id: uuid.UUID | None
+    action: str
+    title: str | None
+    comment: str | None
+    by: str
+    at: datetime
+
+    @property
+    def action_text(self) -> str:
+        return STEP_LABELS.get(self.action, self.action)
+
+
+def _function(area: _Area, name: str) -> Callable[..., Any] | None:
+    try:
+        module = importlib.import_module(f"jeugdtoegang.services.{area.module}")
+    except ImportError:
+        return None
+    function = getattr(module, name, None)
+    return function if callable(function) else None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)):
+        return "\n".join(f"- {v}" if not str(v).startswith("-") else str(v) for v in value)
+    return str(value)
+
+
+def _item(ctx: AppContext, area: _Area, pending: Any) -> ReviewItem:
+    submitted_by = getattr(pending, "submitted_by", None)
+    return ReviewItem(
+        object_type=area.object_type,
+        type_label=area.label,
+        id=pending.id,
+        household_id=pending.household_id,
+        title=pending.title,
+        submitted_by=submitted_by,
+        submitted_at=getattr(pending, "submitted_at", None),
+        findings=_text(getattr(pending, "findings", "")),
+        motivations=_text(getattr(pending, "motivations", "")),
+        own=bool(submitted_by) and submitted_by.casefold() == ctx.actor.username.casefold(),
+    )
+
+
+@guarded(Permission.APPROVE)
+def list_queue(ctx: AppContext) -> list[ReviewItem]:
+    """Everything waiting for review, oldest submission first (areas not built are skipped)."""
+    items: list[ReviewItem] = []
+    for area in AREAS:
+        pending = _function(area, area.pending)
+        if pending is None:
+            continue
+        items.extend(_item(ctx, area, p) for p in pending(ctx))
+    far_future = datetime.max.replace(tzinfo=None)
+    items.sort(key=lambda i: i.submitted_at.replace(tzinfo=None) if i.submitted_at else far_future)
+    return items
+
+
+def _find(ctx: AppContext, object_type: str, object_id: uuid.UUID) -> tuple[_Area, ReviewItem]:
+    area = _BY_TYPE.get(object_type)
+    pending = _function(area, area.pending) if area else None
+    if area is None or pending is None:
+        raise NotFoundError(f"Onbekend soort item: {object_type}.")
+    for candidate in pending(ctx):
+        if candidate.id == object_id:
+            return area, _item(ctx, area, candidate)
+    raise NotFoundError("Dit item wacht niet (meer) op beoordeling; ververs de lijst.")
+
+
+def _record(ctx: AppContext, item: ReviewItem, action: str, comment: str | None) -> None:
+    with ctx.uow() as uow:
+        session = uow.session
+        last = session.execute(
+            select(ReviewStep.action, ReviewStep.created_at)
+            .where(ReviewStep.object_type == item.object_type, ReviewStep.object_id == item.id)
+            .order_by(ReviewStep.created_at.desc())
+            .limit(1)
+        ).first()
+        recorded = last is not None and last.action == SUBMITTED
+        if not recorded:
+            session.add(
+                ReviewStep(
+                    object_type=item.object_type,
+                    object_id=item.id,
+                    household_id=item.household_id,
+                    action=SUBMITTED,
+                    title=item.title,
+                    comment=None,
+                    role="consulent",
+                    created_by=item.submitted_by or "onbekend",
+                    created_at=item.submitted_at,
+                )
+            )
+            session.flush()
+        session.add(
+            ReviewStep(
+                object_type=item.object_type,
+                object_id=item.id,
+                household_id=item.household_id,
+                action=action,
+                title=item.title,
+                comment=comment,
+                role=ctx.actor.primary_role.value,
+            )
+        )
+        uow.commit()
+
+
+@guarded(Permission.APPROVE, object_type="review")
+def approve_item(
+    ctx: AppContext, object_type: str, object_id: uuid.UUID, comment: str | None = None
+) -> ReviewItem:
+    """Approve a submitted item (never one's own); the step is kept in the history."""
+    area, item = _find(ctx, object_type, object_id)
+    guard_not_own(ctx, item.submitted_by, object_type=object_type, object_id=object_id)
+    approve = _function(area, area.approve)
+    assert approve is not None
+    approve(ctx, object_id, (comment or "").strip() or None)
+    _record(ctx, item, APPROVED, (comment or "").strip() or None)
+    return item
+
+
+@guarded(Permission.APPROVE, object_type="review")
+def return_item(
+    ctx: AppContext, object_type: str, object_id: uuid.UUID, comment: str
+) -> ReviewItem:
+    """Send an item back to the consultant with a comment (required)."""
+    if not comment or not comment.strip():
+        raise ValidationError(
+            FieldError("comment", "Schrijf op wat er moet veranderen voordat u terugstuurt.")
+        )
+    area, item = _find(ctx, object_type, object_id)
+    guard_not_own(ctx, item.submitted_by, object_type=object_type, object_id=object_id)
+    give_back = _function(area, area.give_back)
+    assert give_back is not None
+    give_back(ctx, object_id, comment.strip())
+    _record(ctx, item, RETURNED, comment.strip())
+    return item
+
+
+def _step_view(row: ReviewStep) -> ReviewStepView:
+    return ReviewStepView(
+        object_type=row.object_type,
+        object_id=row.object_id,
+        household_id=row.household_id,
+        action=row.action,
+        title=row.title,
+        comment=row.comment,
+        by=row.created_by,
+        at=row.created_at,
+    )
+
+
+@guarded(Permission.DOSSIER_READ)
+def history(ctx: AppContext, object_type: str, object_id: uuid.UUID) -> list[ReviewStepView]:
+    """Every review step of one item, oldest first."""
+    with ctx.uow(readonly=True) as uow:
+        rows = uow.session.execute(
+            select(ReviewStep)
+            .where(ReviewStep.object_type == object_type, ReviewStep.object_id == object_id)
+            .order_by(ReviewStep.created_at)
+        ).scalars()
+        return [_step_view(r) for r in rows]
+
+
+@guarded(Permission.DOSSIER_READ)
+def household_history(ctx: AppContext, household_id: uuid.UUID) -> list[ReviewStepView]:
+    """Every review step of a dossier's plans, indications and decisions, oldest first."""
+    with ctx.uow(readonly=True) as uow:
+        rows = uow.session.execute(
+            select(ReviewStep)
+            .where(ReviewStep.household_id == household_id)
+            .order_by(ReviewStep.created_at)
+        ).scalars()
+        return [_step_view(r) for r in rows]
+
+
+@guarded(Permission.DOSSIER_READ)
+def returned_to_me(ctx: AppContext) -> list[ReviewStepView]:
+    """Items I submitted that were sent back and not resubmitted yet, with the comments."""
+    with ctx.uow(readonly=True) as uow:
+        rows = list(
+            uow.session.execute(select(ReviewStep).order_by(ReviewStep.created_at)).scalars()
+        )
+    latest: dict[tuple[str, uuid.UUID], ReviewStep] = {}
+    submitter: dict[tuple[str, uuid.UUID], str] = {}
+    for row in rows:
+        key = (row.object_type, row.object_id)
+        latest[key] = row
+        if row.action == SUBMITTED:
+            submitter[key] = row.created_by
+    # which items are pending again (only their ids are used: asked as the system, since
+    # a consultant may not list the review queue itself)
+    internal = ctx.with_actor(SYSTEM_ACTOR)
+    pending: set[tuple[str, uuid.UUID]] = set()
+    for area in AREAS:
+        function = _function(area, area.pending)
+        if function is not None:
+            pending |= {(area.object_type, p.id) for p in function(internal)}
+    me = ctx.actor.username.casefold()
+    return [
+        _step_view(step)
+        for key, step in latest.items()
+        if step.action == RETURNED
+        and submitter.get(key, "").casefold() == me
+        and key not in pending
+    ]
+
+
+def latest_return_comment(ctx: AppContext, object_type: str, object_id: uuid.UUID) -> str | None:
+    """The comment of the last "teruggestuurd" step (shown to the consultant), if any."""
+    steps = history(ctx, object_type, object_id)
+    for step in reversed(steps):
+        if step.action == RETURNED:
+            return step.comment
+        if step.action == APPROVED:
+            return None
+    return None

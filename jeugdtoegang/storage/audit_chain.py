@@ -1,0 +1,222 @@
+"""The keyed hash chain of the audit log: key, canonical form, and the anchor file.
+
+Each entry's ``chain_hash`` is ``HMAC-SHA256(key, previous_hash || canonical(entry))``.
+Without the key nobody can rebuild a valid chain after editing, removing or inserting an
+entry. The key lives outside the database:
+
+* ``JEUGDTOEGANG_AUDIT_KEY`` (any secret text of at least 16 characters), which every
+  workstation writing to a shared (PostgreSQL) database must set identically; or
+* the key file ``<user data folder>/audit.key`` (32 random bytes, hex), created with
+  mode 0600 on first use.
+
+Removing the newest entries leaves a valid (shorter) chain, so after every commit the
+latest ``seq`` and ``chain_hash`` are written to ``audit-anchor-<database id>.json`` in the
+user data folder (and into each sync bundle); verification compares the tail with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from jeugdtoegang.paths import user_data_dir
+
+KEY_ENV = "JEUGDTOEGANG_AUDIT_KEY"
+KEY_FILE = "audit.key"
+GENESIS = "0" * 64
+_SEP = "\x1f"
+_NONE = "\x00"
+_key_cache: dict[str, bytes] = {}
+_anchor_cache: dict[Path, int] = {}
+
+
+class AuditKeyError(RuntimeError):
+    """The key cannot be read or is unusable."""
+
+
+def audit_key() -> bytes:
+    """The HMAC key: from the environment, else the key file (created on first use)."""
+    env = os.environ.get(KEY_ENV)
+    if env:
+        if len(env) < 16:
+            raise AuditKeyError(f"{KEY_ENV} is te kort (minimaal 16 tekens).")
+        return env.encode("utf-8")
+    path = user_data_dir() / KEY_FILE
+    cached = _key_cache.get(str(path))
+    if cached is not None:
+        return cached
+    if not path.exists():
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process made it just now
+        else:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+    text = path.read_text(encoding="ascii").strip()
+    try:
+        key = bytes.fromhex(text)
+    except ValueError as error:
+        raise AuditKeyError(f"Het sleutelbestand {path} is beschadigd.") from error
+    if len(key) < 16:
+        raise AuditKeyError(f"Het sleutelbestand {path} is beschadigd.")
+    _key_cache[str(path)] = key
+    return key
+
+
+def key_id(key: bytes) -> str:
+    """A short fingerprint of the key (safe to store; does not reveal the key)."""
+    return hmac.new(key, b"jeugdtoegang audit key id", hashlib.sha256).hexdigest()[:16]
+
+
+#: how timestamps and ids enter the hash: the form SQLite stores them in (UTC, microseconds;
+#: UUIDs as 32 hex digits), so verification on SQLite hashes the stored text as it is
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def time_text(value: datetime | str) -> str:
+    """A timestamp as hashed: UTC ``YYYY-MM-DD HH:MM:SS.ffffff``."""
+    if isinstance(value, str):
+        return value
+    return value.astimezone(UTC).strftime(TIME_FORMAT)
+
+
+def id_text(value: uuid.UUID | str | None) -> str:
+    """A UUID as hashed: 32 lower-case hex digits (empty for none)."""
+    if value is None:
+        return ""
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    return value.replace("-", "").lower()
+
+
+def canonical(
+    seq: int,
+    entry_id: uuid.UUID | str,
+    created_at: datetime | str,
+    created_by: str,
+    role: str | None,
+    action: str,
+    object_type: str | None,
+    object_id: uuid.UUID | str | None,
+    person_ids: Iterable[str],
+    purpose: str | None,
+    outcome: str,
+    entry_key_id: str | None,
+) -> bytes:
+    """The bytes that are hashed for one entry: every column except the hash itself.
+
+    Fields are joined with the unit separator; a missing value is NUL, so "" and None
+    differ.
+    """
+    return _SEP.join(
+        (
+            str(seq),
+            id_text(entry_id),
+            time_text(created_at),
+            created_by,
+            _NONE if role is None else role,
+            action,
+            _NONE if object_type is None else object_type,
+            id_text(object_id) if object_id is not None else _NONE,
+            ",".join(person_ids),
+            _NONE if purpose is None else purpose,
+            outcome,
+            _NONE if entry_key_id is None else entry_key_id,
+        )
+    ).encode("utf-8")
+
+
+def chain_hash(key: bytes, previous: str, entry: bytes) -> str:
+    """HMAC-SHA256 over the previous hash and the canonical entry, as hex."""
+    return hmac.new(key, previous.encode("ascii") + entry, hashlib.sha256).hexdigest()
+
+
+# --- anchor file ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The newest entry known outside the database."""
+
+    database_id: str
+    seq: int
+    chain_hash: str
+    written_at: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "database_id": self.database_id,
+            "seq": self.seq,
+            "chain_hash": self.chain_hash,
+            "written_at": self.written_at,
+        }
+
+
+def anchor_path(database_id: uuid.UUID | str) -> Path:
+    return user_data_dir() / f"audit-anchor-{database_id}.json"
+
+
+def read_anchor(database_id: uuid.UUID | str) -> Anchor | None:
+    """The anchor of this database on this machine (None when there is none yet)."""
+    path = anchor_path(database_id)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Anchor(
+            str(data["database_id"]), int(data["seq"]), str(data["chain_hash"]), data["written_at"]
+        )
+    except FileNotFoundError:
+        return None
+    except (ValueError, KeyError, TypeError):
+        # a damaged anchor is reported by verification as "no usable anchor"
+        return Anchor(str(database_id), -1, "", "")
+
+
+def _anchor_bytes(database_id: uuid.UUID | str, seq: int, hash_: str) -> bytes:
+    """Fixed-width JSON, so a newer anchor overwrites an older one in place exactly."""
+    written = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+    return (
+        "{\n"
+        f'  "database_id": "{database_id}",\n'
+        f'  "seq": {seq:<20d},\n'
+        f'  "chain_hash": "{hash_:<64s}",\n'
+        f'  "written_at": "{written}"\n'
+        "}\n"
+    ).encode("ascii")
+
+
+def write_anchor(database_id: uuid.UUID | str, seq: int, hash_: str) -> None:
+    """Record the newest entry, unless the file already names a newer one.
+
+    Written in place (one small write of a fixed-width record), which costs a fraction of
+    writing a new file and renaming it after every commit.
+    """
+    path = anchor_path(database_id)
+    known = _anchor_cache.get(path)
+    if known is None:
+        existing = read_anchor(database_id)
+        known = existing.seq if existing is not None else 0
+    if seq <= known and path.exists():
+        return
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        data = _anchor_bytes(database_id, seq, hash_)
+        os.write(fd, data)
+        os.ftruncate(fd, len(data))
+    finally:
+        os.close(fd)
+    _anchor_cache[path] = seq
+
+
+def forget_anchor_cache() -> None:
+    """Drop the in-process anchor cache (tests that edit anchor files use this)."""
+    _anchor_cache.clear()

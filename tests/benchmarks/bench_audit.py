@@ -1,0 +1,145 @@
+"""Audit log costs: logging overhead when opening a dossier, and verifying 1,000,000 entries.
+
+Run: .venv/bin/pytest tests/benchmarks/bench_audit.py -s
+Targets: opening a dossier with audit logging ≤ 10% slower than without; verifying a chain
+of 1,000,000 entries ≤ 30 s. Baselines measured in the same run: ``get_household`` without
+a purpose (no audit entry), and for verification a plain HMAC loop over the same rows and
+the raw sqlite3 read of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import sqlite3
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from jeugdtoegang.demo.households import generate_households
+from jeugdtoegang.domain.actor import Actor, Role
+from jeugdtoegang.services import audit, households
+from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage.audit_chain import GENESIS, audit_key, canonical, chain_hash, key_id
+from jeugdtoegang.storage.database import initialise, open_database
+from jeugdtoegang.storage.engine import sqlite_path
+from tests.benchmarks._report import median, report, time_calls
+
+ENTRIES = 1_000_000
+CONSULTANT = Actor("c.jansen", "Carla Jansen", frozenset({Role.CONSULENT}))
+
+
+@pytest.fixture(scope="module")
+def dossier_ctx(tmp_path_factory: pytest.TempPathFactory) -> AppContext:
+    database = open_database(str(tmp_path_factory.mktemp("bench") / "audit.sqlite"))
+    initialise(database, "zuidoost-utrecht")
+    ctx = AppContext(database, CONSULTANT)
+    generate_households(ctx, 2000, seed=3)
+    return ctx
+
+
+def test_audit_logging_overhead_when_opening_a_dossier(dossier_ctx: AppContext) -> None:
+    ids = [row.id for row in households.list_households(dossier_ctx, 0, 200)]
+    position = iter(range(10**9))
+
+    def with_log() -> None:
+        households.get_household(
+            dossier_ctx, ids[next(position) % len(ids)], purpose="dossier inzien"
+        )
+
+    def without_log() -> None:
+        households.get_household(dossier_ctx, ids[next(position) % len(ids)], purpose=None)
+
+    rounds_with, rounds_without = [], []
+    for _ in range(5):  # interleave to even out machine noise
+        rounds_without.append(median(time_calls(without_log, 200)))
+        rounds_with.append(median(time_calls(with_log, 200)))
+    ours, base = median(rounds_with), median(rounds_without)
+    report("open dossier with audit entry (median)", ours, base, "ms", "≤ 1.10x")
+    print(f"  audit logging adds {ours - base:.3f} ms ({(ours / base - 1) * 100:.1f}%)")
+
+
+def _fill_chain(path: Path, database_id: uuid.UUID, count: int) -> float:
+    """Write ``count`` valid chained entries with raw sqlite3 executemany; returns seconds."""
+    key = audit_key()
+    kid = key_id(key)
+    start = time.perf_counter()
+    connection = sqlite3.connect(path)
+    connection.execute("DELETE FROM audit_log")
+    previous = GENESIS
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    batch: list[tuple[object, ...]] = []
+    persons = [str(uuid.uuid4()) for _ in range(500)]
+    for seq in range(1, count + 1):
+        entry_id = uuid.uuid4()
+        at = base + timedelta(milliseconds=seq * 37)
+        person = [persons[seq % len(persons)]]
+        obj = uuid.UUID(int=seq)
+        previous = chain_hash(
+            key,
+            previous,
+            canonical(seq, entry_id, at, "c.jansen", "consulent", "inzien", "household",
+                      obj, person, "dossier inzien", "ok", kid),
+        )  # fmt: skip
+        batch.append(
+            (entry_id.hex, seq, at.strftime("%Y-%m-%d %H:%M:%S.%f"), "c.jansen", "consulent",
+             "inzien", "household", obj.hex, json.dumps(person), "dossier inzien", "ok",
+             previous, kid)
+        )  # fmt: skip
+        if len(batch) == 50_000:
+            _insert(connection, batch)
+            batch = []
+    _insert(connection, batch)
+    connection.execute("UPDATE sequence_counter SET last_seq = ? WHERE name = 'audit'", (count,))
+    connection.commit()
+    connection.close()
+    del database_id
+    return time.perf_counter() - start
+
+
+def _insert(connection: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
+    connection.executemany(
+        "INSERT INTO audit_log (id, seq, created_at, created_by, role, action, object_type, "
+        "object_id, person_ids, purpose, outcome, chain_hash, key_id) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
+
+
+def test_verifying_a_chain_of_a_million_entries(tmp_path: Path) -> None:
+    database = open_database(str(tmp_path / "chain.sqlite"))
+    initialise(database, "zuidoost-utrecht")
+    path = sqlite_path(database.url)
+    assert path is not None
+    made = _fill_chain(path, database.database_id, ENTRIES)
+    print(f"\n  generated {ENTRIES:,} chained entries in {made:.1f} s (raw executemany)")
+
+    start = time.perf_counter()
+    result = audit.verify_chain(database)
+    ours = time.perf_counter() - start
+    assert result.ok and result.checked == ENTRIES, result
+
+    key = audit_key()
+    start = time.perf_counter()
+    raw = sqlite3.connect(path)
+    rows = raw.execute(
+        "SELECT seq, id, created_at, created_by, role, action, object_type, object_id, "
+        "person_ids, purpose, outcome, key_id, chain_hash FROM audit_log ORDER BY seq"
+    ).fetchall()
+    read_only = time.perf_counter() - start
+    previous = GENESIS.encode()
+    for row in rows:
+        previous = (
+            hmac.new(key, previous + "\x1f".join(map(str, row[:12])).encode(), hashlib.sha256)
+            .hexdigest()
+            .encode()
+        )
+    plain = time.perf_counter() - start
+    raw.close()
+    report("verify 1,000,000 entries vs raw read + plain HMAC", ours, plain, "s", "≤ 30 s")
+    report("verify 1,000,000 entries vs raw sqlite3 read only", ours, read_only, "s", "≤ 30 s")
+    database.close()

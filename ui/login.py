@@ -1,0 +1,244 @@
+"""Logging in: the login dialog, the first-run dialog (creates the administrator) and
+the password change a new account must make. Called once at start-up by ``ui.app``.
+
+``ask_login`` and ``ask_first_run`` are module functions so that tests replace them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jeugdtoegang.domain.actor import Actor
+from jeugdtoegang.errors import JeugdtoegangError
+from jeugdtoegang.services import auth
+from jeugdtoegang.storage.database import Database
+from jeugdtoegang.storage.engine import sqlite_path
+
+DEMO_FILE = "demo.sqlite"
+DEMO_HINT = (
+    "Demo: log in als c.jansen of m.elamrani (consulent), t.bakker (teamleider) of beheer "
+    "(beheerder). Het wachtwoord is steeds: demo"
+)
+
+
+def _error_label() -> QLabel:
+    label = QLabel("")
+    label.setObjectName("login_message")
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #b00020;")
+    return label
+
+
+def _password_field(name: str) -> QLineEdit:
+    field = QLineEdit()
+    field.setObjectName(name)
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    return field
+
+
+class LoginDialog(QDialog):
+    """User name and password; the error stays in the dialog (Dutch), no pop-ups."""
+
+    def __init__(
+        self, database: Database, parent: QWidget | None = None, *, preselect: str = "",
+        demo: bool = False,
+    ) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.setObjectName("login_dialog")
+        self.setWindowTitle("Jeugdtoegang — inloggen")
+        self.database = database
+        self.actor: Actor | None = None
+        self.username_field = QLineEdit(preselect)
+        self.username_field.setObjectName("username_field")
+        self.password_field = _password_field("password_field")
+        self.message = _error_label()
+        form = QFormLayout()
+        form.addRow("Gebruikersnaam", self.username_field)
+        form.addRow("Wachtwoord", self.password_field)
+        buttons = QDialogButtonBox()
+        self.login_button = buttons.addButton("Inloggen", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.login_button.setObjectName("login_button")
+        self.login_button.setDefault(True)
+        cancel = buttons.addButton("Afsluiten", QDialogButtonBox.ButtonRole.RejectRole)
+        cancel.setObjectName("cancel_button")
+        layout = QVBoxLayout(self)
+        title = QLabel("<b>Inloggen bij Jeugdtoegang</b>")
+        layout.addWidget(title)
+        if demo:
+            hint = QLabel(DEMO_HINT)
+            hint.setObjectName("demo_hint")
+            hint.setWordWrap(True)
+            layout.addWidget(hint)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.login_button.clicked.connect(self.try_login)
+        cancel.clicked.connect(self.reject)
+        (self.password_field if preselect else self.username_field).setFocus()
+        self.resize(430, self.sizeHint().height())
+
+    def try_login(self) -> None:
+        try:
+            actor = auth.login(
+                self.database, self.username_field.text(), self.password_field.text()
+            )
+        except JeugdtoegangError as error:
+            self.message.setText(error.message)
+            self.password_field.clear()
+            self.password_field.setFocus()
+            return
+        if auth.must_change_password(self.database, actor.username):
+            changed = ask_new_password(
+                self.database, actor.username, self.password_field.text(), self
+            )
+            if not changed:
+                self.message.setText("Kies eerst een nieuw wachtwoord om verder te gaan.")
+                return
+        self.actor = actor
+        self.accept()
+
+
+class NewPasswordDialog(QDialog):
+    """A new account (or a reset password) must get a password of the user's own."""
+
+    def __init__(
+        self, database: Database, username: str, current: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("new_password_dialog")
+        self.setWindowTitle("Nieuw wachtwoord kiezen")
+        self.database, self.username, self.current = database, username, current
+        self.new_field = _password_field("new_password_field")
+        self.repeat_field = _password_field("repeat_password_field")
+        self.message = _error_label()
+        form = QFormLayout()
+        form.addRow("Nieuw wachtwoord", self.new_field)
+        form.addRow("Herhaal", self.repeat_field)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(f"Kies een eigen wachtwoord (minstens {auth.MIN_PASSWORD_LENGTH} tekens).")
+        )
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        if self.new_field.text() != self.repeat_field.text():
+            self.message.setText("De wachtwoorden zijn niet gelijk.")
+            return
+        try:
+            auth.change_password(self.database, self.username, self.current, self.new_field.text())
+        except JeugdtoegangError as error:
+            self.message.setText(error.message)
+            return
+        self.accept()
+
+
+class FirstRunDialog(QDialog):
+    """No accounts yet: create the functional administrator (beheerder)."""
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("first_run_dialog")
+        self.setWindowTitle("Jeugdtoegang — eerste gebruiker")
+        self.database = database
+        self.actor: Actor | None = None
+        intro = QLabel(
+            "Deze database heeft nog geen gebruikers. Maak eerst het account van de "
+            "functioneel beheerder aan. De beheerder maakt daarna de accounts van consulenten "
+            "en teamleiders."
+        )
+        intro.setWordWrap(True)
+        self.username_field = QLineEdit()
+        self.username_field.setObjectName("username_field")
+        self.name_field = QLineEdit()
+        self.name_field.setObjectName("display_name_field")
+        self.password_field = _password_field("password_field")
+        self.repeat_field = _password_field("repeat_password_field")
+        self.message = _error_label()
+        form = QFormLayout()
+        form.addRow("Gebruikersnaam", self.username_field)
+        form.addRow("Volledige naam", self.name_field)
+        form.addRow("Wachtwoord", self.password_field)
+        form.addRow("Herhaal wachtwoord", self.repeat_field)
+        buttons = QDialogButtonBox()
+        self.create_button = buttons.addButton(
+            "Beheerder aanmaken", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.create_button.setObjectName("create_admin_button")
+        cancel = buttons.addButton("Afsluiten", QDialogButtonBox.ButtonRole.RejectRole)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.create_button.clicked.connect(self.create)
+        cancel.clicked.connect(self.reject)
+        self.resize(460, self.sizeHint().height())
+
+    def create(self) -> None:
+        if self.password_field.text() != self.repeat_field.text():
+            self.message.setText("De wachtwoorden zijn niet gelijk.")
+            return
+        try:
+            self.actor = auth.create_first_administrator(
+                self.database,
+                self.username_field.text(),
+                self.name_field.text(),
+                self.password_field.text(),
+            )
+        except JeugdtoegangError as error:
+            self.message.setText(error.message)
+            return
+        self.accept()
+
+
+def is_demo_database(database: Database) -> bool:
+    path = sqlite_path(database.url)
+    return path is not None and path.name == DEMO_FILE
+
+
+def ask_new_password(
+    database: Database, username: str, current: str, parent: QWidget | None
+) -> bool:
+    dialog = NewPasswordDialog(database, username, current, parent)
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def ask_login(database: Database, parent: QWidget | None = None) -> Actor | None:
+    demo = is_demo_database(database)
+    dialog = LoginDialog(database, parent, preselect="c.jansen" if demo else "", demo=demo)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.exec()
+    return dialog.actor
+
+
+def ask_first_run(database: Database, parent: QWidget | None = None) -> Actor | None:
+    dialog = FirstRunDialog(database, parent)
+    dialog.exec()
+    return dialog.actor
+
+
+def obtain_actor(database: Database, parent: QWidget | None = None) -> Actor | None:
+    """The acting user for this session, or None when the user cancels the login.
+
+    A database without accounts first gets its administrator (first run); otherwise the
+    login dialog asks for user name and password (rate-limited and logged by the core).
+    """
+    if not auth.has_users(database):
+        return ask_first_run(database, parent)
+    return ask_login(database, parent)
