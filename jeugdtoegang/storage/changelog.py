@@ -18,7 +18,9 @@ from jeugdtoegang.storage.models.meta import SequenceCounter
 from jeugdtoegang.storage.snapshot import snapshot
 
 CHANGE_COUNTER = "changes"
-UNLOGGED_TABLES = frozenset({"sequence_counter"})
+#: Tables whose rows describe this database itself (counters, sync bookkeeping): no
+#: change-log rows, so they never travel in a sync bundle.
+UNLOGGED_TABLES = frozenset({"sequence_counter", "sync_peer", "sync_conflict"})
 
 
 def next_sequence(session: Session, counter: str, count: int) -> int:

@@ -1,0 +1,529 @@
+"""Use cases for sync: export and import bundles, peers, pending changes, conflicts.
+
+Export and import are progress generators (``*_task``) for the GUI; ``export_bundle`` and
+``import_bundle`` run them to the end for the CLI and tests. An import verifies the whole
+bundle (format, key, signature, hashes, region, sequence continuity) before it opens a
+write transaction; then all changes are applied in that one transaction.
+"""
+
+from __future__ import annotations
+
+import importlib
+import uuid
+from collections.abc import Generator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from jeugdtoegang.domain.authz import Permission, can
+from jeugdtoegang.errors import JeugdtoegangError, NotFoundError
+from jeugdtoegang.progress import CancelToken, Progress, run_to_end
+from jeugdtoegang.services.authz import guard
+from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage.base import utcnow
+from jeugdtoegang.storage.migrate import script_heads
+from jeugdtoegang.storage.models.changelog import ChangeLogEntry
+from jeugdtoegang.storage.models.meta import DatabaseInfo
+from jeugdtoegang.storage.models.sync import SyncConflict, SyncPeer
+from jeugdtoegang.sync import resolve
+from jeugdtoegang.sync.bundle import Bundle, read_bundle, write_bundle
+from jeugdtoegang.sync.errors import SyncError
+from jeugdtoegang.sync.export import Collected, collect_changes
+from jeugdtoegang.sync.importer import ApplyResult, apply_bundle
+from jeugdtoegang.sync.keys import load_key
+from jeugdtoegang.sync.records import LocalState, load_states
+from jeugdtoegang.sync.sqlite_export import write_sqlite
+from jeugdtoegang.sync.tables import syncable_tables
+
+FORMATS = ("zip", "sqlite")
+_LOG = ChangeLogEntry.__table__
+
+
+@dataclass(frozen=True)
+class PeerRow:
+    id: uuid.UUID
+    name: str
+    peer_database_id: uuid.UUID | None
+    last_exported_seq: int
+    last_imported_seq: int
+    last_exchange_at: datetime | None
+    pending: int
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    peer: str
+    format: str
+    seq_from: int
+    seq_to: int
+    record_count: int
+    record_counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    path: Path
+    source_name: str
+    source_database_id: uuid.UUID
+    seq_from: int
+    seq_to: int
+    applied: int
+    unchanged: int
+    conflicts: int
+    already_imported: bool
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    id: uuid.UUID
+    table_name: str
+    record_id: uuid.UUID
+    title: str
+    local_version: int | None
+    local_data: dict[str, Any] | None
+    remote_version: int | None
+    remote_data: dict[str, Any] | None
+    remote_updated_by: str | None
+    remote_updated_at: datetime | None
+    source_name: str
+    reason: str
+    status: str
+    resolution: str | None
+    differing_fields: tuple[str, ...]
+
+
+def _require_sync(ctx: AppContext) -> None:
+    """Sync is for whoever edits dossiers offline (their own work) or has the SYNC right."""
+    if not can(ctx.actor, Permission.DOSSIER_EDIT):
+        guard(ctx, Permission.SYNC)
+
+
+def _database_name(info: DatabaseInfo) -> str:
+    return info.team_name or info.municipality or f"database {str(info.id)[:8]}"
+
+
+def _peer_by_name(session: Session, name: str) -> SyncPeer | None:
+    return session.execute(select(SyncPeer).where(SyncPeer.name == name)).scalar_one_or_none()
+
+
+def _new_peer(name: str, actor: str, database_id: uuid.UUID | None = None) -> SyncPeer:
+    return SyncPeer(
+        name=name,
+        peer_database_id=database_id,
+        last_exported_seq=0,
+        last_imported_seq=0,
+        created_by=actor,
+        updated_by=actor,
+    )
+
+
+def _audit_anchor(ctx: AppContext) -> dict[str, Any] | None:
+    try:
+        audit = importlib.import_module("jeugdtoegang.services.audit")
+    except ImportError:
+        return None
+    anchor = getattr(audit, "latest_anchor", None)
+    return anchor(ctx) if anchor is not None else None
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+def export_bundle_task(
+    ctx: AppContext,
+    peer: str,
+    path: Path | str,
+    fmt: str = "zip",
+    cancel: CancelToken | None = None,
+    *,
+    since_seq: int | None = None,
+) -> Generator[Progress, None, ExportResult]:
+    """Write everything ``peer`` has not received yet to ``path``.
+
+    ``fmt='zip'`` writes the signed bundle and counts as delivered (the peer's
+    ``last_exported_seq`` moves on); ``fmt='sqlite'`` writes the analyst's copy of the
+    same changes and leaves the peer's state alone. ``since_seq`` re-sends from there.
+    """
+    _require_sync(ctx)
+    if fmt not in FORMATS:
+        raise JeugdtoegangError(f"Onbekend formaat '{fmt}'; kies zip of sqlite.")
+    peer = peer.strip()
+    if not peer:
+        raise JeugdtoegangError("Geef de naam van de partner (bijvoorbeeld 'kantoor').")
+    target = Path(path)
+    key = load_key() if fmt == "zip" else None
+    anchor = _audit_anchor(ctx)
+    yield Progress(0, 3, "Wijzigingen verzamelen")
+    with ctx.uow() as uow:
+        session = uow.session
+        info = session.execute(select(DatabaseInfo)).scalar_one()
+        row = _peer_by_name(session, peer) or _new_peer(peer, ctx.actor.username)
+        if row.id is None:
+            session.add(row)
+        start = row.last_exported_seq if since_seq is None else max(since_seq, 0)
+        collected: Collected | None = None
+        for item in collect_changes(
+            session,
+            since_seq=start,
+            own_database_id=info.id,
+            exclude_origin=row.peer_database_id,
+            cancel=cancel,
+        ):
+            if isinstance(item, Progress):
+                yield Progress(1, 3, item.label)
+            else:
+                collected = item
+        assert collected is not None
+        if collected.seq_to < start:
+            collected = Collected(collected.seq_to + 1, collected.seq_to, [], [])
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        yield Progress(2, 3, "Bundel schrijven")
+        manifest = {
+            "source_database_id": str(info.id),
+            "source_name": _database_name(info),
+            "region": info.region_slug,
+            "target_name": peer,
+            "target_database_id": str(row.peer_database_id) if row.peer_database_id else None,
+            "seq_from": collected.seq_from,
+            "seq_to": collected.seq_to,
+            "created_at": utcnow().isoformat(),
+            "created_by": ctx.actor.username,
+            "schema": sorted(script_heads()),
+            "audit_anchor": anchor,
+        }
+        if key is not None:
+            written = write_bundle(target, manifest, collected.changes, key)
+            row.last_exported_seq = max(row.last_exported_seq, collected.seq_to)
+            row.last_exchange_at = utcnow()
+            row.updated_by = ctx.actor.username
+        else:
+            written = write_sqlite(target, manifest, collected.changes)
+        uow.log_access(
+            "exporteren",
+            "sync_bundle",
+            None,
+            collected.person_ids,
+            f"synchronisatie naar '{peer}' ({fmt}, wijzigingen "
+            f"{collected.seq_from}-{collected.seq_to})",
+        )
+        uow.commit()
+    yield Progress(3, 3, "Klaar")
+    return ExportResult(
+        path=target,
+        peer=peer,
+        format=fmt,
+        seq_from=collected.seq_from,
+        seq_to=collected.seq_to,
+        record_count=len(collected.changes),
+        record_counts=dict(written["record_counts"]),
+    )
+
+
+def export_bundle(
+    ctx: AppContext, peer: str, path: Path | str, fmt: str = "zip", *, since_seq: int | None = None
+) -> ExportResult:
+    """Export for ``peer`` without progress reporting (CLI, tests)."""
+    return run_to_end(export_bundle_task(ctx, peer, path, fmt, since_seq=since_seq))
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+def _check_for_us(ctx: AppContext, bundle: Bundle) -> tuple[DatabaseInfo, SyncPeer | None]:
+    """Region, destination and origin checks that need this database (reads only)."""
+    with ctx.uow(readonly=True) as uow:
+        info = uow.session.execute(select(DatabaseInfo)).scalar_one()
+        source = uuid.UUID(bundle.source_database_id)
+        peer = uow.session.execute(
+            select(SyncPeer).where(SyncPeer.peer_database_id == source)
+        ).scalar_one_or_none()
+    region = bundle.manifest["region"]
+    if region != info.region_slug:
+        raise SyncError(
+            f"Deze bundel hoort bij regio '{region}'; deze database bij regio '{info.region_slug}'."
+        )
+    if source == info.id:
+        raise SyncError("Deze bundel komt uit deze database zelf.")
+    target = bundle.manifest.get("target_database_id")
+    if target and target != str(info.id):
+        raise SyncError(
+            f"Deze bundel is gemaakt voor een andere database "
+            f"('{bundle.manifest.get('target_name', '?')}')."
+        )
+    unknown = {c.table for c in bundle.changes} - set(syncable_tables())
+    if unknown:
+        raise SyncError(
+            f"De bundel bevat gegevens ({sorted(unknown)[0]}) die deze versie niet kent. "
+            "Werk jeugdtoegang bij."
+        )
+    columns = {name: set(table.columns.keys()) for name, table in syncable_tables().items()}
+    for change in bundle.changes:
+        if change.data is not None:
+            extra = change.data.keys() - columns[change.table]
+            if extra or "id" not in change.data or change.data["id"] != change.id:
+                raise SyncError(
+                    f"De bundel bevat een gegeven van '{change.table}' dat niet bij deze "
+                    "versie past. Werk jeugdtoegang bij."
+                )
+    return info, peer
+
+
+def _check_continuity(bundle: Bundle, peer: SyncPeer | None, source_name: str) -> int:
+    """The sequence number after which this bundle's changes are new; refuses a gap."""
+    last = peer.last_imported_seq if peer is not None else 0
+    if bundle.seq_from > last + 1:
+        raise SyncError(
+            f"Er ontbreken wijzigingen {last + 1} t/m {bundle.seq_from - 1} van "
+            f"'{source_name}'. Lees eerst de bundel met die wijzigingen in (of vraag "
+            "een nieuwe export vanaf dat punt)."
+        )
+    return last
+
+
+def import_bundle_task(
+    ctx: AppContext,
+    path: Path | str,
+    cancel: CancelToken | None = None,
+    *,
+    peer_name: str | None = None,
+) -> Generator[Progress, None, ImportResult]:
+    """Verify and apply a bundle (nothing is written unless every check passes)."""
+    _require_sync(ctx)
+    path = Path(path)
+    key = load_key()
+    yield Progress(0, 4, "Bundel controleren")
+    bundle = read_bundle(path, key)
+    info, peer = _check_for_us(ctx, bundle)
+    source = uuid.UUID(bundle.source_database_id)
+    source_name = peer.name if peer is not None else str(bundle.manifest.get("source_name"))
+    last = _check_continuity(bundle, peer, source_name)
+
+    def result(applied: ApplyResult | None) -> ImportResult:
+        return ImportResult(
+            path=path,
+            source_name=source_name,
+            source_database_id=source,
+            seq_from=bundle.seq_from,
+            seq_to=bundle.seq_to,
+            applied=applied.applied if applied else 0,
+            unchanged=applied.unchanged if applied else 0,
+            conflicts=applied.conflicts if applied else 0,
+            already_imported=applied is None,
+        )
+
+    if bundle.seq_to <= last:
+        yield Progress(4, 4, "Al eerder ingelezen")
+        return result(None)
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+    yield Progress(1, 4, "Wijzigingen verwerken")
+    with ctx.uow() as uow:
+        session = uow.session
+        session.info["sync_apply"] = True
+        session.info["origin_db"] = source
+        row = session.execute(
+            select(SyncPeer).where(SyncPeer.peer_database_id == source)
+        ).scalar_one_or_none()
+        last = _check_continuity(bundle, row, source_name)  # again, inside the lock
+        if row is None:
+            row = _link_peer(session, peer_name, bundle, ctx.actor.username)
+        applied: ApplyResult | None = None
+        for item in apply_bundle(
+            session,
+            bundle,
+            after_seq=last,
+            own_database_id=info.id,
+            actor_name=ctx.actor.username,
+            cancel=cancel,
+        ):
+            if isinstance(item, Progress):
+                yield Progress(1 + 2 * item.done // max(item.total, 1), 4, item.label)
+            else:
+                applied = item
+        assert applied is not None
+        row.last_imported_seq = bundle.seq_to
+        row.last_exchange_at = utcnow()
+        row.updated_by = ctx.actor.username
+        row.updated_at = utcnow()
+        uow.log_access(
+            "importeren",
+            "sync_bundle",
+            None,
+            applied.person_ids,
+            f"synchronisatie van '{source_name}' (wijzigingen {last + 1}-{bundle.seq_to})",
+        )
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        uow.commit()
+    yield Progress(4, 4, "Klaar")
+    return result(applied)
+
+
+def _link_peer(session: Session, name: str | None, bundle: Bundle, actor: str) -> SyncPeer:
+    """The peer row for a source seen for the first time (named, or linked by name)."""
+    source = uuid.UUID(bundle.source_database_id)
+    wanted = (name or str(bundle.manifest.get("source_name") or "")).strip()
+    wanted = wanted[:90] or f"database {str(source)[:8]}"
+    existing = _peer_by_name(session, wanted)
+    if existing is not None and existing.peer_database_id is None:
+        existing.peer_database_id = source
+        existing.updated_by = actor
+        return existing
+    if existing is not None:
+        wanted = f"{wanted} ({str(source)[:8]})"
+    peer = _new_peer(wanted, actor, source)
+    session.add(peer)
+    session.flush()
+    return peer
+
+
+def import_bundle(
+    ctx: AppContext, path: Path | str, *, peer_name: str | None = None
+) -> ImportResult:
+    """Import without progress reporting (CLI, tests)."""
+    return run_to_end(import_bundle_task(ctx, path, peer_name=peer_name))
+
+
+# --- peers and conflicts -----------------------------------------------------------------
+
+
+def _pending(session: Session, peer: SyncPeer) -> int:
+    syncable = list(syncable_tables())
+    query = select(func.count()).where(
+        _LOG.c.seq > peer.last_exported_seq, _LOG.c.table_name.in_(syncable)
+    )
+    if peer.peer_database_id is not None:
+        query = query.where(
+            (_LOG.c.origin_db.is_(None)) | (_LOG.c.origin_db != peer.peer_database_id)
+        )
+    return int(session.execute(query).scalar_one())
+
+
+def list_peers(ctx: AppContext) -> list[PeerRow]:
+    """The databases we exchange with, with their last exchange and pending changes."""
+    with ctx.uow(readonly=True) as uow:
+        peers = uow.session.execute(select(SyncPeer).order_by(SyncPeer.name)).scalars().all()
+        return [
+            PeerRow(
+                id=p.id,
+                name=p.name,
+                peer_database_id=p.peer_database_id,
+                last_exported_seq=p.last_exported_seq,
+                last_imported_seq=p.last_imported_seq,
+                last_exchange_at=p.last_exchange_at,
+                pending=_pending(uow.session, p),
+            )
+            for p in peers
+        ]
+
+
+def pending_changes(ctx: AppContext, peer: str) -> int:
+    """How many change-log entries ``peer`` has not been sent yet (all, for a new peer)."""
+    with ctx.uow(readonly=True) as uow:
+        row = _peer_by_name(uow.session, peer) or _new_peer(peer, ctx.actor.username)
+        return _pending(uow.session, row)
+
+
+def _current_local(session: Session, conflict: SyncConflict) -> LocalState:
+    table = syncable_tables()[conflict.table_name]
+    found = load_states(session, table, [conflict.record_id])
+    return found.get(conflict.record_id) or LocalState()
+
+
+def _conflict_view(
+    conflict: SyncConflict, names: dict[uuid.UUID, str], local: LocalState | None = None
+) -> ConflictView:
+    """The conflict as shown: for an open one, "mine" is the record as it is now."""
+    if local is not None and conflict.status == "open":
+        local_version = local.version if local.known else None
+        local_data = local.data
+    else:
+        local_version, local_data = conflict.local_version, conflict.local_data
+    data = local_data or conflict.remote_data
+    return ConflictView(
+        id=conflict.id,
+        table_name=conflict.table_name,
+        record_id=conflict.record_id,
+        title=resolve.record_title(conflict.table_name, data, conflict.record_id),
+        local_version=local_version,
+        local_data=local_data,
+        remote_version=conflict.remote_version,
+        remote_data=conflict.remote_data,
+        remote_updated_by=conflict.remote_updated_by,
+        remote_updated_at=conflict.remote_updated_at,
+        source_name=names.get(conflict.source_database_id, str(conflict.source_database_id)[:8]),
+        reason=conflict.reason,
+        status=conflict.status,
+        resolution=conflict.resolution,
+        differing_fields=tuple(resolve.differing_fields(local_data, conflict.remote_data)),
+    )
+
+
+def _peer_names(session: Session) -> dict[uuid.UUID, str]:
+    rows = session.execute(select(SyncPeer.peer_database_id, SyncPeer.name))
+    return {db_id: name for db_id, name in rows if db_id is not None}
+
+
+def list_conflicts(ctx: AppContext, *, include_resolved: bool = False) -> list[ConflictView]:
+    """Open conflicts (oldest first); with ``include_resolved`` also the settled ones."""
+    with ctx.uow(readonly=True) as uow:
+        query = select(SyncConflict).order_by(SyncConflict.created_at, SyncConflict.id)
+        if not include_resolved:
+            query = query.where(SyncConflict.status == "open")
+        conflicts = uow.session.execute(query).scalars().all()
+        names = _peer_names(uow.session)
+        views = [_conflict_view(c, names, _current_local(uow.session, c)) for c in conflicts]
+        people = [v.record_id for v in views if v.table_name == "person"]
+        if views:
+            uow.log_access("inzien", "sync_conflict", None, people, "conflicten bekijken")
+        return views
+
+
+def get_conflict(ctx: AppContext, conflict_id: uuid.UUID) -> ConflictView:
+    with ctx.uow(readonly=True) as uow:
+        conflict = uow.get(SyncConflict, conflict_id)
+        if conflict is None:
+            raise NotFoundError("Dit conflict bestaat niet (meer).")
+        local = _current_local(uow.session, conflict)
+        view = _conflict_view(conflict, _peer_names(uow.session), local)
+        people = [view.record_id] if view.table_name == "person" else []
+        uow.log_access("inzien", "sync_conflict", conflict_id, people, "conflict bekijken")
+        return view
+
+
+def resolve_conflict(
+    ctx: AppContext,
+    conflict_id: uuid.UUID,
+    choice: str,
+    merged_fields: list[str] | None = None,
+) -> ConflictView:
+    """Settle a conflict: 'mine', 'theirs', or 'merge' (``merged_fields`` taken from
+    theirs, the rest mine). The result is a normal change that syncs to the others."""
+    _require_sync(ctx)
+    with ctx.uow() as uow:
+        conflict = uow.get(SyncConflict, conflict_id)
+        if conflict is None:
+            raise NotFoundError("Dit conflict bestaat niet (meer).")
+        if conflict.status != "open":
+            raise JeugdtoegangError("Dit conflict is al opgelost.")
+        try:
+            with uow.session.begin_nested():
+                resolve.resolve_conflict(
+                    uow.session, conflict, choice, merged_fields, ctx.actor.username, utcnow()
+                )
+        except IntegrityError as error:
+            raise JeugdtoegangError(
+                "Deze keuze kan niet worden opgeslagen: het gegeven botst met andere gegevens "
+                "in deze database (bijvoorbeeld een dubbel BSN, of er hangen nog gegevens aan)."
+            ) from error
+        people = [conflict.record_id] if conflict.table_name == "person" else []
+        uow.log_access("conflict_oplossen", conflict.table_name, conflict.record_id, people, choice)
+        uow.commit()
+    return get_conflict(ctx, conflict_id)

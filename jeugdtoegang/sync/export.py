@@ -1,0 +1,153 @@
+"""Collect the changes a peer has not received yet, as bundle :class:`Change` items.
+
+"Everything since sequence N": the change log holds every insert, update and delete
+(tombstone) with a gap-free sequence number. Per record only its last change in the
+range travels (its full state), together with the ``[version, digest]`` of the states it
+had before, so the receiver can tell a newer version from a concurrent edit.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Text, cast, func, select
+from sqlalchemy.orm import Session
+
+from jeugdtoegang.progress import CancelToken, Progress
+from jeugdtoegang.storage.models.changelog import ChangeLogEntry
+from jeugdtoegang.sync.bundle import Change, digest
+from jeugdtoegang.sync.records import chunks
+from jeugdtoegang.sync.tables import syncable_tables
+
+#: How many earlier states of a record travel along (enough for any realistic history).
+HISTORY_LIMIT = 200
+_LOG = ChangeLogEntry.__table__
+
+
+@dataclass(frozen=True)
+class Collected:
+    """The changes for one bundle and the sequence range they cover."""
+
+    seq_from: int
+    seq_to: int
+    changes: list[Change]
+    person_ids: list[uuid.UUID]
+
+
+def last_sequence(session: Session) -> int:
+    return int(session.execute(select(func.max(_LOG.c.seq))).scalar() or 0)
+
+
+def _earlier_states(
+    session: Session, keys: list[tuple[str, uuid.UUID]], before_seq: int
+) -> dict[tuple[str, uuid.UUID], list[tuple[int, str]]]:
+    """The states records had up to ``before_seq`` (inclusive), oldest first."""
+    found: dict[tuple[str, uuid.UUID], list[tuple[int, str]]] = {}
+    by_table: dict[str, list[uuid.UUID]] = {}
+    for table, record_id in keys:
+        by_table.setdefault(table, []).append(record_id)
+    for table, ids in by_table.items():
+        for part in chunks(ids):
+            rows = session.execute(
+                select(_LOG.c.record_id, _LOG.c.version, _LOG.c.data)
+                .where(
+                    _LOG.c.table_name == table,
+                    _LOG.c.record_id.in_(part),
+                    _LOG.c.seq <= before_seq,
+                )
+                .order_by(_LOG.c.seq)
+            )
+            for record_id, version, data in rows:
+                found.setdefault((table, record_id), []).append((version, digest(data)))
+    return found
+
+
+def collect_changes(
+    session: Session,
+    *,
+    since_seq: int,
+    own_database_id: uuid.UUID,
+    exclude_origin: uuid.UUID | None,
+    cancel: CancelToken | None = None,
+) -> Iterator[Progress | Collected]:
+    """Yield progress, then one :class:`Collected` for the changes after ``since_seq``."""
+    seq_to = last_sequence(session)
+    seq_from = since_seq + 1
+    syncable = syncable_tables()
+    latest: dict[tuple[str, uuid.UUID], Any] = {}
+    in_range: dict[tuple[str, uuid.UUID], list[tuple[int, str]]] = {}
+    first_op: dict[tuple[str, uuid.UUID], str] = {}
+    rows = session.execute(
+        select(
+            _LOG.c.seq,
+            _LOG.c.table_name,
+            _LOG.c.record_id,
+            _LOG.c.version,
+            _LOG.c.operation,
+            cast(_LOG.c.data, Text).label("data"),
+            _LOG.c.created_at,
+            _LOG.c.created_by,
+            _LOG.c.origin_db,
+        )
+        .where(_LOG.c.seq >= seq_from, _LOG.c.seq <= seq_to)
+        .order_by(_LOG.c.seq)
+    )
+    for count, row in enumerate(rows, start=1):
+        if row.table_name not in syncable:
+            continue
+        key = (row.table_name, row.record_id)
+        previous = latest.get(key)
+        if previous is None:
+            first_op[key] = row.operation
+        else:
+            previous_data = json.loads(previous.data) if previous.data is not None else None
+            in_range.setdefault(key, []).append((previous.version, digest(previous_data)))
+        latest[key] = row
+        if cancel is not None and count % 2000 == 0:
+            cancel.raise_if_cancelled()
+            yield Progress(count, max(seq_to - seq_from + 1, 1), "Wijzigingen verzamelen")
+    need_earlier = [key for key, op in first_op.items() if op != "insert"]
+    earlier = _earlier_states(session, need_earlier, seq_from - 1) if need_earlier else {}
+    changes: list[Change] = []
+    person_ids: list[uuid.UUID] = []
+    for key, row in sorted(latest.items(), key=lambda item: item[1].seq):
+        origin = row.origin_db or own_database_id
+        if exclude_origin is not None and origin == exclude_origin:
+            continue  # the peer made this change itself
+        history = (earlier.get(key, []) + in_range.get(key, []))[-HISTORY_LIMIT:]
+        changes.append(
+            Change(
+                seq=row.seq,
+                table=row.table_name,
+                id=str(row.record_id),
+                version=row.version,
+                op=row.operation,
+                updated_at=row.created_at.isoformat(),
+                updated_by=row.created_by,
+                origin=str(origin),
+                data=None,
+                data_json=row.data,
+                history=tuple(history),
+            )
+        )
+        person_ids.extend(_person_ids(row.table_name, row.record_id, row.data))
+    yield Collected(seq_from, seq_to, changes, list(dict.fromkeys(person_ids)))
+
+
+def _person_ids(table: str, record_id: uuid.UUID, data_json: str | None) -> list[uuid.UUID]:
+    """Whose personal data a change carries (for the audit log of the export)."""
+    if table == "person":
+        return [record_id]
+    if not data_json or '"person_id"' not in data_json:
+        return []
+    data = json.loads(data_json)
+    if isinstance(data.get("person_id"), str):
+        try:
+            return [uuid.UUID(data["person_id"])]
+        except ValueError:
+            return []
+    return []
