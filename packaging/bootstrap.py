@@ -38,8 +38,16 @@ def ensure_environment(extras: str) -> None:
     print("Installeren (eenmalig, dit kan een paar minuten duren) ...", flush=True)
     target = f"{ROOT}[{extras}]" if extras else str(ROOT)
     subprocess.run(
-        [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "-e", target],
+        [
+            str(PYTHON),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-e",
+            target,
+        ],
         check=True,
     )
     stamp.write_text(digest)
@@ -58,8 +66,16 @@ def main(argv: list[str]) -> int:
     if command == "bench":
         ensure_environment("test")
         return subprocess.call(
-            [str(PYTHON), "-m", "pytest", "tests/benchmarks", "-s", "-q",
-             "--override-ini=addopts=", *rest],
+            [
+                str(PYTHON),
+                "-m",
+                "pytest",
+                "tests/benchmarks",
+                "-s",
+                "-q",
+                "--override-ini=addopts=",
+                *rest,
+            ],
             cwd=ROOT,
         )
     print(__doc__)

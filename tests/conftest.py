@@ -12,9 +12,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from jeugdtoegang.domain.actor import Actor, Role  # noqa: E402
-from jeugdtoegang.services.context import AppContext  # noqa: E402
-from jeugdtoegang.storage.database import Database, initialise, open_database  # noqa: E402
+from jeugdtoegang.domain.actor import Actor, Role
+from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage.database import Database, initialise, open_database
 
 #: The fixed "today" of the test suite (tests never depend on the real clock).
 TODAY = date(2026, 11, 23)

@@ -21,6 +21,7 @@ from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.bulk import bulk_insert
 from jeugdtoegang.storage.changelog import next_sequence
 from jeugdtoegang.storage.models.households import Household, Person
+from jeugdtoegang.storage.numbering import database_code
 
 
 class BsnGenerator:
@@ -96,6 +97,7 @@ def generate_households(
             uow.session.execute(select(Person.bsn).where(Person.bsn.is_not(None))).scalars()
         )
         first_seq = next_sequence(uow.session, "dossier_number", count)
+        code = database_code(uow.session)
         for index in range(count):
             household_id = uuid.uuid4()
             tussen, surname = rng.choice(SURNAMES)
@@ -105,7 +107,7 @@ def generate_households(
             household_rows.append(
                 {
                     "id": household_id,
-                    "dossier_number": f"{today.year}-{first_seq + index:05d}",
+                    "dossier_number": f"{today.year}-{code}-{first_seq + index:05d}",
                     "name": f"Gezin {' '.join(p for p in (tussen.capitalize(), surname) if p)}",
                     "street": rng.choice(STREETS),
                     "house_number": str(rng.randint(1, 180)),

@@ -1,0 +1,334 @@
+"""Entry point of ``jeugdtoegang-gui``: open the database, log in, show the main window.
+
+``jeugdtoegang-gui [--db PATH|URL] [--demo]``. Without ``--db`` the database named by
+``JEUGDTOEGANG_DB`` is used, else ``jeugdtoegang.sqlite`` in the user data folder. A
+database without a region gets a start dialog: open the demo, or start a new empty one.
+``--demo`` opens ``demo.sqlite`` in the user data folder, filled with demo data when new.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jeugdtoegang import __version__
+from jeugdtoegang.domain.actor import Actor, Role
+from jeugdtoegang.errors import JeugdtoegangError
+from jeugdtoegang.paths import user_data_dir
+from jeugdtoegang.progress import CancelToken, Progress, ProgressTask
+from jeugdtoegang.regions import RegionProfile, load_all_profiles, load_profile
+from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage.database import Database, initialise, open_database
+from ui import dialogs, login
+from ui.main_window import ORGANISATION, MainWindow
+from ui.workers import UNEXPECTED_MESSAGE, TaskRunner
+
+log = logging.getLogger("jeugdtoegang.ui")
+
+DEMO_REGION = "zuidoost-utrecht"
+DEMO_FILE = "demo.sqlite"
+START_FAILED_TITLE = "Jeugdtoegang kan niet starten"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jeugdtoegang-gui", description="Jeugdtoegang: de werkplek voor het toegangsteam."
+    )
+    parser.add_argument("--version", action="version", version=f"jeugdtoegang {__version__}")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--db",
+        help="database: pad naar een SQLite-bestand of een SQLAlchemy-URL "
+        "(standaard JEUGDTOEGANG_DB of de gebruikersmap)",
+    )
+    where.add_argument(
+        "--demo",
+        action="store_true",
+        help=f"open de demodatabase ({DEMO_FILE} in de gebruikersmap; wordt zo nodig gevuld)",
+    )
+    return parser
+
+
+# -- application set-up ---------------------------------------------------------------------
+
+_translators: list[QTranslator] = []
+
+
+def configure_application(app: QApplication) -> None:
+    """Dutch locale and Qt's own Dutch texts (Ja/Nee, Annuleren), names for QSettings."""
+    app.setApplicationName("Jeugdtoegang")
+    app.setApplicationDisplayName("Jeugdtoegang")
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationVersion(__version__)
+    QLocale.setDefault(QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands))
+    if not _translators:
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        translator = QTranslator(app)
+        if translator.load("qtbase_nl", folder):
+            app.installTranslator(translator)
+            _translators.append(translator)
+
+
+_in_hook = False
+
+
+def excepthook(
+    exc_type: type[BaseException], error: BaseException, tb: TracebackType | None
+) -> None:
+    """Last boundary: a Dutch message, no traceback or personal data; log the type only."""
+    global _in_hook
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, error, tb)
+        return
+    log.error("unexpected error: %s", exc_type.__name__)
+    if _in_hook:
+        return
+    _in_hook = True
+    try:
+        message = error.message if isinstance(error, JeugdtoegangError) else UNEXPECTED_MESSAGE
+        dialogs.show_error(QApplication.activeWindow(), message)
+    except Exception:  # pragma: no cover - never let the hook itself fail loudly
+        pass
+    finally:
+        _in_hook = False
+
+
+# -- the start dialog -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartChoice:
+    """What to do with a database that has no region yet."""
+
+    demo: bool
+    region: str
+    municipality: str | None = None
+    team_name: str | None = None
+
+
+class StartDialog(QDialog):
+    """'Demo openen' or 'Nieuwe lege database' (region, optional municipality, team)."""
+
+    def __init__(self, profiles: dict[str, RegionProfile], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("start_dialog")
+        self.setWindowTitle("Jeugdtoegang — eerste start")
+        self.profiles = profiles
+        self.choice: StartChoice | None = None
+        intro = QLabel(
+            "Deze database is nog leeg. Kies de regio en open de demo met verzonnen "
+            "gezinnen, of begin met een nieuwe, lege database voor uw team."
+        )
+        intro.setWordWrap(True)
+        self.region_combo = QComboBox()
+        self.region_combo.setObjectName("region_field")
+        for slug, profile in profiles.items():
+            self.region_combo.addItem(profile.name, slug)
+        default = self.region_combo.findData(DEMO_REGION)
+        self.region_combo.setCurrentIndex(max(default, 0))
+        self.municipality_combo = QComboBox()
+        self.municipality_combo.setObjectName("municipality_field")
+        self.team_field = QLineEdit()
+        self.team_field.setObjectName("team_field")
+        form = QFormLayout()
+        form.addRow("Regio", self.region_combo)
+        form.addRow("Gemeente (mag leeg)", self.municipality_combo)
+        form.addRow("Naam van het team", self.team_field)
+        self.demo_button = QPushButton("Demo openen")
+        self.demo_button.setObjectName("demo_button")
+        self.new_button = QPushButton("Nieuwe lege database")
+        self.new_button.setObjectName("new_database_button")
+        self.cancel_button = QPushButton("Afsluiten")
+        self.cancel_button.setObjectName("cancel_button")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.demo_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        self.region_combo.currentIndexChanged.connect(self._region_changed)
+        self.demo_button.clicked.connect(lambda: self._choose(demo=True))
+        self.new_button.clicked.connect(lambda: self._choose(demo=False))
+        self.cancel_button.clicked.connect(self.reject)
+        self._region_changed()
+        self.resize(520, self.sizeHint().height())
+
+    def _region_changed(self, _index: int = 0) -> None:
+        profile = self.profiles.get(self.region_combo.currentData())
+        self.municipality_combo.clear()
+        self.municipality_combo.addItem("— hele regio —", None)
+        if profile is not None:
+            for municipality in profile.municipalities:
+                self.municipality_combo.addItem(municipality.name, municipality.name)
+            self.team_field.setText(profile.team_name_default)
+
+    def _choose(self, *, demo: bool) -> None:
+        self.choice = StartChoice(
+            demo=demo,
+            region=self.region_combo.currentData(),
+            municipality=self.municipality_combo.currentData(),
+            team_name=self.team_field.text().strip() or None,
+        )
+        self.accept()
+
+
+def ask_start_choice(parent: QWidget | None = None) -> StartChoice | None:
+    """Ask what to do with an empty database (tests replace this function)."""
+    dialog = StartDialog(load_all_profiles(), parent)
+    dialog.exec()
+    return dialog.choice
+
+
+# -- opening the database -------------------------------------------------------------------
+
+
+def _demo_actor(team: str | None) -> Actor:
+    return Actor("demo", "Demo", frozenset({Role.SYSTEEM}), team=team)
+
+
+def fill_demo_with_progress(database: Database, team: str | None) -> int:
+    """Fill an initialised, empty database with the demo set in a worker (dialog shown)."""
+    from jeugdtoegang.demo import fill_demo
+
+    ctx = AppContext(database, _demo_actor(team))
+    errors: list[str] = []
+    runner = TaskRunner(None, on_error=errors.append)
+
+    def task(_token: CancelToken) -> ProgressTask[int]:
+        yield Progress(0, 0, "Demodata aanmaken…")
+        return fill_demo(ctx)
+
+    handle = runner.run("Demo voorbereiden", task)
+    if not handle.done:
+        loop = QEventLoop()
+        handle.finished.connect(loop.quit)
+        loop.exec()
+    if errors or handle.error is not None:
+        raise JeugdtoegangError(errors[0] if errors else "De demodata konden niet worden gemaakt.")
+    return int(handle.result)
+
+
+def apply_start_choice(database: Database, choice: StartChoice) -> None:
+    """Initialise the database as chosen (and fill it with the demo set)."""
+    profile = load_profile(choice.region)
+    team = choice.team_name or profile.team_name_default
+    initialise(database, choice.region, municipality=choice.municipality, team_name=team)
+    if choice.demo:
+        fill_demo_with_progress(database, team)
+
+
+def _has_households(database: Database) -> bool:
+    from jeugdtoegang.domain.actor import SYSTEM_ACTOR
+    from jeugdtoegang.services.households import count_households
+
+    return count_households(AppContext(database, SYSTEM_ACTOR)) > 0
+
+
+def open_demo_database() -> Database:
+    """The built-in demo database, created and filled on first use."""
+    database = open_database(str(user_data_dir() / DEMO_FILE))
+    if not database.is_initialised():
+        team = load_profile(DEMO_REGION).team_name_default
+        initialise(database, DEMO_REGION, team_name=team)
+    if not _has_households(database):
+        fill_demo_with_progress(database, database.info().team_name)
+    return database
+
+
+def open_for_session(db: str | None, *, demo: bool = False) -> Database | None:
+    """Open (and if new, set up) the database; None when the user chose to stop."""
+    if demo:
+        return open_demo_database()
+    database = open_database(db)
+    if not database.is_initialised():
+        choice = ask_start_choice()
+        if choice is None:
+            database.close()
+            return None
+        apply_start_choice(database, choice)
+    return database
+
+
+def build_window(db: str | None, *, demo: bool = False) -> MainWindow | None:
+    """Everything up to a ready (not yet shown) main window; None when the user stopped."""
+    database = open_for_session(db, demo=demo)
+    if database is None:
+        return None
+    actor = login.obtain_actor(database)
+    if actor is None:
+        database.close()
+        return None
+    window = MainWindow(AppContext(database, actor))
+    window.open_database_handler = lambda path, w=window: switch_database(w, path)
+    return window
+
+
+_windows: list[MainWindow] = []
+
+
+def switch_database(current: MainWindow, path: Path) -> MainWindow | None:
+    """'Database openen…': open another database in a new window, then close the old one."""
+    try:
+        window = build_window(str(path))
+    except JeugdtoegangError as error:
+        dialogs.show_error(current, error.message)
+        return None
+    if window is None:
+        return None
+    if not current.close():
+        window.ctx.database.close()
+        window.deleteLater()
+        return None
+    current.ctx.database.close()
+    _windows.append(window)
+    if current in _windows:
+        _windows.remove(current)
+    window.show()
+    return window
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(list(argv) if argv is not None else None)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    configure_application(app)
+    sys.excepthook = excepthook
+    try:
+        window = build_window(args.db, demo=args.demo)
+    except JeugdtoegangError as error:
+        dialogs.show_error(None, error.message, START_FAILED_TITLE)
+        return 1
+    except Exception as error:  # e.g. a database server that cannot be reached
+        excepthook(type(error), error, error.__traceback__)
+        return 1
+    if window is None:
+        return 0
+    _windows.append(window)
+    window.show()
+    return int(app.exec())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

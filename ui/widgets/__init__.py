@@ -1,0 +1,1 @@
+"""Reusable widgets of the GUI (forms and small composite controls)."""
