@@ -116,3 +116,37 @@ def test_rapportage_prints_the_letters_of_the_day_into_a_chosen_folder(
     qtbot.mouseClick(area.print_button, qtbot_left())
     assert [p.name for p in folder.iterdir()] == [f"{detail.row.kenmerk}.pdf"]
     assert shown.infos == ["1 brief opgeslagen."]
+
+
+def test_a_consultant_makes_a_draft_decision_and_submits_it(
+    qtbot: Any, ctx: AppContext, shown: DialogLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialog
+
+    from ui.widgets.new_decision_dialog import NewDecisionDialog
+
+    household_id, person_id = make_household(ctx)
+    add_indication(ctx, household_id, person_id)
+    tab = DecisionsTab(ctx, FakeShell(ctx), household_id)
+    qtbot.addWidget(tab)
+    assert "nog geen beschikkingen" in tab.info.text()
+
+    def fill_and_accept(dialog: NewDecisionDialog) -> int:
+        dialog.create_draft()  # nothing chosen yet: the core's messages show in the dialog
+        assert "Hulp:" in dialog.errors.text() and "Motivering:" in dialog.errors.text()
+        dialog.help_list.item(0).setCheckState(Qt.CheckState.Checked)
+        dialog.request_text.setText("hulp thuis bij de opvoeding")
+        dialog.motivation.setPlainText("Daan is vaak boos. Thuis lukt het niet meer alleen.")
+        dialog.create_draft()
+        return int(dialog.result() == QDialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(NewDecisionDialog, "exec", fill_and_accept)
+    qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
+    assert tab.model.rowCount() == 1
+    row = tab.current()
+    assert row is not None and row.type_label == "Toekenning" and row.status_label == "Concept"
+    assert tab.submit_button.isEnabled()
+    qtbot.mouseClick(tab.submit_button, Qt.MouseButton.LeftButton)
+    pending = decisions.list_pending_decisions(ctx)
+    assert [p.id for p in pending] == [row.id]

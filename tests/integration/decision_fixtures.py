@@ -111,7 +111,7 @@ def add_indication(
             unit_code=unit_codes[unit],
             frequency=frequency,
             frequency_code=frequency_codes[frequency],
-            initiator="gemeente",
+            initiator="consulent",
             referrer_code="01",
             status="goedgekeurd",
             motivations={},

@@ -35,6 +35,7 @@ from jeugdtoegang.services.decision_views import DecisionRow
 from jeugdtoegang.services.letter_batch import write_atomically
 from ui import dialogs
 from ui.models.decisions import DecisionTableModel
+from ui.widgets.new_decision_dialog import NewDecisionDialog
 
 PREVIEW_SCALE = 1.3  # 72 dpi × 1.3 ≈ 94 dpi: sharp on screen, quick to render
 
@@ -101,6 +102,11 @@ class DecisionsTab(QWidget):
         self.table.verticalHeader().hide()
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._on_select())
 
+        self.new_button = QPushButton("Nieuwe beschikking…", objectName="new_decision_button")
+        self.submit_button = QPushButton("Indienen", objectName="submit_decision_button")
+        self.submit_button.setToolTip("Het concept ter beoordeling aan de teamleider geven")
+        self.new_button.clicked.connect(self.new_decision)
+        self.submit_button.clicked.connect(self.submit)
         self.save_button = QPushButton("Opslaan als PDF", objectName="save_pdf_button")
         self.approve_button = QPushButton("Goedkeuren", objectName="approve_button")
         self.sent_button = QPushButton("Markeren als verzonden", objectName="mark_sent_button")
@@ -108,7 +114,13 @@ class DecisionsTab(QWidget):
         self.approve_button.clicked.connect(self.approve)
         self.sent_button.clicked.connect(self.mark_sent)
         buttons = QHBoxLayout()
-        for button in (self.save_button, self.approve_button, self.sent_button):
+        for button in (
+            self.new_button,
+            self.submit_button,
+            self.save_button,
+            self.approve_button,
+            self.sent_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
@@ -165,6 +177,12 @@ class DecisionsTab(QWidget):
         row = self.current()
         actor = self.ctx.actor
         self.save_button.setEnabled(row is not None)
+        self.new_button.setEnabled(can(actor, Permission.PLAN_SUBMIT))
+        self.submit_button.setEnabled(
+            row is not None
+            and row.status is DecisionStatus.CONCEPT
+            and can(actor, Permission.PLAN_SUBMIT)
+        )
         self.approve_button.setEnabled(
             row is not None
             and row.status is DecisionStatus.CONCEPT
@@ -261,6 +279,25 @@ class DecisionsTab(QWidget):
             dialogs.show_error(self, error.message)
             return
         self.shell.status(f"Beschikking {row.kenmerk} is goedgekeurd.")
+        self.refresh()
+
+    def new_decision(self) -> None:
+        dialog = NewDecisionDialog(self.ctx, self.household_id, self)
+        if dialog.exec() and dialog.created is not None:
+            self.shell.status(f"Concept-beschikking {dialog.created.row.kenmerk} is gemaakt.")
+            self.refresh()
+            self.table.selectRow(max(self.model.row_of(dialog.created.row.id), 0))
+
+    def submit(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        try:
+            decisions.submit_decision(self.ctx, row.id)
+        except JeugdtoegangError as error:
+            dialogs.show_error(self, error.message)
+            return
+        self.shell.status(f"Beschikking {row.kenmerk} is ingediend ter beoordeling.")
         self.refresh()
 
     def mark_sent(self) -> None:
