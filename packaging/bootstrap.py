@@ -74,6 +74,8 @@ def main(argv: list[str]) -> int:
                 "-s",
                 "-q",
                 "--override-ini=addopts=",
+                "-o",
+                "python_files=bench_*.py",
                 *rest,
             ],
             cwd=ROOT,

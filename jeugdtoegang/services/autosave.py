@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from jeugdtoegang.atomic import write_atomically
 from jeugdtoegang.paths import user_data_dir
 from jeugdtoegang.storage.base import utcnow
 
@@ -46,16 +45,6 @@ def recovery_path(household_id: uuid.UUID) -> Path:
     return autosave_dir() / f"{household_id}.json"
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":  # directories cannot be opened for fsync on Windows
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write_recovery(household_id: uuid.UUID, content: dict[str, Any], base_version_no: int) -> Path:
     """Atomically replace the recovery file of a household with ``content``."""
     target = recovery_path(household_id)
@@ -67,18 +56,7 @@ def write_recovery(household_id: uuid.UUID, content: dict[str, Any], base_versio
         "content": content,
     }
     data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{household_id}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
-    _fsync_dir(target.parent)
+    write_atomically(target, data, prefix=f".{household_id}.")
     return target
 
 

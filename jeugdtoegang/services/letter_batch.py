@@ -9,15 +9,14 @@ which the next run removes). Every letter printed is recorded in the audit log.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import tempfile
 import uuid
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
 
+from jeugdtoegang import atomic
 from jeugdtoegang.domain.authz import Permission, require
 from jeugdtoegang.domain.decisions import DecisionStatus
 from jeugdtoegang.errors import JeugdtoegangError
@@ -28,29 +27,12 @@ from jeugdtoegang.services.decision_views import BatchResult
 from jeugdtoegang.storage.models.decisions import Decision
 
 TEMP_PREFIX = ".brief-"
-TEMP_SUFFIX = ".tmp"
+TEMP_SUFFIX = atomic.TEMP_SUFFIX
 
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that ``path`` is either absent or complete."""
-    handle, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
-    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
-        with contextlib.suppress(OSError):
-            directory = os.open(path.parent, os.O_DIRECTORY)
-            try:
-                os.fsync(directory)
-            finally:
-                os.close(directory)
+    atomic.write_atomically(path, data, prefix=TEMP_PREFIX)
 
 
 def file_name(kenmerk: str) -> str:

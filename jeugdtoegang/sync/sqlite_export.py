@@ -9,24 +9,18 @@ with sqlite-utils in a temporary file in the target folder, fsynced and renamed.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
+from jeugdtoegang.atomic import atomic_path
 from jeugdtoegang.sync.bundle import FORMAT, FORMAT_VERSION, Change
 
 
 def write_sqlite(target: Path, manifest: dict[str, Any], changes: list[Change]) -> dict[str, Any]:
     """Write the changes to a new SQLite file at ``target`` (atomically)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()
-    try:
+    with atomic_path(target) as tmp:  # an empty file is an empty SQLite database
         db = sqlite_utils.Database(tmp)
         by_table: dict[str, list[dict[str, Any]]] = {}
         for change in changes:
@@ -58,10 +52,4 @@ def write_sqlite(target: Path, manifest: dict[str, Any], changes: list[Change]) 
             pk="key",
         )
         db.close()
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return facts

@@ -237,3 +237,9 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def test_letters_per_second_and_a_batch_of_500() -> None:
+    """Pytest entry: the same figures as ``python -m tests.benchmarks.bench_letters``."""
+    single_letters(200)
+    batch(500)

@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from jeugdtoegang import atomic
 from jeugdtoegang.cli.main import main as cli_main
 from jeugdtoegang.domain.decisions import DecisionStatus, DecisionType
 from jeugdtoegang.errors import PermissionDeniedError, RuleViolationError, ValidationError
@@ -292,7 +293,7 @@ def test_a_write_killed_before_the_rename_leaves_no_file(
     def crash(*_args: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(letter_batch.os, "replace", crash)
+    monkeypatch.setattr(atomic.os, "replace", crash)
     with pytest.raises(KeyboardInterrupt):
         letter_batch.write_atomically(tmp_path / "brief.pdf", b"%PDF-1.4 half")
     assert list(tmp_path.iterdir()) == []

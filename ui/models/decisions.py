@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from jeugdtoegang.domain.decisions import DecisionStatus
 from jeugdtoegang.letters.dates import short_date
 from jeugdtoegang.services.decision_views import DecisionRow
+from ui.models.rows import RowListModel
 
 COLUMNS = ("Kenmerk", "Soort", "Status", "Datum", "Jeugdige", "Correctie van")
 COL_KENMERK, COL_TYPE, COL_STATUS, COL_DATE, COL_JEUGDIGE, COL_CORRECTS = range(len(COLUMNS))
@@ -25,34 +25,9 @@ STATUS_COLOURS = {
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class DecisionTableModel(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[DecisionRow] = []
-
-    def set_rows(self, rows: list[DecisionRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> DecisionRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, decision_id: uuid.UUID) -> int:
-        return next((i for i, r in enumerate(self._rows) if r.id == decision_id), -1)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+class DecisionTableModel(RowListModel[DecisionRow]):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(COLUMNS, parent)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row_at(index.row())

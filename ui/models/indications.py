@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from jeugdtoegang.domain.indication_rules import euro, nl_date
 from jeugdtoegang.domain.indications import IndicationStatus
 from jeugdtoegang.services.indication_views import IndicationView
+from ui.models.rows import RowListModel
 
 COLUMNS = (
     "Jeugdige",
@@ -78,34 +79,12 @@ def _cell(row: IndicationView, column: int) -> str:
     return values[column]
 
 
-class IndicationTableModel(QAbstractTableModel):
+class IndicationTableModel(RowListModel[IndicationView]):
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[IndicationView] = []
+        super().__init__(COLUMNS, parent)
 
-    def set_rows(self, rows: list[IndicationView]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> IndicationView | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def find(self, indication_id: uuid.UUID) -> int:
-        return next((i for i, r in enumerate(self._rows) if r.id == indication_id), -1)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def find(self, row_id: uuid.UUID) -> int:
+        return self.row_of(row_id)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row_at(index.row())

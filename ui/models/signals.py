@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from jeugdtoegang.domain.indication_rules import nl_date
 from jeugdtoegang.services.signals import Signal, SignalSeverity
+from ui.models.rows import RowListModel
 
 COLUMNS = ("Ernst", "Soort", "Datum", "Dossier", "Signaal", "Toelichting")
 COL_SEVERITY, COL_KIND, COL_DUE, COL_DOSSIER, COL_TITLE, COL_DETAIL = range(len(COLUMNS))
@@ -23,31 +24,9 @@ SEVERITY_COLOURS = {
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class SignalTableModel(QAbstractTableModel):
+class SignalTableModel(RowListModel[Signal]):
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Signal] = []
-
-    def set_rows(self, rows: list[Signal]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Signal | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+        super().__init__(COLUMNS, parent)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         signal = self.row_at(index.row())

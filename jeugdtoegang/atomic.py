@@ -1,0 +1,67 @@
+"""Writing files so that a crash or a kill never leaves a half file under the final name.
+
+The data go to a temporary file in the target's folder, which is flushed and fsynced, then
+renamed over the target (``os.replace`` is atomic on one file system), and finally the
+folder is fsynced so the rename itself survives a power cut (POSIX). Letters, autosaved
+drafts, sync bundles and keys all use this one implementation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+TEMP_SUFFIX = ".tmp"
+
+
+def _fsync_directory(folder: Path) -> None:
+    if not hasattr(os, "O_DIRECTORY"):  # Windows cannot open a folder for fsync
+        return
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path, prefix: str | None = None) -> Iterator[Path]:
+    """Yield a temporary path next to ``target``; on success it replaces ``target``.
+
+    For writers that need a file name (e.g. SQLite). On an exception the temporary
+    file is removed and ``target`` is left as it was.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, name = tempfile.mkstemp(
+        prefix=prefix or f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent
+    )
+    os.close(descriptor)
+    temporary = Path(name)
+    try:
+        yield temporary
+        with open(temporary, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _fsync_directory(target.parent)
+
+
+@contextlib.contextmanager
+def atomic_file(target: Path, prefix: str | None = None) -> Iterator[BinaryIO]:
+    """Yield a binary file to write; on success it replaces ``target`` as a whole."""
+    with atomic_path(target, prefix) as temporary, open(temporary, "w+b") as handle:
+        yield handle
+        handle.flush()
+
+
+def write_atomically(target: Path, data: bytes, prefix: str | None = None) -> None:
+    """Write ``data`` so that ``target`` is either as before or complete."""
+    with atomic_file(target, prefix) as handle:
+        handle.write(data)
