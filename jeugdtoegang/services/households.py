@@ -6,8 +6,9 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, String, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import Permission, require_team
@@ -32,6 +33,7 @@ TUSSENVOEGSELS = frozenset(
     {"de", "den", "der", "van", "ter", "te", "het", "'t", "in", "op", "la", "le"}
 )
 _DOSSIER = re.compile(r"^\d{4}-[0-9A-Fa-f]{3}-\d{1,6}$")
+_NAME_WORDS = re.compile(r"^[^\d]+$")
 _DIGITS = re.compile(r"^[\d .-]{8,11}$")
 
 _P = Person.__table__.c
@@ -275,42 +277,78 @@ def _name_condition(words: list[str]):  # type: ignore[no-untyped-def]
     return or_(*alternatives)
 
 
-def _matching_household_ids(session: Session, text: str, limit: int) -> list[uuid.UUID]:
+def _matching_ids(text: str, limit: int) -> Select[Any] | None:
+    """A SELECT of the ids of matching households (at most ``limit``), or None."""
     query = text.strip()
     if not query:
-        return []
+        return None
     if _DOSSIER.match(query):
-        rows = session.execute(select(_H.id).where(_H.dossier_number == query.upper()))
-        return [r[0] for r in rows]
+        return select(_H.id).where(_H.dossier_number == query.upper())
     if _DIGITS.match(query) and len(normalise_bsn(query)) == 9 and normalise_bsn(query).isdigit():
-        rows = session.execute(select(_P.household_id).where(_P.bsn == normalise_bsn(query)))
-        return [r[0] for r in rows]
+        return select(_P.household_id).where(_P.bsn == normalise_bsn(query))
     postcode = normalise_postcode(query)
     if postcode:
-        rows = session.execute(select(_H.id).where(_H.postcode == postcode).limit(limit))
-        return [r[0] for r in rows]
+        return select(_H.id).where(_H.postcode == postcode).limit(limit)
     if re.fullmatch(r"[1-9]\d{3}", query):
-        rows = session.execute(
-            select(_H.id).where(_H.postcode >= query, _H.postcode < query + "\uffff").limit(limit)
-        )
-        return [r[0] for r in rows]
+        return select(_H.id).where(_prefix(_H.postcode, query)).limit(limit)
+    return _name_match(_name_words(query), limit)
+
+
+def _name_words(query: str) -> list[str]:
     words = [w for w in re.split(r"[\s,]+", query) if w]
-    significant = [w for w in words if fold(w) not in TUSSENVOEGSELS] or words
-    rows = session.execute(
+    return [w for w in words if fold(w) not in TUSSENVOEGSELS] or words
+
+
+def _name_match(words: list[str], limit: int) -> Select[Any]:
+    return (
         select(_P.household_id)
-        .where(_name_condition(significant), _P.ended_on.is_(None))
+        .where(_name_condition(words), _P.ended_on.is_(None))
         .distinct()
         .limit(limit)
     )
-    return [r[0] for r in rows]
 
 
-def _rows_for(session: Session, household_ids: Iterable[uuid.UUID]) -> list[HouseholdRow]:
-    """Household rows with their current members' names, in one query."""
-    ids = list(household_ids)
-    if not ids:
+def _full_surname_match(words: list[str], limit: int) -> Select[Any]:
+    """Name words where one word is a whole surname: an index seek, not a range scan.
+
+    People mostly type a first name and the whole surname ("noor de vries");
+    ``surname = w AND first >= v AND first < v+`` seeks straight into the (surname,
+    first name) index. Anything else falls back to the prefix search.
+    """
+    folded = [fold(w) for w in words]
+    alternatives = [
+        and_(
+            _P.search_surname == surname_word,
+            *[_prefix(_P.search_first, w) for i, w in enumerate(folded) if i != index],
+        )
+        for index, surname_word in enumerate(folded)
+    ]
+    return (
+        select(_P.household_id)
+        .where(or_(*alternatives), _P.ended_on.is_(None))
+        .distinct()
+        .limit(limit)
+    )
+
+
+def _key(value: object) -> str:
+    """A household id as stored (SQLite: 32 hex characters; PostgreSQL: a UUID)."""
+    return value.hex if isinstance(value, uuid.UUID) else str(value).replace("-", "")
+
+
+def _rows_for(
+    session: Session, household_ids: Iterable[uuid.UUID] | Select[Any]
+) -> list[HouseholdRow]:
+    """Household rows with their current members' names, in list order (or by name).
+
+    Two small queries: the households, then their members' names. The members' household
+    ids are read as plain text: parsing a UUID for every member row costs more than the
+    query itself.
+    """
+    ids = household_ids if isinstance(household_ids, Select) else list(household_ids)
+    if isinstance(ids, list) and not ids:
         return []
-    rows = session.execute(
+    heads = session.execute(
         select(
             _H.id,
             _H.dossier_number,
@@ -321,57 +359,52 @@ def _rows_for(session: Session, household_ids: Iterable[uuid.UUID]) -> list[Hous
             _H.city,
             _H.gemeente,
             _H.wijk,
-            _P.first_name,
-            _P.tussenvoegsel,
-            _P.surname,
-        )
-        .join_from(
-            Household.__table__,
-            Person.__table__,
-            and_(_P.household_id == _H.id, _P.ended_on.is_(None)),
-            isouter=True,
-        )
-        .where(_H.id.in_(ids))
-        .order_by(_H.id, _P.sort_key)
+        ).where(_H.id.in_(ids))
     ).all()
-    members: dict[uuid.UUID, list[str]] = defaultdict(list)
-    heads: dict[uuid.UUID, tuple[object, ...]] = {}
-    for row in rows:
-        household_id, *head, first, tussen, surname = tuple(row)
-        if household_id not in heads:
-            heads[household_id] = tuple(head)
-        if first is not None:
-            members[household_id].append(
-                f"{first} {tussen} {surname}" if tussen else f"{first} {surname}"
-            )
-    result = []
-    for household_id in ids:
-        head = heads.get(household_id)
-        if head is None:
-            continue
-        number, name, street, house_number, postcode, city, gemeente, wijk = head
+    members: dict[str, list[str]] = defaultdict(list)
+    for household_id, first, tussen, surname in session.execute(
+        select(type_coerce(_P.household_id, String), _P.first_name, _P.tussenvoegsel, _P.surname)
+        .where(_P.household_id.in_(ids), _P.ended_on.is_(None))
+        .order_by(_P.household_id, _P.sort_key)
+    ):
+        members[_key(household_id)].append(
+            f"{first} {tussen} {surname}" if tussen else f"{first} {surname}"
+        )
+    order = {hid: i for i, hid in enumerate(ids)} if isinstance(ids, list) else None
+    rows = []
+    for head in heads:
+        household_id, number, name, street, house_number, postcode, city, gemeente, wijk = head
         line = f"{street} {house_number}".strip()
-        result.append(
+        rows.append(
             HouseholdRow(
                 id=household_id,
                 dossier_number=number,
-                name=name,  # type: ignore[arg-type]
+                name=name,
                 address=f"{line}, {city}" if city else line,
-                postcode=postcode,  # type: ignore[arg-type]
+                postcode=postcode,
                 gemeente=gemeente,
                 wijk=wijk,
-                members=tuple(members[household_id]),  # type: ignore[arg-type]
+                members=tuple(members[_key(household_id)]),
             )
         )
-    return result
+    if order is not None:
+        rows.sort(key=lambda r: order[r.id])
+    else:
+        rows.sort(key=lambda r: (r.name, r.dossier_number))
+    return rows
 
 
 @guarded(Permission.DOSSIER_READ, object_type="household")
 def search_households(ctx: AppContext, text: str, limit: int = SEARCH_LIMIT) -> list[HouseholdRow]:
     """Find households by surname prefix, name words, BSN, dossier number or postcode."""
     with ctx.uow(readonly=True) as uow:
-        ids = _matching_household_ids(uow.session, text, limit)
-        return _rows_for(uow.session, ids)
+        words = _name_words(text.strip())
+        if len(words) > 1 and _NAME_WORDS.match(text.strip()):
+            exact = list(uow.session.execute(_full_surname_match(words, limit)).scalars())
+            if exact:
+                return _rows_for(uow.session, exact)
+        matching = _matching_ids(text, limit)
+        return [] if matching is None else _rows_for(uow.session, matching)
 
 
 def count_households(ctx: AppContext) -> int:
