@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -94,9 +95,12 @@ def run_child(kind: str, db: Path | None, mode: str) -> dict[str, Any]:
     if db is not None:
         command += ["--db", str(db)]
     started = time.time()
-    done = subprocess.run(
-        command, cwd=ROOT, env=_child_env(home), capture_output=True, text=True, check=False
-    )
+    try:
+        done = subprocess.run(
+            command, cwd=ROOT, env=_child_env(home), capture_output=True, text=True, check=False
+        )
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
     if done.returncode != 0:
         raise RuntimeError(f"child {kind} failed:\n{done.stderr[-2000:]}")
     report = json.loads(done.stdout.strip().splitlines()[-1])
