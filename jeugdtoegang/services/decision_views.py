@@ -24,6 +24,8 @@ class DecisionRow:
     kenmerk: str
     gemeente: str
     corrects_kenmerk: str | None = None
+    #: a draft offered to the team lead (still a concept until approved)
+    submitted: bool = False
 
     @property
     def type_label(self) -> str:
@@ -31,6 +33,8 @@ class DecisionRow:
 
     @property
     def status_label(self) -> str:
+        if self.submitted and self.status is DecisionStatus.CONCEPT:
+            return "Ingediend"
         return self.status.label
 
     def to_json(self) -> dict[str, Any]:

@@ -251,6 +251,7 @@ def _rows(session: Session, decisions: Sequence[Decision]) -> list[DecisionRow]:
             kenmerk=d.kenmerk,
             gemeente=d.gemeente,
             corrects_kenmerk=kenmerken.get(d.corrects_decision_id),
+            submitted=d.submitted_by is not None,
         )
         for d in decisions
     ]

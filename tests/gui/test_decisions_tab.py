@@ -150,3 +150,5 @@ def test_a_consultant_makes_a_draft_decision_and_submits_it(
     qtbot.mouseClick(tab.submit_button, Qt.MouseButton.LeftButton)
     pending = decisions.list_pending_decisions(ctx)
     assert [p.id for p in pending] == [row.id]
+    submitted = tab.current()
+    assert submitted is not None and submitted.status_label == "Ingediend"
