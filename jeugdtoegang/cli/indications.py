@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from jeugdtoegang.cli.common import add_json_flag, emit, open_context
+from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.domain.indication_rules import (
     GENERAL_MOTIVATION,
     EvaluationInput,
     IndicationProposal,
     PredecessorInput,
-    nl_date,
 )
 from jeugdtoegang.domain.indications import (
     EvaluationDecision,
@@ -316,7 +316,7 @@ def _check(args: argparse.Namespace) -> int:
         lines = [
             "Voorstel is " + ("in orde" if result.ok else "NIET in orde"),
             "Akkoord teamleider nodig" if result.approval_required else "",
-            f"Langste termijn zonder akkoord: tot en met {nl_date(result.max_eind)}"
+            f"Langste termijn zonder akkoord: tot en met {short_date(result.max_eind)}"
             if result.max_eind
             else "",
             f"Maximale kosten: € {result.max_kosten}" if result.max_kosten is not None else "",
@@ -346,7 +346,7 @@ def _signals(args: argparse.Namespace) -> int:
         if not signals:
             return "Geen signalen."
         return "\n".join(
-            f"{s.severity.label:9} {nl_date(s.due_date) if s.due_date else '':10} "
+            f"{s.severity.label:9} {short_date(s.due_date) if s.due_date else '':10} "
             f"{s.dossier_number:12} {s.title}"
             for s in signals
         )

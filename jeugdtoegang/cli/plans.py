@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from jeugdtoegang.cli.common import add_json_flag, emit, open_context
-from jeugdtoegang.domain.plans import format_date
+from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.errors import NotFoundError
 from jeugdtoegang.services import plans
 from jeugdtoegang.services.context import AppContext
@@ -81,14 +81,14 @@ def _show(args: argparse.Namespace) -> int:
         lines = [
             f"Perspectiefplan {view.household_name} ({view.dossier_number})",
             f"Status: {view.status.label}, versie {view.version_no}",
-            f"Start: {format_date(doc.start_date) or '-'}   Consulent: {doc.consultant}",
+            f"Start: {short_date(doc.start_date) or '-'}   Consulent: {doc.consultant}",
             "",
             "Doelen:",
         ]
         for number, goal in enumerate(doc.goals, 1):
             lines.append(
                 f"  {number}. {goal.description}  [{goal.status.label}; evaluatie "
-                f"{format_date(goal.evaluation_date) or '-'}]"
+                f"{short_date(goal.evaluation_date) or '-'}]"
             )
             lines += [f"     - {a.owner_text}: {a.description}" for a in goal.actions]
         if view.findings:

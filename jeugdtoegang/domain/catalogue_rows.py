@@ -24,12 +24,12 @@ from jeugdtoegang.domain.catalogue_files import (
     read_rows,
     sniff_delimiter,
 )
+from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.domain.providers import (
     ALL,
     FREE_ACCESS_SEGMENT,
     UNITS,
     ContractStatus,
-    dutch_date,
     is_valid_agb,
     join_list,
     split_list,
@@ -281,7 +281,7 @@ def _period(row: _Row, *, required: bool) -> tuple[date | None, date | None]:
     if start and end and end < start:
         row.error(
             "geldig_tot",
-            f"De einddatum ({dutch_date(end)}) ligt voor de begindatum ({dutch_date(start)}).",
+            f"De einddatum ({short_date(end)}) ligt voor de begindatum ({short_date(start)}).",
         )
     return start, end
 

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from jeugdtoegang.domain.costs import max_cost, weekly_equivalent
+from jeugdtoegang.domain.dutch import money, short_date
 from jeugdtoegang.domain.findings import Finding, Severity, apply_motivation
 from jeugdtoegang.domain.indications import (
     EvaluationDecision,
@@ -37,15 +38,6 @@ GENERAL_MOTIVATION = "*"
 PROVIDER_CODES = frozenset(
     {"PROVIDER_NOT_ELIGIBLE", "PROVIDER_SUSPENDED", "GROUP_OFFER_FIRST", "WONEN_ORDER"}
 )
-
-
-def nl_date(day: date) -> str:
-    return day.strftime("%d-%m-%Y")
-
-
-def euro(amount: Decimal) -> str:
-    text = f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return f"€ {text}"
 
 
 @dataclass(frozen=True)
@@ -205,8 +197,8 @@ def _basic(proposal: IndicationProposal, ctx: RuleContext, end: date) -> list[Fi
         found.append(
             _error(
                 "END_BEFORE_START",
-                f"De einddatum ({nl_date(end)}) ligt voor de startdatum "
-                f"({nl_date(proposal.start)}).",
+                f"De einddatum ({short_date(end)}) ligt voor de startdatum "
+                f"({short_date(proposal.start)}).",
                 "eind",
             )
         )
@@ -222,7 +214,7 @@ def _term(proposal: IndicationProposal, ctx: RuleContext, end: date) -> list[Fin
         months = rules.development_max_months
         text = (
             f"Ontwikkelingsgerichte hulp duurt in regio {ctx.profile.name} hoogstens {months} "
-            f"maanden (tot en met {nl_date(limit)}). "
+            f"maanden (tot en met {short_date(limit)}). "
         )
         if rules.development_tenzij:
             return [
@@ -239,7 +231,7 @@ def _term(proposal: IndicationProposal, ctx: RuleContext, end: date) -> list[Fin
         _error(
             "TERM_STABILISING_EXCEEDED",
             f"Stabiliserende hulp duurt in regio {ctx.profile.name} hoogstens "
-            f"{rules.stabilising_max_months} maanden (tot en met {nl_date(limit)}).",
+            f"{rules.stabilising_max_months} maanden (tot en met {short_date(limit)}).",
             "eind",
         )
     ]
@@ -256,7 +248,7 @@ def _overlap(proposal: IndicationProposal, ctx: RuleContext, end: date) -> list[
                 _error(
                     "OVERLAP",
                     f"Deze jeugdige heeft al product {term.product_code} van "
-                    f"{nl_date(term.start)} tot en met {nl_date(term.end)}; termijnen van "
+                    f"{short_date(term.start)} tot en met {short_date(term.end)}; termijnen van "
                     "hetzelfde product mogen niet overlappen.",
                     "start",
                 )
@@ -352,7 +344,7 @@ def _turns_18(proposal: IndicationProposal, ctx: RuleContext, end: date) -> list
             Finding(
                 "TURNS_18_DURING_TERM",
                 Severity.WARNING,
-                f"De jeugdige wordt 18 op {nl_date(birthday)}, tijdens deze termijn. Het "
+                f"De jeugdige wordt 18 op {short_date(birthday)}, tijdens deze termijn. Het "
                 "plan heeft een perspectief voor 18+; stem de overgang tijdig af.",
                 "eind",
             )
@@ -360,7 +352,7 @@ def _turns_18(proposal: IndicationProposal, ctx: RuleContext, end: date) -> list
     return [
         _error(
             "TURNS_18_DURING_TERM",
-            f"De jeugdige wordt 18 op {nl_date(birthday)}, tijdens deze termijn. Leg eerst "
+            f"De jeugdige wordt 18 op {short_date(birthday)}, tijdens deze termijn. Leg eerst "
             "in het perspectiefplan een perspectief voor 18+ vast.",
             "eind",
         )
@@ -379,7 +371,7 @@ def _retroactive(proposal: IndicationProposal, ctx: RuleContext) -> list[Finding
         Finding(
             "RETROACTIVE_START",
             Severity.APPROVAL,
-            f"De startdatum {nl_date(proposal.start)} ligt in het verleden (toegestaan: "
+            f"De startdatum {short_date(proposal.start)} ligt in het verleden (toegestaan: "
             f"{allowed} dagen terug). Met terugwerkende kracht kan alleen met motivering "
             "en akkoord van de teamleider.",
             "start",
@@ -397,8 +389,8 @@ def _budget(ctx: RuleContext, cost: Decimal | None) -> list[Finding]:
         Finding(
             "BUDGET_SIGNAL",
             Severity.WARNING,
-            f"Met deze indicatie komen de verplichtingen bij deze aanbieder op {euro(total)}, "
-            f"boven het halfjaarbudget van {euro(ctx.provider_half_year_budget)}. Dit is "
+            f"Met deze indicatie komen de verplichtingen bij deze aanbieder op {money(total)}, "
+            f"boven het halfjaarbudget van {money(ctx.provider_half_year_budget)}. Dit is "
             "een signaal voor de teamleider, geen reden om nodige hulp te weigeren.",
         )
     ]

@@ -9,12 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from jeugdtoegang.domain.plans import (
-    Action,
-    Goal,
-    PlanDocument,
-    format_date,
-)
+from jeugdtoegang.domain.dutch import short_date
+from jeugdtoegang.domain.plans import Action, Goal, PlanDocument
 
 
 class ChangeKind(StrEnum):
@@ -51,8 +47,8 @@ def _goal_fields(goal: Goal) -> dict[str, str]:
         "omschrijving": goal.description,
         "leefgebied": goal.domain,
         "perspectief": goal.perspective.label,
-        "streefdatum": format_date(goal.target_date),
-        "evaluatiedatum": format_date(goal.evaluation_date),
+        "streefdatum": short_date(goal.target_date),
+        "evaluatiedatum": short_date(goal.evaluation_date),
         "status": goal.status.label,
         "evaluatie": goal.evaluation_notes,
         "voor wie": ", ".join(goal.member_ids),
@@ -155,8 +151,8 @@ def _text_changes(old: PlanDocument, new: PlanDocument) -> list[PlanChange]:
                 ChangeKind.CHANGED,
                 "Regie",
                 "startdatum",
-                format_date(old.start_date),
-                format_date(new.start_date),
+                short_date(old.start_date),
+                short_date(new.start_date),
             )
         )
     return changes
@@ -249,8 +245,8 @@ def _other_changes(old: PlanDocument, new: PlanDocument) -> list[PlanChange]:
                 ChangeKind.CHANGED,
                 "Akkoord",
                 "akkoord ouders",
-                format_date(old.agreement.parents_agreed_on) or _short(old.agreement.parents_view),
-                format_date(new.agreement.parents_agreed_on) or _short(new.agreement.parents_view),
+                short_date(old.agreement.parents_agreed_on) or _short(old.agreement.parents_view),
+                short_date(new.agreement.parents_agreed_on) or _short(new.agreement.parents_view),
             )
         )
     if old.familiegroepsplan != new.familiegroepsplan:

@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Protocol
 
+from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.domain.findings import Finding, Severity
-from jeugdtoegang.domain.plans import Goal, GoalStatus, PlanDocument, format_date
+from jeugdtoegang.domain.plans import Goal, GoalStatus, PlanDocument
 from jeugdtoegang.domain.terms import age_on, turns_18_within
 
 PLAN_NO_GOALS = "PLAN_NO_GOALS"
@@ -119,8 +120,8 @@ def _goal_findings(plan: PlanDocument, today: date) -> list[Finding]:
                 Finding(
                     EVALUATION_BEFORE_START,
                     Severity.ERROR,
-                    f"De evaluatiedatum van {label} ({format_date(goal.evaluation_date)}) ligt "
-                    f"vóór de start van het plan ({format_date(plan.start_date)}).",
+                    f"De evaluatiedatum van {label} ({short_date(goal.evaluation_date)}) ligt "
+                    f"vóór de start van het plan ({short_date(plan.start_date)}).",
                     f"{field}.evaluation_date",
                 )
             )
@@ -143,7 +144,7 @@ def _goal_findings(plan: PlanDocument, today: date) -> list[Finding]:
                     EVALUATION_OVERDUE,
                     Severity.WARNING,
                     f"De evaluatie van {label} stond gepland op "
-                    f"{format_date(goal.evaluation_date)} en is nog niet gedaan.",
+                    f"{short_date(goal.evaluation_date)} en is nog niet gedaan.",
                     f"{field}.evaluation_date",
                 )
             )

@@ -316,8 +316,3 @@ def with_domains(document: PlanDocument, life_domains: Iterable[str]) -> PlanDoc
     if not extra:
         return document
     return document.model_copy(update={"domains": document.domains + extra})
-
-
-def format_date(value: date | None) -> str:
-    """Dutch notation dd-mm-jjjj; empty when there is no date."""
-    return value.strftime("%d-%m-%Y") if value else ""

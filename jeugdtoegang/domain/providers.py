@@ -19,6 +19,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
+from jeugdtoegang.domain.dutch import money, short_date
 from jeugdtoegang.domain.findings import Finding, Severity, apply_motivation
 from jeugdtoegang.errors import FieldError, ValidationError
 
@@ -58,11 +59,6 @@ class Exclusion(StrEnum):
     CLIENTENSTOP = "CLIENTENSTOP"
     GESCHORST = "GESCHORST"
     NOT_IN_CATALOGUE = "NOT_IN_CATALOGUE"
-
-
-def dutch_date(value: date) -> str:
-    """dd-mm-jjjj, as Dutch users write dates."""
-    return f"{value.day:02d}-{value.month:02d}-{value.year}"
 
 
 def validate_agb(code: str) -> str:
@@ -277,9 +273,9 @@ def exclusion_text(
     if code is Exclusion.NOT_CONTRACTED_PRODUCT:
         return f"Niet gecontracteerd voor product {need.product_code}."
     if code is Exclusion.NOT_YET_VALID and contract is not None:
-        return f"Het contract geldt pas vanaf {dutch_date(contract.valid_from)}."
+        return f"Het contract geldt pas vanaf {short_date(contract.valid_from)}."
     if code is Exclusion.EXPIRED and contract is not None and contract.valid_to is not None:
-        return f"Het contract liep af op {dutch_date(contract.valid_to)}."
+        return f"Het contract liep af op {short_date(contract.valid_to)}."
     if code is Exclusion.MUNICIPALITY_NOT_SERVED:
         return f"Werkt niet in de gemeente {gemeente}."
     if code is Exclusion.CLIENTENSTOP:
@@ -287,15 +283,6 @@ def exclusion_text(
     if code is Exclusion.GESCHORST:
         return "Geschorst (integriteit): er mag geen nieuwe hulp worden ingezet."
     return "Deze aanbieder staat niet in de catalogus van de regio."
-
-
-def format_money(amount: Decimal) -> str:
-    """€ 1.234,50 (Dutch notation)."""
-    text = f"{amount:,.2f}".translate(_MONEY)
-    return f"-€ {text[1:]}" if text.startswith("-") else f"€ {text}"
-
-
-_MONEY = str.maketrans({",": ".", ".": ","})
 
 
 def free_access_offers(
@@ -492,8 +479,8 @@ def budget_findings(facts: ChoiceFacts, need: Need) -> list[Finding]:
         Finding(
             "BUDGET_SIGNAL",
             Severity.WARNING,
-            f"Signaal: de verplichtingen bij {facts.chosen.naam} ({format_money(total)}) gaan "
-            f"boven het {label} ({format_money(limit)}). Dit is een sturingssignaal voor de "
+            f"Signaal: de verplichtingen bij {facts.chosen.naam} ({money(total)}) gaan "
+            f"boven het {label} ({money(limit)}). Dit is een sturingssignaal voor de "
             "teamleider; nodige hulp gaat gewoon door.",
             "provider",
         )

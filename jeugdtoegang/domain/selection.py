@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
+from jeugdtoegang.domain.dutch import money, short_date
 from jeugdtoegang.domain.providers import (
     ALL,
     LIST_SEPARATOR,
@@ -29,10 +30,8 @@ from jeugdtoegang.domain.providers import (
     Need,
     RankedProvider,
     RankingPolicy,
-    dutch_date,
     exclusion_text,
     exclusions,
-    format_money,
     free_access_offers,
 )
 
@@ -99,7 +98,7 @@ class _Texts:
         product = policy.product_name or need.product_code
         self.base = (
             f"Gecontracteerd voor {product} ({need.product_code}), geldig op "
-            f"{dutch_date(need.start)}, werkt in {gemeente}, status actief."
+            f"{short_date(need.start)}, werkt in {gemeente}, status actief."
         )
         self.group = (
             "Groepsaanbod (groepsaanbod gaat voor)."
@@ -259,7 +258,7 @@ def _reasons(
         reasons.append(texts.theme)
     reasons.append(texts.waiting(c.waiting_weeks))
     if room is not None:
-        reasons.append(f"Budgetruimte {format_money(room)}.")
+        reasons.append(f"Budgetruimte {money(room)}.")
     return tuple(reasons)
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from jeugdtoegang.domain.decisions import GRANTING_TYPES, DecisionType, bezwaar_last_day
-from jeugdtoegang.letters.dates import long_date, money, number, short_date
+from jeugdtoegang.domain.dutch import long_date, money, number, short_date
 from jeugdtoegang.letters.model import HelpRow, Letterhead, LetterModel, Signatory
 from jeugdtoegang.letters.texts import LetterTexts, fill
 from jeugdtoegang.regions import RegionProfile

@@ -31,13 +31,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from jeugdtoegang.domain.plans import (
-    GoalPerspective,
-    PlanDocument,
-    PlanStatus,
-    RegiehouderKind,
-    format_date,
-)
+from jeugdtoegang.domain.dutch import short_date
+from jeugdtoegang.domain.plans import GoalPerspective, PlanDocument, PlanStatus, RegiehouderKind
 from jeugdtoegang.pdf.fonts import BOLD, ITALIC, register_fonts
 
 ACCENT = colors.HexColor("#1f5f8b")
@@ -193,9 +188,9 @@ def _intro(data: PlanPdfInput, s: dict[str, ParagraphStyle], width: float) -> li
         ["Dossiernummer", data.dossier_number],
         ["Wie heeft de regie", regie],
         ["Uw consulent", doc.consultant],
-        ["Plan gestart op", format_date(doc.start_date) or "nog niet ingevuld"],
+        ["Plan gestart op", short_date(doc.start_date) or "nog niet ingevuld"],
         ["Versie", f"{data.version_no}, {status}"],
-        ["Gemaakt op", format_date(data.printed_on)],
+        ["Gemaakt op", short_date(data.printed_on)],
     ]
     table = _grid(
         [[_p(k, s["label"]), _p(v, s["body"])] for k, v in rows], (48 * mm, width - 48 * mm), False
@@ -237,8 +232,8 @@ def _goals(
             ["Voor wie", _names(goal.member_ids, people)],
             ["Leefgebied", goal.domain or "-"],
             ["Soort doel", PERSPECTIVE_TEXT[goal.perspective]],
-            ["Wanneer bereikt", format_date(goal.target_date) or "nog niet afgesproken"],
-            ["Samen terugkijken op", format_date(goal.evaluation_date) or "nog niet afgesproken"],
+            ["Wanneer bereikt", short_date(goal.target_date) or "nog niet afgesproken"],
+            ["Samen terugkijken op", short_date(goal.evaluation_date) or "nog niet afgesproken"],
             ["Hoe staat het ervoor", goal.status.label],
         ]
         if goal.evaluation_notes.strip():
@@ -277,7 +272,7 @@ def _evaluations(data: PlanPdfInput, s: dict[str, ParagraphStyle], width: float)
     for day in sorted(moments):
         goals = moments[day]
         about = ("doel " if len(goals) == 1 else "doelen ") + ", ".join(str(n) for n in goals)
-        rows.append([_p(format_date(day), s["body"]), _p(about, s["body"])])
+        rows.append([_p(short_date(day), s["body"]), _p(about, s["body"])])
     return [*parts, _grid(rows, (40 * mm, width - 40 * mm))]
 
 
@@ -350,7 +345,7 @@ def _agreement(
     if agreement.parents_agreed_on:
         parts.append(
             _p(
-                f"De ouders zijn akkoord met dit plan sinds {format_date(agreement.parents_agreed_on)}.",
+                f"De ouders zijn akkoord met dit plan sinds {short_date(agreement.parents_agreed_on)}.",
                 s["body"],
             )
         )
@@ -365,11 +360,11 @@ def _agreement(
         person = people.get(youth.person_id)
         name = person.name if person else "De jongere"
         if youth.agreed_on:
-            parts.append(_p(f"{name} is akkoord sinds {format_date(youth.agreed_on)}.", s["body"]))
+            parts.append(_p(f"{name} is akkoord sinds {short_date(youth.agreed_on)}.", s["body"]))
         elif youth.view.strip():
             parts += [_p(f"Wat {name} van het plan vindt:", s["lead"]), _p(youth.view, s["quote"])]
     if data.document.familiegroepsplan.present:
-        made = format_date(data.document.familiegroepsplan.made_on)
+        made = short_date(data.document.familiegroepsplan.made_on)
         parts.append(
             _p(
                 f"Uw gezin heeft een familiegroepsplan gemaakt{' op ' + made if made else ''}.",

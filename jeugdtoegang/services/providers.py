@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jeugdtoegang.domain.providers import ContractStatus, format_money, split_list
+from jeugdtoegang.domain.dutch import money
+from jeugdtoegang.domain.providers import ContractStatus, split_list
 from jeugdtoegang.domain.text import fold
 from jeugdtoegang.errors import NotFoundError
 from jeugdtoegang.services.context import AppContext
@@ -106,11 +107,11 @@ class BudgetUse:
     @property
     def text(self) -> str:
         if self.budget is None:
-            return f"Geen budget vastgelegd voor {self.year}; verplicht: {format_money(self.committed)}."
+            return f"Geen budget vastgelegd voor {self.year}; verplicht: {money(self.committed)}."
         return (
-            f"Budget {self.year}: {format_money(self.budget)}; verplicht "
-            f"{format_money(self.committed)} ({self.percent}%); "
-            f"ruimte {format_money(self.remaining or Decimal(0))}."
+            f"Budget {self.year}: {money(self.budget)}; verplicht "
+            f"{money(self.committed)} ({self.percent}%); "
+            f"ruimte {money(self.remaining or Decimal(0))}."
         )
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import Permission, require
-from jeugdtoegang.domain.indication_rules import euro, nl_date
+from jeugdtoegang.domain.dutch import money, short_date
 from jeugdtoegang.domain.indications import IndicationStatus
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.indication_inputs import (
@@ -140,7 +140,7 @@ def _term_signals(session: Session, day: date, window_weeks: int) -> list[Signal
                     SignalKind.EVALUATIE_TE_LAAT,
                     SignalSeverity.URGENT,
                     title=f"Evaluatie te laat: {product}",
-                    detail=f"{name}: de termijn eindigde op {nl_date(r.end_date)} zonder "
+                    detail=f"{name}: de termijn eindigde op {short_date(r.end_date)} zonder "
                     "evaluatie. Evalueer en besluit over afschalen, afbouwen of beëindigen.",
                     **common,
                 )
@@ -151,7 +151,7 @@ def _term_signals(session: Session, day: date, window_weeks: int) -> list[Signal
                     SignalKind.EVALUATIE,
                     SignalSeverity.AANDACHT,
                     title=f"Evaluatie nodig: {product}",
-                    detail=f"{name}: evalueer vóór {nl_date(r.end_date)} (einde termijn).",
+                    detail=f"{name}: evalueer vóór {short_date(r.end_date)} (einde termijn).",
                     **common,
                 )
             )
@@ -161,7 +161,7 @@ def _term_signals(session: Session, day: date, window_weeks: int) -> list[Signal
                     SignalKind.TERMIJN_VERLOPEN,
                     SignalSeverity.AANDACHT,
                     title=f"Termijn verlopen: {product}",
-                    detail=f"{name}: de termijn eindigde op {nl_date(r.end_date)}. "
+                    detail=f"{name}: de termijn eindigde op {short_date(r.end_date)}. "
                     "Beëindig de indicatie of zet een vervolg in.",
                     **common,
                 )
@@ -172,7 +172,7 @@ def _term_signals(session: Session, day: date, window_weeks: int) -> list[Signal
                     SignalKind.TERMIJN_EINDIGT,
                     SignalSeverity.INFO,
                     title=f"Termijn loopt af: {product}",
-                    detail=f"{name}: de termijn eindigt op {nl_date(r.end_date)}.",
+                    detail=f"{name}: de termijn eindigt op {short_date(r.end_date)}.",
                     **common,
                 )
             )
@@ -218,7 +218,7 @@ def _turning_18(session: Session, day: date, months: int) -> list[Signal]:
                 r.id,
                 f"{name} wordt 18: perspectief 18+ ontbreekt",
                 birthday,
-                f"{name} wordt 18 op {nl_date(birthday)}. Leg in het perspectiefplan vast hoe "
+                f"{name} wordt 18 op {short_date(birthday)}. Leg in het perspectiefplan vast hoe "
                 "wonen, school of werk, inkomen en zorg na 18 geregeld worden.",
                 r.dossier_number,
             )
@@ -262,7 +262,7 @@ def _budget(session: Session, ctx: AppContext, day: date) -> list[Signal]:
                 None,
                 f"Budget {names[provider_id]} overschreden",
                 end,
-                f"Verplichtingen dit halfjaar {euro(used)}, halfjaarbudget {euro(limit)}. "
+                f"Verplichtingen dit halfjaar {money(used)}, halfjaarbudget {money(limit)}. "
                 "Een sturingssignaal: nodige hulp gaat gewoon door.",
                 provider_id=provider_id,
             )
@@ -304,8 +304,8 @@ def _requests(session: Session, day: date) -> list[Signal]:
                 r.person_id,
                 f"Verzoek aanbieder beantwoorden: {r.product_name}",
                 r.answer_due,
-                f"{r.provider_name or 'De aanbieder'} vroeg op {nl_date(r.received_on)} om "
-                f"{r.kind}. Beoordeel het verzoek en antwoord vóór {nl_date(r.answer_due)} "
+                f"{r.provider_name or 'De aanbieder'} vroeg op {short_date(r.received_on)} om "
+                f"{r.kind}. Beoordeel het verzoek en antwoord vóór {short_date(r.answer_due)} "
                 "(5 werkdagen).",
                 r.dossier_number,
                 r.indication_id,
@@ -348,8 +348,8 @@ def _awb(session: Session, day: date, weeks: int) -> list[Signal]:
                 r.person_id,
                 f"Beslistermijn {'verstreken' if deadline < day else 'loopt af'}: {r.product_name}",
                 deadline,
-                f"Aangevraagd op {nl_date(r.requested_on)}; beslissen binnen {weeks} weken "
-                f"(Awb 4:13), uiterlijk {nl_date(deadline)}, of de aanvrager laten weten "
+                f"Aangevraagd op {short_date(r.requested_on)}; beslissen binnen {weeks} weken "
+                f"(Awb 4:13), uiterlijk {short_date(deadline)}, of de aanvrager laten weten "
                 "wanneer wel.",
                 r.dossier_number,
                 r.id,

@@ -24,9 +24,9 @@ from jeugdtoegang.domain.decisions import (
     check_addressee_choice,
     resolve_addressee,
 )
+from jeugdtoegang.domain.dutch import long_date, money, short_date
 from jeugdtoegang.errors import RuleViolationError
 from jeugdtoegang.letters.compose import volume_text
-from jeugdtoegang.letters.dates import long_date, money, short_date
 from jeugdtoegang.letters.texts import (
     PLACEHOLDERS,
     LetterTextError,

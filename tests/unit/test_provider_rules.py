@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from jeugdtoegang.domain.catalogue_rows import parse_catalogue, parse_date, parse_decimal
+from jeugdtoegang.domain.dutch import money
 from jeugdtoegang.domain.findings import (
     Finding,
     Severity,
@@ -26,7 +27,6 @@ from jeugdtoegang.domain.providers import (
     RankingPolicy,
     choice_findings,
     exclusions,
-    format_money,
     validate_agb,
 )
 from jeugdtoegang.domain.selection import select_providers
@@ -96,8 +96,8 @@ def test_an_agb_code_has_eight_digits() -> None:
 
 
 def test_money_is_shown_in_dutch_notation() -> None:
-    assert format_money(Decimal("1234.5")) == "€ 1.234,50"
-    assert format_money(Decimal("-20")) == "-€ 20,00"
+    assert money(Decimal("1234.5")) == "€ 1.234,50"
+    assert money(Decimal("-20")) == "-€ 20,00"
 
 
 # -- exclusion reasons ------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from jeugdtoegang.domain.decisions import DecisionStatus
-from jeugdtoegang.letters.dates import short_date
+from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.services.decision_views import DecisionRow
 from ui.models.rows import RowListModel
 

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from jeugdtoegang.domain.indication_rules import euro, nl_date
+from jeugdtoegang.domain.dutch import money, short_date
 from jeugdtoegang.domain.indications import IndicationStatus
 from jeugdtoegang.services.indication_views import IndicationView
 from ui.models.rows import RowListModel
@@ -58,7 +58,7 @@ def evaluation_text(row: IndicationView) -> str:
     if row.evaluation is not None:
         return f"{row.evaluation.progress.label} → {row.evaluation.decision.short_label}"
     if row.evaluation_due and row.status is IndicationStatus.AFGEGEVEN:
-        return f"vóór {nl_date(row.evaluation_due)}"
+        return f"vóór {short_date(row.evaluation_due)}"
     return ""
 
 
@@ -68,11 +68,11 @@ def _cell(row: IndicationView, column: int) -> str:
         COL_PRODUCT: f"{row.product_code} {row.product_name}",
         COL_PROVIDER: row.provider_label,
         COL_PERSPECTIVE: row.perspective.label,
-        COL_START: nl_date(row.start),
-        COL_END: nl_date(row.end),
+        COL_START: short_date(row.start),
+        COL_END: short_date(row.end),
         COL_VOLUME: row.volume_text,
         COL_STATUS: row.status.label + (" · verzoek" if row.open_requests else ""),
-        COL_COST: euro(row.max_cost) if row.max_cost is not None else "",
+        COL_COST: money(row.max_cost) if row.max_cost is not None else "",
         COL_ALLOCATION: str(row.allocation_number or ""),
         COL_EVALUATION: evaluation_text(row),
     }

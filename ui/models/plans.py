@@ -7,7 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from jeugdtoegang.domain.plans import Goal, GoalStatus, format_date
+from jeugdtoegang.domain.dutch import short_date
+from jeugdtoegang.domain.plans import Goal, GoalStatus
 from jeugdtoegang.services.plans import PlanVersionRow
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -97,7 +98,7 @@ class GoalTableModel(QAbstractTableModel):
             names = [self._names.get(m, "") for m in goal.member_ids]
             return ", ".join(n for n in names if n) or "gezin"
         if column == GOAL_COL_EVALUATION:
-            return format_date(goal.evaluation_date)
+            return short_date(goal.evaluation_date)
         if column == GOAL_COL_STATUS:
             return GoalStatus(goal.status).label
         owners = sorted({a.owner_kind.label for a in goal.actions if a.owner_kind})

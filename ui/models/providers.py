@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from jeugdtoegang.domain.dutch import money, short_date
 from jeugdtoegang.domain.providers import (
     ContractStatus,
     ExcludedProvider,
     RankedProvider,
     VoorliggendOffer,
-    dutch_date,
-    format_money,
 )
 from jeugdtoegang.errors import FieldError
 from jeugdtoegang.services.providers import ContractView, ProviderRow
@@ -24,8 +23,8 @@ def _weeks(weeks: int | None) -> str:
 
 
 def _period(c: ContractView) -> str:
-    end = dutch_date(c.valid_to) if c.valid_to else "onbepaald"
-    return f"{dutch_date(c.valid_from)} t/m {end}"
+    end = short_date(c.valid_to) if c.valid_to else "onbepaald"
+    return f"{short_date(c.valid_from)} t/m {end}"
 
 
 def _places(text: str) -> str:
@@ -51,7 +50,7 @@ def contract_model(parent: Any = None) -> RowsModel[ContractView]:
         [
             ("Segment", lambda c: c.segment),
             ("Product", lambda c: f"{c.product_code} {c.product_name}"),
-            ("Tarief", lambda c: f"{format_money(c.tariff)} per {c.unit}"),
+            ("Tarief", lambda c: f"{money(c.tariff)} per {c.unit}"),
             ("Geldig", _period),
             ("Gemeenten", lambda c: _places(c.municipalities)),
             ("Preferent in", lambda c: _places(c.preferred_wijken) if c.preferred_wijken else ""),
@@ -70,7 +69,7 @@ def ranked_model(parent: Any = None) -> RowsModel[RankedProvider]:
             ("Aanbieder", lambda p: p.naam),
             ("AGB", lambda p: p.agb),
             ("Wachttijd", lambda p: _weeks(p.waiting_weeks)),
-            ("Tarief", lambda p: f"{format_money(p.tariff)} per {p.unit}"),
+            ("Tarief", lambda p: f"{money(p.tariff)} per {p.unit}"),
             ("Waarom", lambda p: " ".join(p.reasons[1:])),
         ],
         parent,

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from jeugdtoegang.domain.indication_rules import nl_date
+from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.services.signals import Signal, SignalSeverity
 from ui.models.rows import RowListModel
 
@@ -37,7 +37,7 @@ class SignalTableModel(RowListModel[Signal]):
             return {
                 COL_SEVERITY: signal.severity.label,
                 COL_KIND: signal.kind.label,
-                COL_DUE: nl_date(signal.due_date) if signal.due_date else "",
+                COL_DUE: short_date(signal.due_date) if signal.due_date else "",
                 COL_DOSSIER: signal.dossier_number,
                 COL_TITLE: signal.title,
                 COL_DETAIL: signal.detail,

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jeugdtoegang.domain.indication_rules import nl_date
+from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.domain.indications import EvaluationDecision, Progress, overall_progress
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.services import indications as indication_service
@@ -50,7 +50,7 @@ class EvaluationDialog(QDialog):
         layout.addWidget(
             QLabel(
                 f"<b>{indication.product_name}</b> voor {indication.person_name}, "
-                f"{nl_date(indication.start)} t/m {nl_date(indication.end)} "
+                f"{short_date(indication.start)} t/m {short_date(indication.end)} "
                 f"({indication.provider_label})"
             )
         )

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from jeugdtoegang.domain.bsn import mask_bsn, normalise_bsn
+from jeugdtoegang.domain.dutch import parse_short_date, short_date
 from jeugdtoegang.domain.households import (
     HouseholdInput,
     PersonInput,
@@ -62,27 +63,13 @@ _MEMBER_PATH = re.compile(r"^members\[(\d+)\]\.(\w+)$")
 
 
 def parse_date(text: str) -> date | None:
-    """Parse dd-mm-jjjj (also d-m-jjjj, dd/mm/jjjj, ddmmjjjj, jjjj-mm-dd); ValueError if not."""
-    raw = text.strip()
-    if not raw:
+    """None for an empty field; ValueError when the text is not a date."""
+    if not text.strip():
         return None
-    match = re.fullmatch(r"(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})", raw)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        return date(year, month, day)
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-        return date(year, month, day)
-    match = re.fullmatch(r"(\d{2})(\d{2})(\d{4})", raw)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        return date(year, month, day)
-    raise ValueError(raw)
-
-
-def format_date(value: date | None) -> str:
-    return value.strftime("%d-%m-%Y") if value else ""
+    parsed = parse_short_date(text)
+    if parsed is None:
+        raise ValueError(text)
+    return parsed
 
 
 @dataclass
@@ -411,7 +398,7 @@ class HouseholdForm(QWidget):
                     first_name=m.first_name,
                     tussenvoegsel=m.tussenvoegsel,
                     surname=m.surname,
-                    birth_text=format_date(m.birth_date),
+                    birth_text=short_date(m.birth_date),
                     bsn=m.bsn or "",
                     has_gezag=m.has_gezag,
                     relation=m.relation,

@@ -8,7 +8,7 @@ from the core (``ValidationError``) are shown in the dialog; nothing is saved un
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from jeugdtoegang.domain.decisions import DecisionType
+from jeugdtoegang.domain.dutch import parse_short_date
 from jeugdtoegang.errors import JeugdtoegangError, ValidationError
 from jeugdtoegang.services import decisions, households, indications
 from jeugdtoegang.services.context import AppContext
@@ -127,10 +128,7 @@ class NewDecisionDialog(QDialog):
         return chosen
 
     def _request_date(self) -> date | None:
-        try:
-            return datetime.strptime(self.request_date.text().strip(), "%d-%m-%Y").date()
-        except ValueError:
-            return None
+        return parse_short_date(self.request_date.text())
 
     def create_draft(self) -> None:
         person_id = self.person_combo.currentData()

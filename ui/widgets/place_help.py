@@ -32,14 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jeugdtoegang.domain.dutch import money, short_date
 from jeugdtoegang.domain.findings import Severity
-from jeugdtoegang.domain.indication_rules import (
-    CheckResult,
-    IndicationProposal,
-    euro,
-    nl_date,
-    suggested_end,
-)
+from jeugdtoegang.domain.indication_rules import CheckResult, IndicationProposal, suggested_end
 from jeugdtoegang.domain.indications import Frequency, Initiator, Perspective, Unit
 from jeugdtoegang.domain.providers import MaatwerkProvider
 from jeugdtoegang.errors import JeugdtoegangError
@@ -428,7 +423,7 @@ class PlaceHelpDialog(QDialog):
                 else rules.stabilising_max_months
             )
             self.suggestion_label.setText(
-                f"Voorgesteld: tot en met {nl_date(end)} ({months} maanden, het maximum "
+                f"Voorgesteld: tot en met {short_date(end)} ({months} maanden, het maximum "
                 f"zonder akkoord voor {self.perspective().label.lower()})."
             )
         self._refresh_summary()
@@ -524,7 +519,9 @@ class PlaceHelpDialog(QDialog):
             return None
         self.result_check = result
         cost = (
-            f"Maximale kosten: {euro(result.max_kosten)}. " if result.max_kosten is not None else ""
+            f"Maximale kosten: {money(result.max_kosten)}. "
+            if result.max_kosten is not None
+            else ""
         )
         state = (
             "Kan nog niet worden ingediend."

@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
-from jeugdtoegang.domain.plans import PlanDocument, format_date
+from jeugdtoegang.domain.dutch import parse_short_date, short_date
+from jeugdtoegang.domain.plans import PlanDocument
 from jeugdtoegang.services.views import PersonView
-
-_FORMATS = ("%d-%m-%Y", "%d-%m-%y", "%d/%m/%Y", "%Y-%m-%d")
-
-
-def parse_date(text: str) -> date | None:
-    """'23-11-2026' (also 23/11/2026, 23-11-26, 2026-11-23) → date; None when not a date."""
-    text = text.strip()
-    for pattern in _FORMATS:
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 class DateField(QLineEdit):
@@ -35,10 +23,10 @@ class DateField(QLineEdit):
         self.textChanged.connect(self._mark)
 
     def value(self) -> date | None:
-        return parse_date(self.text())
+        return parse_short_date(self.text())
 
     def set_value(self, value: date | None) -> None:
-        self.setText(format_date(value))
+        self.setText(short_date(value))
 
     def is_valid(self) -> bool:
         return not self.text().strip() or self.value() is not None
