@@ -13,34 +13,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from jeugdtoegang.domain.field_labels import field_label
 from jeugdtoegang.pdf.fonts import BOLD, register_fonts
 from jeugdtoegang.services.inzage import TABLE_LABELS, InzageReport
 
-FIELD_LABELS = {
-    "first_name": "Voornaam",
-    "tussenvoegsel": "Tussenvoegsel",
-    "surname": "Achternaam",
-    "birth_date": "Geboortedatum",
-    "bsn": "BSN",
-    "role": "Rol",
-    "has_gezag": "Gezag",
-    "relation": "Relatie",
-    "phone": "Telefoon",
-    "email": "E-mail",
-    "name": "Naam",
-    "street": "Straat",
-    "house_number": "Huisnummer",
-    "postcode": "Postcode",
-    "city": "Plaats",
-    "gemeente": "Gemeente",
-    "wijk": "Wijk",
-    "team": "Team",
-    "dossier_number": "Dossiernummer",
-    "created_at": "Vastgelegd op",
-    "created_by": "Vastgelegd door",
-    "updated_at": "Gewijzigd op",
-    "updated_by": "Gewijzigd door",
-}
 _HIDDEN = {"id", "household_id", "person_id", "gemeente_code", "ended_on"}
 
 
@@ -84,7 +60,7 @@ def _value(value: Any) -> str:
 
 def _fields_table(data: dict[str, Any], styles: dict[str, ParagraphStyle]) -> Table:
     rows = [
-        [Paragraph(escape(FIELD_LABELS.get(k, k.replace("_", " "))), styles["small"]),
+        [Paragraph(escape(field_label(k)), styles["small"]),
          Paragraph(escape(_value(v)), styles["small"])]
         for k, v in data.items()
         if k not in _HIDDEN

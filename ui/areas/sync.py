@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jeugdtoegang.domain.field_labels import field_label
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.services import sync
 from jeugdtoegang.services.context import AppContext
 from ui import dialogs
 from ui.models.rows import RowsModel
-from ui.widgets.conflict_resolver import TABLE_LABELS, ConflictResolverDialog, field_label
+from ui.widgets.conflict_resolver import TABLE_LABELS, ConflictResolverDialog
 
 BUNDLE_FILTER = "Synchronisatiebundel (*.jtsync *.zip);;Alle bestanden (*)"
 

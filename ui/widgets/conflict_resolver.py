@@ -25,44 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jeugdtoegang.domain.field_labels import field_label
 from jeugdtoegang.services.sync import ConflictView
 
 DIFFERENT = QColor("#fff1c2")
-FIELD_LABELS = {
-    "name": "Naam",
-    "street": "Straat",
-    "house_number": "Huisnummer",
-    "postcode": "Postcode",
-    "city": "Plaats",
-    "gemeente": "Gemeente",
-    "gemeente_code": "CBS-code",
-    "wijk": "Wijk",
-    "team": "Team",
-    "notes": "Notities",
-    "closed_on": "Gesloten op",
-    "dossier_number": "Dossiernummer",
-    "first_name": "Voornaam",
-    "tussenvoegsel": "Tussenvoegsel",
-    "surname": "Achternaam",
-    "birth_date": "Geboortedatum",
-    "bsn": "BSN",
-    "role": "Rol",
-    "has_gezag": "Gezag",
-    "relation": "Relatie",
-    "phone": "Telefoon",
-    "email": "E-mail",
-    "ended_on": "Beëindigd op",
-    "updated_at": "Gewijzigd op",
-    "updated_by": "Gewijzigd door",
-    "version": "Versie",
-}
 TABLE_LABELS = {"household": "Dossier", "person": "Persoon"}
 HIDDEN = frozenset({"id", "created_at", "created_by", "search_surname", "search_first", "sort_key"})
 MINE, THEIRS = "mijn", "hun"
-
-
-def field_label(name: str) -> str:
-    return FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
 
 
 def show_value(value: Any) -> str:
