@@ -26,6 +26,7 @@ from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.services import sync
 from jeugdtoegang.services.context import AppContext
 from ui import dialogs
+from ui.areas.sync_trust import TrustPanel
 from ui.models.rows import RowsModel
 from ui.widgets.conflict_resolver import TABLE_LABELS, ConflictResolverDialog
 
@@ -98,6 +99,8 @@ class SyncArea(QWidget):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        self.trust_panel = TrustPanel(ctx, shell)
+        layout.addWidget(self.trust_panel)
 
         layout.addWidget(QLabel("<b>Partners</b>"))
         self.peers = peer_model(self)
