@@ -240,7 +240,7 @@ def export_bundle_task(
         format=fmt,
         seq_from=collected.seq_from,
         seq_to=collected.seq_to,
-        record_count=len(collected.changes),
+        record_count=int(written["change_count"]),
         record_counts=dict(written["record_counts"]),
     )
 

@@ -35,7 +35,7 @@ class Limits:
     plain_bytes: int = 2048 * MiB
     inflation_ratio: int = 60
     changes: int = 2_000_000
-    line_bytes: int = 64 * MiB
+    line_bytes: int = 32 * MiB
     chunk: int = MiB
 
     def member_limit(self, name: str) -> int:
@@ -98,53 +98,67 @@ def read_member(archive: zipfile.ZipFile, name: str, limits: Limits) -> bytes:
 
 
 def inflate_lines(compressed: bytes, limits: Limits) -> Iterator[bytes]:
-    """Inflate zlib data chunk by chunk and yield its lines; refuses a bomb early."""
+    """Inflate zlib data chunk by chunk and yield its lines; refuses a bomb early.
+
+    The total is capped at ``inflation_ratio`` times the compressed size (and at
+    ``plain_bytes``), one line at ``line_bytes`` and the number of lines at ``changes``.
+    """
     cap = min(limits.plain_bytes, max(limits.inflation_ratio * len(compressed), MiB))
     inflater = zlib.decompressobj()
     total = 0
-    pending = b""
-    view = memoryview(compressed)
+    buffer = bytearray()
     position = 0
     lines = 0
+
+    def bomb() -> SyncError:
+        return SyncError(
+            f"De bundel is geweigerd: de inhoud pakt uit tot meer dan {max(cap // MiB, 1)} MB "
+            f"(hoogstens {limits.inflation_ratio} keer de verpakte grootte; een zip-bom)."
+        )
+
     try:
         while True:
             if inflater.unconsumed_tail:
                 source = inflater.unconsumed_tail
-            elif position < len(view):
-                source = bytes(view[position : position + limits.chunk])
+            elif position < len(compressed):
+                source = compressed[position : position + limits.chunk]
                 position += limits.chunk
             else:
-                break
-            out = inflater.decompress(source, limits.chunk)
+                out = inflater.flush()
+                if not out:
+                    break
+                source = b""
+            out = inflater.decompress(source, limits.chunk) if source else out
             total += len(out)
             if total > cap:
-                raise SyncError(
-                    "De bundel is geweigerd: de inhoud pakt uit tot meer dan "
-                    f"{cap // MiB} MB (hoogstens {limits.inflation_ratio} keer de "
-                    "verpakte grootte; een zip-bom)."
-                )
-            pending += out
-            *complete, pending = pending.split(b"\n")
-            if len(pending) > limits.line_bytes:
-                raise _too_big("één regel", limits.line_bytes)
-            for line in complete:
+                raise bomb()
+            start = 0
+            while True:
+                newline = out.find(b"\n", start)
+                if newline < 0:
+                    break
+                if buffer:
+                    buffer += out[start:newline]
+                    line = bytes(buffer)
+                    buffer.clear()
+                else:
+                    line = out[start:newline]
                 lines += 1
                 if lines > limits.changes + 1:
                     raise SyncError(
                         f"De bundel is geweigerd: meer dan {limits.changes} wijzigingen."
                     )
                 yield line
-        rest = inflater.flush()
-        if len(rest) + total > cap:
-            raise SyncError("De bundel is geweigerd: de inhoud pakt te groot uit (een zip-bom).")
-        pending += rest
+                start = newline + 1
+            buffer += out[start:]
+            if len(buffer) > limits.line_bytes:
+                raise _too_big("één wijziging", limits.line_bytes)
         if not inflater.eof:
             raise SyncError("De inhoud van de bundel is afgekapt.")
     except zlib.error as error:
         raise SyncError("De inhoud van de bundel is beschadigd (niet uit te pakken).") from error
-    for line in pending.split(b"\n"):
-        if line:
-            yield line
+    if buffer:
+        yield bytes(buffer)
 
 
 def deflate(data: bytes) -> bytes:
