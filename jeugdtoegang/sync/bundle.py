@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 import zipfile
 import zlib
@@ -60,6 +61,9 @@ from jeugdtoegang.sync.limits import (
     read_member,
 )
 
+UUID_TEXT = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
 FORMAT = "jeugdtoegang-sync"
 FORMAT_VERSION = 2
 HEADER = "header.json"
@@ -339,8 +343,8 @@ def _parse_change(number: int, line: bytes) -> Change:
             data=data,
             history=history,
         )
-        uuid.UUID(change.id)
-        uuid.UUID(change.origin)
+        if not (UUID_TEXT.fullmatch(change.id) and UUID_TEXT.fullmatch(change.origin)):
+            raise ValueError("geen geldige UUID")
         datetime.fromisoformat(change.updated_at)
         if not 0 < len(change.updated_by) <= 100:
             raise ValueError("onbekende auteur")

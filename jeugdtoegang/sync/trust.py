@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +27,7 @@ from jeugdtoegang.storage.models.security import User
 from jeugdtoegang.storage.models.sync_trust import SyncWorkstation
 from jeugdtoegang.sync.bundle import Change
 from jeugdtoegang.sync.errors import SyncError
+from jeugdtoegang.sync.records import chunks
 from jeugdtoegang.sync.tables import syncable_tables
 from jeugdtoegang.sync.validate import row_problems
 
@@ -78,17 +78,24 @@ def enrolled_workstation(session: Session, database_id: uuid.UUID) -> SyncWorkst
     ).scalar_one_or_none()
 
 
-def _submitters(session: Session, changes: Iterable[Change]) -> dict[str, str | None]:
-    """object id → who submitted it, from the bundle (newest) or this database."""
+def _submitters(session: Session, changes: list[Change]) -> dict[str, str | None]:
+    """object id → who submitted it, for the objects the bundle's review steps name
+    (from the bundle, newest, or this database)."""
     found: dict[str, str | None] = {}
-    for name in _REVIEWED:
+    wanted = {
+        uuid.UUID(str(c.data["object_id"]))
+        for c in changes
+        if c.table == "review_step" and c.data and c.data.get("object_id")
+    }
+    for name in _REVIEWED if wanted else ():
         table = syncable_tables().get(name)
         if table is None or "submitted_by" not in table.columns:
             continue
-        for record_id, submitted_by in session.execute(
-            select(table.c.id, table.c.submitted_by).where(table.c.submitted_by.is_not(None))
-        ):
-            found[str(record_id)] = submitted_by
+        for part in chunks(list(wanted)):
+            for record_id, submitted_by in session.execute(
+                select(table.c.id, table.c.submitted_by).where(table.c.id.in_(part))
+            ):
+                found[str(record_id)] = submitted_by
     for change in changes:
         if change.table in _REVIEWED and change.data and change.data.get("submitted_by"):
             found[change.id] = change.data["submitted_by"]
@@ -131,9 +138,9 @@ def check_changes(
         table = tables.get(name)
         if table is None:
             continue
-        wanted = [uuid.UUID(i) for i in ids]
-        for row in session.execute(select(table).where(table.c.id.in_(wanted))).mappings():
-            locals_[(name, str(row["id"]))] = {k: _plain(v) for k, v in row.items()}
+        for part in chunks([uuid.UUID(i) for i in ids]):
+            for row in session.execute(select(table).where(table.c.id.in_(part))).mappings():
+                locals_[(name, str(row["id"]))] = {k: _plain(v) for k, v in row.items()}
     problems: list[str] = []
     for change in changes:
         where = f"{change.table} {change.id[:8]} (wijziging {change.seq})"
