@@ -25,7 +25,7 @@ def open_db(args: argparse.Namespace) -> Database:
 
 NO_ACCOUNTS = (
     "Deze database heeft nog geen beheerder. Maak die eerst aan met 'jeugdtoegang users "
-    "add NAAM --name \"Volledige naam\"' (op kantoor), of haal de accounts van kantoor op "
+    'add NAAM --name "Volledige naam"\' (op kantoor), of haal de accounts van kantoor op '
     "met 'jeugdtoegang sync join BUNDEL --vertrouw VINGERAFDRUK' (op een nieuwe werkplek)."
 )
 USER_ENV = "JEUGDTOEGANG_USER"

@@ -255,9 +255,7 @@ def export_bundle(
     tables: frozenset[str] | None = None,
 ) -> ExportResult:
     """Export for ``peer`` without progress reporting (CLI, tests)."""
-    return run_to_end(
-        export_bundle_task(ctx, peer, path, fmt, since_seq=since_seq, tables=tables)
-    )
+    return run_to_end(export_bundle_task(ctx, peer, path, fmt, since_seq=since_seq, tables=tables))
 
 
 # --- import -------------------------------------------------------------------------------

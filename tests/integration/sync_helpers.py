@@ -215,7 +215,7 @@ def dump_without_audit(database: Database) -> tuple[list[str], list[str]]:
 
     def is_audit(line: str) -> bool:
         head = line.split("(")[0].split(":")[0]
-        counter = "sequence_counter" in head and ("('audit'" in line or "(\'audit\'" in line)
+        counter = "sequence_counter" in head and ("('audit'" in line or "('audit'" in line)
         return "audit" in head or counter
 
     audit = [line for line in lines if is_audit(line)]
@@ -225,7 +225,9 @@ def dump_without_audit(database: Database) -> tuple[list[str], list[str]]:
 # --- reading and forging bundles (the attacker's tools) ----------------------------------
 
 
-def open_bundle(path: Path, team_key: str = TEAM_KEY) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def open_bundle(
+    path: Path, team_key: str = TEAM_KEY
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """(manifest, changes as dicts) of a genuine bundle."""
     import json
     import zipfile

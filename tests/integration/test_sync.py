@@ -71,9 +71,7 @@ def context(database: Database, actor: Actor) -> AppContext:
 
 
 @pytest.fixture
-def trio(
-    databases: DatabaseFactory, tmp_path: Path
-) -> tuple[AppContext, AppContext, AppContext]:
+def trio(databases: DatabaseFactory, tmp_path: Path) -> tuple[AppContext, AppContext, AppContext]:
     """Laptop 1, the office, laptop 2 (dossier numbers in separate ranges).
 
     The office has the team's accounts; both laptops are enrolled and joined it.

@@ -227,9 +227,7 @@ def test_a_beheerder_change_from_a_consultant_laptop_is_refused_even_by_name(
 
 def _household_and_child(changes: list[dict[str, Any]]) -> tuple[str, str]:
     household = next(c for c in changes if c["table"] == "household")
-    child = next(
-        c for c in changes if c["table"] == "person" and c["data"]["role"] == "jeugdige"
-    )
+    child = next(c for c in changes if c["table"] == "person" and c["data"]["role"] == "jeugdige")
     return household["id"], child["id"]
 
 
@@ -377,7 +375,10 @@ def _household_edit(**changes: Any) -> Callable[[list[dict[str, Any]]], list[dic
 
 INVALID = {
     "ongeldig BSN": (_person_edit(bsn="123456789"), "geen geldig BSN"),
-    "gemeente buiten de regio": (_household_edit(gemeente="Amsterdam"), "geen gemeente van de regio"),
+    "gemeente buiten de regio": (
+        _household_edit(gemeente="Amsterdam"),
+        "geen gemeente van de regio",
+    ),
     "tekst van 1 MB": (_household_edit(notes=secrets.token_hex(500_000)), "te lang"),
     "niet-bestaande datum": (_person_edit(birth_date="2027-02-30"), "geen bestaande datum"),
     "geen UUID": (_person_edit(household_id="geen-uuid"), "geen geldige UUID"),
