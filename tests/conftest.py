@@ -88,3 +88,13 @@ def ctx(database: Database) -> AppContext:
 @pytest.fixture
 def lead_ctx(ctx: AppContext) -> AppContext:
     return ctx.with_actor(TEAMLEIDER)
+
+
+@pytest.fixture
+def cli_login(monkeypatch: pytest.MonkeyPatch, ctx: AppContext) -> AppContext:
+    """The CLI acts as ``ctx``'s user, as after a login (a database without accounts is
+    refused by the CLI; fixtures build their actors directly)."""
+    from jeugdtoegang.cli import common
+
+    monkeypatch.setattr(common, "cli_actor", lambda _args, _database: ctx.actor)
+    return ctx

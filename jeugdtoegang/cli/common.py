@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from jeugdtoegang.domain.actor import Actor, local_actor
+from jeugdtoegang.domain.actor import Actor
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.database import Database, DatabaseNotInitialisedError, open_database
@@ -23,22 +23,27 @@ def open_db(args: argparse.Namespace) -> Database:
     return open_database(args.db)
 
 
+NO_ACCOUNTS = (
+    "Deze database heeft nog geen beheerder. Maak die eerst aan met 'jeugdtoegang users "
+    'add NAAM --name "Volledige naam"\' (op kantoor), of haal de accounts van kantoor op '
+    "met 'jeugdtoegang sync join BUNDEL --vertrouw VINGERAFDRUK' (op een nieuwe werkplek)."
+)
 USER_ENV = "JEUGDTOEGANG_USER"
 PASSWORD_ENV = "JEUGDTOEGANG_PASSWORD"
 
 
 def cli_actor(args: argparse.Namespace, database: Database) -> Actor:
-    """The user the command acts for.
+    """The user the command acts for: always a login.
 
-    A database without accounts (fresh, or made by tests) is used as the local OS user
-    (consultant and team lead). Once accounts exist, the command logs in: with
-    ``JEUGDTOEGANG_USER`` / ``JEUGDTOEGANG_PASSWORD`` for scripted use, else by asking in
-    the terminal. Without either the command stops with a Dutch message.
+    The command logs in with ``JEUGDTOEGANG_USER`` / ``JEUGDTOEGANG_PASSWORD`` for scripted
+    use, else by asking in the terminal. A database without accounts is refused: its
+    administrator must be created first (``users add``, or ``sync join`` on a new
+    workstation), before any personal data can be entered or imported.
     """
     from jeugdtoegang.services import auth
 
     if not auth.has_users(database):
-        return local_actor()
+        raise JeugdtoegangError(NO_ACCOUNTS)
     username = os.environ.get(USER_ENV, "").strip()
     password = os.environ.get(PASSWORD_ENV)
     if not username or password is None:

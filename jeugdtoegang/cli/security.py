@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from jeugdtoegang.cli.common import add_json_flag, emit, open_context, open_db
-from jeugdtoegang.domain.actor import Actor, Role
+from jeugdtoegang.domain.actor import Role
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.paths import user_data_dir
 from jeugdtoegang.services import audit, auth
@@ -88,15 +88,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _context(args: argparse.Namespace) -> AppContext:
-    """The command's context; on a database without accounts the local user also acts
-    as administrator (there is nobody else to ask)."""
-    ctx = open_context(args)
-    if not auth.has_users(ctx.database):
-        local = ctx.actor
-        ctx = ctx.with_actor(
-            Actor(local.username, local.display_name, local.roles | {Role.BEHEERDER}, local.team)
-        )
-    return ctx
+    """The command's context: a logged-in user (a database without accounts is refused)."""
+    return open_context(args)
 
 
 def _verify(args: argparse.Namespace) -> int:

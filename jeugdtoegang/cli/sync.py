@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
 
-from jeugdtoegang.cli.common import add_json_flag, emit, open_context
+from jeugdtoegang.cli.common import (
+    PASSWORD_ENV,
+    USER_ENV,
+    add_json_flag,
+    emit,
+    open_context,
+    open_db,
+)
+from jeugdtoegang.cli.sync_workstations import register_workstations
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.services import sync
 from jeugdtoegang.sync import keys
@@ -25,14 +36,34 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export.add_argument(
         "--since", type=int, help="opnieuw versturen vanaf dit volgnummer (standaard: nieuw)"
     )
+    export.add_argument(
+        "--tables",
+        default="",
+        help="alleen bij --format sqlite: welke tabellen (komma's); standaard alle toegestane",
+    )
     add_json_flag(export)
     export.set_defaults(handler=_export)
 
     imp = commands.add_parser("import", help="een bundel controleren en inlezen")
     imp.add_argument("file", type=Path)
     imp.add_argument("--peer", help="naam voor de afzender als die nog onbekend is")
+    imp.add_argument(
+        "--vertrouw",
+        "--trust",
+        dest="trust",
+        metavar="VINGERAFDRUK",
+        help="eerste bundel van kantoor: de vingerafdruk die kantoor toont (beheerder)",
+    )
     add_json_flag(imp)
     imp.set_defaults(handler=_import)
+
+    join = commands.add_parser(
+        "join", help="nieuwe werkplek: accounts en gegevens van kantoor overnemen"
+    )
+    join.add_argument("file", type=Path)
+    join.add_argument("--vertrouw", "--trust", dest="trust", required=True, metavar="VINGERAFDRUK")
+    add_json_flag(join)
+    join.set_defaults(handler=_join)
 
     peers = commands.add_parser("peers", help="partners, laatste uitwisseling, openstaand")
     add_json_flag(peers)
@@ -52,6 +83,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_json_flag(resolve)
     resolve.set_defaults(handler=_resolve)
 
+    register_workstations(commands)
+
     key = commands.add_parser("key", help="de teamsleutel (beheerder)")
     key_commands = key.add_subparsers(dest="key_command", required=True)
     generate = key_commands.add_parser("generate", help="nieuwe sleutel maken en instellen")
@@ -60,8 +93,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     add_json_flag(generate)
     generate.set_defaults(handler=_key_generate)
-    set_key = key_commands.add_parser("set", help="de sleutel van het team instellen")
-    set_key.add_argument("key")
+    set_key = key_commands.add_parser(
+        "set", help="de sleutel van het team instellen (gevraagd, of uit een bestand/stdin)"
+    )
+    set_key.add_argument(
+        "--file", type=Path, help="lees de sleutel uit dit bestand ('-': standaardinvoer)"
+    )
     add_json_flag(set_key)
     set_key.set_defaults(handler=_key_set)
 
@@ -69,7 +106,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _export(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
-        result = sync.export_bundle(ctx, args.peer, args.output, args.format, since_seq=args.since)
+        tables = frozenset(t.strip() for t in args.tables.split(",") if t.strip()) or None
+        result = sync.export_bundle(
+            ctx, args.peer, args.output, args.format, since_seq=args.since, tables=tables
+        )
     finally:
         ctx.database.close()
     data = {
@@ -93,7 +133,9 @@ def _export(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
-        result = sync.import_bundle(ctx, args.file, peer_name=args.peer)
+        result = sync.import_bundle(
+            ctx, args.file, peer_name=args.peer, trust_fingerprint=args.trust
+        )
     finally:
         ctx.database.close()
     data = {
@@ -217,13 +259,55 @@ def _key_generate(args: argparse.Namespace) -> int:
         args,
         {"key": key, "path": str(path) if path else None},
         f"Nieuwe teamsleutel{where}:\n{key}\n"
-        "Geef deze sleutel veilig door aan elke werkplek en het kantoor "
-        "('jeugdtoegang sync key set SLEUTEL').",
+        "Deze sleutel wordt maar één keer getoond. Geef hem veilig door aan elke werkplek "
+        "en het kantoor ('jeugdtoegang sync key set' vraagt erom).",
     )
     return 0
 
 
+def _read_secret(args: argparse.Namespace, prompt: str) -> str:
+    """A secret never on the command line: from a file, standard input, or asked."""
+    if args.file is not None:
+        if str(args.file) == "-":
+            return sys.stdin.read(4096).strip()
+        try:
+            with args.file.open("r", encoding="utf-8") as handle:
+                return handle.read(4096).strip()
+        except OSError as error:
+            raise JeugdtoegangError(
+                f"Het bestand '{args.file}' kan niet worden gelezen."
+            ) from error
+    if not sys.stdin.isatty():
+        return sys.stdin.read(4096).strip()
+    return getpass.getpass(prompt).strip()
+
+
 def _key_set(args: argparse.Namespace) -> int:
-    path = keys.set_key(args.key)
+    path = keys.set_key(_read_secret(args, "Teamsleutel: "))
     emit(args, {"path": str(path)}, f"Teamsleutel ingesteld in {path}.")
+    return 0
+
+
+def _join(args: argparse.Namespace) -> int:
+    database = open_db(args)
+    try:
+        username = os.environ.get(USER_ENV, "").strip()
+        password = os.environ.get(PASSWORD_ENV)
+        if not username or password is None:
+            if not sys.stdin.isatty():
+                raise JeugdtoegangError(
+                    f"Log in met een beheerdersaccount van kantoor: zet {USER_ENV} en "
+                    f"{PASSWORD_ENV}, of start de opdracht in een terminal."
+                )
+            username = username or input("Gebruikersnaam (beheerder van kantoor): ").strip()
+            password = getpass.getpass("Wachtwoord: ")
+        actor, result = sync.join_office(database, args.file, args.trust, username, password)
+    finally:
+        database.close()
+    emit(
+        args,
+        {"user": actor.username, "applied": result.applied, "conflicts": result.conflicts},
+        f"Werkplek aangesloten als {actor.username}: {result.applied} gegevens van kantoor "
+        "overgenomen. Vanaf nu vraagt elke opdracht om in te loggen.",
+    )
     return 0

@@ -9,6 +9,7 @@ write transaction; then all changes are applied in that one transaction.
 from __future__ import annotations
 
 import importlib
+import os
 import uuid
 from collections.abc import Generator
 from dataclasses import dataclass
@@ -20,19 +21,26 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from jeugdtoegang.domain.actor import Actor, Role
 from jeugdtoegang.domain.authz import Permission, can
 from jeugdtoegang.errors import JeugdtoegangError, NotFoundError
 from jeugdtoegang.progress import CancelToken, Progress, run_to_end
+from jeugdtoegang.regions.loader import load_profile
 from jeugdtoegang.services.authz import guard
 from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage.audit_writer import append_audit_entries
 from jeugdtoegang.storage.base import utcnow
+from jeugdtoegang.storage.database import Database
 from jeugdtoegang.storage.migrate import script_heads
 from jeugdtoegang.storage.models.changelog import ChangeLogEntry
 from jeugdtoegang.storage.models.meta import DatabaseInfo
 from jeugdtoegang.storage.models.sync import SyncConflict, SyncPeer
-from jeugdtoegang.sync import resolve
-from jeugdtoegang.sync.bundle import Bundle, read_bundle, write_bundle
-from jeugdtoegang.sync.errors import SyncError
+from jeugdtoegang.storage.uow import AccessRecord
+from jeugdtoegang.sync import crypto, resolve, trust
+from jeugdtoegang.sync.analyst import pseudonymise
+from jeugdtoegang.sync.bundle import Bundle, SignerCheck, read_bundle, write_bundle
+from jeugdtoegang.sync.crypto import load_signing_key
+from jeugdtoegang.sync.errors import SyncError, SyncKeyError
 from jeugdtoegang.sync.export import Collected, collect_changes
 from jeugdtoegang.sync.importer import ApplyResult, apply_bundle
 from jeugdtoegang.sync.keys import load_key
@@ -41,6 +49,7 @@ from jeugdtoegang.sync.sqlite_export import write_sqlite
 from jeugdtoegang.sync.tables import syncable_tables
 
 FORMATS = ("zip", "sqlite")
+REFUSED = "geweigerd"
 _LOG = ChangeLogEntry.__table__
 
 
@@ -143,12 +152,17 @@ def export_bundle_task(
     cancel: CancelToken | None = None,
     *,
     since_seq: int | None = None,
+    tables: frozenset[str] | None = None,
 ) -> Generator[Progress, None, ExportResult]:
     """Write everything ``peer`` has not received yet to ``path``.
 
     ``fmt='zip'`` writes the signed bundle and counts as delivered (the peer's
     ``last_exported_seq`` moves on); ``fmt='sqlite'`` writes the analyst's copy of the
     same changes and leaves the peer's state alone. ``since_seq`` re-sends from there.
+
+    The analyst's copy is a beheerder's action (EXPORT), limited to ``tables`` (default:
+    every table an analyst may have, see ``sync.analyst``), pseudonymised (no BSN, no
+    names, no free text), readable by the user only (mode 0600) and audited.
     """
     _require_sync(ctx)
     if fmt not in FORMATS:
@@ -157,7 +171,11 @@ def export_bundle_task(
     if not peer:
         raise JeugdtoegangError("Geef de naam van de partner (bijvoorbeeld 'kantoor').")
     target = Path(path)
+    if fmt == "sqlite":
+        # the analyst's copy: beheerder only, limited and pseudonymised (services.analyst)
+        guard(ctx, Permission.EXPORT)
     key = load_key() if fmt == "zip" else None
+    signing_key = load_signing_key(ctx.database.database_id) if key is not None else None
     anchor = _audit_anchor(ctx)
     yield Progress(0, 3, "Wijzigingen verzamelen")
     with ctx.uow() as uow:
@@ -198,13 +216,14 @@ def export_bundle_task(
             "schema": sorted(script_heads()),
             "audit_anchor": anchor,
         }
-        if key is not None:
-            written = write_bundle(target, manifest, collected.changes, key)
+        if key is not None and signing_key is not None:
+            written = write_bundle(target, manifest, collected.changes, key, signing_key)
             row.last_exported_seq = max(row.last_exported_seq, collected.seq_to)
             row.last_exchange_at = utcnow()
             row.updated_by = ctx.actor.username
         else:
-            written = write_sqlite(target, manifest, collected.changes)
+            written = write_sqlite(target, manifest, pseudonymise(collected.changes, tables))
+            os.chmod(target, 0o600)
         uow.log_access(
             "exporteren",
             "sync_bundle",
@@ -221,16 +240,22 @@ def export_bundle_task(
         format=fmt,
         seq_from=collected.seq_from,
         seq_to=collected.seq_to,
-        record_count=len(collected.changes),
+        record_count=int(written["change_count"]),
         record_counts=dict(written["record_counts"]),
     )
 
 
 def export_bundle(
-    ctx: AppContext, peer: str, path: Path | str, fmt: str = "zip", *, since_seq: int | None = None
+    ctx: AppContext,
+    peer: str,
+    path: Path | str,
+    fmt: str = "zip",
+    *,
+    since_seq: int | None = None,
+    tables: frozenset[str] | None = None,
 ) -> ExportResult:
     """Export for ``peer`` without progress reporting (CLI, tests)."""
-    return run_to_end(export_bundle_task(ctx, peer, path, fmt, since_seq=since_seq))
+    return run_to_end(export_bundle_task(ctx, peer, path, fmt, since_seq=since_seq, tables=tables))
 
 
 # --- import -------------------------------------------------------------------------------
@@ -287,23 +312,118 @@ def _check_continuity(bundle: Bundle, peer: SyncPeer | None, source_name: str) -
     return last
 
 
+def _signer_check(
+    ctx: AppContext, trust_fingerprint: str | None, verdict: dict[str, Any]
+) -> SignerCheck:
+    """Look the signer up in the register of enrolled workstations (see module doc)."""
+
+    def check(source: uuid.UUID, public_key: str) -> str:
+        with ctx.uow(readonly=True) as uow:
+            row = trust.enrolled_workstation(uow.session, source)
+            if row is not None:
+                if row.status != "actief":
+                    raise SyncError(
+                        f"Deze bundel komt van werkplek '{row.name}', die is ingetrokken. "
+                        "Bundels van een ingetrokken werkplek worden geweigerd."
+                    )
+                if row.public_key != public_key:
+                    raise SyncError(
+                        f"Deze bundel is ondertekend met een andere sleutel dan werkplek "
+                        f"'{row.name}' heeft ingeschreven."
+                    )
+                verdict["authority"] = row.kind == "kantoor"
+                verdict["roles"] = frozenset(
+                    Role(r) for r in row.roles if r in Role._value2member_map_
+                )
+                return row.public_key
+            first_contact = trust.enrolled_workstation(uow.session, ctx.database.database_id)
+        shown = crypto.fingerprint(public_key)
+        if trust_fingerprint is not None and first_contact is None:
+            if crypto.normalise_fingerprint(trust_fingerprint) != shown:
+                raise SyncError(
+                    f"De vingerafdruk van de afzender is {shown}, niet de opgegeven. "
+                    "Vraag de beheerder op kantoor om de juiste."
+                )
+            if not can(ctx.actor, Permission.USERS_MANAGE):
+                raise SyncError("Alleen de beheerder mag een nieuwe afzender vertrouwen.")
+            verdict["authority"] = True
+            return public_key
+        raise SyncError(
+            "Deze bundel komt van een werkplek die hier niet is ingeschreven (vingerafdruk "
+            f"{shown}). De beheerder schrijft werkplekken in op kantoor; een nieuwe werkplek "
+            "leest de eerste bundel van kantoor in met --vertrouw VINGERAFDRUK."
+        )
+
+    return check
+
+
+def _log_refused(ctx: AppContext, path: Path, error: SyncError) -> None:
+    """Write one "geweigerd" audit entry for a refused bundle (its own transaction)."""
+    record = AccessRecord(
+        action="bundel_geweigerd",
+        object_type="sync_bundle",
+        object_id=None,
+        person_ids=(),
+        purpose=f"{path.name}: {error.reason}"[:500],
+        outcome=REFUSED,
+    )
+    with ctx.database.write_sessions() as session:
+        session.info["actor"] = ctx.actor
+        append_audit_entries(session, ctx.actor, [record])
+        session.commit()
+
+
 def import_bundle_task(
     ctx: AppContext,
     path: Path | str,
     cancel: CancelToken | None = None,
     *,
     peer_name: str | None = None,
+    trust_fingerprint: str | None = None,
 ) -> Generator[Progress, None, ImportResult]:
-    """Verify and apply a bundle (nothing is written unless every check passes)."""
+    """Verify and apply a bundle (nothing is written unless every check passes).
+
+    A refused bundle is logged in the audit log ("bundel_geweigerd", with the reason);
+    the data stay exactly as they were.
+    """
     _require_sync(ctx)
     path = Path(path)
+    try:
+        result = yield from _import(ctx, path, cancel, peer_name, trust_fingerprint)
+    except SyncError as error:
+        if not isinstance(error, SyncKeyError) and path.is_file():
+            _log_refused(ctx, path, error)
+        raise
+    return result
+
+
+def _import(
+    ctx: AppContext,
+    path: Path,
+    cancel: CancelToken | None,
+    peer_name: str | None,
+    trust_fingerprint: str | None,
+) -> Generator[Progress, None, ImportResult]:
     key = load_key()
     yield Progress(0, 4, "Bundel controleren")
-    bundle = read_bundle(path, key)
+    verdict: dict[str, Any] = {"authority": False, "roles": None}
+    bundle = read_bundle(path, key, _signer_check(ctx, trust_fingerprint, verdict))
     info, peer = _check_for_us(ctx, bundle)
     source = uuid.UUID(bundle.source_database_id)
     source_name = peer.name if peer is not None else str(bundle.manifest.get("source_name"))
     last = _check_continuity(bundle, peer, source_name)
+    municipalities = _municipalities(info.region_slug)
+    with ctx.uow(readonly=True) as uow:
+        had_accounts = trust.has_accounts(uow.session)
+        problems = trust.check_changes(
+            uow.session,
+            [c for c in bundle.changes if c.seq > last],
+            authority=verdict["authority"],
+            municipalities=municipalities,
+            workstation_roles=verdict["roles"],
+        )
+    if problems:
+        raise trust.refuse(problems)
 
     def result(applied: ApplyResult | None) -> ImportResult:
         return ImportResult(
@@ -348,6 +468,11 @@ def import_bundle_task(
             else:
                 applied = item
         assert applied is not None
+        if had_accounts and trust.active_administrators(session) == 0:
+            raise SyncError(
+                "De bundel is geweigerd: na het inlezen zou deze database geen actieve "
+                "beheerder meer hebben. Er is niets overgenomen."
+            )
         row.last_imported_seq = bundle.seq_to
         row.last_exchange_at = utcnow()
         row.updated_by = ctx.actor.username
@@ -385,10 +510,25 @@ def _link_peer(session: Session, name: str | None, bundle: Bundle, actor: str) -
 
 
 def import_bundle(
-    ctx: AppContext, path: Path | str, *, peer_name: str | None = None
+    ctx: AppContext,
+    path: Path | str,
+    *,
+    peer_name: str | None = None,
+    trust_fingerprint: str | None = None,
 ) -> ImportResult:
     """Import without progress reporting (CLI, tests)."""
-    return run_to_end(import_bundle_task(ctx, path, peer_name=peer_name))
+    return run_to_end(
+        import_bundle_task(ctx, path, peer_name=peer_name, trust_fingerprint=trust_fingerprint)
+    )
+
+
+def _municipalities(region_slug: str) -> frozenset[str] | None:
+    """The names of the region's municipalities (None: the profile cannot be loaded)."""
+    try:
+        profile = load_profile(region_slug)
+    except Exception:
+        return None
+    return frozenset(m.name for m in profile.municipalities)
 
 
 # --- peers and conflicts -----------------------------------------------------------------
@@ -527,3 +667,66 @@ def resolve_conflict(
         uow.log_access("conflict_oplossen", conflict.table_name, conflict.record_id, people, choice)
         uow.commit()
     return get_conflict(ctx, conflict_id)
+
+
+# --- joining: a new workstation takes over the office's accounts -------------------------
+
+
+def join_office(
+    database: Database,
+    path: Path | str,
+    trust_fingerprint: str,
+    username: str,
+    password: str,
+) -> tuple[Actor, ImportResult]:
+    """First import on a new workstation (a database without accounts).
+
+    The office's bundle must be signed by the key with ``trust_fingerprint`` (compared
+    with what the office shows) and bring the accounts; the person logs in with a
+    beheerder account *from that bundle* (its password hash is checked before anything is
+    applied). Then the bundle is imported as that beheerder. Afterwards the workstation
+    has the office's accounts, so every later start asks for a login.
+    """
+    from jeugdtoegang.services import auth
+
+    if auth.has_users(database):
+        raise JeugdtoegangError(
+            "Deze database heeft al accounts; lees bundels in met 'jeugdtoegang sync import'."
+        )
+    path = Path(path)
+    shown = crypto.normalise_fingerprint(trust_fingerprint)
+
+    def check(_source: uuid.UUID, public_key: str) -> str:
+        if crypto.fingerprint(public_key) != shown:
+            raise SyncError(
+                f"De vingerafdruk van de afzender is {crypto.fingerprint(public_key)}, niet "
+                "de opgegeven. Vraag de beheerder op kantoor om de juiste."
+            )
+        return public_key
+
+    bundle = read_bundle(path, load_key(), check)
+    account = None
+    for change in bundle.changes:
+        data = change.data or {}
+        if change.table == "app_user" and str(data.get("username", "")).casefold() == (
+            username.strip().casefold()
+        ):
+            account = data
+    if (
+        account is None
+        or not account.get("active")
+        or Role.BEHEERDER.value not in (account.get("roles") or ())
+        or not auth.verify_password(password, str(account.get("password_hash") or ""))
+    ):
+        raise SyncError(
+            "Log in met een actief beheerdersaccount van kantoor (dat in deze bundel zit); "
+            "de gebruikersnaam of het wachtwoord klopt niet."
+        )
+    actor = Actor(
+        str(account["username"]),
+        str(account.get("display_name") or account["username"]),
+        frozenset(Role(r) for r in account["roles"] if r in Role._value2member_map_),
+        team=account.get("team"),
+    )
+    ctx = AppContext(database, actor)
+    return actor, import_bundle(ctx, path, peer_name="kantoor", trust_fingerprint=trust_fingerprint)

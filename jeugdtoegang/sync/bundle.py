@@ -1,24 +1,34 @@
-"""The bundle file: one zip with a signed manifest and the changes as JSON Lines.
+"""The bundle file: one zip with a plain header, an encrypted payload and a signature.
 
-Members:
+Members (all stored, not zip-compressed):
 
-``manifest.json``
+``header.json`` (plain, small)
+    format name and version, the source database id (the workstation that signed it), the
+    id of the team key, the AES-GCM nonce, the payload's size and SHA-256.
+``payload``
+    AES-256-GCM (key derived from the team key) of the zlib-compressed text whose first
+    line is the manifest and whose further lines are the changes. Nothing readable about
+    a family leaves the workstation in clear text.
+``signature``
+    Ed25519 signature of the exact ``header.json`` bytes by the workstation's own key.
+    The header holds the payload's SHA-256, so the signature covers everything; the
+    receiver checks it against the *enrolled* public key of that workstation before it
+    decrypts or inflates anything.
+
+The manifest (inside the payload)
+    ``manifest``
     format name and version, source database id/name and region, the intended target,
     the source's sequence range ``seq_from``..``seq_to``, created at/by, record counts
     per table, the SHA-256 and size of every other member, the id of the team key, the
     source's schema revisions and (when the audit service offers one) the latest audit
     chain anchor.
-``changes.jsonl``
+The changes (inside the payload)
     one JSON object per changed record (the last change of each record in the range):
     ``seq, table, id, version, op (insert/update/delete), updated_at, updated_by,
     origin`` (the database where the change was made), ``data`` (all columns, or null for
     a tombstone) and ``history``: the ``[version, digest]`` of earlier states of the
     record on the source, oldest first. The receiver uses it to tell "newer version of
     what I have" from "changed on both sides" (a conflict).
-``signature``
-    hex HMAC-SHA256 of the exact ``manifest.json`` bytes with the team key. Since the
-    manifest holds the SHA-256 of every other member, the signature covers everything.
-
 The file is written atomically: a temporary file in the target folder, flushed and
 fsynced, then renamed over the final name; a killed export leaves no torn bundle.
 """
@@ -26,25 +36,43 @@ fsynced, then renamed over the final name; a killed export leaves no torn bundle
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
+import re
+import uuid
 import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from jeugdtoegang.atomic import atomic_file
+from jeugdtoegang.sync import crypto
 from jeugdtoegang.sync.errors import SyncError
 from jeugdtoegang.sync.keys import key_id
+from jeugdtoegang.sync.limits import (
+    Limits,
+    check_zip_directory,
+    deflate,
+    inflate_lines,
+    read_member,
+)
 
+UUID_TEXT = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
 FORMAT = "jeugdtoegang-sync"
-FORMAT_VERSION = 1
-MANIFEST = "manifest.json"
-CHANGES = "changes.jsonl"
+FORMAT_VERSION = 2
+HEADER = "header.json"
+PAYLOAD = "payload"
 SIGNATURE = "signature"
-MEMBERS = (MANIFEST, CHANGES, SIGNATURE)
+MEMBERS = (HEADER, PAYLOAD, SIGNATURE)
+#: name used in messages for the change lines inside the payload
+CHANGES = "de wijzigingen"
+LIMITS = Limits(member_bytes=((HEADER, 16_384), (SIGNATURE, 1024)))
 OPERATIONS = ("insert", "update", "delete")
 TOMBSTONE = "tombstone"
 
@@ -113,6 +141,8 @@ class Bundle:
 
     manifest: dict[str, Any]
     changes: tuple[Change, ...]
+    #: the public key (hex) of the workstation that signed it
+    signer: str = ""
 
     @property
     def source_database_id(self) -> str:
@@ -135,15 +165,20 @@ def changes_bytes(changes: list[Change]) -> bytes:
     return "".join(change.to_line(dumps) + "\n" for change in changes).encode()
 
 
+def _associated(source: str, team_key_id: str) -> bytes:
+    return f"{FORMAT}/{FORMAT_VERSION}/{source}/{team_key_id}".encode()
+
+
 def write_bundle(
     target: Path,
     manifest: dict[str, Any],
     changes: list[Change],
     key: bytes,
+    signing_key: Ed25519PrivateKey,
     *,
     before_rename: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
-    """Write a signed bundle atomically; returns the manifest as written."""
+    """Write an encrypted, signed bundle atomically; returns the manifest as written."""
     body = changes_bytes(changes)
     counts: dict[str, int] = {}
     for change in changes:
@@ -154,15 +189,30 @@ def write_bundle(
         "format_version": FORMAT_VERSION,
         "record_counts": dict(sorted(counts.items())),
         "change_count": len(changes),
-        "members": {CHANGES: {"sha256": hashlib.sha256(body).hexdigest(), "size": len(body)}},
-        "key_id": key_id(key),
     }
-    manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
-    signature = hmac.new(key, manifest_bytes, hashlib.sha256).hexdigest().encode()
+    manifest_line = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode()
+    source = str(manifest["source_database_id"])
+    team_key_id = key_id(key)
+    nonce, payload = crypto.encrypt(
+        crypto.encryption_key(key),
+        deflate(manifest_line + b"\n" + body),
+        _associated(source, team_key_id),
+    )
+    header = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "source_database_id": source,
+        "signer": crypto.public_key_hex(signing_key),
+        "key_id": team_key_id,
+        "nonce": nonce.hex(),
+        "payload": {"sha256": hashlib.sha256(payload).hexdigest(), "size": len(payload)},
+    }
+    header_bytes = json.dumps(header, indent=1, sort_keys=True).encode()
+    signature = crypto.sign(signing_key, header_bytes).hex().encode()
     with atomic_file(target) as handle:
-        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(MANIFEST, manifest_bytes)
-            archive.writestr(CHANGES, body)
+        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive:
+            archive.writestr(HEADER, header_bytes)
+            archive.writestr(PAYLOAD, payload)
             archive.writestr(SIGNATURE, signature)
         if before_rename is not None:
             before_rename()
@@ -171,21 +221,34 @@ def write_bundle(
 
 # --- reading and verifying ----------------------------------------------------------------
 
+#: Given the source database id and the public key in the header, return the enrolled
+#: public key to check the signature with, or raise SyncError (unknown, revoked, ...).
+SignerCheck = Callable[[uuid.UUID, str], str]
 
-def _read_members(path: Path) -> dict[str, bytes]:
+
+def _read_members(path: Path, limits: Limits) -> dict[str, bytes]:
     if not path.is_file():
         raise SyncError(f"Het bestand '{path}' bestaat niet.")
     try:
+        check_zip_directory(path, limits)
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
+            if len(names) > limits.zip_entries:
+                raise SyncError("De bundel is geweigerd: hij bevat te veel onderdelen.")
             for name in MEMBERS:
                 if name not in names:
+                    if name == HEADER and "manifest.json" in names:
+                        raise SyncError(
+                            "Bundelformaat versie 1 wordt niet meer ondersteund (niet "
+                            "versleuteld, niet door een werkplek ondertekend). Exporteer "
+                            "opnieuw met deze versie van jeugdtoegang."
+                        )
                     raise SyncError(f"Onderdeel '{name}' ontbreekt in de bundel.")
             extra = sorted(set(names) - set(MEMBERS))
             if extra or len(names) != len(set(names)):
                 what = extra[0] if extra else "dubbel onderdeel"
                 raise SyncError(f"De bundel bevat een onbekend onderdeel ('{what}').")
-            return {name: archive.read(name) for name in MEMBERS}
+            return {name: read_member(archive, name, limits) for name in MEMBERS}
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
@@ -202,20 +265,37 @@ def _read_members(path: Path) -> dict[str, bytes]:
         ) from error
 
 
-def _parse_manifest(raw: bytes) -> dict[str, Any]:
+def _parse_header(raw: bytes) -> dict[str, Any]:
     try:
-        manifest = json.loads(raw)
+        header = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise SyncError("Het manifest van de bundel is onleesbaar.") from error
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise SyncError("De kop van de bundel is onleesbaar.") from error
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise SyncError("Dit bestand is geen synchronisatiebundel van jeugdtoegang.")
-    version = manifest.get("format_version")
+    version = header.get("format_version")
     if version != FORMAT_VERSION:
         raise SyncError(
             f"Bundelformaat versie {version} wordt niet ondersteund; deze versie van "
             f"jeugdtoegang leest versie {FORMAT_VERSION}. Werk het programma bij."
         )
-    return manifest
+    payload = header.get("payload")
+    fields_ok = (
+        isinstance(header.get("source_database_id"), str)
+        and isinstance(header.get("signer"), str)
+        and isinstance(header.get("key_id"), str)
+        and isinstance(header.get("nonce"), str)
+        and isinstance(payload, dict)
+        and isinstance(payload.get("sha256"), str)
+        and isinstance(payload.get("size"), int)
+    )
+    if not fields_ok:
+        raise SyncError("De kop van de bundel mist gegevens of is ongeldig.")
+    try:
+        uuid.UUID(header["source_database_id"])
+        bytes.fromhex(header["nonce"])
+    except ValueError as error:
+        raise SyncError("De kop van de bundel mist gegevens of is ongeldig.") from error
+    return header
 
 
 def _check_manifest_fields(manifest: dict[str, Any]) -> None:
@@ -226,18 +306,17 @@ def _check_manifest_fields(manifest: dict[str, Any]) -> None:
         "seq_to": int,
         "record_counts": dict,
         "change_count": int,
-        "members": dict,
         "created_at": str,
     }
     for name, kind in required.items():
-        if not isinstance(manifest.get(name), kind):
+        if not isinstance(manifest.get(name), kind) or isinstance(manifest.get(name), bool):
             raise SyncError(f"Het manifest mist het veld '{name}' of het is ongeldig.")
     if manifest["seq_from"] < 1 or manifest["seq_to"] < manifest["seq_from"] - 1:
         raise SyncError("Het manifest noemt een ongeldig bereik van volgnummers.")
 
 
 def _parse_change(number: int, line: bytes) -> Change:
-    where = f"Regel {number} van {CHANGES} is ongeldig"
+    where = f"Wijziging {number} in de bundel is ongeldig"
     try:
         item = json.loads(line)
         if not isinstance(item, dict):
@@ -248,12 +327,15 @@ def _parse_change(number: int, line: bytes) -> Change:
             raise ValueError("onbekende bewerking")
         if data is not None and not isinstance(data, dict):
             raise TypeError("data")
+        for name in ("seq", "version"):
+            if not isinstance(item[name], int) or not 0 <= item[name] < 2**62:
+                raise ValueError(f"{name} is geen geldig getal")
         history = tuple((int(v), str(d)) for v, d in item["history"])
-        return Change(
-            seq=int(item["seq"]),
+        change = Change(
+            seq=item["seq"],
             table=str(item["table"]),
             id=str(item["id"]),
-            version=int(item["version"]),
+            version=item["version"],
             op=op,
             updated_at=str(item["updated_at"]),
             updated_by=str(item["updated_by"]),
@@ -261,45 +343,76 @@ def _parse_change(number: int, line: bytes) -> Change:
             data=data,
             history=history,
         )
+        if not (UUID_TEXT.fullmatch(change.id) and UUID_TEXT.fullmatch(change.origin)):
+            raise ValueError("geen geldige UUID")
+        datetime.fromisoformat(change.updated_at)
+        if not 0 < len(change.updated_by) <= 100:
+            raise ValueError("onbekende auteur")
+        return change
     except (KeyError, TypeError, ValueError, UnicodeDecodeError) as error:
         raise SyncError(f"{where} ({error}).") from error
 
 
-def read_bundle(path: Path, key: bytes) -> Bundle:
-    """Open and fully verify a bundle; raises SyncError with the precise reason."""
-    members = _read_members(path)
-    manifest = _parse_manifest(members[MANIFEST])
-    if manifest.get("key_id") != key_id(key):
+def read_bundle(
+    path: Path, key: bytes, check_signer: SignerCheck, limits: Limits = LIMITS
+) -> Bundle:
+    """Open and fully verify a bundle; raises SyncError with the precise reason.
+
+    Order: bounded zip reading, header, team key id, the signer's enrolment and signature,
+    payload hash, decryption, bounded inflation, manifest, changes.
+    """
+    members = _read_members(path, limits)
+    header = _parse_header(members[HEADER])
+    if header["key_id"] != key_id(key):
         raise SyncError(
-            "De bundel is ondertekend met een andere teamsleutel dan op deze computer is "
+            "De bundel is versleuteld met een andere teamsleutel dan op deze computer is "
             "ingesteld (of komt van een ander team)."
         )
-    expected = hmac.new(key, members[MANIFEST], hashlib.sha256).hexdigest().encode()
-    if not hmac.compare_digest(expected, members[SIGNATURE].strip()):
+    source = uuid.UUID(header["source_database_id"])
+    enrolled = check_signer(source, header["signer"])
+    try:
+        signature = bytes.fromhex(members[SIGNATURE].decode("ascii").strip())
+    except (UnicodeDecodeError, ValueError):
+        signature = b""
+    if not crypto.verify(enrolled, signature, members[HEADER]):
         raise SyncError(
-            "De handtekening van de bundel klopt niet: het manifest is na het ondertekenen "
-            "gewijzigd."
+            "De handtekening van de bundel klopt niet: hij is na het ondertekenen gewijzigd "
+            "of niet ondertekend door de ingeschreven werkplek."
         )
+    payload = members[PAYLOAD]
+    facts = header["payload"]
+    if len(payload) != facts["size"] or hashlib.sha256(payload).hexdigest() != facts["sha256"]:
+        raise SyncError(
+            "Het versleutelde deel van de bundel is gewijzigd of beschadigd: de "
+            "SHA-256-controlesom klopt niet."
+        )
+    plain = crypto.decrypt(
+        crypto.encryption_key(key),
+        bytes.fromhex(header["nonce"]),
+        payload,
+        _associated(header["source_database_id"], header["key_id"]),
+    )
+    lines = inflate_lines(plain, limits)
+    first = next(lines, None)
+    manifest = _parse_manifest(first or b"")
     _check_manifest_fields(manifest)
-    listed = manifest["members"]
-    if set(listed) != {CHANGES}:
-        raise SyncError("Het manifest noemt andere onderdelen dan de bundel bevat.")
-    for name, facts in listed.items():
-        body = members[name]
-        if len(body) != facts.get("size") or hashlib.sha256(body).hexdigest() != facts.get(
-            "sha256"
-        ):
-            raise SyncError(
-                f"Onderdeel '{name}' is gewijzigd of beschadigd: de SHA-256-controlesom "
-                "klopt niet met het manifest."
-            )
+    if manifest["source_database_id"] != header["source_database_id"]:
+        raise SyncError("Het manifest noemt een andere bron dan de ondertekende kop.")
     changes = tuple(
-        _parse_change(number, line)
-        for number, line in enumerate(members[CHANGES].splitlines(), start=1)
-        if line.strip()
+        _parse_change(number, line) for number, line in enumerate(lines, start=1) if line.strip()
     )
     _check_changes(manifest, changes)
-    return Bundle(manifest, changes)
+    return Bundle(manifest, changes, signer=header["signer"])
+
+
+def _parse_manifest(raw: bytes) -> dict[str, Any]:
+    try:
+        manifest = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise SyncError("Het manifest van de bundel is onleesbaar.") from error
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise SyncError("Dit bestand is geen synchronisatiebundel van jeugdtoegang.")
+    return manifest
 
 
 def _check_changes(manifest: dict[str, Any], changes: tuple[Change, ...]) -> None:

@@ -8,6 +8,8 @@ had before, so the receiver can tell a newer version from a concurrent edit.
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import json
 import uuid
 from collections.abc import Iterator
@@ -21,7 +23,7 @@ from jeugdtoegang.progress import CancelToken, Progress
 from jeugdtoegang.storage.models.changelog import ChangeLogEntry
 from jeugdtoegang.sync.bundle import Change, digest
 from jeugdtoegang.sync.records import chunks
-from jeugdtoegang.sync.tables import syncable_tables
+from jeugdtoegang.sync.tables import FILE_COLUMNS, syncable_tables
 
 #: How many earlier states of a record travel along (enough for any realistic history).
 HISTORY_LIMIT = 200
@@ -135,7 +137,31 @@ def collect_changes(
             )
         )
         person_ids.extend(_person_ids(row.table_name, row.record_id, row.data))
+    changes = _with_files(session, changes)
     yield Collected(seq_from, seq_to, changes, list(dict.fromkeys(person_ids)))
+
+
+def _with_files(session: Session, changes: list[Change]) -> list[Change]:
+    """Add the stored files (a final letter's PDF, base64) the change log leaves out."""
+    result = list(changes)
+    for table_name, column in FILE_COLUMNS.items():
+        table = syncable_tables().get(table_name)
+        wanted = {
+            uuid.UUID(c.id): index
+            for index, c in enumerate(result)
+            if c.table == table_name and c.data_json is not None
+        }
+        if table is None or not wanted:
+            continue
+        for part in chunks(list(wanted)):
+            rows = session.execute(select(table.c.id, table.c[column]).where(table.c.id.in_(part)))
+            for record_id, blob in rows:
+                index = wanted[record_id]
+                change = result[index]
+                data = json.loads(change.data_json or "{}")
+                data[column] = base64.b64encode(blob).decode()
+                result[index] = dataclasses.replace(change, data_json=json.dumps(data))
+    return result
 
 
 def _person_ids(table: str, record_id: uuid.UUID, data_json: str | None) -> list[uuid.UUID]:

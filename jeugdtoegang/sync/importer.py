@@ -36,7 +36,7 @@ from jeugdtoegang.progress import CancelToken, Progress
 from jeugdtoegang.storage.models.sync import SyncConflict
 from jeugdtoegang.sync.bundle import Bundle, Change, digest
 from jeugdtoegang.sync.records import LocalState, LogRow, chunks, load_states, write_log
-from jeugdtoegang.sync.tables import row_from_json, syncable_tables, table_order
+from jeugdtoegang.sync.tables import log_data, row_from_json, syncable_tables, table_order
 
 #: Test-only hook: write this file and sleep inside the transaction (kill -9 tests).
 PAUSE_ENV = "JEUGDTOEGANG_SYNC_TEST_PAUSE_FILE"
@@ -62,7 +62,7 @@ def _decide(change: Change, local: LocalState) -> str:
     """'apply', 'same' or 'conflict' for one incoming record state."""
     if not local.known:
         return "apply"
-    remote = (change.version, digest(change.data))
+    remote = (change.version, digest(log_data(change.table, change.data)))
     if local.digest is None:  # a row without change-log history: cannot prove anything
         return "conflict"
     mine = (local.version or 0, local.digest)
@@ -272,7 +272,7 @@ def apply_bundle(
                 table=p.change.table,
                 record_id=p.record_id,
                 version=p.change.version,
-                data=p.change.data,
+                data=log_data(p.change.table, p.change.data),
                 created_at=datetime.fromisoformat(p.change.updated_at),
                 created_by=p.change.updated_by,
                 origin=origins[p.change.origin],

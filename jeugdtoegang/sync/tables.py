@@ -8,6 +8,7 @@ areas sync without changes here.
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime, time
@@ -15,7 +16,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, Table, TypeDecorator
+from sqlalchemy import JSON, LargeBinary, Table, TypeDecorator
 from sqlalchemy.types import TypeEngine
 
 from jeugdtoegang.storage import models  # noqa: F401  (registers every table)
@@ -24,6 +25,19 @@ from jeugdtoegang.storage.changelog import UNLOGGED_TABLES
 
 #: Tables about this database itself; never exported, never accepted.
 LOCAL_TABLES = UNLOGGED_TABLES | {"database_info"}
+
+
+#: Columns kept out of the change log because of their size; export sends them from the
+#: current row (base64) and the importer stores them, but leaves them out of the log.
+FILE_COLUMNS = {"final_letter": "pdf"}
+
+
+def log_data(table_name: str, data: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The snapshot as the change log keeps it (without the file columns)."""
+    column = FILE_COLUMNS.get(table_name)
+    if data is None or column is None or column not in data:
+        return data
+    return {k: v for k, v in data.items() if k != column}
 
 
 @cache
@@ -51,6 +65,8 @@ def _converter(type_: TypeEngine[Any]) -> Callable[[Any], Any]:
         return Decimal
     if isinstance(type_, JSON):
         return lambda value: value
+    if isinstance(type_, LargeBinary):
+        return base64.b64decode
     try:
         python_type = (
             type_.impl_instance.python_type  # type: ignore[attr-defined]

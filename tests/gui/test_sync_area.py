@@ -13,23 +13,36 @@ from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.models.households import Household
 from jeugdtoegang.sync.keys import ENV_KEY
 from tests.gui.conftest import DialogLog, FakeShell
-from tests.integration.sync_helpers import TEAM_KEY, DatabaseFactory, edit, register
+from tests.integration.sync_helpers import (
+    TEAM_KEY,
+    DatabaseFactory,
+    edit,
+    join,
+    office_with_accounts,
+    register,
+)
 from ui import dialogs
 from ui.areas import sync as sync_area
 
-SHOTS = Path("/tmp/shots")
+SHOTS = Path("/tmp/shots/issue-14")
 
 
 @pytest.fixture(autouse=True)
 def _team_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jeugdtoegang.services import auth
+
     monkeypatch.setenv(ENV_KEY, TEAM_KEY)
+    monkeypatch.setattr(auth, "SCRYPT_LOG2_N", 12)
 
 
 @pytest.fixture
 def conflict_pair(tmp_path: Path, ctx: AppContext) -> tuple[AppContext, AppContext, Any]:
     """Our database (``ctx``) with one open conflict over a dossier edited on a laptop."""
     factory = DatabaseFactory(tmp_path, None)
-    laptop = AppContext(factory.create("laptop Carla", dossier_start=10_000), ctx.actor, ctx.today)
+    admin = office_with_accounts(ctx.database)  # our database is the office
+    laptop_db = factory.create("laptop Carla", dossier_start=10_000)
+    join(admin, laptop_db, tmp_path, "laptop Carla")
+    laptop = AppContext(laptop_db, ctx.actor, ctx.today)
     household_id = register(laptop, 1, "Gezin Jansen")
     first = tmp_path / "first.jtsync"
     sync_service.export_bundle(laptop, "kantoor", first)
@@ -55,7 +68,7 @@ def test_the_area_lists_peers_and_open_conflicts(qtbot: Any, conflict_pair, show
     assert widget.conflicts.rowCount() == 1
     assert "Conflicten (1 open)" in widget.conflict_heading.text()
     assert "Notities" in widget.conflicts.data(widget.conflicts.index(0, 3))
-    SHOTS.mkdir(exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     widget.grab().save(str(SHOTS / "sync_area.png"))
 
 
@@ -77,7 +90,7 @@ def test_the_resolver_shows_both_versions_and_merging_saves_the_chosen_fields(
     assert table.item(notes, 2).text() == "Afspraak met school op maandag"
     assert table.item(notes, 1).background().color().name() == "#fff1c2"
     assert table.item(rows["Naam"], 1).background().color().name() != "#fff1c2"
-    SHOTS.mkdir(exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     resolver.grab().save(str(SHOTS / "conflict_resolver.png"))
 
     resolver.pick("street", "hun")
@@ -134,3 +147,49 @@ def test_a_refused_bundle_is_shown_as_a_dutch_message(
     qtbot.mouseClick(widget.import_button, Qt.MouseButton.LeftButton)
     assert "geen leesbare synchronisatiebundel" in shell.errors[-1]
     assert "niet gewijzigd" in shell.errors[-1]
+
+
+def test_the_security_panel_shows_what_is_missing_and_enrols_with_the_fingerprint(
+    qtbot: Any,
+    ctx: AppContext,
+    shown: DialogLog,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from jeugdtoegang.services import workstations
+    from ui.areas import sync_trust
+
+    monkeypatch.delenv(ENV_KEY)
+    admin = office_with_accounts(ctx.database)
+    widget = sync_area.create(admin, FakeShell(admin))
+    qtbot.addWidget(widget)
+    widget.resize(1100, 760)
+    widget.show()
+    panel = widget.trust_panel
+    assert "ontbreekt" in panel.key_label.text()
+    assert "teamsleutel" in panel.missing_label.text()
+    me = workstations.own_identity(admin)
+    assert panel.fingerprint_label.text() == me.fingerprint
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    widget.grab().save(str(SHOTS / "sync_trust_missing.png"))
+
+    monkeypatch.setattr(sync_trust, "ask_secret", lambda *_a: TEAM_KEY)
+    qtbot.mouseClick(panel.enter_key_button, Qt.MouseButton.LeftButton)
+    assert "ingesteld" in panel.key_label.text()
+
+    factory = DatabaseFactory(tmp_path, None)
+    laptop = AppContext(factory.create("laptop Piet"), ctx.actor, ctx.today)
+    request = tmp_path / "laptop.jtwerkplek"
+    laptop_identity = workstations.write_request(laptop, request)
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "choose_open_file", lambda *_a: request)
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, _t, text: asked.append(text) or True)
+    qtbot.mouseClick(panel.enrol_button, Qt.MouseButton.LeftButton)
+
+    assert laptop_identity.fingerprint in asked[-1]
+    names = {w.name: w for w in workstations.list_workstations(admin)}
+    assert names["laptop Piet"].status == "actief"
+    assert "ja, als kantoor" in panel.enrolled_label.text()
+    assert "Alles is ingesteld" in panel.missing_label.text()
+    widget.grab().save(str(SHOTS / "sync_trust_ready.png"))
+    factory.close()

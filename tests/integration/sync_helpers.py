@@ -153,3 +153,175 @@ def iterate(gen: Iterator[Any]) -> None:
 
 
 Ctx = Callable[[Database], AppContext]
+
+
+# --- a team: the office with accounts, enrolled laptops that joined it -------------------
+
+PASSWORD = "kantoor-wachtwoord-1"
+ADMIN = "beheer"
+#: username → (display name, roles, team) of the accounts made at the office
+ACCOUNTS = {
+    "c.jansen": ("Carla Jansen", ("consulent",), "Team Zeist"),
+    "p.devries": ("Piet de Vries", ("consulent",), "Team Zeist"),
+    "b.kantoor": ("Bea Kantoor", ("consulent",), "Team Zeist"),
+    "t.bakker": ("Tom Bakker", ("teamleider",), "Team Zeist"),
+}
+
+
+def office_with_accounts(database: Database) -> AppContext:
+    """Make the administrator and the team's accounts; enrol the office itself."""
+    from jeugdtoegang.domain.actor import Role
+    from jeugdtoegang.services import auth, workstations
+
+    admin = auth.create_first_administrator(database, ADMIN, "Bea Heer", PASSWORD)
+    ctx = AppContext(database, admin)
+    for username, (name, roles, team) in ACCOUNTS.items():
+        auth.create_user(
+            ctx,
+            auth.UserInput(username, name, tuple(Role(r) for r in roles), team, None, PASSWORD),
+        )
+    workstations.enrol_self(ctx)
+    return ctx
+
+
+def join(
+    admin: AppContext,
+    laptop: Database,
+    tmp_path: Path,
+    name: str,
+    roles: tuple[str, ...] = ("consulent",),
+) -> None:
+    """Enrol ``laptop`` at the office (``admin``) and let it join with the office's bundle."""
+    from jeugdtoegang.domain.actor import Actor, Role
+    from jeugdtoegang.services import sync, workstations
+
+    nobody = AppContext(laptop, Actor("werkplek", "Werkplek", frozenset()))
+    request = workstations.own_identity(nobody)
+    request = dataclasses.replace(request, name=name)
+    workstations.enrol(admin, request, roles=tuple(Role(r) for r in roles))
+    bundle = tmp_path / f"join-{name}-{uuid.uuid4().hex[:6]}.jtsync"
+    sync.export_bundle(admin, name, bundle)
+    office_fp = workstations.own_identity(admin).fingerprint
+    sync.join_office(laptop, bundle, office_fp, ADMIN, PASSWORD)
+
+
+def dump_without_audit(database: Database) -> tuple[list[str], list[str]]:
+    """(every line of the dump except the audit log's, the audit log's lines).
+
+    The audit log (its entries, subjects and its own sequence counter) is the one place
+    a refused bundle leaves a trace: the refusal itself.
+    """
+    lines = full_dump(database)
+
+    def is_audit(line: str) -> bool:
+        head = line.split("(")[0].split(":")[0]
+        counter = "sequence_counter" in head and ("('audit'" in line or "('audit'" in line)
+        return "audit" in head or counter
+
+    audit = [line for line in lines if is_audit(line)]
+    return [line for line in lines if line not in set(audit)], audit
+
+
+# --- reading and forging bundles (the attacker's tools) ----------------------------------
+
+
+def open_bundle(
+    path: Path, team_key: str = TEAM_KEY
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(manifest, changes as dicts) of a genuine bundle."""
+    import json
+    import zipfile
+    import zlib
+
+    from jeugdtoegang.sync import crypto
+    from jeugdtoegang.sync.bundle import _associated
+
+    with zipfile.ZipFile(path) as archive:
+        header = json.loads(archive.read("header.json"))
+        payload = archive.read("payload")
+    plain = crypto.decrypt(
+        crypto.encryption_key(team_key.encode()),
+        bytes.fromhex(header["nonce"]),
+        payload,
+        _associated(header["source_database_id"], header["key_id"]),
+    )
+    first, *rest = zlib.decompress(plain).split(b"\n")
+    return json.loads(first), [json.loads(line) for line in rest if line.strip()]
+
+
+def write_raw_bundle(
+    target: Path,
+    manifest: dict[str, Any],
+    changes: list[dict[str, Any]],
+    signing_key: Any,
+    team_key: str = TEAM_KEY,
+) -> None:
+    """Sign and encrypt arbitrary change dicts as a well-formed bundle."""
+    import hashlib
+    import json
+    import zipfile
+    import zlib
+
+    from jeugdtoegang.sync import crypto
+    from jeugdtoegang.sync.bundle import FORMAT, FORMAT_VERSION, _associated
+    from jeugdtoegang.sync.keys import key_id
+
+    counts: dict[str, int] = {}
+    for change in changes:
+        counts[change["table"]] = counts.get(change["table"], 0) + 1
+    manifest = {**manifest, "record_counts": counts, "change_count": len(changes)}
+    body = json.dumps(manifest).encode() + b"\n"
+    body += b"".join(json.dumps(c).encode() + b"\n" for c in changes)
+    source = str(manifest["source_database_id"])
+    kid = key_id(team_key.encode())
+    nonce, payload = crypto.encrypt(
+        crypto.encryption_key(team_key.encode()), zlib.compress(body), _associated(source, kid)
+    )
+    header = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "source_database_id": source,
+        "signer": crypto.public_key_hex(signing_key),
+        "key_id": kid,
+        "nonce": nonce.hex(),
+        "payload": {"sha256": hashlib.sha256(payload).hexdigest(), "size": len(payload)},
+    }
+    raw = json.dumps(header).encode()
+    with zipfile.ZipFile(target, "w") as archive:
+        archive.writestr("header.json", raw)
+        archive.writestr("payload", payload)
+        archive.writestr("signature", signing_key.sign(raw).hex())
+
+
+def signing_key_of(database: Database) -> Any:
+    from jeugdtoegang.sync.crypto import load_signing_key
+
+    return load_signing_key(database.database_id, create=False)
+
+
+def forge(
+    bundle: Path,
+    target: Path,
+    *,
+    team_key: str = TEAM_KEY,
+    signing_key: Any = None,
+    manifest_changes: dict[str, Any] | None = None,
+    edit: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
+) -> None:
+    """Re-write a genuine bundle with changes of the attacker's choice, well signed
+    (by the source workstation's own key unless another is given)."""
+    import json
+    import zipfile
+
+    from jeugdtoegang.sync.crypto import load_signing_key
+
+    manifest, changes = open_bundle(bundle)
+    if signing_key is None:
+        header = json.loads(zipfile.ZipFile(bundle).read("header.json"))
+        signing_key = load_signing_key(uuid.UUID(header["source_database_id"]), create=False)
+    manifest.update(manifest_changes or {})
+    if edit is not None:
+        changes = edit(changes)
+        if changes:
+            manifest["seq_to"] = max(manifest["seq_to"], max(int(c["seq"]) for c in changes))
+    write_raw_bundle(target, manifest, changes, signing_key, team_key)

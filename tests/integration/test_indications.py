@@ -232,7 +232,7 @@ def test_awb_signal_for_a_request_without_decision_after_seven_weeks(ctx):
     assert awb and awb[0].due_date == date(2026, 11, 26)
 
 
-def test_cli_check_indication_prints_the_json_result(ctx, database, tmp_path, capsys):
+def test_cli_check_indication_prints_the_json_result(ctx, database, tmp_path, capsys, cli_login):
     from jeugdtoegang.cli.main import main
 
     add_provider(ctx)
@@ -262,7 +262,7 @@ def test_cli_check_indication_prints_the_json_result(ctx, database, tmp_path, ca
     assert out["findings"][0]["code"] == "TERM_DEVELOPMENT_EXCEEDED"
 
 
-def test_cli_check_refuses_invalid_json_with_a_dutch_message(database, tmp_path, capsys):
+def test_cli_check_refuses_invalid_json_with_a_dutch_message(database, tmp_path, capsys, cli_login):
     from jeugdtoegang.cli.main import main
 
     path = tmp_path / "kapot.json"
@@ -272,7 +272,7 @@ def test_cli_check_refuses_invalid_json_with_a_dutch_message(database, tmp_path,
     assert "geen geldige JSON" in capsys.readouterr().err
 
 
-def test_cli_signals_lists_json(ctx, database, capsys):
+def test_cli_signals_lists_json(ctx, database, capsys, cli_login):
     from jeugdtoegang.cli.main import main
 
     add_provider(ctx)

@@ -315,6 +315,7 @@ def test_a_stray_temporary_file_of_a_killed_run_is_cleaned_up(
 
 def test_cli_lists_decisions_and_prints_letters(
     ctx: AppContext,
+    cli_login: AppContext,
     lead_ctx: AppContext,
     database_url: str,
     tmp_path: Path,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -31,8 +33,13 @@ from tests.integration.sync_helpers import (
     TEAM_KEY,
     DatabaseFactory,
     domain_rows,
+    dump_without_audit,
     edit,
+    forge,
     full_dump,
+    join,
+    office_with_accounts,
+    open_bundle,
     register,
 )
 
@@ -46,7 +53,10 @@ OFFICE = Actor("b.kantoor", "Bea Kantoor", frozenset({Role.CONSULENT}), team="Te
 
 @pytest.fixture(autouse=True)
 def _team_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jeugdtoegang.services import auth
+
     monkeypatch.setenv(ENV_KEY, TEAM_KEY)
+    monkeypatch.setattr(auth, "SCRYPT_LOG2_N", 12)
 
 
 @pytest.fixture
@@ -61,12 +71,18 @@ def context(database: Database, actor: Actor) -> AppContext:
 
 
 @pytest.fixture
-def trio(databases: DatabaseFactory) -> tuple[AppContext, AppContext, AppContext]:
-    """Laptop 1, the office, laptop 2 (dossier numbers in separate ranges)."""
-    laptop = context(databases.create("laptop1", dossier_start=10_000), CARLA)
-    office = context(databases.create("kantoor"), OFFICE)
-    laptop2 = context(databases.create("laptop2", dossier_start=20_000), PIET)
-    return laptop, office, laptop2
+def trio(databases: DatabaseFactory, tmp_path: Path) -> tuple[AppContext, AppContext, AppContext]:
+    """Laptop 1, the office, laptop 2 (dossier numbers in separate ranges).
+
+    The office has the team's accounts; both laptops are enrolled and joined it.
+    """
+    office_db = databases.create("kantoor")
+    admin = office_with_accounts(office_db)
+    laptop_db = databases.create("laptop1", dossier_start=10_000)
+    laptop2_db = databases.create("laptop2", dossier_start=20_000)
+    join(admin, laptop_db, tmp_path, "laptop1")
+    join(admin, laptop2_db, tmp_path, "laptop2")
+    return context(laptop_db, CARLA), context(office_db, OFFICE), context(laptop2_db, PIET)
 
 
 def exchange(source: AppContext, target: AppContext, tmp_path: Path, peer: str) -> Path:
@@ -117,7 +133,7 @@ def test_an_empty_export_is_a_valid_bundle(trio, tmp_path: Path) -> None:
     register(laptop, 1)
     exchange(laptop, office, tmp_path, "kantoor")
     second = exchange(laptop, office, tmp_path, "kantoor")
-    manifest = json.loads(zipfile.ZipFile(second).read("manifest.json"))
+    manifest, _ = open_bundle(second)
     assert manifest["change_count"] == 0
 
 
@@ -241,60 +257,56 @@ def _rewrite(bundle: Path, target: Path, **members: bytes | None) -> None:
             out.writestr(name, body)
 
 
-def _resign(bundle: Path, target: Path, key: str, **manifest_changes: object) -> None:
-    with zipfile.ZipFile(bundle) as source:
-        manifest = json.loads(source.read("manifest.json"))
-        changes = source.read("changes.jsonl")
-    from jeugdtoegang.sync.bundle import _parse_change
+def _laptop_key(bundle: Path) -> object:
+    from jeugdtoegang.sync.crypto import load_signing_key
 
-    parsed = [_parse_change(i, line) for i, line in enumerate(changes.splitlines(), 1)]
-    base = {
-        k: v
-        for k, v in manifest.items()
-        if k not in {"format", "format_version", "record_counts", "change_count", "members"}
-    }
-    base.update(manifest_changes)
-    write_bundle(target, base, parsed, key.encode())
-    if "format_version" in manifest_changes:
-        with zipfile.ZipFile(target) as z:
-            m = json.loads(z.read("manifest.json"))
-        m["format_version"] = manifest_changes["format_version"]
-        raw = json.dumps(m).encode()
-        import hashlib
-        import hmac
+    header = json.loads(zipfile.ZipFile(bundle).read("header.json"))
+    return load_signing_key(uuid.UUID(header["source_database_id"]), create=False)
 
-        sig = hmac.new(key.encode(), raw, hashlib.sha256).hexdigest().encode()
-        _rewrite(target, target.with_suffix(".tmp"), manifest_json=raw, signature=sig)
-        target.with_suffix(".tmp").replace(target)
+
+def _resign(bundle: Path, target: Path, key: str = TEAM_KEY, **manifest_changes: object) -> None:
+    forge(bundle, target, team_key=key, manifest_changes=manifest_changes)
 
 
 def _flip_byte(bundle: Path, target: Path) -> None:
     data = bytearray(bundle.read_bytes())
     with zipfile.ZipFile(bundle) as z:
-        info = z.getinfo("changes.jsonl")
+        info = z.getinfo("payload")
     position = info.header_offset + 30 + len(info.filename) + info.compress_size // 2
     data[position] ^= 0x01
     target.write_bytes(bytes(data))
 
 
+def _new_header_version(bundle: Path, target: Path) -> None:
+    import hashlib  # noqa: F401
+
+    with zipfile.ZipFile(bundle) as z:
+        header = json.loads(z.read("header.json"))
+    header["format_version"] = 99
+    raw = json.dumps(header).encode()
+    signature = _laptop_key(bundle).sign(raw).hex().encode()  # type: ignore[attr-defined]
+    _rewrite(bundle, target, header_json=raw, signature=signature)
+
+
+def _unknown_signer(bundle: Path, target: Path) -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    forge(bundle, target, signing_key=Ed25519PrivateKey.generate())
+
+
 REFUSALS = {
     "slechte handtekening": (
-        lambda b, t: _rewrite(b, t, signature=b"0" * 64),
+        lambda b, t: _rewrite(b, t, signature=b"0" * 128),
         "handtekening",
     ),
     "gewijzigde byte": (_flip_byte, "beschadigd"),
     "gewijzigd onderdeel": (
-        lambda b, t: _rewrite(
-            b, t, changes_jsonl=zipfile.ZipFile(b).read("changes.jsonl") + b"\n{}"
-        ),
+        lambda b, t: _rewrite(b, t, payload=zipfile.ZipFile(b).read("payload") + b"x"),
         "SHA-256",
     ),
-    "ontbrekend onderdeel": (lambda b, t: _rewrite(b, t, changes_jsonl=None), "ontbreekt"),
+    "ontbrekend onderdeel": (lambda b, t: _rewrite(b, t, payload=None), "ontbreekt"),
     "afgekapt": (lambda b, t: t.write_bytes(b.read_bytes()[:-200]), "onvolledig"),
-    "verkeerde formaatversie": (
-        lambda b, t: _resign(b, t, TEAM_KEY, format_version=99),
-        "versie 99",
-    ),
+    "verkeerde formaatversie": (_new_header_version, "versie 99"),
     "verkeerde teamsleutel": (
         lambda b, t: _resign(b, t, "another-team-key-" + "x" * 40),
         "andere teamsleutel",
@@ -305,6 +317,11 @@ REFUSALS = {
         "andere database",
     ),
     "geen zip": (lambda b, t: t.write_bytes(b"dit is geen bundel"), "geen leesbare"),
+    "onbekende sleutel": (_unknown_signer, "andere sleutel"),
+    "oud formaat": (
+        lambda b, t: _rewrite(b, t, header_json=None, manifest_json=b"{}"),
+        "versie 1",
+    ),
 }
 
 
@@ -317,14 +334,16 @@ def test_a_refused_bundle_leaves_the_database_unchanged(trio, tmp_path: Path, ca
     damage, reason = REFUSALS[case]
     bad = tmp_path / "bad.jtsync"
     damage(good, bad)
-    before = full_dump(office.database)
+    before, audit_before = dump_without_audit(office.database)
 
     with pytest.raises(SyncError) as refused:
         sync_service.import_bundle(office, bad)
 
     assert reason in refused.value.message
     assert "niet gewijzigd" in refused.value.message
-    assert full_dump(office.database) == before
+    after, audit_after = dump_without_audit(office.database)
+    assert after == before
+    assert len(audit_after) > len(audit_before)  # the refusal is in the audit log
     sync_service.import_bundle(office, good)  # the genuine bundle still imports
     assert domain_rows(office.database) == domain_rows(laptop.database)
 
@@ -337,12 +356,12 @@ def test_a_bundle_after_a_gap_is_refused_naming_the_missing_range(trio, tmp_path
     register(laptop, 2)
     second = tmp_path / "second.jtsync"
     sync_service.export_bundle(laptop, "kantoor", second)
-    before = full_dump(office.database)
+    before, _ = dump_without_audit(office.database)
 
-    with pytest.raises(SyncError, match=r"ontbreken wijzigingen 1 t/m \d+ van 'laptop1'"):
+    with pytest.raises(SyncError, match=r"ontbreken wijzigingen \d+ t/m \d+ van 'laptop1'"):
         sync_service.import_bundle(office, second)
 
-    assert full_dump(office.database) == before
+    assert dump_without_audit(office.database)[0] == before
     sync_service.import_bundle(office, first)
     sync_service.import_bundle(office, second)
     assert domain_rows(office.database) == domain_rows(laptop.database)
@@ -367,25 +386,50 @@ def test_an_export_that_fails_before_the_rename_leaves_no_file(tmp_path: Path) -
             {"source_database_id": "x", "region": "r", "seq_from": 1, "seq_to": 0},
             [],
             TEAM_KEY.encode(),
+            Ed25519PrivateKey.generate(),
             before_rename=crash,
         )
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_sqlite_format_holds_the_same_changes_and_a_manifest(trio, tmp_path: Path) -> None:
-    laptop, _, _ = trio
+def test_the_analyst_copy_is_for_the_beheerder_pseudonymised_private_and_audited(
+    trio, tmp_path: Path
+) -> None:
+    from jeugdtoegang.errors import PermissionDeniedError
+    from jeugdtoegang.services import audit
+
+    laptop, office, _ = trio
     register(laptop, 1)
+    exchange(laptop, office, tmp_path, "kantoor")
     target = tmp_path / "analyse.sqlite"
-    result = sync_service.export_bundle(laptop, "analist", target, "sqlite")
+    with pytest.raises(PermissionDeniedError):
+        sync_service.export_bundle(office, "analist", target, "sqlite")
+    assert not target.exists()
+    admin = office.with_actor(Actor("beheer", "Bea Heer", frozenset({Role.BEHEERDER})))
+
+    result = sync_service.export_bundle(admin, "analist", target, "sqlite")
 
     import sqlite_utils
 
     db = sqlite_utils.Database(target)
     assert db["household"].count == 1
     assert db["person"].count == 2
+    assert "app_user" not in db.table_names() and "sync_workstation" not in db.table_names()
+    person_columns = set(db["person"].columns_dict)
+    assert {"bsn", "surname", "first_name", "birth_date"}.isdisjoint(person_columns)
+    assert "birth_year" in person_columns
+    assert "name" not in db["household"].columns_dict
+    raw = target.read_bytes()
+    assert b"Achternaam1" not in raw and b"c.jansen" not in raw
+    assert target.stat().st_mode & 0o077 == 0
     facts = {row["key"]: json.loads(row["value"]) for row in db["manifest"].rows}
     assert facts["record_counts"] == {"household": 1, "person": 2}
     assert result.record_count == 3
+    only = tmp_path / "alleen-gezinnen.sqlite"
+    sync_service.export_bundle(admin, "analist", only, "sqlite", tables=frozenset({"household"}))
+    assert sqlite_utils.Database(only).table_names() == ["household", "manifest"]
+    entries = audit.search_audit(admin, audit.AuditQuery(username="beheer"))
+    assert any(e.action == "exporteren" for e in entries)
 
 
 # --- crash in the middle of an import -----------------------------------------------------
@@ -438,6 +482,8 @@ def test_an_import_killed_midway_leaves_the_database_consistent_and_rerun_works(
 # --- property: random edits on two peers converge ----------------------------------------
 
 _SIDES = st.sampled_from(["a", "b"])
+#: how each side knows the other: b joined a (the office) and calls it "kantoor"
+PEER_NAMES = {"a": "kantoor", "b": "b"}
 _STEPS = st.lists(
     st.one_of(
         st.tuples(st.just("register"), _SIDES, st.integers(0, 3), st.text("xyz", max_size=3)),
@@ -455,7 +501,7 @@ def _settle(a: AppContext, b: AppContext, tmp_path: Path) -> None:
         exchange(a, b, tmp_path, "b")
         for conflict in sync_service.list_conflicts(b):
             sync_service.resolve_conflict(b, conflict.id, "theirs")
-        exchange(b, a, tmp_path, "a")
+        exchange(b, a, tmp_path, PEER_NAMES["a"])
         for conflict in sync_service.list_conflicts(a):
             sync_service.resolve_conflict(a, conflict.id, "mine")
     exchange(a, b, tmp_path, "b")
@@ -475,6 +521,7 @@ def test_random_edits_on_two_peers_converge_after_exchange(
     work.mkdir()
     a = context(databases.create(f"a{tag}", dossier_start=10_000), CARLA)
     b = context(databases.create(f"b{tag}", dossier_start=20_000), PIET)
+    join(office_with_accounts(a.database), b.database, work, "b")  # a is the office
     a_ids = [register(a, 1), register(a, 2)]
     exchange(a, b, work, "b")
     ids = {"a": list(a_ids), "b": list(a_ids)}
@@ -489,7 +536,7 @@ def test_random_edits_on_two_peers_converge_after_exchange(
             )
         elif kind == "sync":
             other = "b" if side == "a" else "a"
-            exchange(ctx, ctxs[other], work, other)
+            exchange(ctx, ctxs[other], work, PEER_NAMES[other])
             ids[other] = list(dict.fromkeys(ids[other] + ids[side]))
         else:
             household_id = ids[side][index % len(ids[side])]
@@ -509,11 +556,17 @@ def test_random_edits_on_two_peers_converge_after_exchange(
 
 
 def test_the_command_line_exports_imports_lists_and_resolves(
-    trio, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    trio, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from jeugdtoegang.cli import common
     from jeugdtoegang.cli.main import main
 
     laptop, office, household_id = _conflicting_edit(trio, tmp_path)
+    monkeypatch.setattr(
+        common,
+        "cli_actor",
+        lambda _args, database: CARLA if database.url == laptop.database.url else OFFICE,
+    )
     edit(laptop, household_id, notes="Nog een laptopnotitie")
     bundle = tmp_path / "cli.jtsync"
     capsys.readouterr()
@@ -556,7 +609,7 @@ def test_the_command_line_exports_imports_lists_and_resolves(
 
 
 def test_the_team_key_is_generated_and_stored_for_the_user_only(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     from jeugdtoegang.cli.main import main
     from jeugdtoegang.sync.keys import key_path, load_key
@@ -566,5 +619,10 @@ def test_the_team_key_is_generated_and_stored_for_the_user_only(
     key = json.loads(capsys.readouterr().out)["key"]
     assert load_key() == key.encode()
     assert key_path().stat().st_mode & 0o077 == 0
-    assert main(["sync", "key", "set", "te-kort"]) == 1
+    monkeypatch.setattr("sys.stdin", io.StringIO("te-kort\n"))
+    assert main(["sync", "key", "set"]) == 1  # the key comes from stdin, a file or a prompt
     assert "te kort" in capsys.readouterr().err
+    key_file = tmp_path / "sleutel.txt"
+    key_file.write_text(TEAM_KEY)
+    assert main(["sync", "key", "set", "--file", str(key_file)]) == 0
+    assert load_key() == TEAM_KEY.encode()

@@ -21,11 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jeugdtoegang.domain.authz import Permission, can
 from jeugdtoegang.domain.field_labels import field_label
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.services import sync
 from jeugdtoegang.services.context import AppContext
 from ui import dialogs
+from ui.areas.sync_trust import TrustPanel
 from ui.models.rows import RowsModel
 from ui.widgets.conflict_resolver import TABLE_LABELS, ConflictResolverDialog
 
@@ -98,6 +100,8 @@ class SyncArea(QWidget):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        self.trust_panel = TrustPanel(ctx, shell)
+        layout.addWidget(self.trust_panel)
 
         layout.addWidget(QLabel("<b>Partners</b>"))
         self.peers = peer_model(self)
@@ -113,6 +117,10 @@ class SyncArea(QWidget):
         self.analyst_button = QPushButton("Kopie voor analyse (SQLite)…")
         self.analyst_button.setObjectName("analyst_export_button")
         self.analyst_button.clicked.connect(lambda: self.export(fmt="sqlite"))
+        # the analyst's copy is a beheerder's action (pseudonymised, audited)
+        self.analyst_button.setEnabled(can(ctx.actor, Permission.EXPORT))
+        if not self.analyst_button.isEnabled():
+            self.analyst_button.setToolTip("Alleen de functioneel beheerder")
         for button in (self.export_button, self.import_button, self.analyst_button):
             actions.addWidget(button)
         actions.addStretch(1)

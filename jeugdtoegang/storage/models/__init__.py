@@ -14,6 +14,7 @@ from jeugdtoegang.storage.models import (  # noqa: F401
     providers,
     security,
     sync,
+    sync_trust,
 )
 from jeugdtoegang.storage.models.audit import AuditEntry
 from jeugdtoegang.storage.models.changelog import ChangeLogEntry

@@ -15,14 +15,15 @@ from jeugdtoegang.storage.base import UtcDateTime, VersionedBase
 class User(VersionedBase):
     """A local account. ``roles`` is a list of :class:`~jeugdtoegang.domain.actor.Role` values.
 
-    The password hash never leaves this table: it is left out of change-log snapshots
-    (and therefore out of sync bundles).
+    The password hash (never the password) is part of the snapshot, so accounts travel
+    from the office to every workstation (inside encrypted bundles) and a laptop asks for
+    the same login. Lock-out counters and the last login stay local.
     """
 
     __tablename__ = "app_user"
     label_nl = "De gebruiker"
     snapshot_exclude: ClassVar[frozenset[str]] = frozenset(
-        {"password_hash", "failed_attempts", "locked_until", "last_login_at"}
+        {"failed_attempts", "locked_until", "last_login_at"}
     )
 
     username: Mapped[str] = mapped_column(String(60), unique=True, nullable=False)
