@@ -174,6 +174,9 @@ class Goal(_Doc):
     status: GoalStatus = GoalStatus.OPEN
     evaluation_notes: str = ""
     actions: tuple[Action, ...] = ()
+    #: themes of the goal (e.g. 'pubers', 'scheiding'): free-access group offers on these
+    #: themes come before individual help ("groepsaanbod gaat voor")
+    themes: tuple[str, ...] = ()
 
 
 class NetworkMember(_Doc):

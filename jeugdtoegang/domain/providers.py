@@ -99,6 +99,13 @@ class Need:
     identity: str | None = None
     #: expected maximum cost of the help (tariff × volume), for the budget signal
     expected_cost: Decimal | None = None
+    #: themes of the plan goals the help serves (free-access offers on any of them count)
+    themes: tuple[str, ...] = ()
+
+    def wished_themes(self) -> tuple[str, ...]:
+        """The need's themes, case-folded (``theme`` and ``themes`` together)."""
+        found = [t.casefold() for t in (self.theme, *self.themes) if t and t.strip()]
+        return tuple(dict.fromkeys(found))
 
 
 class ContractFacts(NamedTuple):
@@ -235,6 +242,8 @@ class RankingPolicy:
     strategic_partners: Mapping[str, str] = field(default_factory=dict)
     area: str | None = None
     product_name: str = ""
+    #: rank providers preferent in the family's wijk first (003 §5.2)
+    preferred_per_wijk: bool = True
 
 
 # -- exclusion -------------------------------------------------------------------------------
@@ -288,20 +297,21 @@ def exclusion_text(
 def free_access_offers(
     provisions: Sequence[FreeAccessFacts], need: Need, gemeente: str
 ) -> list[VoorliggendOffer]:
-    """Free-access provisions in the municipality that fit the theme (group offers first)."""
-    wish = need.theme.casefold() if need.theme else None
+    """Free-access provisions in the municipality that fit a theme (group offers first)."""
+    wishes = need.wished_themes()
     offers = []
     for p in provisions:
         if p.municipality != gemeente:
             continue
         themes = tuple(t.casefold() for t in p.themes)
-        if wish and themes and wish not in themes:
+        matched = [w for w in wishes if w in themes]
+        if wishes and themes and not matched:
             continue
         reasons = ["Vrij toegankelijk in " + gemeente + ", zonder beschikking."]
         if p.group_offer:
             reasons.append("Groepsaanbod.")
-        if wish and wish in themes:
-            reasons.append(f"Past bij thema '{need.theme}'.")
+        if matched:
+            reasons.append(f"Past bij thema '{matched[0]}'.")
         offers.append(
             VoorliggendOffer(p.naam, p.municipality, p.themes, p.group_offer, tuple(reasons))
         )
@@ -364,6 +374,8 @@ class ChoiceFacts:
     budget: Decimal | None = None
     committed: Decimal = Decimal(0)
     half_year: bool = False
+    #: maatwerk with a non-contracted provider is "nee, tenzij" (approval) in the region
+    maatwerk_nee_tenzij: bool = True
 
 
 WONEN_LABELS = {
@@ -398,7 +410,7 @@ def choice_findings(
         general.append(
             Finding(
                 "PROVIDER_NOT_ELIGIBLE",
-                Severity.APPROVAL,
+                Severity.APPROVAL if facts.maatwerk_nee_tenzij else Severity.WARNING,
                 f"Maatwerk: {maatwerk.naam or 'deze aanbieder'} is niet gecontracteerd voor deze "
                 "hulp. Dat kan alleen bij uitzondering ('nee, tenzij'), met een schriftelijke "
                 "motivering en akkoord van de teamleider.",

@@ -144,6 +144,7 @@ def select_providers(
     identity = need.identity.casefold() if need.identity else None
     theme = need.theme.casefold() if need.theme else None
     group_first = policy.group_offer_first
+    by_wijk = wijk if policy.preferred_per_wijk else None
     partners = {agb: _ROLE_RANK.get(role, 2) for agb, role in policy.strategic_partners.items()}
     best: dict[str, tuple[tuple[object, ...], ContractFacts, Decimal | None]] = {}
     blocked: list[ContractFacts] = list(others)
@@ -161,7 +162,7 @@ def select_providers(
         room = rooms[id(c)]
         key = (
             0 if group_first and c.group_offer else 1,
-            0 if _wijk_match(c.preferred_wijken, wijk) else 1,
+            0 if _wijk_match(c.preferred_wijken, by_wijk) else 1,
             partners.get(c.agb, 2),
             0 if identity and c.identity and c.identity.casefold() == identity else 1,
             0 if theme and c.themes and theme in c.themes.casefold().split(LIST_SEPARATOR) else 1,

@@ -8,6 +8,7 @@ product) with plain columns (no ORM objects), then ranking in memory
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ from sqlalchemy import String, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.findings import Finding
+from jeugdtoegang.domain.indication_policies import NO_GROUP_FIRST_SEGMENTS
 from jeugdtoegang.domain.providers import (
     FREE_ACCESS_SEGMENT,
     ChoiceFacts,
@@ -153,16 +155,7 @@ def resolve_need(profile: RegionProfile, need: Need) -> tuple[Need, Municipality
     assert product is not None and municipality is not None
     code = product.code
     if code != need.product_code or municipality.name != need.gemeente:
-        need = Need(
-            need.segment,
-            code,
-            municipality.name,
-            need.start,
-            need.wijk,
-            need.theme,
-            need.identity,
-            need.expected_cost,
-        )
+        need = replace(need, product_code=code, gemeente=municipality.name)
     return need, municipality
 
 
@@ -178,6 +171,7 @@ def _policy(profile: RegionProfile, need: Need, municipality: Municipality) -> R
         strategic_partners=partners,
         area=municipality.area,
         product_name=product.name if product else "",
+        preferred_per_wijk=profile.policies.preferred_providers_per_wijk,
     )
 
 
@@ -337,15 +331,14 @@ def choice_facts_in_session(
     """Look up what :func:`choice_findings` needs to judge a choice."""
     need, municipality = resolve_need(profile, need)
     result = eligibility_in_session(session, profile, region, need)
-    group_offers = tuple(p.naam for p in result.eligible if p.group_offer)
-    if need.theme:
-        group_offers += tuple(v.naam for v in result.voorliggend if v.group_offer)
     product = profile.product(need.product_code)
+    group_offers = _group_alternatives(session, profile, region, need, municipality, result)
     facts = ChoiceFacts(
         group_first_policy=profile.policies.group_offer_first,
         group_offers=group_offers,
         vorm=product.vorm if product else None,
         wonen_order=tuple(profile.policies.wonen_order),
+        maatwerk_nee_tenzij=profile.policies.maatwerk_nee_tenzij,
     )
     if provider_agb is None:
         return facts
@@ -391,9 +384,43 @@ def choice_facts_in_session(
     return _replace(facts, chosen_name=name, chosen_exclusions=tuple(texts))
 
 
-def _replace(facts: ChoiceFacts, **changes: Any) -> ChoiceFacts:
-    from dataclasses import replace
+def _group_alternatives(
+    session: Session,
+    profile: RegionProfile,
+    region: str,
+    need: Need,
+    municipality: Municipality,
+    result: EligibilityResult,
+) -> tuple[str, ...]:
+    """Group help that could answer the need instead of individual help (003 §2.2, 002
+    bijlage D): group contracts for this product, contracted group *products* of the same
+    segment in the municipality, and free-access group offers on the goal's themes.
+    Never for crisis, verblijf, wonen or consultatie (acute or out-of-home help)."""
+    product = profile.product(need.product_code)
+    if (
+        not profile.policies.group_offer_first
+        or need.segment in NO_GROUP_FIRST_SEGMENTS
+        or product is None
+        or product.group
+    ):
+        return ()
+    found = [p.naam for p in result.eligible if p.group_offer]
+    cache = _cache(session)
+    for group in profile.products_in(need.segment):
+        if not group.group or group.code == product.code:
+            continue
+        pool, _ = _pool(session, cache, region, replace(need, product_code=group.code))
+        serving, _ = pool.split(municipality.name)
+        for c in serving:
+            if not exclusions(c, replace(need, product_code=group.code), municipality.name):
+                found.append(f"{group.name} ({group.code}) bij {c.naam}")
+                break
+    if need.wished_themes():
+        found += [v.naam for v in result.voorliggend if v.group_offer]
+    return tuple(dict.fromkeys(found))
 
+
+def _replace(facts: ChoiceFacts, **changes: Any) -> ChoiceFacts:
     return replace(facts, **changes)
 
 

@@ -135,10 +135,14 @@ def _any_product(profile) -> str:
 
 
 def test_stabilising_help_may_run_longer_up_to_the_stabilising_maximum():
-    longer = check({"perspective": Perspective.STABILISATIE, "end": date(2029, 1, 14)})
+    longer = check(
+        {"perspective": Perspective.STABILISATIE, "product_code": "45Z02", "end": date(2029, 1, 14)}
+    )
     assert longer.ok and longer.findings == ()
     assert longer.max_eind == date(2030, 1, 14)
-    too_long = check({"perspective": Perspective.STABILISATIE, "end": date(2030, 1, 15)})
+    too_long = check(
+        {"perspective": Perspective.STABILISATIE, "product_code": "45Z02", "end": date(2030, 1, 15)}
+    )
     assert codes(too_long) == {"TERM_STABILISING_EXCEEDED": Severity.ERROR}
 
 
