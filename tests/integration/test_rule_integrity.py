@@ -1,0 +1,127 @@
+"""Issue 11 against a real database: the rules hold where people would rather they didn't."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from jeugdtoegang.domain.indications import (
+    EvaluationDecision,
+    Frequency,
+    IndicationStatus,
+    Perspective,
+    Progress,
+    Unit,
+)
+from jeugdtoegang.errors import RuleViolationError
+from jeugdtoegang.services import indications as svc
+from tests.indication_helpers import add_provider, draft, make_family
+
+pytestmark = pytest.mark.postgres
+
+
+def _issued(ctx, lead_ctx, person_id, **changes):
+    view = svc.save_concept(ctx, draft(person_id, **changes))
+    view = svc.submit_indication(ctx, view.id)
+    if view.status is IndicationStatus.INGEDIEND:
+        view = svc.approve_indication(lead_ctx, view.id)
+    return svc.issue_indication(ctx, view.id)
+
+
+def _codes(view_or_result):
+    return {f.code: f.severity.value for f in view_or_result.findings}
+
+
+def test_replacing_at_month_eight_and_a_half_keeps_the_original_term(ctx, lead_ctx):
+    add_provider(ctx)
+    _, person_id = make_family(ctx)
+    issued = _issued(ctx, lead_ctx, person_id)  # 2026-12-01 .. 2027-08-31
+    new = svc.replace_indication(
+        ctx,
+        issued.id,
+        draft(person_id, start=date(2027, 8, 15), end=date(2028, 5, 14), volume=Decimal("3")),
+    )
+    assert _codes(new)["TERM_DEVELOPMENT_EXCEEDED"] == "error"
+    assert new.term_start == date(2026, 12, 1)
+    with pytest.raises(RuleViolationError, match="9 maanden"):
+        svc.submit_indication(ctx, new.id)
+
+
+def test_an_unnamed_follow_up_at_month_eight_and_a_half_needs_the_evaluation(ctx, lead_ctx):
+    add_provider(ctx)
+    _, person_id = make_family(ctx)
+    issued = _issued(ctx, lead_ctx, person_id)
+    svc.end_indication(ctx, issued.id, date(2027, 8, 14))
+    result = svc.check_proposal(
+        ctx, draft(person_id, start=date(2027, 8, 15), end=date(2028, 5, 14))
+    )
+    assert _codes(result)["EXTENSION_NEEDS_EVALUATION"] == "error"
+    view = svc.save_concept(ctx, draft(person_id, start=date(2027, 8, 15), end=date(2028, 5, 14)))
+    assert view.predecessor_id == issued.id  # stored as the follow-up it is
+    with pytest.raises(RuleViolationError, match="evaluatie"):
+        svc.submit_indication(ctx, view.id)
+    svc.record_evaluation(
+        ctx, issued.id, {"school": Progress.JA}, EvaluationDecision.AFSCHALEN, "Gaat goed"
+    )
+    lighter = svc.check_proposal(
+        ctx,
+        draft(person_id, start=date(2027, 8, 15), end=date(2028, 5, 14), volume=Decimal("1")),
+    )
+    assert "EXTENSION_NEEDS_EVALUATION" not in _codes(lighter)
+    assert "TERM_DEVELOPMENT_EXCEEDED" not in _codes(lighter)
+
+
+def test_a_group_product_of_the_same_segment_in_the_municipality_comes_first(ctx):
+    add_provider(ctx)
+    add_provider(
+        ctx,
+        agb="87654321",
+        name="Groepen Zeist",
+        product_code="45Z03",
+        unit="dagdeel",
+        group_offer=True,
+    )
+    _, person_id = make_family(ctx)
+    result = svc.check_proposal(ctx, draft(person_id))
+    assert "GROUP_OFFER_FIRST" in _codes(result)
+    assert "45Z03" in next(f.message for f in result.findings if f.code == "GROUP_OFFER_FIRST")
+
+
+def test_group_first_never_fires_for_crisis(ctx):
+    add_provider(ctx, agb="87654321", name="Groepen Zeist", product_code="45Z03", group_offer=True)
+    add_provider(ctx, product_code="46Z01", segment="crisis")
+    _, person_id = make_family(ctx)
+    result = svc.check_proposal(
+        ctx,
+        draft(
+            person_id,
+            segment="crisis",
+            product_code="46Z01",
+            perspective=Perspective.STABILISATIE,
+            end=date(2026, 12, 20),
+            unit=Unit.UUR,
+            frequency=Frequency.TOTAAL,
+            volume=Decimal("20"),
+        ),
+    )
+    assert "GROUP_OFFER_FIRST" not in _codes(result)
+
+
+def test_the_family_choices_and_referral_are_stored(ctx, lead_ctx):
+    add_provider(ctx)
+    _, person_id = make_family(ctx)
+    view = svc.save_concept(
+        ctx,
+        draft(
+            person_id,
+            identity_wish="christelijk",
+            chosen_by_family=True,
+            referral_date=date(2026, 11, 1),
+        ),
+    )
+    stored = svc.get_indication(ctx, view.id)
+    assert stored.identity_wish == "christelijk"
+    assert stored.chosen_by_family is True
+    assert stored.referral_date == date(2026, 11, 1)
