@@ -125,3 +125,36 @@ def test_the_family_choices_and_referral_are_stored(ctx, lead_ctx):
     assert stored.identity_wish == "christelijk"
     assert stored.chosen_by_family is True
     assert stored.referral_date == date(2026, 11, 1)
+
+
+def test_a_changed_approved_plan_asks_the_family_for_agreement_again(ctx, lead_ctx, tmp_path):
+    from pypdf import PdfReader
+
+    from jeugdtoegang.services import plans
+    from jeugdtoegang.services.plan_export import export_plan_pdf
+    from tests.integration.test_plans import complete_plan, make_household
+
+    household_id = make_household(ctx)
+    view = plans.save_draft(ctx, household_id, complete_plan(ctx, household_id), 0)
+    view = plans.submit_plan(ctx, view.id, view.version_no)
+    approved = plans.approve_plan(lead_ctx, view.id, "Goed plan.")
+    assert approved.document.agreement.parents_agreed_on == date(2026, 11, 20)
+    goal = approved.document.goals[0].model_copy(update={"description": "Sem gaat 4 dagen."})
+    edited = plans.save_draft(ctx, household_id, approved.document.with_goal(goal), 1)
+    assert edited.document.agreement.parents_agreed_on is None
+    assert "AGREEMENT_MISSING" in [f.code for f in edited.findings]
+    text = " ".join(
+        p.extract_text()
+        for p in PdfReader(str(export_plan_pdf(ctx, household_id, tmp_path / "p.pdf"))).pages
+    )
+    assert "De ouders zijn akkoord" not in text
+    # the consultant records the family's new agreement: it stays
+    agreed = edited.document.model_copy(
+        update={
+            "agreement": edited.document.agreement.model_copy(
+                update={"parents_agreed_on": date(2026, 11, 23)}
+            )
+        }
+    )
+    again = plans.save_draft(ctx, household_id, agreed, 2)
+    assert again.document.agreement.parents_agreed_on == date(2026, 11, 23)
