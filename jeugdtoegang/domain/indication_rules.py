@@ -18,8 +18,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from jeugdtoegang.domain import indication_policies as policies
+from jeugdtoegang.domain.budget import BudgetFigure, budget_finding, half_year, pro_rata
 from jeugdtoegang.domain.costs import max_cost, weekly_equivalent
-from jeugdtoegang.domain.dutch import money, short_date
+from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.domain.findings import Finding, Severity, apply_motivation
 from jeugdtoegang.domain.indication_policies import ChosenContract
 from jeugdtoegang.domain.indications import (
@@ -439,21 +440,22 @@ def _retroactive(proposal: IndicationProposal, ctx: RuleContext) -> list[Finding
     ]
 
 
-def _budget(ctx: RuleContext, cost: Decimal | None) -> list[Finding]:
+def _budget(
+    proposal: IndicationProposal, ctx: RuleContext, cost: Decimal | None, end: date
+) -> list[Finding]:
+    """The one budget figure (:mod:`budget`) when the caller passed the position directly."""
     if ctx.provider_half_year_budget is None or cost is None:
         return []
-    total = ctx.provider_committed + cost
-    if total <= ctx.provider_half_year_budget:
-        return []
-    return [
-        Finding(
-            "BUDGET_SIGNAL",
-            Severity.WARNING,
-            f"Met deze indicatie komen de verplichtingen bij deze aanbieder op {money(total)}, "
-            f"boven het halfjaarbudget van {money(ctx.provider_half_year_budget)}. Dit is "
-            "een signaal voor de teamleider, geen reden om nodige hulp te weigeren.",
-        )
-    ]
+    period = half_year(proposal.start)
+    figure = BudgetFigure(
+        uuid.UUID(int=0),
+        "deze aanbieder",
+        period,
+        ctx.provider_half_year_budget * 2,
+        ctx.provider_committed,
+        pro_rata(cost, proposal.start, end, period),
+    )
+    return budget_finding(figure)
 
 
 def _provider_initiated(proposal: IndicationProposal) -> list[Finding]:
@@ -529,7 +531,9 @@ def check_indication(proposal: IndicationProposal, context: RuleContext) -> Chec
     findings += _retroactive(proposal, context)
     findings += _provider_initiated(proposal)
     provider_budget = [f for f in context.provider_findings if f.code == "BUDGET_SIGNAL"]
-    findings += provider_budget or _budget(context, cost if cost and cost > 0 else None)
+    findings += provider_budget or _budget(
+        proposal, context, cost if cost and cost > 0 else None, end
+    )
     findings = _motivated(proposal, findings)
     severities = {f.severity for f in findings}
     return CheckResult(

@@ -19,7 +19,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
-from jeugdtoegang.domain.dutch import money, short_date
+from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.domain.findings import Finding, Severity, apply_motivation
 from jeugdtoegang.errors import FieldError, ValidationError
 
@@ -101,6 +101,8 @@ class Need:
     expected_cost: Decimal | None = None
     #: themes of the plan goals the help serves (free-access offers on any of them count)
     themes: tuple[str, ...] = ()
+    #: last day of the help (to count the expected cost per half year)
+    end: date | None = None
 
     def wished_themes(self) -> tuple[str, ...]:
         """The need's themes, case-folded (``theme`` and ``themes`` together)."""
@@ -371,9 +373,9 @@ class ChoiceFacts:
     vorm: str | None = None
     wonen_order: tuple[str, ...] = ("pleegzorg", "gezinshuis", "specialistisch-wonen")
     #: provider budget for the year, committed so far, expected cost of this help
+    #: the provider's year budget and its commitments in the half year of the start
     budget: Decimal | None = None
     committed: Decimal = Decimal(0)
-    half_year: bool = False
     #: maatwerk with a non-contracted provider is "nee, tenzij" (approval) in the region
     maatwerk_nee_tenzij: bool = True
 
@@ -476,24 +478,20 @@ def choice_findings(
 def budget_findings(facts: ChoiceFacts, need: Need) -> list[Finding]:
     """A steering signal when the provider's commitments pass its budget (003 §5.6).
 
-    Never blocking: a budget is no reason to refuse needed help.
+    The one budget figure (:mod:`jeugdtoegang.domain.budget`): ``facts.committed`` are the
+    commitments in the half year of the start, against half of ``facts.budget`` (the year
+    budget); the expected cost counts for the part of the term in that half year. Never
+    blocking: a budget is no reason to refuse needed help.
     """
+    from jeugdtoegang.domain.budget import BudgetFigure, budget_finding, half_year, pro_rata
+
     if facts.budget is None or facts.chosen is None:
         return []
-    total = facts.committed + (need.expected_cost or Decimal(0))
-    if total > facts.budget:
-        limit, label = facts.budget, "jaarbudget"
-    elif facts.half_year and total > facts.budget / 2:
-        limit, label = facts.budget / 2, "budget voor het eerste halfjaar"
-    else:
-        return []
-    return [
-        Finding(
-            "BUDGET_SIGNAL",
-            Severity.WARNING,
-            f"Signaal: de verplichtingen bij {facts.chosen.naam} ({money(total)}) gaan "
-            f"boven het {label} ({money(limit)}). Dit is een sturingssignaal voor de "
-            "teamleider; nodige hulp gaat gewoon door.",
-            "provider",
-        )
-    ]
+    period = half_year(need.start)
+    expected = pro_rata(
+        need.expected_cost or Decimal(0), need.start, need.end or need.start, period
+    )
+    figure = BudgetFigure(
+        facts.chosen.provider_id, facts.chosen.naam, period, facts.budget, facts.committed, expected
+    )
+    return budget_finding(figure)

@@ -56,7 +56,8 @@ class CandidatePool:
         self._rooms: list[tuple[Mapping[uuid.UUID, Decimal], dict[int, Decimal | None]]] = []
 
     def rooms(self, committed: Mapping[uuid.UUID, Decimal]) -> dict[int, Decimal | None]:
-        """Budget headroom per contract (keyed by ``id()`` of the pool's own facts), for one
+        """Budget headroom per contract in the half year (half the year budget minus the
+        half year's commitments, as :mod:`jeugdtoegang.domain.budget` counts them) (keyed by ``id()`` of the pool's own facts), for one
         snapshot of the commitments (snapshots are kept and compared by identity)."""
         for snapshot, rooms in self._rooms:
             if snapshot is committed:
@@ -64,7 +65,7 @@ class CandidatePool:
         rooms = {
             id(c): None
             if c.budget_year is None
-            else c.budget_year - committed.get(c.provider_id, _ZERO)
+            else c.budget_year / 2 - committed.get(c.provider_id, _ZERO)
             for c in self.contracts
         }
         self._rooms = [*self._rooms[-3:], (committed, rooms)]

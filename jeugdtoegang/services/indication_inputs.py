@@ -430,7 +430,7 @@ def eligibility_adapter(
         expected = max_cost(
             proposal.volume, tariff, proposal.unit, proposal.frequency, proposal.start, end
         )
-    need = replace(need, expected_cost=expected)
+    need = replace(need, expected_cost=expected, end=end)
     findings = choice_findings(
         facts,
         need,

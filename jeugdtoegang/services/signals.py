@@ -11,10 +11,8 @@ households in well under a second); no loops over the database per household.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -23,11 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import Permission, require
-from jeugdtoegang.domain.dutch import money, short_date
+from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.domain.indications import IndicationStatus
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.indication_inputs import (
-    committed_by_provider,
     half_year,
     has_18plus_perspective,
 )
@@ -228,31 +225,25 @@ def _turning_18(session: Session, day: date, months: int) -> list[Signal]:
 
 def _budget(session: Session, ctx: AppContext, day: date) -> list[Signal]:
     try:
-        from jeugdtoegang.storage.models.providers import Contract, Provider
+        from jeugdtoegang.storage.models.providers import Contract
     except ImportError:  # providers area not present
         return []
+    from jeugdtoegang.services.eligibility import budget_figures
+
     start, end = half_year(day)
-    rows = session.execute(
-        select(Contract.provider_id, Contract.budget_year, Provider.name)
-        .join(Provider, Provider.id == Contract.provider_id)
+    ids = session.execute(
+        select(Contract.provider_id)
         .where(
             Contract.budget_year.is_not(None),
             Contract.region_slug == ctx.profile.slug,
             Contract.valid_from <= end,
             (Contract.valid_to.is_(None)) | (Contract.valid_to >= start),
         )
-    ).all()
-    budgets: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
-    names: dict[uuid.UUID, str] = {}
-    for provider_id, budget_year, name in rows:
-        budgets[provider_id] = max(budgets[provider_id], budget_year)
-        names[provider_id] = name
-    committed = committed_by_provider(session, budgets, start, end)
+        .distinct()
+    ).scalars()
     signals = []
-    for provider_id, budget_year in budgets.items():
-        limit = budget_year / 2
-        used = committed.get(provider_id, Decimal(0))
-        if used <= limit:
+    for provider_id, figure in budget_figures(session, ctx.profile.slug, ids, day).items():
+        if not figure.over:
             continue
         signals.append(
             Signal(
@@ -260,10 +251,9 @@ def _budget(session: Session, ctx: AppContext, day: date) -> list[Signal]:
                 SignalSeverity.AANDACHT,
                 None,
                 None,
-                f"Budget {names[provider_id]} overschreden",
+                f"Budget {figure.provider_name} overschreden",
                 end,
-                f"Verplichtingen dit halfjaar {money(used)}, halfjaarbudget {money(limit)}. "
-                "Een sturingssignaal: nodige hulp gaat gewoon door.",
+                figure.text(),
                 provider_id=provider_id,
             )
         )

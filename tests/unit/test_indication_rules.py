@@ -205,8 +205,10 @@ def test_a_start_in_the_past_needs_approval():
 
 
 def test_budget_signal_is_only_a_warning():
-    result = check(provider_half_year_budget=Decimal("5000"), provider_committed=Decimal("0"))
+    # 6.400 for the term, of which ~3.900 falls in the first half year (one figure, pro rata)
+    result = check(provider_half_year_budget=Decimal("3000"), provider_committed=Decimal("0"))
     assert codes(result) == {"BUDGET_SIGNAL": Severity.WARNING}
+    assert "halfjaarbudget van € 3.000,00" in result.findings[0].message
     assert result.ok and not result.approval_required
     assert check(provider_half_year_budget=Decimal("7000")).findings == ()
 
