@@ -25,10 +25,14 @@ def upgrade() -> None:
             sa.Column("chosen_by_family", sa.Boolean(), nullable=False, server_default=sa.false())
         )
         batch.add_column(sa.Column("partner_agreement", sa.Text(), nullable=True))
+        batch.create_index(
+            "ix_indication_status_evaluation", ["status", "evaluation_due"], unique=False
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("indication") as batch:
+        batch.drop_index("ix_indication_status_evaluation")
         batch.drop_column("partner_agreement")
         batch.drop_column("chosen_by_family")
         batch.drop_column("identity_wish")

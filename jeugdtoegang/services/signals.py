@@ -107,6 +107,7 @@ def _term_signals(session: Session, day: date, window_weeks: int) -> list[Signal
             Indication.perspective,
             Indication.end_date,
             Indication.evaluated_on,
+            Indication.evaluation_due,
             Person.first_name,
             Person.tussenvoegsel,
             Person.surname,
@@ -130,7 +131,9 @@ def _term_signals(session: Session, day: date, window_weeks: int) -> list[Signal
             "dossier_number": r.dossier_number,
             "indication_id": r.id,
         }
-        needs_evaluation = r.perspective == "ontwikkeling" and r.evaluated_on is None
+        needs_evaluation = r.evaluated_on is None and (
+            r.perspective == "ontwikkeling" or r.evaluation_due is not None
+        )
         if needs_evaluation and r.end_date < day:
             signals.append(
                 Signal(
@@ -173,6 +176,55 @@ def _term_signals(session: Session, day: date, window_weeks: int) -> list[Signal
                     **common,
                 )
             )
+    return signals
+
+
+def _interim_evaluations(session: Session, day: date, window_weeks: int) -> list[Signal]:
+    """Stabilising help and placements are evaluated at the profile's interval (issue 11),
+    long before their end: signal when that evaluation date comes near or has passed."""
+    horizon = day + timedelta(weeks=window_weeks)
+    rows = session.execute(
+        select(
+            Indication.id,
+            Indication.household_id,
+            Indication.person_id,
+            Indication.product_name,
+            Indication.product_code,
+            Indication.evaluation_due,
+            Person.first_name,
+            Person.tussenvoegsel,
+            Person.surname,
+            Household.dossier_number,
+        )
+        .join(Person, Person.id == Indication.person_id)
+        .join(Household, Household.id == Indication.household_id)
+        .where(
+            Indication.status == IndicationStatus.AFGEGEVEN.value,
+            Indication.evaluation_due <= horizon,
+            Indication.evaluation_due < Indication.end_date,
+            Indication.end_date > horizon,
+            Indication.evaluated_on.is_(None),
+        )
+    ).all()
+    signals = []
+    for r in rows:
+        late = r.evaluation_due < day
+        signals.append(
+            Signal(
+                SignalKind.EVALUATIE_TE_LAAT if late else SignalKind.EVALUATIE,
+                SignalSeverity.URGENT if late else SignalSeverity.AANDACHT,
+                r.household_id,
+                r.person_id,
+                f"{'Evaluatie te laat' if late else 'Evaluatie nodig'}: "
+                f"{r.product_name or r.product_code}",
+                r.evaluation_due,
+                f"{_name(r.first_name, r.tussenvoegsel, r.surname)}: tussentijdse evaluatie "
+                f"van langdurige hulp, uiterlijk {short_date(r.evaluation_due)}. Doet de hulp "
+                "wat bedoeld was?",
+                r.dossier_number,
+                r.id,
+            )
+        )
     return signals
 
 
@@ -356,6 +408,7 @@ def compute_signals(ctx: AppContext, day: date | None = None) -> list[Signal]:
     with ctx.uow(readonly=True) as uow:
         session = uow.session
         signals = _term_signals(session, day, profile.term_rules.evaluation_window_weeks)
+        signals += _interim_evaluations(session, day, profile.term_rules.evaluation_window_weeks)
         signals += _turning_18(session, day, profile.settings.turns_18_horizon_months)
         signals += _budget(session, ctx, day)
         signals += _requests(session, day)

@@ -158,3 +158,23 @@ def test_a_changed_approved_plan_asks_the_family_for_agreement_again(ctx, lead_c
     )
     again = plans.save_draft(ctx, household_id, agreed, 2)
     assert again.document.agreement.parents_agreed_on == date(2026, 11, 23)
+
+
+def test_stabilising_help_gets_an_evaluation_at_the_profile_interval(ctx, lead_ctx):
+    from jeugdtoegang.services.signals import SignalKind, compute_signals
+
+    add_provider(ctx, product_code="45Z02")
+    _, person_id = make_family(ctx)
+    issued = _issued(
+        ctx,
+        lead_ctx,
+        person_id,
+        product_code="45Z02",
+        perspective=Perspective.STABILISATIE,
+        end=date(2029, 11, 30),
+    )
+    assert issued.evaluation_due == date(2027, 11, 30)  # 12 months, not the end in 2029
+    signals = compute_signals(ctx, date(2027, 11, 1))
+    assert [s.kind for s in signals if s.indication_id == issued.id] == [SignalKind.EVALUATIE]
+    late = compute_signals(ctx, date(2027, 12, 15))
+    assert [s.kind for s in late if s.indication_id == issued.id] == [SignalKind.EVALUATIE_TE_LAAT]

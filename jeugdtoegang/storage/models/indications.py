@@ -52,6 +52,7 @@ class Indication(VersionedBase):
         Index("ix_indication_person_product", "person_id", "product_code"),
         Index("ix_indication_status_end", "status", "end_date"),
         Index("ix_indication_provider", "provider_id", "status"),
+        Index("ix_indication_status_evaluation", "status", "evaluation_due"),
     )
 
     household_id: Mapped[uuid.UUID] = mapped_column(
