@@ -221,3 +221,24 @@ def test_the_family_identity_wish_and_own_choice_are_asked_shown_and_stored(
     assert saved.identity_wish == "christelijk"
     assert saved.chosen_by_family is True
     assert saved.referral_date == ctx.today()
+
+
+def test_the_timeline_shows_the_chain_of_a_replaced_indication(qtbot, ctx, lead_ctx, family, shown):
+    """Issue 11: a replacement keeps the original term; the Hulp tab shows the chain."""
+    import os
+
+    from ui.dossier.indications_tab import IndicationsTab
+
+    household_id, person_id, goals = family
+    issued = _issued(ctx, lead_ctx, person_id, goals)
+    svc.replace_indication(
+        ctx, issued.id, draft(person_id, goals, start=date(2027, 5, 1), end=date(2027, 8, 31))
+    )
+    tab = IndicationsTab(ctx, FakeShell(ctx), household_id)
+    qtbot.addWidget(tab)
+    tab.resize(1100, 600)
+    tab.show()
+    texts = [tab.timeline.bar_text(r) for r in tab.timeline._rows]
+    assert any("termijn sinds 01-12-2026" in t for t in texts), texts
+    os.makedirs("/tmp/shots/issue-11", exist_ok=True)
+    tab.grab().save("/tmp/shots/issue-11/help_tab_chain.png")
