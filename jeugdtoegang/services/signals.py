@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import Permission, require
@@ -39,6 +39,7 @@ AWB_WARNING_DAYS = 14
 class SignalKind(StrEnum):
     EVALUATIE = "evaluatie"
     EVALUATIE_TE_LAAT = "evaluatie_te_laat"
+    OVERBRUGGING = "overbrugging"
     TERMIJN_EINDIGT = "termijn_eindigt"
     TERMIJN_VERLOPEN = "termijn_verlopen"
     WORDT_18 = "wordt_18"
@@ -51,6 +52,7 @@ class SignalKind(StrEnum):
         return {
             "evaluatie": "Evaluatie nodig",
             "evaluatie_te_laat": "Evaluatie te laat",
+            "overbrugging": "Wachttijd: overbruggingszorg",
             "termijn_eindigt": "Termijn loopt af",
             "termijn_verlopen": "Termijn verlopen",
             "wordt_18": "Wordt 18",
@@ -226,6 +228,51 @@ def _interim_evaluations(session: Session, day: date, window_weeks: int) -> list
             )
         )
     return signals
+
+
+def _bridging(session: Session, day: date) -> list[Signal]:
+    """Granted help that has not started and waits longer than the region's norm (a
+    BRIDGING_CARE finding): the team lead sees it (seeds 000 §3c, 004: overbruggingszorg)."""
+    rows = session.execute(
+        select(
+            Indication.id,
+            Indication.household_id,
+            Indication.person_id,
+            Indication.product_name,
+            Indication.product_code,
+            Indication.provider_name,
+            Indication.start_date,
+            Person.first_name,
+            Person.tussenvoegsel,
+            Person.surname,
+            Household.dossier_number,
+        )
+        .join(Person, Person.id == Indication.person_id)
+        .join(Household, Household.id == Indication.household_id)
+        .where(
+            Indication.status.in_(
+                [IndicationStatus.GOEDGEKEURD.value, IndicationStatus.AFGEGEVEN.value]
+            ),
+            Indication.end_date >= day,
+            Indication.start_date >= day,
+            cast(Indication.findings, String).like("%BRIDGING_CARE%"),
+        )
+    ).all()
+    return [
+        Signal(
+            SignalKind.OVERBRUGGING,
+            SignalSeverity.AANDACHT,
+            r.household_id,
+            r.person_id,
+            f"Wachttijd: {r.product_name or r.product_code} bij {r.provider_name}",
+            r.start_date,
+            f"{_name(r.first_name, r.tussenvoegsel, r.surname)} wacht langer dan de norm. "
+            "Is er overbruggingszorg tot de hulp start?",
+            r.dossier_number,
+            r.id,
+        )
+        for r in rows
+    ]
 
 
 def _turning_18(session: Session, day: date, months: int) -> list[Signal]:
@@ -411,6 +458,8 @@ def compute_signals(ctx: AppContext, day: date | None = None) -> list[Signal]:
         signals += _interim_evaluations(session, day, profile.term_rules.evaluation_window_weeks)
         signals += _turning_18(session, day, profile.settings.turns_18_horizon_months)
         signals += _budget(session, ctx, day)
+        if profile.policies.bridging_care:
+            signals += _bridging(session, day)
         signals += _requests(session, day)
         signals += _awb(session, day, profile.settings.awb_decision_weeks)
         uow.log_access("inzien", "signals", None, [], f"signalen {day.isoformat()}")

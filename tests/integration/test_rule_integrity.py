@@ -178,3 +178,30 @@ def test_stabilising_help_gets_an_evaluation_at_the_profile_interval(ctx, lead_c
     assert [s.kind for s in signals if s.indication_id == issued.id] == [SignalKind.EVALUATIE]
     late = compute_signals(ctx, date(2027, 12, 15))
     assert [s.kind for s in late if s.indication_id == issued.id] == [SignalKind.EVALUATIE_TE_LAAT]
+
+
+def test_a_long_wait_proposes_bridging_care_and_signals_the_team_lead(make_database):
+    from sqlalchemy import update
+
+    from jeugdtoegang.services.context import AppContext
+    from jeugdtoegang.services.signals import SignalKind, compute_signals
+    from jeugdtoegang.storage.models.providers import Contract
+    from tests.conftest import CONSULENT, TEAMLEIDER, TODAY
+
+    zhz = AppContext(make_database("zuid-holland-zuid"), CONSULENT, today=lambda: TODAY)
+    add_provider(zhz, product_code="45H02")
+    with zhz.uow() as uow:
+        uow.session.execute(update(Contract).values(waiting_weeks=10))
+        uow.commit()
+    _, person_id = make_family(zhz, gemeente="Dordrecht", wijk=None)
+    view = _issued(
+        zhz,
+        zhz.with_actor(TEAMLEIDER),
+        person_id,
+        product_code="45H02",
+        end=date(2027, 5, 31),
+    )
+    finding = next(f for f in view.findings if f.code == "BRIDGING_CARE")
+    assert "45H03" in finding.message and "10 weken" in finding.message
+    kinds = [s.kind for s in compute_signals(zhz) if s.indication_id == view.id]
+    assert SignalKind.OVERBRUGGING in kinds
