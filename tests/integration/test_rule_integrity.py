@@ -205,3 +205,28 @@ def test_a_long_wait_proposes_bridging_care_and_signals_the_team_lead(make_datab
     assert "45H03" in finding.message and "10 weken" in finding.message
     kinds = [s.kind for s in compute_signals(zhz) if s.indication_id == view.id]
     assert SignalKind.OVERBRUGGING in kinds
+
+
+def test_a_free_access_group_offer_on_the_goals_theme_comes_first(ctx):
+    from jeugdtoegang.domain.plans import Goal, PlanDocument
+    from jeugdtoegang.services.plans import save_draft
+    from jeugdtoegang.storage.models.providers import FreeAccessProvision
+
+    add_provider(ctx)
+    household_id, person_id = make_family(ctx)
+    goal = Goal(domain="Opvoeden en opgroeien", description="Rust thuis", themes=("pubers",))
+    save_draft(ctx, household_id, PlanDocument(goals=(goal,)), 0)
+    with ctx.uow() as uow:
+        uow.session.add(
+            FreeAccessProvision(
+                municipality="Zeist", name="Pubercursus CJG", themes="pubers", group_offer=True
+            )
+        )
+        uow.commit()
+    result = svc.check_proposal(ctx, draft(person_id, [goal.id]))
+    finding = next(f for f in result.findings if f.code == "GROUP_OFFER_FIRST")
+    assert "Pubercursus CJG" in finding.message
+    other = Goal(domain="Gezondheid", description="Slapen", themes=("slaap",))
+    household_2, person_2 = make_family(ctx, name="Familie Twee")
+    save_draft(ctx, household_2, PlanDocument(goals=(other,)), 0)
+    assert "GROUP_OFFER_FIRST" not in _codes(svc.check_proposal(ctx, draft(person_2, [other.id])))
