@@ -520,7 +520,8 @@ def build_context(
             proposal.volume, proposal.tariff, proposal.unit, proposal.frequency, proposal.start, end
         )
     facts = provider_facts(ctx, session, replace(draft, proposal=proposal), subject, expected)
-    if facts.tariff is not None and proposal.tariff is None:
+    if facts.tariff is not None and (proposal.tariff is None or facts.chosen is not None):
+        # the maximum cost always uses the chosen contract's tariff (one source)
         proposal = replace(proposal, tariff=facts.tariff)
     context = RuleContext(
         today=ctx.today(),

@@ -230,3 +230,11 @@ def test_a_free_access_group_offer_on_the_goals_theme_comes_first(ctx):
     household_2, person_2 = make_family(ctx, name="Familie Twee")
     save_draft(ctx, household_2, PlanDocument(goals=(other,)), 0)
     assert "GROUP_OFFER_FIRST" not in _codes(svc.check_proposal(ctx, draft(person_2, [other.id])))
+
+
+def test_the_maximum_cost_always_uses_the_contract_tariff(ctx):
+    add_provider(ctx)  # € 80 per hour
+    _, person_id = make_family(ctx)
+    cheap = svc.check_proposal(ctx, draft(person_id, tariff=Decimal("1.00")))
+    normal = svc.check_proposal(ctx, draft(person_id))
+    assert cheap.max_kosten == normal.max_kosten == Decimal("6400.00")
