@@ -195,6 +195,29 @@ def _predecessor(value: Any, reader: _Reader) -> tuple[PredecessorInput | None, 
     return PredecessorInput(**fields, evaluation=evaluation), None  # type: ignore[arg-type]
 
 
+def _flag(data: dict[str, Any], name: str, reader: _Reader) -> bool | None:
+    value = data.get(name)
+    if value is None or isinstance(value, bool):
+        return value
+    reader._fail(name, f"moet true of false zijn (gekregen: {json.dumps(value)})")
+    return None
+
+
+def _texts(data: dict[str, Any], names: tuple[str, ...], reader: _Reader) -> tuple[str, ...]:
+    found: list[str] = []
+    for name in names:
+        value = data.get(name)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            reader._fail(name, "moet een tekst of een lijst van teksten zijn")
+            continue
+        found += [v.strip() for v in value if v.strip()]
+    return tuple(dict.fromkeys(found))
+
+
 def parse_proposal(data: Any) -> IndicationDraft:
     """The draft described by a CLI JSON object; every problem at once, in Dutch."""
     if not isinstance(data, dict):
@@ -236,6 +259,13 @@ def parse_proposal(data: Any) -> IndicationDraft:
     perspective_18 = data.get("perspectief_18")
     if perspective_18 is not None and not isinstance(perspective_18, bool):
         r._fail("perspectief_18", "moet true of false zijn")
+    referral_date = r.day("verwijsdatum", required=False)
+    identity = r.text("identiteit", required=False)
+    partner = r.text("partnerafspraak", required=False)
+    family_choice = _flag(data, "keuze_gezin", r)
+    fgp = _flag(data, "familiegroepsplan", r)
+    themes = _texts(data, ("thema", "themas"), r)
+    goal_ids = _texts(data, ("doelen",), r)
     if r.errors:
         raise ValidationError(
             r.errors,
@@ -257,11 +287,19 @@ def parse_proposal(data: Any) -> IndicationDraft:
         tariff=tariff,
         motivations=motivations,
         predecessor=predecessor,
+        referral_date=referral_date,
+        identity_wish=identity,
+        chosen_by_family=bool(family_choice),
+        partner_agreement=partner,
+        themes=themes,
     )
-    extra = {"maatwerk_agb": maatwerk_agb} if maatwerk_agb else {}
+    extra: dict[str, Any] = {"maatwerk_agb": maatwerk_agb} if maatwerk_agb else {}
+    if fgp is not None:
+        extra["familiegroepsplan"] = fgp
     return IndicationDraft(
         proposal=proposal,
         person_id=person_id,
+        goal_ids=goal_ids,
         predecessor_id=predecessor_id,
         birth_date=birth,
         gemeente=gemeente,

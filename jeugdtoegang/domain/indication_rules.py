@@ -17,9 +17,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from jeugdtoegang.domain import indication_policies as policies
+from jeugdtoegang.domain.budget import BudgetFigure, budget_finding, half_year, pro_rata
 from jeugdtoegang.domain.costs import max_cost, weekly_equivalent
-from jeugdtoegang.domain.dutch import money, short_date
+from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.domain.findings import Finding, Severity, apply_motivation
+from jeugdtoegang.domain.indication_policies import ChosenContract
 from jeugdtoegang.domain.indications import (
     EvaluationDecision,
     Frequency,
@@ -29,6 +32,7 @@ from jeugdtoegang.domain.indications import (
     Unit,
     overall_progress,
 )
+from jeugdtoegang.domain.term_chain import ChainLink, TermChain, find_chain
 from jeugdtoegang.domain.terms import eighteenth_birthday, term_end
 from jeugdtoegang.regions import ProfileError, RegionProfile
 
@@ -87,6 +91,16 @@ class IndicationProposal:
     motivations: Mapping[str, str] = field(default_factory=dict)
     predecessor: PredecessorInput | None = None
     own_id: uuid.UUID | None = None
+    #: date of the referral (verwijzing) by a huisarts, jeugdarts, GI, specialist or rechter
+    referral_date: date | None = None
+    #: the family's wish for help that fits its identity (e.g. 'christelijk'), if any
+    identity_wish: str | None = None
+    #: the family chose this provider itself (keuzevrijheid)
+    chosen_by_family: bool = False
+    #: what was agreed with the strategic partner (one-lot regions)
+    partner_agreement: str | None = None
+    #: themes of the plan goals this help serves (for free-access group offers)
+    themes: tuple[str, ...] = ()
 
     def motivation_for(self, code: str) -> str | None:
         text = self.motivations.get(code) or self.motivations.get(GENERAL_MOTIVATION)
@@ -115,6 +129,20 @@ class RuleContext:
     provider_findings: tuple[Finding, ...] = ()
     provider_half_year_budget: Decimal | None = None
     provider_committed: Decimal = Decimal(0)
+    #: earlier granted help of the jeugdige (the term follows the child)
+    links: tuple[ChainLink, ...] = ()
+    #: the issued indication this proposal replaces (a change, not a follow-up)
+    replaces_id: uuid.UUID | None = None
+    #: the earlier help this proposal continues without naming it, with its evaluation
+    continued: PredecessorInput | None = None
+    #: whether the family made a familiegroepsplan (None: unknown)
+    has_familiegroepsplan: bool | None = None
+    #: the chosen provider's contract (identity, waiting time)
+    chosen: ChosenContract | None = None
+    #: AGB codes of the area's strategic partners for the segment (None: not a one-lot region)
+    partner_agbs: tuple[str, ...] | None = None
+    #: end of the jeugdige's latest help that started before 18 (verlengde jeugdhulp)
+    help_before_18_end: date | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +152,12 @@ class CheckResult:
     max_eind: date | None
     max_kosten: Decimal | None
     findings: tuple[Finding, ...]
+    #: where the term is counted from (the start of the chain of help it continues)
+    term_start: date | None = None
+    #: ids of the earlier indications whose term this one shares, oldest first
+    chain: tuple[uuid.UUID, ...] = ()
+    #: the earlier help this proposal continues without naming it (an implicit follow-up)
+    continues: uuid.UUID | None = None
 
     def codes(self) -> list[str]:
         return [f.code for f in self.findings]
@@ -134,6 +168,8 @@ class CheckResult:
             "approval_required": self.approval_required,
             "max_eind": self.max_eind.isoformat() if self.max_eind else None,
             "max_kosten": str(self.max_kosten) if self.max_kosten is not None else None,
+            "termijn_start": self.term_start.isoformat() if self.term_start else None,
+            "keten": [str(i) for i in self.chain],
             "findings": [
                 {"code": f.code, "severity": f.severity.value, "message": f.message}
                 for f in self.findings
@@ -148,15 +184,37 @@ def _safe_term_end(start: date, months: int) -> date | None:
         return None
 
 
-def suggested_end(profile: RegionProfile, perspective: Perspective, start: date) -> date | None:
-    """The longest term without approval: the region's maximum for the perspective."""
+def suggested_end(
+    profile: RegionProfile,
+    perspective: Perspective,
+    start: date,
+    product_code: str | None = None,
+    term_start: date | None = None,
+) -> date | None:
+    """The longest term without approval: the region's maximum for the help's kind
+    (crisis, placement, or the perspective), counted from the chain's ``term_start``."""
+    if product_code is not None:
+        return policies.term_limit(profile, product_code, perspective, term_start or start)
     rules = profile.term_rules
     months = (
         rules.development_max_months
         if perspective is Perspective.ONTWIKKELING
         else rules.stabilising_max_months
     )
-    return _safe_term_end(start, months)
+    return _safe_term_end(term_start or start, months)
+
+
+def chain_of(proposal: IndicationProposal, context: RuleContext) -> TermChain:
+    """The chain of earlier help this proposal continues (see :mod:`term_chain`)."""
+    return find_chain(
+        context.links,
+        segment=proposal.segment,
+        perspective=proposal.perspective.value,
+        start=proposal.start,
+        gap_months=context.profile.term_rules.chain_gap_months,
+        replaces=context.replaces_id,
+        own_id=proposal.own_id,
+    )
 
 
 def _error(code: str, message: str, field_name: str | None = None) -> Finding:
@@ -205,38 +263,6 @@ def _basic(proposal: IndicationProposal, ctx: RuleContext, end: date) -> list[Fi
     return found
 
 
-def _term(proposal: IndicationProposal, ctx: RuleContext, end: date) -> list[Finding]:
-    rules = ctx.profile.term_rules
-    limit = suggested_end(ctx.profile, proposal.perspective, proposal.start)
-    if limit is None or end <= limit:
-        return []
-    if proposal.perspective is Perspective.ONTWIKKELING:
-        months = rules.development_max_months
-        text = (
-            f"Ontwikkelingsgerichte hulp duurt in regio {ctx.profile.name} hoogstens {months} "
-            f"maanden (tot en met {short_date(limit)}). "
-        )
-        if rules.development_tenzij:
-            return [
-                Finding(
-                    "TERM_DEVELOPMENT_EXCEEDED",
-                    Severity.APPROVAL,
-                    text + "Langer kan alleen 'tenzij': met motivering en akkoord van de "
-                    "teamleider.",
-                    "eind",
-                )
-            ]
-        return [_error("TERM_DEVELOPMENT_EXCEEDED", text + "Langer is niet toegestaan.", "eind")]
-    return [
-        _error(
-            "TERM_STABILISING_EXCEEDED",
-            f"Stabiliserende hulp duurt in regio {ctx.profile.name} hoogstens "
-            f"{rules.stabilising_max_months} maanden (tot en met {short_date(limit)}).",
-            "eind",
-        )
-    ]
-
-
 def _overlap(proposal: IndicationProposal, ctx: RuleContext, end: date) -> list[Finding]:
     found = []
     code = proposal.product_code.strip().upper()
@@ -281,18 +307,53 @@ def _lighter_segment(ctx: RuleContext, new: str, old: str) -> bool:
         return False
 
 
-def _follow_up(proposal: IndicationProposal, ctx: RuleContext, end: date) -> list[Finding]:
-    before = proposal.predecessor
+def _implicit_predecessor(
+    proposal: IndicationProposal, ctx: RuleContext, chain: TermChain
+) -> PredecessorInput | None:
+    """Earlier help this proposal continues without naming it (not for a replacement)."""
+    if proposal.predecessor is not None or ctx.replaces_id is not None:
+        return None
+    link = chain.previous
+    if link is None:
+        return None
+    if ctx.continued is not None and ctx.continued.id == link.id:
+        return ctx.continued
+    return PredecessorInput(
+        segment=link.segment,
+        product_code=link.product_code,
+        volume=Decimal(0),
+        unit=proposal.unit,
+        frequency=proposal.frequency,
+        start=link.start,
+        end=link.end,
+        perspective=Perspective(link.perspective),
+        id=link.id,
+    )
+
+
+def _follow_up(
+    proposal: IndicationProposal,
+    ctx: RuleContext,
+    end: date,
+    implicit: PredecessorInput | None = None,
+) -> list[Finding]:
+    before = proposal.predecessor or implicit
     if before is None:
         return []
     evaluation = before.evaluation
     overall = evaluation.overall if evaluation is not None else None
     if overall is None:
+        unnamed = (
+            f"Deze indicatie zet de hulp voort die liep van {short_date(before.start)} tot en "
+            f"met {short_date(before.end)} ({before.product_code}): het is een vervolg. "
+            if implicit is not None
+            else ""
+        )
         return [
             _error(
                 "EXTENSION_NEEDS_EVALUATION",
-                "Een vervolg kan pas na een evaluatie van de vorige hulp: leg per doel de "
-                "vooruitgang en het besluit vast.",
+                unnamed + "Een vervolg kan pas na een evaluatie van de vorige hulp: leg per doel "
+                "de vooruitgang en het besluit vast.",
                 "vervolg_op",
             )
         ]
@@ -379,21 +440,22 @@ def _retroactive(proposal: IndicationProposal, ctx: RuleContext) -> list[Finding
     ]
 
 
-def _budget(ctx: RuleContext, cost: Decimal | None) -> list[Finding]:
+def _budget(
+    proposal: IndicationProposal, ctx: RuleContext, cost: Decimal | None, end: date
+) -> list[Finding]:
+    """The one budget figure (:mod:`budget`) when the caller passed the position directly."""
     if ctx.provider_half_year_budget is None or cost is None:
         return []
-    total = ctx.provider_committed + cost
-    if total <= ctx.provider_half_year_budget:
-        return []
-    return [
-        Finding(
-            "BUDGET_SIGNAL",
-            Severity.WARNING,
-            f"Met deze indicatie komen de verplichtingen bij deze aanbieder op {money(total)}, "
-            f"boven het halfjaarbudget van {money(ctx.provider_half_year_budget)}. Dit is "
-            "een signaal voor de teamleider, geen reden om nodige hulp te weigeren.",
-        )
-    ]
+    period = half_year(proposal.start)
+    figure = BudgetFigure(
+        uuid.UUID(int=0),
+        "deze aanbieder",
+        period,
+        ctx.provider_half_year_budget * 2,
+        ctx.provider_committed,
+        pro_rata(cost, proposal.start, end, period),
+    )
+    return budget_finding(figure)
 
 
 def _provider_initiated(proposal: IndicationProposal) -> list[Finding]:
@@ -416,9 +478,41 @@ def _motivated(proposal: IndicationProposal, findings: list[Finding]) -> list[Fi
     return result
 
 
+def _policy_findings(proposal: IndicationProposal, ctx: RuleContext, end: date) -> list[Finding]:
+    profile = ctx.profile
+    product = profile.product(proposal.product_code)
+    found = policies.perspective_findings(proposal, product)
+    found += policies.out_of_home_findings(proposal)
+    if end >= proposal.start:
+        found += policies.norm_findings(proposal, product, end)
+        found += policies.session_findings(proposal, profile, product, end)
+    found += policies.familiegroepsplan_findings(profile, product, ctx.has_familiegroepsplan)
+    found += policies.age_findings(proposal, ctx.birth_date, ctx.help_before_18_end)
+    found += policies.referral_findings(proposal, profile)
+    found += policies.identity_findings(proposal, profile, ctx.chosen)
+    found += policies.partner_findings(proposal, profile, ctx.partner_agbs)
+    found += policies.bridging_findings(profile, ctx.chosen)
+    return found
+
+
 def check_indication(proposal: IndicationProposal, context: RuleContext) -> CheckResult:
-    """Check a proposal against the region's rules; never raises on odd input."""
-    max_eind = suggested_end(context.profile, proposal.perspective, proposal.start)
+    """Check a proposal against the region's rules; never raises on odd input.
+
+    The term is counted over the chain of earlier help (:mod:`term_chain`): a replacement
+    keeps the original term start, and help that continues earlier help without naming it
+    is a follow-up that needs the evaluation and the follow-up rules.
+    """
+    chain = chain_of(proposal, context)
+    implicit = _implicit_predecessor(proposal, context, chain)
+    max_eind = suggested_end(
+        context.profile,
+        proposal.perspective,
+        proposal.start,
+        proposal.product_code,
+        chain.term_start,
+    )
+    if max_eind is not None and max_eind < proposal.start:
+        max_eind = proposal.start
     end = proposal.end or max_eind or proposal.start
     findings = _basic(proposal, context, end)
     cost: Decimal | None = None
@@ -426,15 +520,20 @@ def check_indication(proposal: IndicationProposal, context: RuleContext) -> Chec
         cost = max_cost(
             proposal.volume, proposal.tariff, proposal.unit, proposal.frequency, proposal.start, end
         )
-        findings += _term(proposal, context, end)
+        findings += policies.term_findings(
+            proposal, context.profile, end, chain.term_start, chain.continues
+        )
         findings += _overlap(proposal, context, end)
         findings += _turns_18(proposal, context, end)
     findings += [f for f in context.provider_findings if f.code != "BUDGET_SIGNAL"]
-    findings += _follow_up(proposal, context, end)
+    findings += _follow_up(proposal, context, end, implicit)
+    findings += _policy_findings(proposal, context, end)
     findings += _retroactive(proposal, context)
     findings += _provider_initiated(proposal)
     provider_budget = [f for f in context.provider_findings if f.code == "BUDGET_SIGNAL"]
-    findings += provider_budget or _budget(context, cost if cost and cost > 0 else None)
+    findings += provider_budget or _budget(
+        proposal, context, cost if cost and cost > 0 else None, end
+    )
     findings = _motivated(proposal, findings)
     severities = {f.severity for f in findings}
     return CheckResult(
@@ -443,4 +542,7 @@ def check_indication(proposal: IndicationProposal, context: RuleContext) -> Chec
         max_eind=max_eind,
         max_kosten=cost,
         findings=tuple(findings),
+        term_start=chain.term_start,
+        chain=tuple(link.id for link in chain.links),
+        continues=implicit.id if implicit is not None else None,
     )

@@ -87,13 +87,18 @@ class Initiator(StrEnum):
 
     A provider (``aanbieder``) is never the referrer: its request is assessed by the local
     team, which then allocates as the municipality (seed 004), so the code is 01 gemeente.
+    The full COD327 list: 01 gemeente · 02 huisarts · 03 jeugdarts · 04 GI · 05 medisch
+    specialist · 06 zelfverwijzer · 08 rechter/OvJ.
     """
 
     CONSULENT = "consulent"
     AANBIEDER = "aanbieder"
     HUISARTS = "huisarts"
+    JEUGDARTS = "jeugdarts"
     GI = "gi"
     MEDISCH_SPECIALIST = "medisch-specialist"
+    ZELFVERWIJZER = "zelfverwijzer"
+    RECHTER = "rechter-ovj"
 
     @property
     def label(self) -> str:
@@ -101,8 +106,11 @@ class Initiator(StrEnum):
             "consulent": "Consulent lokaal team",
             "aanbieder": "Aanbieder (verzoek)",
             "huisarts": "Huisarts",
+            "jeugdarts": "Jeugdarts",
             "gi": "Gecertificeerde instelling",
             "medisch-specialist": "Medisch specialist",
+            "zelfverwijzer": "Zelfverwijzer (de jeugdige of ouder zelf)",
+            "rechter-ovj": "Rechter of officier van justitie",
         }[self.value]
 
     @property
@@ -111,9 +119,38 @@ class Initiator(StrEnum):
             "consulent": "01",
             "aanbieder": "01",
             "huisarts": "02",
+            "jeugdarts": "03",
             "gi": "04",
             "medisch-specialist": "05",
+            "zelfverwijzer": "06",
+            "rechter-ovj": "08",
         }[self.value]
+
+    @property
+    def needs_referral_date(self) -> bool:
+        """A referral from outside the local team carries the date it was written."""
+        return self in REFERRAL_DATED
+
+    @property
+    def referral_expires(self) -> bool:
+        """Medical referrals are valid for the region's period (seed 002 §10.3)."""
+        return self in REFERRAL_EXPIRING
+
+
+#: referrers whose referral is a dated document (COD327 02, 03, 04, 05, 08)
+REFERRAL_DATED = frozenset(
+    {
+        Initiator.HUISARTS,
+        Initiator.JEUGDARTS,
+        Initiator.GI,
+        Initiator.MEDISCH_SPECIALIST,
+        Initiator.RECHTER,
+    }
+)
+#: medical referrals that lose their validity after the region's period (seed 002 §10.3)
+REFERRAL_EXPIRING = frozenset(
+    {Initiator.HUISARTS, Initiator.JEUGDARTS, Initiator.MEDISCH_SPECIALIST}
+)
 
 
 class IndicationStatus(StrEnum):

@@ -267,9 +267,10 @@ def check_plan(
         findings.append(
             Finding(
                 FAMILIEGROEPSPLAN_MISSING,
-                Severity.ERROR,
-                "In deze regio is een familiegroepsplan nodig voor hulp die niet vrij "
-                "toegankelijk is. Geef aan dat het gezin een familiegroepsplan heeft gemaakt.",
+                Severity.WARNING,
+                "In deze regio maakt het gezin eerst een familiegroepsplan voordat niet vrij "
+                "toegankelijke hulp start (000 §3b). Dat wordt bij de indicatie gevraagd; "
+                "maatwerk blijft altijd mogelijk.",
                 "familiegroepsplan",
             )
         )

@@ -174,6 +174,9 @@ class Goal(_Doc):
     status: GoalStatus = GoalStatus.OPEN
     evaluation_notes: str = ""
     actions: tuple[Action, ...] = ()
+    #: themes of the goal (e.g. 'pubers', 'scheiding'): free-access group offers on these
+    #: themes come before individual help ("groepsaanbod gaat voor")
+    themes: tuple[str, ...] = ()
 
 
 class NetworkMember(_Doc):
@@ -316,3 +319,37 @@ def with_domains(document: PlanDocument, life_domains: Iterable[str]) -> PlanDoc
     if not extra:
         return document
     return document.model_copy(update={"domains": document.domains + extra})
+
+
+def _without_agreement(document: PlanDocument) -> dict[str, Any]:
+    data = document.to_json()
+    data.pop("agreement", None)
+    return data
+
+
+def _has_consent(agreement: Agreement) -> bool:
+    return agreement.parents_agreed_on is not None or any(
+        y.agreed_on is not None for y in agreement.youth
+    )
+
+
+def consent_for_new_version(previous: PlanDocument | None, new: PlanDocument) -> PlanDocument:
+    """The family agrees to one version of the plan, not to whatever it becomes later.
+
+    When a saved version had the family's agreement and the new version changes anything
+    else while carrying the same agreement over unchanged, the agreement dates are cleared
+    (the family's own views stay): the new version asks for agreement again. A consultant
+    who records a new agreement in the same save keeps it.
+    """
+    if previous is None or not _has_consent(previous.agreement):
+        return new
+    if new.agreement != previous.agreement:
+        return new
+    if _without_agreement(new) == _without_agreement(previous):
+        return new
+    cleared = Agreement(
+        parents_agreed_on=None,
+        parents_view=new.agreement.parents_view,
+        youth=tuple(y.model_copy(update={"agreed_on": None}) for y in new.agreement.youth),
+    )
+    return new.model_copy(update={"agreement": cleared})

@@ -19,7 +19,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
-from jeugdtoegang.domain.dutch import money, short_date
+from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.domain.findings import Finding, Severity, apply_motivation
 from jeugdtoegang.errors import FieldError, ValidationError
 
@@ -99,6 +99,15 @@ class Need:
     identity: str | None = None
     #: expected maximum cost of the help (tariff × volume), for the budget signal
     expected_cost: Decimal | None = None
+    #: themes of the plan goals the help serves (free-access offers on any of them count)
+    themes: tuple[str, ...] = ()
+    #: last day of the help (to count the expected cost per half year)
+    end: date | None = None
+
+    def wished_themes(self) -> tuple[str, ...]:
+        """The need's themes, case-folded (``theme`` and ``themes`` together)."""
+        found = [t.casefold() for t in (self.theme, *self.themes) if t and t.strip()]
+        return tuple(dict.fromkeys(found))
 
 
 class ContractFacts(NamedTuple):
@@ -235,6 +244,8 @@ class RankingPolicy:
     strategic_partners: Mapping[str, str] = field(default_factory=dict)
     area: str | None = None
     product_name: str = ""
+    #: rank providers preferent in the family's wijk first (003 §5.2)
+    preferred_per_wijk: bool = True
 
 
 # -- exclusion -------------------------------------------------------------------------------
@@ -288,20 +299,21 @@ def exclusion_text(
 def free_access_offers(
     provisions: Sequence[FreeAccessFacts], need: Need, gemeente: str
 ) -> list[VoorliggendOffer]:
-    """Free-access provisions in the municipality that fit the theme (group offers first)."""
-    wish = need.theme.casefold() if need.theme else None
+    """Free-access provisions in the municipality that fit a theme (group offers first)."""
+    wishes = need.wished_themes()
     offers = []
     for p in provisions:
         if p.municipality != gemeente:
             continue
         themes = tuple(t.casefold() for t in p.themes)
-        if wish and themes and wish not in themes:
+        matched = [w for w in wishes if w in themes]
+        if wishes and themes and not matched:
             continue
         reasons = ["Vrij toegankelijk in " + gemeente + ", zonder beschikking."]
         if p.group_offer:
             reasons.append("Groepsaanbod.")
-        if wish and wish in themes:
-            reasons.append(f"Past bij thema '{need.theme}'.")
+        if matched:
+            reasons.append(f"Past bij thema '{matched[0]}'.")
         offers.append(
             VoorliggendOffer(p.naam, p.municipality, p.themes, p.group_offer, tuple(reasons))
         )
@@ -361,9 +373,11 @@ class ChoiceFacts:
     vorm: str | None = None
     wonen_order: tuple[str, ...] = ("pleegzorg", "gezinshuis", "specialistisch-wonen")
     #: provider budget for the year, committed so far, expected cost of this help
+    #: the provider's year budget and its commitments in the half year of the start
     budget: Decimal | None = None
     committed: Decimal = Decimal(0)
-    half_year: bool = False
+    #: maatwerk with a non-contracted provider is "nee, tenzij" (approval) in the region
+    maatwerk_nee_tenzij: bool = True
 
 
 WONEN_LABELS = {
@@ -398,7 +412,7 @@ def choice_findings(
         general.append(
             Finding(
                 "PROVIDER_NOT_ELIGIBLE",
-                Severity.APPROVAL,
+                Severity.APPROVAL if facts.maatwerk_nee_tenzij else Severity.WARNING,
                 f"Maatwerk: {maatwerk.naam or 'deze aanbieder'} is niet gecontracteerd voor deze "
                 "hulp. Dat kan alleen bij uitzondering ('nee, tenzij'), met een schriftelijke "
                 "motivering en akkoord van de teamleider.",
@@ -464,24 +478,20 @@ def choice_findings(
 def budget_findings(facts: ChoiceFacts, need: Need) -> list[Finding]:
     """A steering signal when the provider's commitments pass its budget (003 §5.6).
 
-    Never blocking: a budget is no reason to refuse needed help.
+    The one budget figure (:mod:`jeugdtoegang.domain.budget`): ``facts.committed`` are the
+    commitments in the half year of the start, against half of ``facts.budget`` (the year
+    budget); the expected cost counts for the part of the term in that half year. Never
+    blocking: a budget is no reason to refuse needed help.
     """
+    from jeugdtoegang.domain.budget import BudgetFigure, budget_finding, half_year, pro_rata
+
     if facts.budget is None or facts.chosen is None:
         return []
-    total = facts.committed + (need.expected_cost or Decimal(0))
-    if total > facts.budget:
-        limit, label = facts.budget, "jaarbudget"
-    elif facts.half_year and total > facts.budget / 2:
-        limit, label = facts.budget / 2, "budget voor het eerste halfjaar"
-    else:
-        return []
-    return [
-        Finding(
-            "BUDGET_SIGNAL",
-            Severity.WARNING,
-            f"Signaal: de verplichtingen bij {facts.chosen.naam} ({money(total)}) gaan "
-            f"boven het {label} ({money(limit)}). Dit is een sturingssignaal voor de "
-            "teamleider; nodige hulp gaat gewoon door.",
-            "provider",
-        )
-    ]
+    period = half_year(need.start)
+    expected = pro_rata(
+        need.expected_cost or Decimal(0), need.start, need.end or need.start, period
+    )
+    figure = BudgetFigure(
+        facts.chosen.provider_id, facts.chosen.naam, period, facts.budget, facts.committed, expected
+    )
+    return budget_finding(figure)

@@ -56,7 +56,8 @@ class CandidatePool:
         self._rooms: list[tuple[Mapping[uuid.UUID, Decimal], dict[int, Decimal | None]]] = []
 
     def rooms(self, committed: Mapping[uuid.UUID, Decimal]) -> dict[int, Decimal | None]:
-        """Budget headroom per contract (keyed by ``id()`` of the pool's own facts), for one
+        """Budget headroom per contract in the half year (half the year budget minus the
+        half year's commitments, as :mod:`jeugdtoegang.domain.budget` counts them) (keyed by ``id()`` of the pool's own facts), for one
         snapshot of the commitments (snapshots are kept and compared by identity)."""
         for snapshot, rooms in self._rooms:
             if snapshot is committed:
@@ -64,7 +65,7 @@ class CandidatePool:
         rooms = {
             id(c): None
             if c.budget_year is None
-            else c.budget_year - committed.get(c.provider_id, _ZERO)
+            else c.budget_year / 2 - committed.get(c.provider_id, _ZERO)
             for c in self.contracts
         }
         self._rooms = [*self._rooms[-3:], (committed, rooms)]
@@ -144,6 +145,7 @@ def select_providers(
     identity = need.identity.casefold() if need.identity else None
     theme = need.theme.casefold() if need.theme else None
     group_first = policy.group_offer_first
+    by_wijk = wijk if policy.preferred_per_wijk else None
     partners = {agb: _ROLE_RANK.get(role, 2) for agb, role in policy.strategic_partners.items()}
     best: dict[str, tuple[tuple[object, ...], ContractFacts, Decimal | None]] = {}
     blocked: list[ContractFacts] = list(others)
@@ -161,7 +163,7 @@ def select_providers(
         room = rooms[id(c)]
         key = (
             0 if group_first and c.group_offer else 1,
-            0 if _wijk_match(c.preferred_wijken, wijk) else 1,
+            0 if _wijk_match(c.preferred_wijken, by_wijk) else 1,
             partners.get(c.agb, 2),
             0 if identity and c.identity and c.identity.casefold() == identity else 1,
             0 if theme and c.themes and theme in c.themes.casefold().split(LIST_SEPARATOR) else 1,

@@ -39,6 +39,7 @@ Frequency = Literal["dag", "week", "maand", "totaal"]
 Perspective = Literal["ontwikkeling", "stabilisatie", "beide"]
 WonenVorm = Literal["pleegzorg", "gezinshuis", "specialistisch-wonen"]
 PartnerRole = Literal["hoofdaannemer", "onderaannemer"]
+HelpKind = Literal["ontwikkeling", "stabilisatie", "plaatsing", "crisis", "diagnostiek"]
 
 WONEN_VORMEN: tuple[WonenVorm, ...] = ("pleegzorg", "gezinshuis", "specialistisch-wonen")
 SHARED_SEGMENT_IDS = (
@@ -232,10 +233,30 @@ class Product(_Model):
     vorm: WonenVorm | None = None
     group: Bool = False
     max_sessions: Int | None = Field(default=None, ge=1)
+    #: light help: capped by policies.max_sessions_light_help unless max_sessions is set
+    light_help: Bool = False
     description: str = ""
     needs_beschikking: Bool | None = None  # None: as the segment says
     norm_months: Int | None = Field(default=None, ge=1)  # normenkader: usual duration
     norm_volume: Int | None = Field(default=None, ge=1)  # normenkader: usual volume per frequency
+    #: development, stabilising, placement, crisis or diagnostics; None: from segment/perspective
+    kind: HelpKind | None = None
+
+    @property
+    def help_kind(self) -> HelpKind | None:
+        """The product's kind: its own setting, else wonen → plaatsing, crisis → crisis,
+        consultatie-diagnostiek → diagnostiek, else its perspective (None for 'beide')."""
+        if self.kind is not None:
+            return self.kind
+        if self.segment == "wonen":
+            return "plaatsing"
+        if self.segment == "crisis":
+            return "crisis"
+        if self.segment == "consultatie-diagnostiek":
+            return "diagnostiek"
+        if self.perspective == "beide":
+            return None
+        return self.perspective
 
     @model_validator(mode="after")
     def _vorm_only_for_wonen(self) -> Product:
@@ -263,6 +284,15 @@ class TermRules(_Model):
     phase_out_months: Int = Field(ge=0, le=24)
     evaluation_window_weeks: Int = Field(default=6, ge=1, le=52)
     retroactive_days_allowed: Int = Field(default=0, ge=0, le=365)
+    #: a new indication that starts within this many months after earlier help of the same
+    #: jeugdige, segment and perspective ended continues that help (the term follows the child)
+    chain_gap_months: Int = Field(default=3, ge=0, le=24)
+    #: crisis help lasts at most this many weeks; then a regular decision must follow
+    crisis_max_weeks: Int = Field(default=4, ge=1, le=26)
+    #: placements (pleegzorg, gezinshuis, specialistisch wonen): longest term per decision
+    placement_max_months: Int = Field(default=12, ge=1, le=60)
+    #: stabilising help and placements are evaluated at this interval
+    stabilising_evaluation_months: Int = Field(default=12, ge=1, le=60)
 
     @model_validator(mode="after")
     def _stabilising_not_shorter(self) -> TermRules:
@@ -293,6 +323,10 @@ class Policies(_Model):
     network_first: Bool = True
     max_sessions_light_help: Int | None = Field(default=None, ge=1)
     bridging_care: Bool = False  # overbruggingszorg while waiting (seed 004, 000 §3c)
+    #: a waiting time above this many weeks asks for overbruggingszorg (when bridging_care)
+    bridging_wait_weeks: Int = Field(default=6, ge=0, le=52)
+    #: the region's product for overbruggingszorg, proposed in the finding (optional)
+    bridging_product: ProductCode | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Policies:
@@ -333,6 +367,8 @@ class Settings(_Model):
     bezwaar_weeks: Int = Field(default=6, ge=1, le=26)
     provider_request_answer_workdays: Int = Field(default=5, ge=1, le=40)
     turns_18_horizon_months: Int = Field(default=12, ge=1, le=36)
+    #: how long a referral by a huisarts, jeugdarts or medisch specialist stays valid
+    referral_valid_months: Int = Field(default=12, ge=1, le=60)
 
     @model_validator(mode="after")
     def _retention_in_legal_range(self) -> Settings:
@@ -465,6 +501,14 @@ class RegionProfile(_Model):
         problems += _product_problems(self.products, self.segment_ids)
         problems += _municipality_problems(self.municipalities, self.policies.strategic_partners)
         problems += _partner_problems(self)
+        bridging = self.policies.bridging_product
+        if bridging is not None and bridging not in {p.code for p in self.products}:
+            problems.append(
+                (
+                    ("policies", "bridging_product"),
+                    f"product {bridging} voor overbruggingszorg staat niet in de productcatalogus",
+                )
+            )
         repeated = _repeated(self.life_domains)
         if repeated:
             problems.append((("life_domains",), f"leefgebied '{repeated[0]}' komt dubbel voor"))

@@ -8,6 +8,8 @@ product) with plain columns (no ORM objects), then ranking in memory
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -15,7 +17,9 @@ from typing import Any
 from sqlalchemy import String, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
+from jeugdtoegang.domain.budget import BudgetFigure, half_year
 from jeugdtoegang.domain.findings import Finding
+from jeugdtoegang.domain.indication_policies import NO_GROUP_FIRST_SEGMENTS
 from jeugdtoegang.domain.providers import (
     FREE_ACCESS_SEGMENT,
     ChoiceFacts,
@@ -36,7 +40,7 @@ from jeugdtoegang.domain.selection import CandidatePool, select_providers
 from jeugdtoegang.errors import FieldError, ValidationError
 from jeugdtoegang.regions import Municipality, RegionProfile
 from jeugdtoegang.services.context import AppContext
-from jeugdtoegang.services.providers import committed_in_session, provider_budget
+from jeugdtoegang.services.providers import committed_in_session
 from jeugdtoegang.storage.changelog import CHANGE_COUNTER
 from jeugdtoegang.storage.models.meta import SequenceCounter
 from jeugdtoegang.storage.models.providers import Contract, FreeAccessProvision, Provider
@@ -153,16 +157,7 @@ def resolve_need(profile: RegionProfile, need: Need) -> tuple[Need, Municipality
     assert product is not None and municipality is not None
     code = product.code
     if code != need.product_code or municipality.name != need.gemeente:
-        need = Need(
-            need.segment,
-            code,
-            municipality.name,
-            need.start,
-            need.wijk,
-            need.theme,
-            need.identity,
-            need.expected_cost,
-        )
+        need = replace(need, product_code=code, gemeente=municipality.name)
     return need, municipality
 
 
@@ -178,6 +173,7 @@ def _policy(profile: RegionProfile, need: Need, municipality: Municipality) -> R
         strategic_partners=partners,
         area=municipality.area,
         product_name=product.name if product else "",
+        preferred_per_wijk=profile.policies.preferred_providers_per_wijk,
     )
 
 
@@ -253,7 +249,7 @@ def _pool(session: Session, cache: _Cache, region: str, need: Need) -> tuple[Can
 def _committed(
     session: Session, cache: _Cache, pool: CandidatePool, last_seq: int, day: date
 ) -> dict[uuid.UUID, Decimal]:
-    key = (last_seq, day.year)
+    key = (last_seq, half_year(day)[0].toordinal())
     known = cache.committed.get(key)
     if known is None:
         cache.committed = {k: v for k, v in cache.committed.items() if k[0] == last_seq}
@@ -262,9 +258,7 @@ def _committed(
         return known
     missing = [p for p in pool.with_budget if p not in known]
     if missing:
-        known.update(
-            committed_in_session(session, missing, date(day.year, 1, 1), date(day.year, 12, 31))
-        )
+        known.update(committed_in_session(session, missing, *half_year(day)))
     pool.covered_by = [*pool.covered_by[-3:], known]
     return known
 
@@ -337,15 +331,14 @@ def choice_facts_in_session(
     """Look up what :func:`choice_findings` needs to judge a choice."""
     need, municipality = resolve_need(profile, need)
     result = eligibility_in_session(session, profile, region, need)
-    group_offers = tuple(p.naam for p in result.eligible if p.group_offer)
-    if need.theme:
-        group_offers += tuple(v.naam for v in result.voorliggend if v.group_offer)
     product = profile.product(need.product_code)
+    group_offers = _group_alternatives(session, profile, region, need, municipality, result)
     facts = ChoiceFacts(
         group_first_policy=profile.policies.group_offer_first,
         group_offers=group_offers,
         vorm=product.vorm if product else None,
         wonen_order=tuple(profile.policies.wonen_order),
+        maatwerk_nee_tenzij=profile.policies.maatwerk_nee_tenzij,
     )
     if provider_agb is None:
         return facts
@@ -361,15 +354,15 @@ def choice_facts_in_session(
     fitting = [c for c in contracts if not exclusions(c, need, municipality.name)]
     if fitting:
         chosen = min(fitting, key=lambda c: (c.waiting_weeks or 0, c.valid_from))
-        start, end = date(need.start.year, 1, 1), date(need.start.year, 12, 31)
-        committed = committed_in_session(session, [chosen.provider_id], start, end)
+        figure = budget_figures(session, region, [chosen.provider_id], need.start).get(
+            chosen.provider_id
+        )
         return _replace(
             facts,
             chosen=chosen,
             chosen_name=name,
-            budget=provider_budget(session, chosen.provider_id, region, need.start.year),
-            committed=committed[chosen.provider_id],
-            half_year=need.start.month <= 6,
+            budget=figure.year_budget if figure is not None else None,
+            committed=figure.committed if figure is not None else Decimal(0),
         )
     relevant = [c for c in contracts if c.product_code == need.product_code] or contracts
     for contract in relevant:
@@ -391,9 +384,77 @@ def choice_facts_in_session(
     return _replace(facts, chosen_name=name, chosen_exclusions=tuple(texts))
 
 
-def _replace(facts: ChoiceFacts, **changes: Any) -> ChoiceFacts:
-    from dataclasses import replace
+def _group_alternatives(
+    session: Session,
+    profile: RegionProfile,
+    region: str,
+    need: Need,
+    municipality: Municipality,
+    result: EligibilityResult,
+) -> tuple[str, ...]:
+    """Group help that could answer the need instead of individual help (003 §2.2, 002
+    bijlage D): group contracts for this product, contracted group *products* of the same
+    segment in the municipality, and free-access group offers on the goal's themes.
+    Never for crisis, verblijf, wonen or consultatie (acute or out-of-home help)."""
+    product = profile.product(need.product_code)
+    if (
+        not profile.policies.group_offer_first
+        or need.segment in NO_GROUP_FIRST_SEGMENTS
+        or product is None
+        or product.group
+    ):
+        return ()
+    found = [p.naam for p in result.eligible if p.group_offer]
+    cache = _cache(session)
+    for group in profile.products_in(need.segment):
+        if not group.group or group.code == product.code:
+            continue
+        pool, _ = _pool(session, cache, region, replace(need, product_code=group.code))
+        serving, _ = pool.split(municipality.name)
+        for c in serving:
+            if not exclusions(c, replace(need, product_code=group.code), municipality.name):
+                found.append(f"{group.name} ({group.code}) bij {c.naam}")
+                break
+    if need.wished_themes():
+        found += [v.naam for v in result.voorliggend if v.group_offer]
+    return tuple(dict.fromkeys(found))
 
+
+def budget_figures(
+    session: Session, region: str, provider_ids: Iterable[uuid.UUID], day: date
+) -> dict[uuid.UUID, BudgetFigure]:
+    """The one budget figure per provider for the half year holding ``day``: the sum of
+    its contracts' year budgets (valid in that half year) and its commitments there."""
+    ids = list(dict.fromkeys(provider_ids))
+    if not ids:
+        return {}
+    period = half_year(day)
+    rows = session.execute(
+        select(_C.provider_id, type_coerce(_C.budget_year, String), _P.name)
+        .join(Provider.__table__, _P.id == _C.provider_id)
+        .where(
+            _C.provider_id.in_(ids),
+            _C.region_slug == region,
+            _C.budget_year.is_not(None),
+            _C.valid_from <= period[1],
+            (_C.valid_to.is_(None)) | (_C.valid_to >= period[0]),
+        )
+    ).all()
+    budgets: dict[uuid.UUID, Decimal] = {}
+    names: dict[uuid.UUID, str] = {}
+    for provider_id, amount, name in rows:
+        budgets[provider_id] = budgets.get(provider_id, Decimal(0)) + Decimal(str(amount))
+        names[provider_id] = name
+    committed = committed_in_session(session, list(budgets), *period)
+    return {
+        provider_id: BudgetFigure(
+            provider_id, names[provider_id], period, budget, committed.get(provider_id, Decimal(0))
+        )
+        for provider_id, budget in budgets.items()
+    }
+
+
+def _replace(facts: ChoiceFacts, **changes: Any) -> ChoiceFacts:
     return replace(facts, **changes)
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.costs import max_cost, to_cents
 from jeugdtoegang.domain.findings import Finding, Severity
+from jeugdtoegang.domain.indication_policies import ChosenContract
 from jeugdtoegang.domain.indication_rules import (
     EvaluationInput,
     ExistingTerm,
@@ -34,10 +35,12 @@ from jeugdtoegang.domain.indications import (
     COMMITTED_STATUSES,
     EvaluationDecision,
     Frequency,
+    IndicationStatus,
     Perspective,
     Progress,
     Unit,
 )
+from jeugdtoegang.domain.term_chain import ChainLink, find_chain
 from jeugdtoegang.domain.terms import eighteenth_birthday
 from jeugdtoegang.errors import NotFoundError
 from jeugdtoegang.services.context import AppContext
@@ -57,6 +60,27 @@ _EXISTING = select(_I.id, _I.product_code, _I.start_date, _I.end_date).where(
     _I.person_id == bindparam("person_id"),
     _I.product_code == bindparam("product_code"),
     _I.status.in_(sorted(s.value for s in ACTIVE_STATUSES)),
+)
+#: granted help of the jeugdige: approved, issued, or ended after it was issued
+_LINKS = select(
+    _I.id,
+    _I.segment,
+    _I.product_code,
+    _I.perspective,
+    _I.start_date,
+    _I.end_date,
+    _I.evaluated_on,
+    _I.status,
+    _I.allocation_number,
+).where(
+    _I.person_id == bindparam("person_id"),
+    _I.status.in_(
+        [
+            IndicationStatus.GOEDGEKEURD.value,
+            IndicationStatus.AFGEGEVEN.value,
+            IndicationStatus.BEEINDIGD.value,
+        ]
+    ),
 )
 _COMMITTED = select(
     _I.provider_id,
@@ -135,6 +159,70 @@ def existing_terms(
         _EXISTING, {"person_id": person_id, "product_code": product_code.strip().upper()}
     ).all()
     return tuple(ExistingTerm(r[0], r[1], r[2], r[3]) for r in rows if r[0] not in skip)
+
+
+def chain_links(session: Session, person_id: uuid.UUID) -> tuple[ChainLink, ...]:
+    """The jeugdige's granted help (one indexed query); a withdrawn concept is no help."""
+    links = []
+    for row in session.execute(_LINKS, {"person_id": person_id}).all():
+        if row[7] == IndicationStatus.BEEINDIGD.value and row[8] is None:
+            continue
+        links.append(ChainLink(row[0], row[1], row[2], row[3], row[4], row[5], row[6] is not None))
+    return tuple(links)
+
+
+def _help_before_18_end(links: Iterable[ChainLink], birth_date: date | None) -> date | None:
+    if birth_date is None:
+        return None
+    try:
+        adult = eighteenth_birthday(birth_date)
+    except (OverflowError, ValueError):
+        return None
+    ends = [link.end for link in links if link.start < adult]
+    return max(ends) if ends else None
+
+
+def _current_plan(session: Session, household_id: uuid.UUID) -> dict[str, Any]:
+    from jeugdtoegang.storage.models.plans import Plan, PlanVersion
+
+    content = session.execute(
+        select(PlanVersion.content)
+        .join(Plan, Plan.id == PlanVersion.plan_id)
+        .where(Plan.household_id == household_id, PlanVersion.version_no == Plan.current_version_no)
+    ).scalar()
+    return content or {}
+
+
+def familiegroepsplan_present(session: Session, household_id: uuid.UUID) -> bool:
+    """Whether the current plan version says the family made a familiegroepsplan."""
+    plan = _current_plan(session, household_id)
+    return bool((plan.get("familiegroepsplan") or {}).get("present"))
+
+
+def goal_themes(
+    session: Session, household_id: uuid.UUID, goal_ids: Iterable[str]
+) -> tuple[str, ...]:
+    """The themes of the plan goals the help serves (current plan version)."""
+    wanted = set(goal_ids)
+    if not wanted:
+        return ()
+    themes: list[str] = []
+    for goal in _current_plan(session, household_id).get("goals") or ():
+        if goal.get("id") in wanted:
+            themes += [str(t) for t in goal.get("themes") or () if str(t).strip()]
+    return tuple(dict.fromkeys(themes))
+
+
+def _partner_agbs(ctx: AppContext, subject: Subject, segment: str) -> tuple[str, ...] | None:
+    profile = ctx.profile
+    if not profile.policies.strategic_partners:
+        return None
+    municipality = profile.municipality(subject.gemeente)
+    if municipality is None:
+        return None
+    return tuple(
+        p.agb for p in profile.strategic_partners_for(municipality) if segment in p.segments
+    )
 
 
 def latest_evaluation(session: Session, indication_id: uuid.UUID) -> Evaluation | None:
@@ -256,6 +344,7 @@ class ProviderFacts:
     name: str
     tariff: Decimal | None
     findings: tuple[Finding, ...]
+    chosen: ChosenContract | None = None
 
 
 def provider_facts(
@@ -314,8 +403,9 @@ def eligibility_adapter(
         gemeente=subject.gemeente,
         start=proposal.start,
         wijk=subject.wijk or None,
-        theme=draft.extra.get("theme"),
-        identity=draft.extra.get("identity"),
+        theme=draft.extra.get("theme") or (proposal.themes[0] if proposal.themes else None),
+        identity=proposal.identity_wish or draft.extra.get("identity"),
+        themes=tuple(proposal.themes),
     )
     try:
         if agb is not None and maatwerk is None:
@@ -332,13 +422,15 @@ def eligibility_adapter(
     tariff = proposal.tariff
     if chosen is not None and maatwerk is None:
         tariff = chosen.tariff
-    end = proposal.end or suggested_end(ctx.profile, proposal.perspective, proposal.start)
+    end = proposal.end or suggested_end(
+        ctx.profile, proposal.perspective, proposal.start, proposal.product_code
+    )
     expected = expected_cost
     if end is not None and end >= proposal.start:
         expected = max_cost(
             proposal.volume, tariff, proposal.unit, proposal.frequency, proposal.start, end
         )
-    need = replace(need, expected_cost=expected)
+    need = replace(need, expected_cost=expected, end=end)
     findings = choice_findings(
         facts,
         need,
@@ -352,6 +444,9 @@ def eligibility_adapter(
         (chosen.naam if chosen is not None else facts.chosen_name or "") if not maatwerk else "",
         tariff,
         tuple(findings),
+        ChosenContract(chosen.agb, chosen.naam, chosen.identity, chosen.waiting_weeks)
+        if chosen is not None and maatwerk is None
+        else None,
     )
 
 
@@ -374,9 +469,32 @@ def build_context(
     proposal = draft.proposal
     if draft.predecessor_id is not None and proposal.predecessor is None:
         proposal = replace(proposal, predecessor=predecessor_input(session, draft.predecessor_id))
-    end = proposal.end or suggested_end(ctx.profile, proposal.perspective, proposal.start)
+    if not proposal.themes and draft.goal_ids and subject.household_id is not None:
+        proposal = replace(
+            proposal, themes=goal_themes(session, subject.household_id, draft.goal_ids)
+        )
     existing: tuple[ExistingTerm, ...] = ()
+    links: tuple[ChainLink, ...] = ()
+    continued: PredecessorInput | None = None
+    term_start = proposal.start
     perspective_18 = bool(draft.has_18plus_perspective)
+    if subject.person_id is not None:
+        links = chain_links(session, subject.person_id)
+        chain = find_chain(
+            links,
+            segment=proposal.segment,
+            perspective=proposal.perspective.value,
+            start=proposal.start,
+            gap_months=ctx.profile.term_rules.chain_gap_months,
+            replaces=draft.replaces_id,
+            own_id=proposal.own_id,
+        )
+        term_start = chain.term_start
+        if chain.previous is not None and proposal.predecessor is None and not draft.replaces_id:
+            continued = predecessor_input(session, chain.previous.id)
+    end = proposal.end or suggested_end(
+        ctx.profile, proposal.perspective, proposal.start, proposal.product_code, term_start
+    )
     if subject.person_id is not None:
         ignore = [i for i in (draft.replaces_id, proposal.own_id) if i is not None]
         existing = existing_terms(session, subject.person_id, proposal.product_code, ignore)
@@ -388,13 +506,22 @@ def build_context(
             perspective_18 = subject.person_id in has_18plus_perspective(
                 session, [subject.household_id], [subject.person_id]
             )
+    fgp = draft.extra.get("familiegroepsplan")
+    has_fgp: bool | None = fgp if isinstance(fgp, bool) else None
+    if has_fgp is None and ctx.profile.policies.familiegroepsplan_required:
+        has_fgp = (
+            familiegroepsplan_present(session, subject.household_id)
+            if subject.household_id is not None
+            else False
+        )
     expected = None
     if end is not None and end >= proposal.start and proposal.tariff is not None:
         expected = max_cost(
             proposal.volume, proposal.tariff, proposal.unit, proposal.frequency, proposal.start, end
         )
-    facts = provider_facts(ctx, session, draft, subject, expected)
-    if facts.tariff is not None and proposal.tariff is None:
+    facts = provider_facts(ctx, session, replace(draft, proposal=proposal), subject, expected)
+    if facts.tariff is not None and (proposal.tariff is None or facts.chosen is not None):
+        # the maximum cost always uses the chosen contract's tariff (one source)
         proposal = replace(proposal, tariff=facts.tariff)
     context = RuleContext(
         today=ctx.today(),
@@ -403,5 +530,12 @@ def build_context(
         has_18plus_perspective=perspective_18,
         existing=existing,
         provider_findings=facts.findings,
+        links=links,
+        replaces_id=draft.replaces_id,
+        continued=continued,
+        has_familiegroepsplan=has_fgp,
+        chosen=facts.chosen,
+        partner_agbs=_partner_agbs(ctx, subject, proposal.segment),
+        help_before_18_end=_help_before_18_end(links, subject.birth_date),
     )
     return proposal, context, subject, facts

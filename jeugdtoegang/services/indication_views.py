@@ -103,6 +103,12 @@ class IndicationView:
     evaluation_due: date | None
     evaluation: EvaluationView | None
     open_requests: int = 0
+    #: where the term is counted from (the start of the chain of help it continues)
+    term_start: date | None = None
+    referral_date: date | None = None
+    identity_wish: str | None = None
+    chosen_by_family: bool = False
+    partner_agreement: str | None = None
 
     @property
     def unit_code(self) -> str:
@@ -248,6 +254,11 @@ def indication_view(
         evaluation_due=row.evaluation_due,
         evaluation=evaluation_view(evaluation) if evaluation is not None else None,
         open_requests=open_requests,
+        term_start=row.term_start,
+        referral_date=row.referral_date,
+        identity_wish=row.identity_wish,
+        chosen_by_family=bool(row.chosen_by_family),
+        partner_agreement=row.partner_agreement,
     )
 
 

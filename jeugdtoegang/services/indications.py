@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from jeugdtoegang.domain.authz import Permission, forbid_self_approval
 from jeugdtoegang.domain.costs import budget_cents, max_cost
 from jeugdtoegang.domain.findings import Severity
+from jeugdtoegang.domain.indication_policies import evaluation_due
 from jeugdtoegang.domain.indication_rules import (
     CheckResult,
     IndicationProposal,
@@ -108,8 +109,10 @@ def check_proposal(ctx: AppContext, draft: IndicationDraft) -> CheckResult:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _evaluation_due(perspective: Perspective, end: date) -> date | None:
-    return end if perspective is Perspective.ONTWIKKELING else None
+def _evaluation_due(
+    ctx: AppContext, product_code: str, perspective: Perspective, start: date, end: date
+) -> date | None:
+    return evaluation_due(ctx.profile, product_code, perspective, start, end)
 
 
 def _apply(
@@ -154,11 +157,18 @@ def _apply(
     )
     row.initiator = proposal.initiator.value
     row.referrer_code = proposal.initiator.referrer_code
-    row.predecessor_id = draft.predecessor_id or draft.replaces_id
+    row.predecessor_id = draft.predecessor_id or draft.replaces_id or result.continues
     row.requested_on = draft.requested_on or row.requested_on or ctx.today()
     row.motivations = {k: v for k, v in proposal.motivations.items() if v and v.strip()}
     row.findings = findings_to_json(result.findings)
-    row.evaluation_due = _evaluation_due(proposal.perspective, end)
+    row.evaluation_due = _evaluation_due(
+        ctx, row.product_code, proposal.perspective, proposal.start, end
+    )
+    row.term_start = result.term_start or proposal.start
+    row.referral_date = proposal.referral_date
+    row.identity_wish = (proposal.identity_wish or "").strip() or None
+    row.chosen_by_family = proposal.chosen_by_family
+    row.partner_agreement = (proposal.partner_agreement or "").strip() or None
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -217,6 +227,10 @@ def _recheck(ctx: AppContext, session: Session, row: Indication) -> CheckResult:
         tariff=row.tariff,
         motivations=dict(row.motivations or {}),
         own_id=row.id,
+        referral_date=row.referral_date,
+        identity_wish=row.identity_wish,
+        chosen_by_family=bool(row.chosen_by_family),
+        partner_agreement=row.partner_agreement,
     )
     is_follow_up = row.predecessor_id is not None and row.change_reason is None
     draft = IndicationDraft(
@@ -369,7 +383,9 @@ def change_end_date(
                 row.volume, Unit.EURO, Frequency(row.frequency), row.start_date, new_end
             )
         row.change_reason = reason.value
-        row.evaluation_due = _evaluation_due(Perspective(row.perspective), new_end)
+        row.evaluation_due = _evaluation_due(
+            ctx, row.product_code, Perspective(row.perspective), row.start_date, new_end
+        )
         uow.log_access(
             "wijzigen", "indication", row.id, [row.person_id], f"einddatum {old_end} → {new_end}"
         )

@@ -20,7 +20,13 @@ from jeugdtoegang.domain.authz import Permission, forbid_self_approval, require_
 from jeugdtoegang.domain.findings import Finding, Severity, blocking
 from jeugdtoegang.domain.plan_diff import PlanChange, diff_documents
 from jeugdtoegang.domain.plan_rules import check_plan
-from jeugdtoegang.domain.plans import PlanDocument, PlanStatus, new_plan, with_domains
+from jeugdtoegang.domain.plans import (
+    PlanDocument,
+    PlanStatus,
+    consent_for_new_version,
+    new_plan,
+    with_domains,
+)
 from jeugdtoegang.errors import (
     FieldError,
     NotFoundError,
@@ -285,6 +291,8 @@ def save_draft(
             )
         if plan is not None:
             latest = _version(session, plan.id, plan.current_version_no)
+            document = consent_for_new_version(PlanDocument.from_json(latest.content), document)
+            data = document.to_json()
             if latest.content == data:
                 uow.rollback()
                 autosave.clear_recovery(household_id)

@@ -11,23 +11,20 @@ households in well under a second); no loops over the database per household.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import Permission, require
-from jeugdtoegang.domain.dutch import money, short_date
+from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.domain.indications import IndicationStatus
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.indication_inputs import (
-    committed_by_provider,
     half_year,
     has_18plus_perspective,
 )
@@ -42,6 +39,7 @@ AWB_WARNING_DAYS = 14
 class SignalKind(StrEnum):
     EVALUATIE = "evaluatie"
     EVALUATIE_TE_LAAT = "evaluatie_te_laat"
+    OVERBRUGGING = "overbrugging"
     TERMIJN_EINDIGT = "termijn_eindigt"
     TERMIJN_VERLOPEN = "termijn_verlopen"
     WORDT_18 = "wordt_18"
@@ -54,6 +52,7 @@ class SignalKind(StrEnum):
         return {
             "evaluatie": "Evaluatie nodig",
             "evaluatie_te_laat": "Evaluatie te laat",
+            "overbrugging": "Wachttijd: overbruggingszorg",
             "termijn_eindigt": "Termijn loopt af",
             "termijn_verlopen": "Termijn verlopen",
             "wordt_18": "Wordt 18",
@@ -110,6 +109,7 @@ def _term_signals(session: Session, day: date, window_weeks: int) -> list[Signal
             Indication.perspective,
             Indication.end_date,
             Indication.evaluated_on,
+            Indication.evaluation_due,
             Person.first_name,
             Person.tussenvoegsel,
             Person.surname,
@@ -133,7 +133,9 @@ def _term_signals(session: Session, day: date, window_weeks: int) -> list[Signal
             "dossier_number": r.dossier_number,
             "indication_id": r.id,
         }
-        needs_evaluation = r.perspective == "ontwikkeling" and r.evaluated_on is None
+        needs_evaluation = r.evaluated_on is None and (
+            r.perspective == "ontwikkeling" or r.evaluation_due is not None
+        )
         if needs_evaluation and r.end_date < day:
             signals.append(
                 Signal(
@@ -177,6 +179,100 @@ def _term_signals(session: Session, day: date, window_weeks: int) -> list[Signal
                 )
             )
     return signals
+
+
+def _interim_evaluations(session: Session, day: date, window_weeks: int) -> list[Signal]:
+    """Stabilising help and placements are evaluated at the profile's interval (issue 11),
+    long before their end: signal when that evaluation date comes near or has passed."""
+    horizon = day + timedelta(weeks=window_weeks)
+    rows = session.execute(
+        select(
+            Indication.id,
+            Indication.household_id,
+            Indication.person_id,
+            Indication.product_name,
+            Indication.product_code,
+            Indication.evaluation_due,
+            Person.first_name,
+            Person.tussenvoegsel,
+            Person.surname,
+            Household.dossier_number,
+        )
+        .join(Person, Person.id == Indication.person_id)
+        .join(Household, Household.id == Indication.household_id)
+        .where(
+            Indication.status == IndicationStatus.AFGEGEVEN.value,
+            Indication.evaluation_due <= horizon,
+            Indication.evaluation_due < Indication.end_date,
+            Indication.end_date > horizon,
+            Indication.evaluated_on.is_(None),
+        )
+    ).all()
+    signals = []
+    for r in rows:
+        late = r.evaluation_due < day
+        signals.append(
+            Signal(
+                SignalKind.EVALUATIE_TE_LAAT if late else SignalKind.EVALUATIE,
+                SignalSeverity.URGENT if late else SignalSeverity.AANDACHT,
+                r.household_id,
+                r.person_id,
+                f"{'Evaluatie te laat' if late else 'Evaluatie nodig'}: "
+                f"{r.product_name or r.product_code}",
+                r.evaluation_due,
+                f"{_name(r.first_name, r.tussenvoegsel, r.surname)}: tussentijdse evaluatie "
+                f"van langdurige hulp, uiterlijk {short_date(r.evaluation_due)}. Doet de hulp "
+                "wat bedoeld was?",
+                r.dossier_number,
+                r.id,
+            )
+        )
+    return signals
+
+
+def _bridging(session: Session, day: date) -> list[Signal]:
+    """Granted help that has not started and waits longer than the region's norm (a
+    BRIDGING_CARE finding): the team lead sees it (seeds 000 §3c, 004: overbruggingszorg)."""
+    rows = session.execute(
+        select(
+            Indication.id,
+            Indication.household_id,
+            Indication.person_id,
+            Indication.product_name,
+            Indication.product_code,
+            Indication.provider_name,
+            Indication.start_date,
+            Person.first_name,
+            Person.tussenvoegsel,
+            Person.surname,
+            Household.dossier_number,
+        )
+        .join(Person, Person.id == Indication.person_id)
+        .join(Household, Household.id == Indication.household_id)
+        .where(
+            Indication.status.in_(
+                [IndicationStatus.GOEDGEKEURD.value, IndicationStatus.AFGEGEVEN.value]
+            ),
+            Indication.end_date >= day,
+            Indication.start_date >= day,
+            cast(Indication.findings, String).like("%BRIDGING_CARE%"),
+        )
+    ).all()
+    return [
+        Signal(
+            SignalKind.OVERBRUGGING,
+            SignalSeverity.AANDACHT,
+            r.household_id,
+            r.person_id,
+            f"Wachttijd: {r.product_name or r.product_code} bij {r.provider_name}",
+            r.start_date,
+            f"{_name(r.first_name, r.tussenvoegsel, r.surname)} wacht langer dan de norm. "
+            "Is er overbruggingszorg tot de hulp start?",
+            r.dossier_number,
+            r.id,
+        )
+        for r in rows
+    ]
 
 
 def _turning_18(session: Session, day: date, months: int) -> list[Signal]:
@@ -228,31 +324,25 @@ def _turning_18(session: Session, day: date, months: int) -> list[Signal]:
 
 def _budget(session: Session, ctx: AppContext, day: date) -> list[Signal]:
     try:
-        from jeugdtoegang.storage.models.providers import Contract, Provider
+        from jeugdtoegang.storage.models.providers import Contract
     except ImportError:  # providers area not present
         return []
+    from jeugdtoegang.services.eligibility import budget_figures
+
     start, end = half_year(day)
-    rows = session.execute(
-        select(Contract.provider_id, Contract.budget_year, Provider.name)
-        .join(Provider, Provider.id == Contract.provider_id)
+    ids = session.execute(
+        select(Contract.provider_id)
         .where(
             Contract.budget_year.is_not(None),
             Contract.region_slug == ctx.profile.slug,
             Contract.valid_from <= end,
             (Contract.valid_to.is_(None)) | (Contract.valid_to >= start),
         )
-    ).all()
-    budgets: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
-    names: dict[uuid.UUID, str] = {}
-    for provider_id, budget_year, name in rows:
-        budgets[provider_id] = max(budgets[provider_id], budget_year)
-        names[provider_id] = name
-    committed = committed_by_provider(session, budgets, start, end)
+        .distinct()
+    ).scalars()
     signals = []
-    for provider_id, budget_year in budgets.items():
-        limit = budget_year / 2
-        used = committed.get(provider_id, Decimal(0))
-        if used <= limit:
+    for provider_id, figure in budget_figures(session, ctx.profile.slug, ids, day).items():
+        if not figure.over:
             continue
         signals.append(
             Signal(
@@ -260,10 +350,9 @@ def _budget(session: Session, ctx: AppContext, day: date) -> list[Signal]:
                 SignalSeverity.AANDACHT,
                 None,
                 None,
-                f"Budget {names[provider_id]} overschreden",
+                f"Budget {figure.provider_name} overschreden",
                 end,
-                f"Verplichtingen dit halfjaar {money(used)}, halfjaarbudget {money(limit)}. "
-                "Een sturingssignaal: nodige hulp gaat gewoon door.",
+                figure.text(),
                 provider_id=provider_id,
             )
         )
@@ -366,8 +455,11 @@ def compute_signals(ctx: AppContext, day: date | None = None) -> list[Signal]:
     with ctx.uow(readonly=True) as uow:
         session = uow.session
         signals = _term_signals(session, day, profile.term_rules.evaluation_window_weeks)
+        signals += _interim_evaluations(session, day, profile.term_rules.evaluation_window_weeks)
         signals += _turning_18(session, day, profile.settings.turns_18_horizon_months)
         signals += _budget(session, ctx, day)
+        if profile.policies.bridging_care:
+            signals += _bridging(session, day)
         signals += _requests(session, day)
         signals += _awb(session, day, profile.settings.awb_decision_weeks)
         uow.log_access("inzien", "signals", None, [], f"signalen {day.isoformat()}")

@@ -183,3 +183,62 @@ def test_maatwerk_from_the_picker_goes_to_the_team_lead_with_its_motivation(
     assert dialog.saved is not None and dialog.saved.status is IndicationStatus.INGEDIEND
     assert dialog.saved.maatwerk_name == "Praktijk De Linde"
     assert dialog.saved.motivations["PROVIDER_NOT_ELIGIBLE"] == "Enige aanbieder met gebarentaal"
+
+
+def test_the_family_identity_wish_and_own_choice_are_asked_shown_and_stored(
+    qtbot, ctx, family, shown
+):
+    """Issue 11: the identity wish (seed 000 §3c, 004) and the family's own choice of
+    provider have a field in 'Hulp inzetten', reach the ranking and are stored."""
+    import os
+
+    household_id, _, goals = family
+    dialog = PlaceHelpDialog(ctx, household_id, goals[0])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.identity_edit, "christelijk")
+    shots = "/tmp/shots/issue-11"
+    os.makedirs(shots, exist_ok=True)
+    dialog.grab().save(f"{shots}/place_help_identity.png")
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+    codes = [dialog.product_list.item(i).text()[:5] for i in range(dialog.product_list.count())]
+    dialog.product_list.setCurrentRow(codes.index("45Z01"))
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+    assert dialog.provider_step.picker.need.identity == "christelijk"
+    dialog.provider_step.family_choice.setChecked(True)
+    dialog.grab().save(f"{shots}/place_help_family_choice.png")
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+    index = dialog.initiator_combo.findData("huisarts")
+    dialog.initiator_combo.setCurrentIndex(index)
+    assert dialog.referral_edit.isEnabled()
+    dialog.grab().save(f"{shots}/place_help_referral.png")
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+    dialog.grab().save(f"{shots}/place_help_findings.png")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert shown.errors == []
+    saved = dialog.saved
+    assert saved is not None
+    assert saved.identity_wish == "christelijk"
+    assert saved.chosen_by_family is True
+    assert saved.referral_date == ctx.today()
+
+
+def test_the_timeline_shows_the_chain_of_a_replaced_indication(qtbot, ctx, lead_ctx, family, shown):
+    """Issue 11: a replacement keeps the original term; the Hulp tab shows the chain."""
+    import os
+
+    from ui.dossier.indications_tab import IndicationsTab
+
+    household_id, person_id, goals = family
+    issued = _issued(ctx, lead_ctx, person_id, goals)
+    svc.replace_indication(
+        ctx, issued.id, draft(person_id, goals, start=date(2027, 5, 1), end=date(2027, 8, 31))
+    )
+    tab = IndicationsTab(ctx, FakeShell(ctx), household_id)
+    qtbot.addWidget(tab)
+    tab.resize(1100, 600)
+    tab.show()
+    texts = [tab.timeline.bar_text(r) for r in tab.timeline._rows]
+    assert any("termijn sinds 01-12-2026" in t for t in texts), texts
+    os.makedirs("/tmp/shots/issue-11", exist_ok=True)
+    tab.grab().save("/tmp/shots/issue-11/help_tab_chain.png")

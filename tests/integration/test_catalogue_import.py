@@ -175,15 +175,21 @@ def test_choosing_providers_gives_the_expected_findings(
 ) -> None:
     import_catalogue(admin, catalogue)
     need = Need("ambulant", "45Z01", "Zeist", date(2027, 1, 4))
-    assert check_provider_choice(ctx, need, "98000004") == []
+    # issue 11: the group product 45Z03 is contracted in Zeist, so individual help asks
+    # why ("groepsaanbod gaat voor"); with a motivation it is an approval
+    group_first = [(f.code, f.severity) for f in check_provider_choice(ctx, need, "98000004")]
+    assert group_first == [("GROUP_OFFER_FIRST", Severity.ERROR)]
+    motivated = check_provider_choice(ctx, need, "98000004", motivation="Groep past niet.")
+    assert [(f.code, f.severity) for f in motivated] == [("GROUP_OFFER_FIRST", Severity.APPROVAL)]
     suspended = check_provider_choice(ctx, need, "98000003")
-    assert [(f.code, f.severity) for f in suspended] == [("PROVIDER_SUSPENDED", Severity.ERROR)]
+    assert ("PROVIDER_SUSPENDED", Severity.ERROR) in [(f.code, f.severity) for f in suspended]
     elsewhere = check_provider_choice(ctx, need, "98000002", motivation="Vertrouwde hulp.")
     assert [(f.code, f.severity) for f in elsewhere] == [
-        ("PROVIDER_NOT_ELIGIBLE", Severity.APPROVAL)
+        ("PROVIDER_NOT_ELIGIBLE", Severity.APPROVAL),
+        ("GROUP_OFFER_FIRST", Severity.APPROVAL),
     ]
     maatwerk = check_provider_choice(ctx, need, None, MaatwerkProvider("Praktijk Elders"))
-    assert [(f.code, f.severity) for f in maatwerk] == [("PROVIDER_NOT_ELIGIBLE", Severity.ERROR)]
+    assert ("PROVIDER_NOT_ELIGIBLE", Severity.ERROR) in [(f.code, f.severity) for f in maatwerk]
     wonen = Need("wonen", "44Z03", "Zeist", date(2027, 1, 4))
     assert [f.code for f in check_provider_choice(ctx, wonen, "98000006")] == ["WONEN_ORDER"]
 

@@ -243,7 +243,7 @@ def test_cli_check_indication_prints_the_json_result(ctx, database, tmp_path, ca
         "productcode": "45Z01",
         "aanbieder_agb": "12345678",
         "perspectief": "ontwikkeling",
-        "start": "2026-12-01",
+        "start": "2027-01-15",  # the CLI uses the real clock: a start in the future
         "eind": "2027-12-31",
         "volume": "2",
         "eenheid": "uur",
@@ -257,8 +257,8 @@ def test_cli_check_indication_prints_the_json_result(ctx, database, tmp_path, ca
     out = json.loads(capsys.readouterr().out)
     assert code == 0
     assert out["ok"] is True and out["approval_required"] is True
-    assert out["max_eind"] == "2027-08-31"
-    assert out["max_kosten"] == "9120.00"
+    assert out["max_eind"] == "2027-10-14"
+    assert out["max_kosten"] == "8160.00"
     assert out["findings"][0]["code"] == "TERM_DEVELOPMENT_EXCEEDED"
 
 

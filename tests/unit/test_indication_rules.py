@@ -135,10 +135,14 @@ def _any_product(profile) -> str:
 
 
 def test_stabilising_help_may_run_longer_up_to_the_stabilising_maximum():
-    longer = check({"perspective": Perspective.STABILISATIE, "end": date(2029, 1, 14)})
+    longer = check(
+        {"perspective": Perspective.STABILISATIE, "product_code": "45Z02", "end": date(2029, 1, 14)}
+    )
     assert longer.ok and longer.findings == ()
     assert longer.max_eind == date(2030, 1, 14)
-    too_long = check({"perspective": Perspective.STABILISATIE, "end": date(2030, 1, 15)})
+    too_long = check(
+        {"perspective": Perspective.STABILISATIE, "product_code": "45Z02", "end": date(2030, 1, 15)}
+    )
     assert codes(too_long) == {"TERM_STABILISING_EXCEEDED": Severity.ERROR}
 
 
@@ -201,8 +205,10 @@ def test_a_start_in_the_past_needs_approval():
 
 
 def test_budget_signal_is_only_a_warning():
-    result = check(provider_half_year_budget=Decimal("5000"), provider_committed=Decimal("0"))
+    # 6.400 for the term, of which ~3.900 falls in the first half year (one figure, pro rata)
+    result = check(provider_half_year_budget=Decimal("3000"), provider_committed=Decimal("0"))
     assert codes(result) == {"BUDGET_SIGNAL": Severity.WARNING}
+    assert "halfjaarbudget van € 3.000,00" in result.findings[0].message
     assert result.ok and not result.approval_required
     assert check(provider_half_year_budget=Decimal("7000")).findings == ()
 

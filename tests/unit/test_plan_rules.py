@@ -214,3 +214,15 @@ def test_diff_names_added_removed_and_changed_goals_and_actions() -> None:
     assert (ChangeKind.ADDED, "Afspraken") in kinds
     removed = diff_documents(new, old)
     assert any(c.kind is ChangeKind.REMOVED and c.before == "Slapen" for c in removed)
+
+
+def test_a_missing_familiegroepsplan_never_blocks_the_plan_itself() -> None:
+    """Issue 11: seed 000 §3b makes it a condition for non-free help, checked on the
+    indication with a maatwerk route; a plan without jeugdhulp must still be submittable."""
+    required = Profile(policies=Policies(familiegroepsplan_required=True))
+    found = [
+        f
+        for f in check_plan(good_plan(), (PARENT, CHILD, TEEN), required, TODAY)
+        if f.code == "FAMILIEGROEPSPLAN_MISSING"
+    ]
+    assert found and found[0].severity is Severity.WARNING

@@ -212,7 +212,7 @@ def test_identity_match_then_theme_then_waiting_time_then_budget_headroom() -> N
     assert agbs(result) == ["33333333", "22222222", "44444444", "55555555", "11111111"]
     assert "Identiteit past bij de wens: christelijk." in result.eligible[0].reasons
     assert "Werkt met thema 'pubers'." in result.eligible[1].reasons
-    assert "Budgetruimte € 90.000,00." in result.eligible[2].reasons
+    assert "Budgetruimte € 40.000,00." in result.eligible[2].reasons
     assert [p.rank for p in result.eligible] == [1, 2, 3, 4, 5]
 
 
@@ -374,36 +374,24 @@ def test_wonen_gezinshuis_or_specialistisch_wonen_records_why_the_lighter_form_d
 
 
 def test_passing_the_budget_is_a_warning_and_never_blocks() -> None:
+    """One figure: commitments in the half year against half the year budget."""
     chosen = contract("11111111")
     need = Need("ambulant", "45Z01", "Zeist", START, expected_cost=Decimal("30000"))
-    year = choice_findings(
-        facts(chosen=chosen, budget=Decimal("100000"), committed=Decimal("80000")),
-        need,
-        provider_chosen=True,
-        maatwerk=None,
-        motivation=None,
-        wonen_motivation=None,
-    )
-    assert codes(year) == {"BUDGET_SIGNAL": Severity.WARNING}
-    assert "jaarbudget" in year[0].message and not blocking(year)
-    half = choice_findings(
-        facts(chosen=chosen, budget=Decimal("100000"), committed=Decimal("30000"), half_year=True),
-        need,
-        provider_chosen=True,
-        maatwerk=None,
-        motivation=None,
-        wonen_motivation=None,
-    )
-    assert "eerste halfjaar" in half[0].message
-    fine = choice_findings(
-        facts(chosen=chosen, budget=Decimal("100000"), committed=Decimal("10000")),
-        need,
-        provider_chosen=True,
-        maatwerk=None,
-        motivation=None,
-        wonen_motivation=None,
-    )
-    assert fine == []
+
+    def found(committed: str) -> list:
+        return choice_findings(
+            facts(chosen=chosen, budget=Decimal("100000"), committed=Decimal(committed)),
+            need,
+            provider_chosen=True,
+            maatwerk=None,
+            motivation=None,
+            wonen_motivation=None,
+        )
+
+    over = found("30000")  # 30.000 + 30.000 > 50.000
+    assert codes(over) == {"BUDGET_SIGNAL": Severity.WARNING}
+    assert "halfjaarbudget van € 50.000,00" in over[0].message and not blocking(over)
+    assert found("10000") == []
 
 
 def test_no_provider_and_no_maatwerk_is_an_error() -> None:

@@ -107,7 +107,7 @@ def test_twente_puts_crisis_and_consultatie_beside_the_pyramid() -> None:
     assert profile.segment_ids == SHARED_SEGMENT_IDS
     assert [s.id for s in profile.segments if s.beside] == ["crisis", "consultatie-diagnostiek"]
     assert profile.policies.max_sessions_light_help is not None
-    assert any(p.max_sessions for p in profile.products)
+    assert any(p.light_help and p.max_sessions is None for p in profile.products)
 
 
 def test_segments_are_ordered_light_to_heavy(profiles: dict[str, RegionProfile]) -> None:

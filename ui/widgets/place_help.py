@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from jeugdtoegang.domain.dutch import money, short_date
 from jeugdtoegang.domain.findings import Severity
+from jeugdtoegang.domain.indication_policies import help_kind
 from jeugdtoegang.domain.indication_rules import CheckResult, IndicationProposal, suggested_end
 from jeugdtoegang.domain.indications import Frequency, Initiator, Perspective, Unit
 from jeugdtoegang.domain.providers import MaatwerkProvider
@@ -91,15 +93,35 @@ class ProviderStep(QWidget):
         self.choice_label = QLabel(objectName="provider_choice_label")
         self.choice_label.setWordWrap(True)
         layout.addWidget(self.choice_label)
+        self.family_choice = QCheckBox(
+            "Het gezin heeft deze aanbieder zelf gekozen", objectName="family_choice_check"
+        )
+        layout.addWidget(self.family_choice)
+        self.partner_edit = QLineEdit(objectName="partner_edit")
+        self.partner_edit.setPlaceholderText(
+            "Afspraak met de strategische partner (wie doet wat, wanneer)"
+        )
+        self.partner_edit.setVisible(ctx.profile.policies.strategic_partners)
+        layout.addWidget(self.partner_edit)
+        self.family_choice.toggled.connect(lambda *_: self.changed.emit())
+        self.partner_edit.textChanged.connect(lambda *_: self.changed.emit())
 
     def load(
-        self, segment: str, product_code: str, gemeente: str, wijk: str | None, start: date
+        self,
+        segment: str,
+        product_code: str,
+        gemeente: str,
+        wijk: str | None,
+        start: date,
+        identity: str | None = None,
     ) -> None:
         from jeugdtoegang.domain.providers import Need
 
         if self.choice is not None and self.choice.maatwerk is None:
             self.choice = None  # a new need: choose again (a maatwerk choice is kept)
-        self.picker.load(Need(segment, product_code, gemeente, start, wijk or None))
+        self.picker.load(
+            Need(segment, product_code, gemeente, start, wijk or None, identity=identity or None)
+        )
         self._selected()
 
     def _selected(self) -> None:
@@ -231,6 +253,13 @@ class PlaceHelpDialog(QDialog):
         self.segment_note.setWordWrap(True)
         self.segment_combo.currentIndexChanged.connect(self._segment_changed)
         form.addRow("", self.segment_note)
+        self.identity_edit = QLineEdit(objectName="identity_edit")
+        self.identity_edit.setPlaceholderText(
+            "Wens van het gezin, bijv. christelijk of islamitisch (leeg: geen wens)"
+        )
+        if self.predecessor is not None and self.predecessor.identity_wish:
+            self.identity_edit.setText(self.predecessor.identity_wish)
+        form.addRow("Wens identiteit", self.identity_edit)
         self._segment_changed()
         return page
 
@@ -311,6 +340,13 @@ class PlaceHelpDialog(QDialog):
         for initiator in Initiator:
             self.initiator_combo.addItem(initiator.label, initiator.value)
         form.addRow("Verzoek door", self.initiator_combo)
+        self.referral_edit = QDateEdit(qdate(self.ctx.today()), objectName="referral_edit")
+        self.referral_edit.setCalendarPopup(True)
+        self.referral_edit.setDisplayFormat("dd-MM-yyyy")
+        form.addRow("Datum verwijzing", self.referral_edit)
+        self.initiator_combo.currentIndexChanged.connect(self._initiator_changed)
+        self.referral_edit.dateChanged.connect(self._refresh_summary)
+        self._initiator_changed()
         self.summary_label = QLabel(objectName="summary_label")
         self.summary_label.setWordWrap(True)
         form.addRow("", self.summary_label)
@@ -324,6 +360,11 @@ class PlaceHelpDialog(QDialog):
         ):
             signal.connect(self._refresh_summary)
         return page
+
+    def _initiator_changed(self, *_: Any) -> None:
+        initiator = Initiator(self.initiator_combo.currentData())
+        self.referral_edit.setEnabled(initiator.needs_referral_date)
+        self._refresh_summary()
 
     def _build_findings(self) -> QWidget:
         page = QWidget()
@@ -374,6 +415,7 @@ class PlaceHelpDialog(QDialog):
                     self.household.gemeente,
                     self.household.wijk,
                     pydate(self.start_edit.date()),
+                    self.identity_wish(),
                 )
         self.stack.setCurrentIndex(index)
         self.step_label.setText(f"Stap {index + 1} van {len(STEPS)}: {STEPS[index]}")
@@ -417,21 +459,40 @@ class PlaceHelpDialog(QDialog):
         if end is not None:
             self.end_edit.setDate(qdate(end))
             rules = self.ctx.profile.term_rules
-            months = (
-                rules.development_max_months
+            kind = help_kind(self.ctx.profile, self.product_code() or "", self.perspective())
+            span = (
+                f"{rules.crisis_max_weeks} weken"
+                if kind == "crisis"
+                else f"{rules.placement_max_months} maanden"
+                if kind == "plaatsing"
+                else f"{rules.development_max_months} maanden"
                 if self.perspective() is Perspective.ONTWIKKELING
-                else rules.stabilising_max_months
+                else f"{rules.stabilising_max_months} maanden"
             )
             self.suggestion_label.setText(
-                f"Voorgesteld: tot en met {short_date(end)} ({months} maanden, het maximum "
-                f"zonder akkoord voor {self.perspective().label.lower()})."
+                f"Voorgesteld: tot en met {short_date(end)} ({span}, het maximum zonder akkoord "
+                f"voor {self.perspective().label.lower()}). Zet deze hulp eerdere hulp voort, "
+                "dan telt de termijn vanaf de start daarvan."
             )
         self._refresh_summary()
 
     # -- reading the input --------------------------------------------------------------------
 
     def suggested_end(self) -> date | None:
-        return suggested_end(self.ctx.profile, self.perspective(), pydate(self.start_edit.date()))
+        return suggested_end(
+            self.ctx.profile,
+            self.perspective(),
+            pydate(self.start_edit.date()),
+            self.product_code(),
+        )
+
+    def identity_wish(self) -> str | None:
+        return self.identity_edit.text().strip() or None
+
+    def referral_date(self) -> date | None:
+        if not Initiator(self.initiator_combo.currentData()).needs_referral_date:
+            return None
+        return pydate(self.referral_edit.date())
 
     def perspective(self) -> Perspective:
         return Perspective(self.perspective_combo.currentData())
@@ -486,6 +547,10 @@ class PlaceHelpDialog(QDialog):
             tariff=self.provider_step.tariff(),
             motivations=motivations,
             own_id=self._indication_id,
+            referral_date=self.referral_date(),
+            identity_wish=self.identity_wish(),
+            chosen_by_family=self.provider_step.family_choice.isChecked(),
+            partner_agreement=self.provider_step.partner_edit.text().strip() or None,
         )
         agb = maatwerk.agb if maatwerk is not None else None
         return IndicationDraft(

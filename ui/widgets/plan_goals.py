@@ -147,6 +147,11 @@ class GoalsSection(Section):
             self.status.addItem(status.label, status.value)
         self.notes = TextArea("Wat zagen we bij de evaluatie?", lines=2)
         self.notes.setObjectName("goal_notes_edit")
+        self.themes = QLineEdit()
+        self.themes.setObjectName("goal_themes_edit")
+        self.themes.setPlaceholderText(
+            "Bijv. pubers, scheiding (komma's ertussen): groepsaanbod op deze thema's gaat voor"
+        )
         dates = QHBoxLayout()
         dates.addWidget(QLabel("Streefdatum:"))
         dates.addWidget(self.target_date)
@@ -172,6 +177,7 @@ class GoalsSection(Section):
         form.addRow("Leefgebied:", self.domain)
         form.addRow("Voor wie:", self.members)
         form.addRow("Perspectief:", self.perspective)
+        form.addRow("Thema's:", self.themes)
         form.addRow(dates)
         form.addRow("Evaluatie:", self.notes)
         form.addRow(actions_box)
@@ -198,6 +204,7 @@ class GoalsSection(Section):
 
         self.description.textChanged.connect(self.on_form_changed)
         self.notes.textChanged.connect(self.on_form_changed)
+        self.themes.textChanged.connect(self.on_form_changed)
         for combo in (self.domain, self.perspective, self.status):
             combo.currentIndexChanged.connect(self.on_form_changed)
         self.members.itemChanged.connect(self.on_form_changed)
@@ -268,6 +275,7 @@ class GoalsSection(Section):
             self.evaluation_date.set_value(goal.evaluation_date)
             self.status.setCurrentIndex(self.status.findData(goal.status.value))
             self.notes.set_text(goal.evaluation_notes)
+            self.themes.setText(", ".join(goal.themes))
             for row in self._action_rows:
                 self.actions_layout.removeWidget(row)
                 row.deleteLater()
@@ -296,6 +304,9 @@ class GoalsSection(Section):
                 "status": GoalStatus(self.status.currentData()),
                 "evaluation_notes": self.notes.text(),
                 "actions": tuple(row.value() for row in self._action_rows),
+                "themes": tuple(
+                    dict.fromkeys(t.strip() for t in self.themes.text().split(",") if t.strip())
+                ),
             }
         )
 

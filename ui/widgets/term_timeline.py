@@ -1,4 +1,8 @@
-"""A painted timeline of indication terms: one lane per indication, grouped per jeugdige."""
+"""A painted timeline of indication terms: one lane per indication, grouped per jeugdige.
+
+The term follows the child (issue 11): an indication that continues earlier help shows a
+dashed line back to where its term started, and its label says so.
+"""
 
 from __future__ import annotations
 
@@ -58,11 +62,20 @@ class TermTimeline(QWidget):
         return QSize(700, self._height())
 
     def _range(self) -> tuple[date, date]:
-        first = min([r.start for r in self._rows] + [self._today - relativedelta(months=3)])
+        starts = [r.term_start or r.start for r in self._rows] + [r.start for r in self._rows]
+        first = min([*starts, self._today - relativedelta(months=3)])
         last = max([r.end for r in self._rows] + [self._today + relativedelta(months=6)])
         return date(first.year, first.month, 1), date(last.year, last.month, 1) + relativedelta(
             months=1
         )
+
+    @staticmethod
+    def bar_text(row: IndicationView) -> str:
+        """The label of a bar; a continued term names the start of the chain."""
+        text = f"{row.product_code} {row.product_name} · t/m {row.end:%d-%m-%Y}"
+        if row.term_start is not None and row.term_start < row.start:
+            text += f" · termijn sinds {row.term_start:%d-%m-%Y}"
+        return text
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
@@ -106,6 +119,18 @@ class TermTimeline(QWidget):
                     LANE_HEIGHT - 8,
                 )
                 colour = QColor(STATUS_COLOURS[row.status])
+                if row.term_start is not None and row.term_start < row.start:
+                    painter.setPen(QPen(colour.darker(130), 2, Qt.PenStyle.DashLine))
+                    begin = x(row.term_start)
+                    line_y = rect.bottom() - 1
+                    painter.drawLine(QPointF(begin, line_y), QPointF(rect.left(), line_y))
+                    painter.drawLine(QPointF(begin, rect.top()), QPointF(begin, rect.bottom()))
+                    painter.setPen(QColor("#444444"))
+                    painter.drawText(
+                        QRectF(begin + 5, rect.top() - 2, rect.left() - begin - 8, rect.height()),
+                        Qt.AlignmentFlag.AlignVCenter,
+                        f"zelfde termijn sinds {row.term_start:%d-%m-%Y}",
+                    )
                 painter.setBrush(colour)
                 selected = row.id == self._selected
                 painter.setPen(QPen(QColor("#1a1a1a"), 2) if selected else QPen(colour.darker(130)))

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -28,6 +29,7 @@ from sqlalchemy import (
     Uuid,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 from jeugdtoegang.storage.base import DecimalText, UtcDateTime, VersionedBase
 
@@ -50,6 +52,7 @@ class Indication(VersionedBase):
         Index("ix_indication_person_product", "person_id", "product_code"),
         Index("ix_indication_status_end", "status", "end_date"),
         Index("ix_indication_provider", "provider_id", "status"),
+        Index("ix_indication_status_evaluation", "status", "evaluation_due"),
     )
 
     household_id: Mapped[uuid.UUID] = mapped_column(
@@ -97,6 +100,18 @@ class Indication(VersionedBase):
     evaluation_due: Mapped[date | None] = mapped_column(Date)
     evaluated_on: Mapped[date | None] = mapped_column(Date)
     evaluation_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    #: where the term is counted from: the start of the chain of help this one continues
+    term_start: Mapped[date | None] = mapped_column(Date)
+    #: date of the referral by a huisarts, jeugdarts, GI, medisch specialist or rechter
+    referral_date: Mapped[date | None] = mapped_column(Date)
+    #: the family's wish for help that fits its identity (seed 000 §3c, 004)
+    identity_wish: Mapped[str | None] = mapped_column(String(100))
+    #: the family chose this provider itself
+    chosen_by_family: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    #: what was agreed with the strategic partner (seed 001 thema 4)
+    partner_agreement: Mapped[str | None] = mapped_column(Text)
 
 
 class Evaluation(VersionedBase):
