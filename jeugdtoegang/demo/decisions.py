@@ -14,6 +14,7 @@ import random
 import uuid
 from collections import defaultdict
 from datetime import date, timedelta
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from jeugdtoegang.domain.decisions import AMBTSHALVE_TYPES, DecisionType
 from jeugdtoegang.domain.motivation import AfbouwStep
 from jeugdtoegang.domain.requests import RequestedBy
 from jeugdtoegang.errors import JeugdtoegangError
+from jeugdtoegang.letters.compose import volume_text
 from jeugdtoegang.services import decisions, requests
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.decision_motivation import draft_motivation
@@ -163,6 +165,44 @@ def _alternative(ctx: AppContext) -> str:
     )
 
 
+def _afbouw_amounts(ctx: AppContext, indication_id: uuid.UUID) -> tuple[str, str]:
+    """Half and a quarter of the current help, in its own unit (the afbouw steps)."""
+    with ctx.uow(readonly=True) as uow:
+        row = uow.session.get(Indication, indication_id)
+        if row is None or row.unit == "euro":
+            return "", ""
+        half = max(Decimal(1), (row.volume / 2).to_integral_value(ROUND_CEILING))
+        quarter = max(Decimal(1), (row.volume / 4).to_integral_value(ROUND_CEILING))
+        return (
+            volume_text(half, row.unit, row.frequency),
+            volume_text(quarter, row.unit, row.frequency),
+        )
+
+
+def _changed_indication(ctx: AppContext, indication_id: uuid.UUID, start: date) -> uuid.UUID:
+    """A new indication with less help from ``start`` (the wijziging's new table)."""
+    skip = {"id", "created_at", "created_by", "updated_at", "updated_by", "version"}
+    with ctx.uow() as uow:
+        old = uow.session.get(Indication, indication_id)
+        assert old is not None
+        data = {
+            c.key: getattr(old, c.key) for c in Indication.__table__.columns if c.key not in skip
+        }
+        data |= {
+            "start_date": max(start, old.start_date),
+            "end_date": max(old.end_date, start),
+            "volume": max(Decimal(1), (old.volume / 2).to_integral_value(ROUND_CEILING)),
+            "predecessor_id": old.id,
+            "allocation_number": None,
+            "change_reason": None,
+        }
+        row = Indication(**data)
+        uow.session.add(row)
+        uow.session.flush()
+        uow.commit()
+        return row.id
+
+
 def fill(ctx: AppContext, state: dict[str, Any]) -> None:
     """Add demo decisions; puts their ids in ``state["decision_ids"]``."""
     rng = random.Random(state.get("seed", 2026) + 6)
@@ -204,14 +244,14 @@ def fill(ctx: AppContext, state: dict[str, Any]) -> None:
         if decision_type is DecisionType.BEEINDIGING:
             stop = today + timedelta(weeks=6)
             extra["end_date"] = stop
-            parts = parts.merged(
-                afbouw=(
-                    AfbouwStep(
-                        today + timedelta(days=1), today + timedelta(weeks=3), "2 uur per week"
-                    ),
-                    AfbouwStep(today + timedelta(weeks=3, days=1), stop, "1 uur per week"),
+            half, quarter = _afbouw_amounts(ctx, indication_ids[0]) if indication_ids else ("", "")
+            if half:
+                parts = parts.merged(
+                    afbouw=(
+                        AfbouwStep(today + timedelta(days=1), today + timedelta(weeks=3), half),
+                        AfbouwStep(today + timedelta(weeks=3, days=1), stop, quarter),
+                    )
                 )
-            )
         elif any(start < today for _i, _h, start, _e in links):
             parts = parts.merged(retroactive_reason=RETROACTIVE)
         aanvraag_id = None
@@ -277,11 +317,13 @@ def fill(ctx: AppContext, state: dict[str, Any]) -> None:
         decisions.mark_sent(author, original.id)
         links = by_person.get(original.person_id, [])
         current = [link for link in links if link[3] >= today] or links
+        start = today + timedelta(days=14)
+        changed = _changed_indication(ctx, current[0][0], start)
         change = make(
             original.person_id,
             original.row.household_id,
             DecisionType.WIJZIGING,
-            current,
+            [(changed, current[0][1], start, current[0][3])],
             corrects_decision_id=original.id,
             effective_date=today + timedelta(days=14),
         )
