@@ -160,7 +160,7 @@ def test_the_new_decision_dialog_asks_for_the_parts_of_an_afwijzing(
 ) -> None:
     from ui.widgets.new_decision_dialog import NewDecisionDialog
 
-    household_id, person_id = make_household(ctx)
+    household_id, _person_id = make_household(ctx)
     dialog = NewDecisionDialog(ctx, household_id)
     qtbot.addWidget(dialog)
     dialog.type_combo.setCurrentIndex(dialog.type_combo.findData(DecisionType.AFWIJZING))

@@ -370,3 +370,25 @@ def test_cli_lists_decisions_and_prints_letters(
         cli_main(["--db", database_url, "letter", "--decision", str(uuid.uuid4()), "-o", str(out)])
         == 1
     )
+
+
+def test_the_pdf_has_dutch_language_and_no_personal_data_in_its_metadata(
+    ctx: AppContext,
+) -> None:
+    _household, decision_id = make_decision(ctx, DecisionType.TOEKENNING)
+    reader = PdfReader(io.BytesIO(decisions.letter_pdf(ctx, decision_id)))
+    assert reader.trailer["/Root"]["/Lang"] == "nl-NL"
+    metadata = " ".join(str(v) for v in (reader.metadata or {}).values())
+    assert "Daan" not in metadata and "Yılmaz" not in metadata
+    assert "Besluit jeugdhulp" in metadata
+
+
+def test_copying_text_from_a_draft_is_not_garbled_by_the_watermark(ctx: AppContext) -> None:
+    _household, decision_id = make_decision(ctx, DecisionType.TOEKENNING)
+    text = pdf_text(decisions.letter_pdf(ctx, decision_id))
+    # the only CONCEPT text is the marker line; the diagonal watermark is drawn, not written
+    assert text.count("CONCEPT") == len(
+        PdfReader(io.BytesIO(decisions.letter_pdf(ctx, decision_id))).pages
+    )
+    assert "CONCEPT - niet verzenden" in text
+    assert "U krijgt de hulp voor Daan Yılmaz-Çelik die u hebt gevraagd." in flat(text)
