@@ -96,9 +96,9 @@ TYPE_PARTS: dict[DecisionType, dict[str, str]] = {
         "reason_category": "voorliggende_voorziening",
     },
     DecisionType.WIJZIGING: {
-        "weighing": "Het gaat beter met {kind}. Minder hulp is nu genoeg.",
-        "change": "De hulp gaat van meer uren naar minder uren per week. Dat past bij hoe "
-        "het nu gaat.",
+        "weighing": "We keken samen hoe het gaat met {kind}. De nieuwe omvang past daar beter bij.",
+        "change": "De omvang van de hulp verandert: zie de oude en de nieuwe tabel. Dat past "
+        "bij hoe het nu gaat met {kind}.",
     },
     DecisionType.CORRECTIE: {
         "weighing": "Het oude besluit klopte niet. Het nieuwe besluit noemt de juiste gegevens.",
@@ -191,7 +191,10 @@ def _changed_indication(ctx: AppContext, indication_id: uuid.UUID, start: date) 
         data |= {
             "start_date": max(start, old.start_date),
             "end_date": max(old.end_date, start),
-            "volume": max(Decimal(1), (old.volume / 2).to_integral_value(ROUND_CEILING)),
+            # less help when there is room to halve it, otherwise one unit more
+            "volume": (old.volume / 2).to_integral_value(ROUND_CEILING)
+            if old.volume > 1
+            else old.volume + 1,
             "predecessor_id": old.id,
             "allocation_number": None,
             "change_reason": None,
