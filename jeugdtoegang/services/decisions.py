@@ -27,7 +27,7 @@ from jeugdtoegang.domain.decisions import (
     check_addressee_choice,
     default_addressee_choice,
 )
-from jeugdtoegang.domain.motivation import MotivationParts
+from jeugdtoegang.domain.motivation import MotivationParts, describe_missing
 from jeugdtoegang.domain.text import full_name
 from jeugdtoegang.errors import FieldError, NotFoundError, RuleViolationError, ValidationError
 from jeugdtoegang.letters.render import render_letter
@@ -440,7 +440,14 @@ def return_decision(ctx: AppContext, decision_id: uuid.UUID, comment: str) -> De
 
 
 def list_pending_decisions(ctx: AppContext) -> list[PendingDecisionView]:
-    """Submitted drafts waiting for approval, oldest first (review seam)."""
+    """Submitted drafts waiting for approval, oldest first (review seam).
+
+    The findings name the parts of the motivation still missing and, for a decision that
+    answers an aanvraag, the days left of its Awb term.
+    """
+    from jeugdtoegang.services.requests import term_of
+    from jeugdtoegang.storage.models.requests import Aanvraag
+
     with ctx.uow(readonly=True) as uow:
         decisions = list(
             uow.session.execute(
@@ -453,17 +460,35 @@ def list_pending_decisions(ctx: AppContext) -> list[PendingDecisionView]:
             ).scalars()
         )
         rows = {r.id: r for r in _rows(uow.session, decisions)}
-        return [
-            PendingDecisionView(
-                id=d.id,
-                household_id=d.household_id,
-                title=f"{DecisionType(d.type).label} {d.kenmerk} voor {rows[d.id].jeugdige}",
-                submitted_by=d.submitted_by,
-                submitted_at=d.submitted_at,
-                motivations=d.motivation,
+        views = []
+        for d in decisions:
+            findings = []
+            missing = missing_for(uow.session, d, ctx.today())
+            if missing:
+                findings.append("Motivering nog niet compleet: " + describe_missing(missing) + ".")
+            if d.aanvraag_id is not None:
+                aanvraag = uow.session.get(Aanvraag, d.aanvraag_id)
+                if aanvraag is not None:
+                    term = term_of(aanvraag, ctx.today(), ctx.profile.settings.awb_decision_weeks)
+                    left = term.days_left(ctx.today())
+                    findings.append(
+                        f"Beslistermijn (Awb): {left} dagen over, uiterlijk "
+                        f"{term.due.strftime('%d-%m-%Y')}."
+                        if left >= 0
+                        else f"Beslistermijn (Awb) verlopen op {term.due.strftime('%d-%m-%Y')}."
+                    )
+            views.append(
+                PendingDecisionView(
+                    id=d.id,
+                    household_id=d.household_id,
+                    title=f"{DecisionType(d.type).label} {d.kenmerk} voor {rows[d.id].jeugdige}",
+                    submitted_by=d.submitted_by,
+                    submitted_at=d.submitted_at,
+                    motivations=d.motivation,
+                    findings="\n".join(findings),
+                )
             )
-            for d in decisions
-        ]
+        return views
 
 
 def letter_pdf(ctx: AppContext, decision_id: uuid.UUID) -> bytes:

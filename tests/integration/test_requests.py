@@ -273,3 +273,27 @@ def test_cli_requests_and_decisions_create_submit_approve(
     err = capsys.readouterr().err
     assert "soort" in err and "jeugdige" in err and "vreemd" in err
     assert date(2026, 11, 2) + timedelta(weeks=8) == date(2026, 12, 28)
+
+
+def test_the_review_queue_shows_the_days_left_and_the_missing_parts(ctx: AppContext) -> None:
+    household_id, person_id = make_household(ctx)
+    view = requests.add_request(
+        ctx, household_id, person_id, date(2026, 11, 2), RequestedBy.OUDERS, "hulp thuis"
+    )
+    indication = add_indication(ctx, household_id, person_id)
+    detail = decisions.create_decision(
+        ctx,
+        household_id,
+        person_id,
+        DecisionType.TOEKENNING,
+        [indication],
+        None,  # type: ignore[arg-type]
+        None,  # type: ignore[arg-type]
+        "",
+        parts=case_parts(DecisionType.TOEKENNING).merged(weighing=""),
+        aanvraag_id=view.id,
+    )
+    decisions.submit_decision(ctx, detail.id)
+    (pending,) = decisions.list_pending_decisions(ctx)
+    assert "35 dagen over, uiterlijk 28-12-2026" in pending.findings
+    assert "de afweging" in pending.findings
