@@ -160,7 +160,13 @@ def test_the_new_decision_dialog_asks_for_the_parts_of_an_afwijzing(
 ) -> None:
     from ui.widgets.new_decision_dialog import NewDecisionDialog
 
-    household_id, _person_id = make_household(ctx)
+    from jeugdtoegang.domain.requests import RequestedBy
+    from jeugdtoegang.services import requests
+
+    household_id, person_id = make_household(ctx)
+    aanvraag = requests.add_request(
+        ctx, household_id, person_id, date(2026, 11, 9), RequestedBy.OUDERS, "behandeling"
+    )
     dialog = NewDecisionDialog(ctx, household_id)
     qtbot.addWidget(dialog)
     dialog.type_combo.setCurrentIndex(dialog.type_combo.findData(DecisionType.AFWIJZING))
@@ -180,5 +186,7 @@ def test_the_new_decision_dialog_asks_for_the_parts_of_an_afwijzing(
     dialog.grab().save("/tmp/shots/issue-12/new_decision_dialog.png")
     dialog.create_draft()
     assert dialog.created is not None and dialog.created.missing_parts == ()
+    assert dialog.created.aanvraag_id == aanvraag.id  # the open aanvraag is preselected
+    assert not dialog.request_text.isVisible()
     approved = decisions.approve_decision(lead_ctx, dialog.created.id)
     assert approved.status.value == "goedgekeurd"

@@ -35,7 +35,7 @@ from jeugdtoegang.domain.decisions import AMBTSHALVE_TYPES, REFERRING_TYPES, Dec
 from jeugdtoegang.domain.dutch import parse_short_date
 from jeugdtoegang.domain.motivation import REQUIRED_PARTS, MotivationParts, ReasonCategory
 from jeugdtoegang.errors import JeugdtoegangError, ValidationError
-from jeugdtoegang.services import decisions, households, indications
+from jeugdtoegang.services import decisions, households, indications, requests
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.decision_motivation import draft_motivation, letter_texts
 from jeugdtoegang.services.decision_views import DecisionDetail
@@ -117,6 +117,8 @@ class NewDecisionDialog(QDialog):
             if isinstance(box, QPlainTextEdit):
                 box.setFixedHeight(72)
             self.parts[key] = box
+        self.aanvraag_combo = QComboBox(objectName="decision_aanvraag")
+        self._requests = [r for r in requests.list_requests(ctx, household_id, open_only=True)]
         self.previous_combo = QComboBox(objectName="decision_previous")
         self.effective_date = QLineEdit(objectName="decision_effective")
         self.effective_date.setPlaceholderText("dd-mm-jjjj")
@@ -131,6 +133,7 @@ class NewDecisionDialog(QDialog):
         form.addRow("Jeugdige:", self.person_combo)
         form.addRow("Soort besluit:", self.type_combo)
         form.addRow("Vervangt besluit:", self.previous_combo)
+        form.addRow("Aanvraag:", self.aanvraag_combo)
         form.addRow("Hulp in de brief:", self.help_list)
         form.addRow("Aanvraagdatum:", self.request_date)
         form.addRow("Gevraagd:", self.request_text)
@@ -155,6 +158,7 @@ class NewDecisionDialog(QDialog):
         layout.addWidget(buttons)
         self.person_combo.currentIndexChanged.connect(self._fill_help)
         self.type_combo.currentIndexChanged.connect(self._type_changed)
+        self.aanvraag_combo.currentIndexChanged.connect(self._type_changed)
         self.block_combo.activated.connect(self._use_block)
         self._fill_help()
         self._fill_previous()
@@ -174,8 +178,10 @@ class NewDecisionDialog(QDialog):
         self.form.setRowVisible(self.effective_date, kind is DecisionType.WIJZIGING)
         self.form.setRowVisible(self.end_date, kind is DecisionType.BEEINDIGING)
         ambtshalve = kind in AMBTSHALVE_TYPES
-        self.form.setRowVisible(self.request_date, not ambtshalve)
-        self.form.setRowVisible(self.request_text, not ambtshalve)
+        linked = self.aanvraag_combo.currentData() is not None
+        self.form.setRowVisible(self.aanvraag_combo, not ambtshalve or linked)
+        self.form.setRowVisible(self.request_date, not ambtshalve and not linked)
+        self.form.setRowVisible(self.request_text, not ambtshalve and not linked)
         self.block_combo.clear()
         self.block_combo.addItem("(geen)", "")
         for key, block in letter_texts(self.ctx).blocks.items():
@@ -244,7 +250,21 @@ class NewDecisionDialog(QDialog):
             facts=facts, reason_category=self.reason_combo.currentData() or "", **values
         )
 
+    def _fill_requests(self) -> None:
+        self.aanvraag_combo.clear()
+        self.aanvraag_combo.addItem("(geen geregistreerde aanvraag)", None)
+        person_id = self.person_combo.currentData()
+        for view in self._requests:
+            if view.person_id == person_id:
+                left = f"{view.days_left} dagen over" if view.days_left is not None else ""
+                self.aanvraag_combo.addItem(
+                    f"{view.received_on:%d-%m-%Y} · {view.requested} · {left}", view.id
+                )
+        if self.aanvraag_combo.count() > 1:
+            self.aanvraag_combo.setCurrentIndex(1)
+
     def _fill_help(self) -> None:
+        self._fill_requests()
         self.help_list.clear()
         person_id = self.person_combo.currentData()
         for view in self._indications:
@@ -295,6 +315,7 @@ class NewDecisionDialog(QDialog):
                 self.motivation.toPlainText(),
                 parts=self.motivation_parts(),
                 corrects_decision_id=self.previous_combo.currentData(),
+                aanvraag_id=self.aanvraag_combo.currentData(),
                 effective_date=effective,
                 end_date=end,
             )
