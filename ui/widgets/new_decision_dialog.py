@@ -218,7 +218,7 @@ class NewDecisionDialog(QDialog):
                 block=block,
                 reason_category=self.reason_combo.currentData() or "",
                 alternative=self._text("alternative"),
-                requested=self.request_text.text(),
+                requested=self._requested_text(),
             )
         except JeugdtoegangError as error:
             self.errors.setText(error.message)
@@ -231,6 +231,14 @@ class NewDecisionDialog(QDialog):
                 self._set_text(key, value)
         if draft.reason_category:
             self.reason_combo.setCurrentIndex(self.reason_combo.findData(draft.reason_category))
+
+    def _requested_text(self) -> str:
+        """What was asked: the linked aanvraag's words, else the text field."""
+        chosen = self.aanvraag_combo.currentData()
+        for view in self._requests:
+            if view.id == chosen:
+                return view.requested
+        return self.request_text.text()
 
     def _text(self, key: str) -> str:
         box = self.parts[key]
