@@ -158,10 +158,9 @@ def test_a_consultant_makes_a_draft_decision_and_submits_it(
 def test_the_new_decision_dialog_asks_for_the_parts_of_an_afwijzing(
     qtbot: Any, ctx: AppContext, lead_ctx: AppContext, shown: DialogLog
 ) -> None:
-    from ui.widgets.new_decision_dialog import NewDecisionDialog
-
     from jeugdtoegang.domain.requests import RequestedBy
     from jeugdtoegang.services import requests
+    from ui.widgets.new_decision_dialog import NewDecisionDialog
 
     household_id, person_id = make_household(ctx)
     aanvraag = requests.add_request(
