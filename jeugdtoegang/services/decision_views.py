@@ -26,6 +26,8 @@ class DecisionRow:
     corrects_kenmerk: str | None = None
     #: a draft offered to the team lead (still a concept until approved)
     submitted: bool = False
+    #: the kenmerk of the approved decision that replaced or withdrew this one
+    replaced_by_kenmerk: str | None = None
 
     @property
     def type_label(self) -> str:
@@ -33,6 +35,8 @@ class DecisionRow:
 
     @property
     def status_label(self) -> str:
+        if self.replaced_by_kenmerk:
+            return f"Vervangen door {self.replaced_by_kenmerk}"
         if self.submitted and self.status is DecisionStatus.CONCEPT:
             return "Ingediend"
         return self.status.label

@@ -277,6 +277,16 @@ def _rows(session: Session, decisions: Sequence[Decision]) -> list[DecisionRow]:
             select(Decision.id, Decision.kenmerk).where(Decision.id.in_(corrected_ids))
         ).all()
     )
+    # a final wijziging or correctie replaces (withdraws) the decision it names
+    replaced = dict(
+        session.execute(
+            select(Decision.corrects_decision_id, Decision.kenmerk).where(
+                Decision.corrects_decision_id.in_([d.id for d in decisions]),
+                Decision.status != DecisionStatus.CONCEPT.value,
+                Decision.type.in_([t.value for t in REFERRING_TYPES]),
+            )
+        ).all()
+    )
     return [
         DecisionRow(
             id=d.id,
@@ -289,6 +299,7 @@ def _rows(session: Session, decisions: Sequence[Decision]) -> list[DecisionRow]:
             gemeente=d.gemeente,
             corrects_kenmerk=kenmerken.get(d.corrects_decision_id),
             submitted=d.submitted_by is not None,
+            replaced_by_kenmerk=replaced.get(d.id),
         )
         for d in decisions
     ]

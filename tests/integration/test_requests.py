@@ -297,3 +297,25 @@ def test_the_review_queue_shows_the_days_left_and_the_missing_parts(ctx: AppCont
     (pending,) = decisions.list_pending_decisions(ctx)
     assert "35 dagen over, uiterlijk 28-12-2026" in pending.findings
     assert "de afweging" in pending.findings
+
+
+def test_a_withdrawn_decision_is_listed_as_replaced(ctx: AppContext, lead_ctx: AppContext) -> None:
+    first = _decision(ctx, DecisionType.TOEKENNING)
+    decisions.approve_decision(lead_ctx, first)
+    original = decisions.get_decision(ctx, first)
+    correction = decisions.create_decision(
+        ctx,
+        original.row.household_id,
+        original.person_id,
+        DecisionType.CORRECTIE,
+        list(original.indication_ids),
+        date(2026, 11, 2),
+        "",
+        "",
+        parts=case_parts(DecisionType.CORRECTIE),
+        corrects_decision_id=first,
+    )
+    assert decisions.get_decision(ctx, first).row.replaced_by_kenmerk is None  # a draft
+    decisions.approve_decision(lead_ctx, correction.id)
+    row = decisions.get_decision(ctx, first).row
+    assert row.status_label == f"Vervangen door {correction.row.kenmerk}"
