@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from jeugdtoegang.cli.common import add_json_flag, emit, open_context
+from jeugdtoegang.cli.decision_files import create_from_request, read_decision_file
+from jeugdtoegang.domain.motivation import describe_missing
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.progress import run_to_end
 from jeugdtoegang.services import decisions
@@ -36,7 +38,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     listing.add_argument("--household", type=_uuid, help="alleen van dit huishouden (id)")
     add_json_flag(listing)
     listing.set_defaults(handler=_list)
+    create = dec_sub.add_parser(
+        "create", help="een concept maken uit een JSON-bestand (soort, aanvraag, motivering)"
+    )
+    create.add_argument("file", type=Path, help="JSON-bestand, zie README")
+    add_json_flag(create)
+    create.set_defaults(handler=_create)
     for name, helptext, handler in (
+        ("submit", "een concept indienen bij de teamleider", _submit),
         ("approve", "een concept goedkeuren (wordt definitief)", _approve),
         ("mark-sent", "een goedgekeurde brief als verzonden markeren", _mark_sent),
     ):
@@ -91,6 +100,35 @@ def _list(args: argparse.Namespace) -> int:
         )
 
     emit(args, data, text)
+    return 0
+
+
+def _create(args: argparse.Namespace) -> int:
+    request = read_decision_file(args.file)
+    ctx = open_context(args)
+    try:
+        detail = create_from_request(ctx, request)
+    finally:
+        ctx.database.close()
+    missing = describe_missing(detail.missing_parts)
+
+    def text() -> str:
+        line = f"Concept {detail.row.kenmerk} gemaakt: {detail.id}"
+        if missing:
+            line += f"\nNog in te vullen voor goedkeuring: {missing}."
+        return line
+
+    emit(args, detail.to_json(), text)
+    return 0
+
+
+def _submit(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    try:
+        detail = decisions.submit_decision(ctx, args.decision)
+    finally:
+        ctx.database.close()
+    emit(args, detail.to_json(), f"Beschikking {detail.row.kenmerk} is ingediend.")
     return 0
 
 

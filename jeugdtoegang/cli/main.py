@@ -18,12 +18,23 @@ from jeugdtoegang.cli import (
     lifecycle,
     plans,
     providers,
+    requests,
     security,
     sync,
 )
 from jeugdtoegang.errors import JeugdtoegangError
 
-AREAS = (households, providers, plans, indications, decisions, security, sync, lifecycle)
+AREAS = (
+    households,
+    providers,
+    plans,
+    indications,
+    decisions,
+    requests,
+    security,
+    sync,
+    lifecycle,
+)
 log = logging.getLogger("jeugdtoegang.cli")
 
 

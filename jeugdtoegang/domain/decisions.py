@@ -37,7 +37,9 @@ class DecisionType(StrEnum):
     GEDEELTELIJKE_TOEKENNING = "gedeeltelijke_toekenning"
     AFWIJZING = "afwijzing"
     WIJZIGING = "wijziging"
+    VERLENGING = "verlenging"
     BEEINDIGING = "beeindiging"  # includes afbouw: ending after a phase-out period
+    CORRECTIE = "correctie"  # withdraws (intrekking) an earlier decision and replaces it
 
     @property
     def label(self) -> str:
@@ -49,12 +51,25 @@ _TYPE_LABELS = {
     DecisionType.GEDEELTELIJKE_TOEKENNING: "Gedeeltelijke toekenning",
     DecisionType.AFWIJZING: "Afwijzing",
     DecisionType.WIJZIGING: "Wijziging",
+    DecisionType.VERLENGING: "Verlenging",
     DecisionType.BEEINDIGING: "Beëindiging (afbouw)",
+    DecisionType.CORRECTIE: "Correctie (intrekking)",
 }
 
 #: Types that grant help: they need at least one indication in the letter's table.
 GRANTING_TYPES = frozenset(
-    {DecisionType.TOEKENNING, DecisionType.GEDEELTELIJKE_TOEKENNING, DecisionType.WIJZIGING}
+    {
+        DecisionType.TOEKENNING,
+        DecisionType.GEDEELTELIJKE_TOEKENNING,
+        DecisionType.WIJZIGING,
+        DecisionType.VERLENGING,
+    }
+)
+#: Types that refer to an earlier decision of the same jeugdige (replace or withdraw it).
+REFERRING_TYPES = frozenset({DecisionType.WIJZIGING, DecisionType.CORRECTIE})
+#: Types the municipality may take without an aanvraag (ambtshalve).
+AMBTSHALVE_TYPES = frozenset(
+    {DecisionType.WIJZIGING, DecisionType.BEEINDIGING, DecisionType.CORRECTIE}
 )
 
 
@@ -119,11 +134,16 @@ def next_working_day_from(day: date) -> date:
     return day
 
 
-def bezwaar_last_day(letter_date: date, weeks: int = 6) -> date:
-    """The last day to object to a decision sent on ``letter_date`` (Awb 6:7-6:8, Atw)."""
+def bezwaar_last_day(sent_on: date, weeks: int = 6) -> date:
+    """The last day to object to a decision sent on ``sent_on`` (Awb 6:7-6:8, Atw).
+
+    The term starts the day after the verzenddatum (6:8), so it ends on the same weekday
+    ``weeks`` weeks later; a weekend day or holiday moves it to the next working day.
+    """
     if weeks < 1:
         raise ValueError("the bezwaar term lasts at least one week")
-    return next_working_day_from(letter_date + timedelta(weeks=weeks))
+    first_day = sent_on + timedelta(days=1)
+    return next_working_day_from(first_day + timedelta(weeks=weeks) - timedelta(days=1))
 
 
 def decision_due(request_date: date, weeks: int = 8) -> date:

@@ -6,15 +6,19 @@ wording (which paragraph, which rule explained, how a volume reads) is decided h
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from jeugdtoegang.domain.decisions import GRANTING_TYPES, DecisionType, bezwaar_last_day
 from jeugdtoegang.domain.dutch import long_date, money, number, short_date
-from jeugdtoegang.letters.model import HelpRow, Letterhead, LetterModel, Signatory
+from jeugdtoegang.domain.motivation import MotivationParts, ReasonCategory
+from jeugdtoegang.letters.model import Headings, HelpRow, Letterhead, LetterModel, Signatory
 from jeugdtoegang.letters.texts import LetterTexts, fill
 from jeugdtoegang.regions import RegionProfile
+
+#: segments where the child lives elsewhere: no "can still grow ... afbouwen" wording
+PLACEMENT_SEGMENTS = frozenset({"wonen", "verblijf"})
 
 _UNIT_WORDS = {
     # unit: (singular, plural)
@@ -46,6 +50,10 @@ class HelpItem:
     perspective: str = "beide"  # ontwikkeling, stabilisatie, beide
     group: bool = False
     months: int | None = None
+    segment: str = ""
+    evaluation_due: date | None = None
+    #: the approved tenzij motivation for a term longer than the usual one
+    tenzij_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,16 @@ class LetterInput:
     goals: tuple[str, ...] = ()
     end_date: date | None = None
     concept: bool = False
+    #: False: an ambtshalve decision (no aanvraag)
+    has_aanvraag: bool = True
+    motivation: MotivationParts = field(default_factory=MotivationParts)
+    #: wijziging, verlenging, correctie: the earlier decision (date, kenmerk)
+    previous: tuple[date, str] | None = None
+    old_help: tuple[HelpItem, ...] = ()
+    effective_date: date | None = None
+    consultant_name: str = ""
+    approver_name: str = ""
+    approver_function: str = ""
 
 
 def volume_text(volume: Decimal, unit: str, frequency: str) -> str:
@@ -100,12 +118,24 @@ def _rule_paragraphs(
         item = data.help[0]
         months = item.months or _months(item.start, item.end)
         term_values = values | {"maanden": str(months)}
-        if item.perspective == "stabilisatie":
+        longer = months > profile.term_rules.development_max_months
+        if item.segment in PLACEMENT_SEGMENTS:
+            found.append(fill(rules.term_placement, term_values))
+        elif item.perspective == "stabilisatie":
             found.append(fill(rules.term_stabilising, term_values))
-        elif months > profile.term_rules.development_max_months:
+        elif longer:
             found.append(fill(rules.term_development_longer, term_values))
         else:
             found.append(fill(rules.term_development, term_values))
+        if item.tenzij_reason and (longer or item.segment in PLACEMENT_SEGMENTS):
+            found.append(fill(rules.tenzij, values | {"tenzij_reden": item.tenzij_reason}))
+        if item.evaluation_due is not None:
+            found.append(
+                fill(
+                    rules.evaluation_date,
+                    values | {"evaluatiedatum": long_date(item.evaluation_due)},
+                )
+            )
     refusing = data.decision_type in (
         DecisionType.AFWIJZING,
         DecisionType.GEDEELTELIJKE_TOEKENNING,
@@ -125,6 +155,53 @@ def _months(start: date, end: date) -> int:
     return months_covered(start, end)
 
 
+def _reason_parts(
+    data: LetterInput, texts: LetterTexts, values: dict[str, str]
+) -> list[tuple[str, str]]:
+    """The case-specific parts of the motivation, each after its lead-in."""
+    m = data.motivation
+    labels = texts.labels
+    parts: list[tuple[str, str]] = []
+    if data.decision_type is DecisionType.AFWIJZING and m.reason_category:
+        explained = ""
+        if m.reason_category in ReasonCategory.__members__.values():
+            explained = fill(texts.reasons[ReasonCategory(m.reason_category)], values)
+        parts.append((labels.reason, explained))
+    if m.refused_part:
+        parts.append((labels.refused_part, m.refused_part))
+    if m.refused_reason:
+        parts.append((labels.refused_reason, m.refused_reason))
+    if m.evaluation_result:
+        parts.append((labels.evaluation_result, m.evaluation_result))
+    if m.legal_ground:
+        parts.append((labels.legal_ground, m.legal_ground))
+    if m.change:
+        parts.append((labels.change, m.change))
+    if m.withdrawal_reason:
+        parts.append((labels.withdrawal_reason, m.withdrawal_reason))
+    if m.retroactive_reason:
+        parts.append((labels.retroactive_reason, m.retroactive_reason))
+    if m.alternative:
+        parts.append((labels.alternative, m.alternative))
+    return parts
+
+
+def _afbouw_rows(data: LetterInput) -> tuple[HelpRow, ...]:
+    if not data.motivation.afbouw:
+        return ()
+    first = data.help[0] if data.help else None
+    return tuple(
+        HelpRow(
+            product=first.product if first else "",
+            aanbieder=first.aanbieder if first else "",
+            start=short_date(step.start),
+            eind=short_date(step.end),
+            omvang=step.omvang,
+        )
+        for step in data.motivation.afbouw
+    )
+
+
 def compose_letter(data: LetterInput, texts: LetterTexts, profile: RegionProfile) -> LetterModel:
     """The complete letter for one decision."""
     details = texts.municipal(data.municipality)
@@ -138,6 +215,11 @@ def compose_letter(data: LetterInput, texts: LetterTexts, profile: RegionProfile
     weeks = profile.settings.bezwaar_weeks
     last_day = bezwaar_last_day(data.letter_date, weeks)
     end_date = data.end_date or max((i.end for i in data.help), default=data.letter_date)
+    effective = data.effective_date or min((i.start for i in data.help), default=data.letter_date)
+    motivation = data.motivation
+    jeugdwet_artikel, verordening_artikel = texts.legal.articles(
+        data.decision_type.value, motivation.reason_category
+    )
     values = {
         "aanhef": data.salutation_names,
         "kind": data.jeugdige_name,
@@ -158,13 +240,46 @@ def compose_letter(data: LetterInput, texts: LetterTexts, profile: RegionProfile
         "max_maanden": str(profile.term_rules.development_max_months),
         "verordening": verordening,
         "einddatum": long_date(end_date),
+        "vorig_datum": long_date(data.previous[0]) if data.previous else "",
+        "vorig_kenmerk": data.previous[1] if data.previous else "",
+        "ingangsdatum": long_date(effective),
+        "consulent": data.consultant_name or f"het {team}",
+        "bezwaar_digitaal": details.bezwaar_digital,
+        "clientondersteuning": details.clientondersteuning,
+        "vertrouwenspersoon": details.vertrouwenspersoon,
+        "privacy": details.privacy,
+        "jeugdwet_artikel": motivation.jeugdwet_artikel or jeugdwet_artikel,
+        "verordening_artikel": motivation.verordening_artikel or verordening_artikel,
+        "evaluatiedatum": "",
+        "tenzij_reden": "",
+        "alternatief": motivation.alternative,
     }
     type_texts = texts.for_type(data.decision_type)
     paragraphs = texts.paragraphs
-    motivation = [fill(p, values) for p in type_texts.paragraphs]
-    if data.decision_type is DecisionType.BEEINDIGING and data.help and type_texts.afbouw:
-        motivation.append(fill(type_texts.afbouw, values))
+    motivation_paragraphs = [fill(p, values) for p in type_texts.paragraphs]
+    afbouw_rows = _afbouw_rows(data)
+    if data.decision_type is DecisionType.BEEINDIGING and afbouw_rows and type_texts.afbouw:
+        motivation_paragraphs.append(fill(type_texts.afbouw, values))
+    intro = paragraphs.intro if data.has_aanvraag else paragraphs.intro_ambtshalve
+    references: list[str] = []
+    if data.previous is not None:
+        if data.decision_type is DecisionType.CORRECTIE:
+            references.append(fill(paragraphs.withdraws, values))
+        else:
+            references.append(fill(paragraphs.replaces, values))
+    old_rows = tuple(_help_row(i) for i in data.old_help)
+    help_caption = paragraphs.new_help_caption if old_rows else paragraphs.help_caption
+    rights = [
+        fill(texts.rights.clientondersteuning, values),
+        fill(texts.rights.vertrouwenspersoon, values),
+        fill(texts.rights.privacy, values),
+    ]
+    if details.pgb and data.decision_type in GRANTING_TYPES and data.help:
+        rights.insert(0, fill(texts.rights.pgb, values))
     logo = details.logo_path()
+    headings = texts.headings
+    approver = data.approver_name or details.signatory_name
+    function = data.approver_function or details.signatory_function
     return LetterModel(
         letterhead=Letterhead(
             municipality=f"Gemeente {data.municipality}",
@@ -181,12 +296,12 @@ def compose_letter(data: LetterInput, texts: LetterTexts, profile: RegionProfile
         onderwerp=fill(type_texts.onderwerp, values),
         salutation=fill(paragraphs.salutation, values),
         decision_sentence=fill(type_texts.sentence, values),
-        intro_paragraphs=(fill(paragraphs.intro, values),),
-        help_caption=fill(paragraphs.help_caption, values),
+        intro_paragraphs=(fill(intro, values),),
+        help_caption=fill(help_caption, values),
         help_rows=tuple(_help_row(i) for i in data.help),
-        motivation_paragraphs=tuple(motivation),
+        motivation_paragraphs=tuple(motivation_paragraphs),
         facts_intro=fill(paragraphs.facts_intro, values),
-        facts=tuple(f.strip() for f in data.facts if f.strip()),
+        facts=tuple(f.strip() for f in (motivation.facts or data.facts) if f.strip()),
         goals_intro=fill(paragraphs.goals_intro, values),
         goals=tuple(g.strip() for g in data.goals if g.strip()),
         rule_paragraphs=tuple(_rule_paragraphs(data, texts, profile, values)),
@@ -197,11 +312,31 @@ def compose_letter(data: LetterInput, texts: LetterTexts, profile: RegionProfile
         contact=fill(paragraphs.contact, values),
         closing=fill(paragraphs.closing, values),
         signatory=Signatory(
-            name=details.signatory_name,
-            function=details.signatory_function,
+            name=approver,
+            function=function,
             on_behalf=fill(paragraphs.on_behalf, values),
         ),
         concept=data.concept,
         footer=fill(paragraphs.footer, values),
-        title=f"{type_texts.onderwerp.format_map(values)} ({data.kenmerk})",
+        # no personal data in the PDF metadata: the kind of decision and the kenmerk only
+        title=f"Besluit jeugdhulp: {data.decision_type.label.lower()} ({data.kenmerk})",
+        subject=f"Beschikking Jeugdwet, gemeente {data.municipality}",
+        headings=Headings(
+            why=headings.why,
+            rules=headings.rules,
+            next_steps=headings.next_steps,
+            bezwaar=headings.bezwaar,
+            rights=headings.rights,
+            questions=headings.questions,
+        ),
+        reference_paragraphs=tuple(references),
+        old_help_caption=fill(paragraphs.old_help_caption, values) if old_rows else "",
+        old_help_rows=old_rows,
+        afbouw_caption=fill(paragraphs.afbouw_caption, values) if afbouw_rows else "",
+        afbouw_rows=afbouw_rows,
+        reason_parts=tuple(_reason_parts(data, texts, values)),
+        weighing_label=texts.labels.weighing if motivation.weighing else "",
+        weighing=motivation.weighing,
+        voorlopige_voorziening=fill(paragraphs.voorlopige_voorziening, values),
+        rights_paragraphs=tuple(rights),
     )

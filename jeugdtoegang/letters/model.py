@@ -41,6 +41,16 @@ class Signatory:
 
 
 @dataclass(frozen=True)
+class Headings:
+    why: str = "Waarom wij dit besluiten"
+    rules: str = "Welke regels gelden"
+    next_steps: str = "Wat gebeurt er nu?"
+    bezwaar: str = "Bent u het niet eens met dit besluit?"
+    rights: str = "Wie kan u helpen?"
+    questions: str = "Hebt u vragen?"
+
+
+@dataclass(frozen=True)
 class LetterModel:
     """A decision letter, ready to print."""
 
@@ -74,5 +84,22 @@ class LetterModel:
     concept: bool = False
     #: small print beside the page number ("Kenmerk ...")
     footer: str = ""
-    #: PDF metadata
+    #: PDF metadata: a title without personal data, and the document language
     title: str = ""
+    subject: str = ""
+    language: str = "nl-NL"
+    headings: Headings = Headings()
+    #: which decision this one replaces or withdraws, and from when (after the sentence)
+    reference_paragraphs: tuple[str, ...] = ()
+    #: wijziging: the help as it was, before the new table
+    old_help_caption: str = ""
+    old_help_rows: tuple[HelpRow, ...] = ()
+    #: beëindiging: the afbouw schedule
+    afbouw_caption: str = ""
+    afbouw_rows: tuple[HelpRow, ...] = ()
+    #: the case-specific parts of the motivation: (lead-in, text)
+    reason_parts: tuple[tuple[str, str], ...] = ()
+    weighing_label: str = ""
+    weighing: str = ""
+    voorlopige_voorziening: str = ""
+    rights_paragraphs: tuple[str, ...] = ()

@@ -4,7 +4,9 @@
   left window of a window envelope (NEN 1026 / C5: window 20 mm from the left, 50 mm from
   the top, 90 x 45 mm); date and kenmerk stand to the right of the window.
 - Every page has "pagina x van y" (a canvas that keeps its pages until it knows the count).
-- Drafts carry a large light diagonal "CONCEPT" under the text and a marker at the top.
+- Drafts carry a large light diagonal "CONCEPT" under the text (drawn as lines, not text,
+  so text extraction and copying stay clean) and a marker at the top.
+- The document language is nl-NL; the title and subject carry no personal data.
 - Fonts are the embedded JTSans family, so ë, é and € print everywhere.
 - Output is deterministic: reportlab's invariant mode fixes the document ID, and the
   creation date is the letter date, so the same letter always gives the same bytes.
@@ -42,7 +44,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import NextPageTemplate
 
-from jeugdtoegang.letters.model import LetterModel
+from jeugdtoegang.letters.model import HelpRow, LetterModel
 from jeugdtoegang.pdf.fonts import BOLD, REGULAR, register_fonts
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -198,14 +200,54 @@ def _canvas_class(letter: LetterModel) -> type[_NumberedCanvas]:
     )
 
 
+#: "CONCEPT" as strokes in a 10 x 14 cell per letter: (kind, coordinates). Drawn as
+#: vector lines, not text, so copying text from a draft is not mixed with the watermark.
+_STROKE_LETTERS: dict[str, tuple[tuple[str, tuple[float, ...]], ...]] = {
+    "C": (("arc", (0, 0, 10, 14, 45, 270)),),
+    "O": (("ellipse", (0, 0, 10, 14)),),
+    "N": (("line", (0, 0, 0, 14)), ("line", (0, 14, 10, 0)), ("line", (10, 0, 10, 14))),
+    "E": (
+        ("line", (0, 0, 0, 14)),
+        ("line", (0, 14, 9, 14)),
+        ("line", (0, 7, 7, 7)),
+        ("line", (0, 0, 9, 0)),
+    ),
+    "P": (
+        ("line", (0, 0, 0, 14)),
+        ("line", (0, 14, 6, 14)),
+        ("line", (0, 7, 6, 7)),
+        ("arc", (2, 7, 10, 14, -90, 180)),
+    ),
+    "T": (("line", (0, 14, 10, 14)), ("line", (5, 0, 5, 14))),
+}
+
+
+def _draw_stroke_word(canvas: Canvas, word: str, scale: float) -> None:
+    width = len(word) * 13 - 3
+    canvas.translate(-width * scale / 2, -7 * scale)
+    for index, char in enumerate(word):
+        for kind, c in _STROKE_LETTERS[char]:
+            x0 = (index * 13) * scale
+            if kind == "line":
+                canvas.line(x0 + c[0] * scale, c[1] * scale, x0 + c[2] * scale, c[3] * scale)
+            elif kind == "ellipse":
+                canvas.ellipse(x0 + c[0] * scale, c[1] * scale, x0 + c[2] * scale, c[3] * scale)
+            else:
+                canvas.arc(
+                    x0 + c[0] * scale, c[1] * scale, x0 + c[2] * scale, c[3] * scale, c[4], c[5]
+                )
+
+
 def _draw_watermark(canvas: Canvas) -> None:
     canvas.saveState()
-    canvas.setFillColor(colors.HexColor("#C62828"))
-    canvas.setFillAlpha(0.10)
-    canvas.setFont(BOLD, 110)
+    canvas.setStrokeColor(colors.HexColor("#C62828"))
+    canvas.setStrokeAlpha(0.12)
+    canvas.setLineWidth(14)
+    canvas.setLineCap(1)
+    canvas.setLineJoin(1)
     canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2 - 20 * mm)
     canvas.rotate(45)
-    canvas.drawCentredString(0, -38, "CONCEPT")
+    _draw_stroke_word(canvas, "CONCEPT", 6.2)
     canvas.restoreState()
     canvas.saveState()
     canvas.setFillColor(colors.HexColor("#C62828"))
@@ -280,12 +322,14 @@ def _draw_later_page(canvas: Canvas, letter: LetterModel) -> None:
     canvas.restoreState()
 
 
-def _help_table(letter: LetterModel, styles: dict[str, ParagraphStyle]) -> Table:
+def _help_table(
+    help_rows: tuple[HelpRow, ...], letter: LetterModel, styles: dict[str, ParagraphStyle]
+) -> Table:
     head = styles["head_cell"]
     cell = styles["cell"]
     header = [Paragraph(t, head) for t in ("Hulp", "Aanbieder", "Start", "Eind", "Hoeveel")]
     rows: list[list[Flowable]] = [header]
-    for row in letter.help_rows:
+    for row in help_rows:
         rows.append(
             [
                 Paragraph(_escape(row.product), cell),
@@ -324,28 +368,43 @@ def _bullets(items: tuple[str, ...], style: ParagraphStyle) -> ListFlowable:
     )
 
 
+def _labelled(label: str, text: str, style: ParagraphStyle) -> Paragraph:
+    if not text:
+        return Paragraph(f"<b>{_escape(label)}</b>", style)
+    return Paragraph(f"<b>{_escape(label)}</b> {_escape(text)}", style)
+
+
+def _table_block(
+    caption: str, rows: tuple[HelpRow, ...], letter: LetterModel, styles: dict[str, ParagraphStyle]
+) -> list[Flowable]:
+    return [
+        KeepTogether(
+            [Paragraph(_escape(caption), styles["heading"]), _help_table(rows, letter, styles)]
+        ),
+        Spacer(1, 4),
+    ]
+
+
 def story(letter: LetterModel) -> list[Flowable]:
     """The flowing content of the letter, after the first page's fixed blocks."""
     styles = _styles(letter.letterhead.colour)
     body, heading = styles["body"], styles["heading"]
+    titles = letter.headings
     parts: list[Flowable] = [
         NextPageTemplate("later"),
         Paragraph(_escape(letter.onderwerp), styles["subject"]),
         Paragraph(_escape(letter.salutation), body),
         Paragraph(_escape(letter.decision_sentence), styles["sentence"]),
     ]
+    parts += [Paragraph(_escape(p), body) for p in letter.reference_paragraphs]
     parts += [Paragraph(_escape(p), body) for p in letter.intro_paragraphs]
+    if letter.old_help_rows:
+        parts += _table_block(letter.old_help_caption, letter.old_help_rows, letter, styles)
     if letter.help_rows:
-        parts.append(
-            KeepTogether(
-                [
-                    Paragraph(_escape(letter.help_caption), heading),
-                    _help_table(letter, styles),
-                ]
-            )
-        )
-        parts.append(Spacer(1, 4))
-    parts.append(Paragraph("Waarom wij dit besluiten", heading))
+        parts += _table_block(letter.help_caption, letter.help_rows, letter, styles)
+    if letter.afbouw_rows:
+        parts += _table_block(letter.afbouw_caption, letter.afbouw_rows, letter, styles)
+    parts.append(Paragraph(_escape(titles.why), heading))
     parts += [Paragraph(_escape(p), body) for p in letter.motivation_paragraphs]
     if letter.facts:
         parts.append(Paragraph(_escape(letter.facts_intro), body))
@@ -353,16 +412,24 @@ def story(letter: LetterModel) -> list[Flowable]:
     if letter.goals:
         parts.append(Paragraph(_escape(letter.goals_intro), body))
         parts.append(_bullets(letter.goals, styles["bullet"]))
+    parts += [_labelled(label, text, body) for label, text in letter.reason_parts]
+    if letter.weighing:
+        parts.append(_labelled(letter.weighing_label, letter.weighing, body))
     parts += [Paragraph(_escape(p), body) for p in letter.rule_paragraphs]
-    parts.append(Paragraph("Welke regels gelden", heading))
+    parts.append(Paragraph(_escape(titles.rules), heading))
     parts.append(Paragraph(_escape(letter.legal_basis), body))
-    parts.append(Paragraph("Wat gebeurt er nu?", heading))
+    parts.append(Paragraph(_escape(titles.next_steps), heading))
     parts += [Paragraph(_escape(p), body) for p in letter.next_steps]
-    bezwaar: list[Flowable] = [Paragraph("Bent u het niet eens met dit besluit?", heading)]
+    bezwaar: list[Flowable] = [Paragraph(_escape(titles.bezwaar), heading)]
     bezwaar += [Paragraph(_escape(p), body) for p in letter.bezwaar_paragraphs]
     bezwaar.append(_bullets(letter.bezwaar_contents, styles["bullet"]))
     parts.append(KeepTogether(bezwaar))
-    parts.append(Paragraph("Hebt u vragen?", heading))
+    if letter.voorlopige_voorziening:
+        parts.append(Paragraph(_escape(letter.voorlopige_voorziening), body))
+    if letter.rights_paragraphs:
+        parts.append(Paragraph(_escape(titles.rights), heading))
+        parts += [Paragraph(_escape(p), body) for p in letter.rights_paragraphs]
+    parts.append(Paragraph(_escape(titles.questions), heading))
     parts.append(Paragraph(_escape(letter.contact), body))
     parts.append(Spacer(1, 6))
     parts.append(
@@ -423,7 +490,8 @@ def render_letter(letter: LetterModel) -> bytes:
         initialFontName=REGULAR,
         title=letter.title,
         author=letter.letterhead.municipality,
-        subject=letter.onderwerp,
+        subject=letter.subject,
+        lang=letter.language,
         creator="Jeugdtoegang",
         producer="Jeugdtoegang",
         pageTemplates=[

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from jeugdtoegang.domain.decisions import DecisionType
+from jeugdtoegang.domain.decisions import AMBTSHALVE_TYPES, DecisionType
+from jeugdtoegang.domain.motivation import MotivationParts
 from jeugdtoegang.domain.terms import term_end
 from jeugdtoegang.letters.compose import HelpItem, LetterInput, compose_letter
 from jeugdtoegang.letters.model import LetterModel
@@ -102,6 +103,56 @@ def sample_input(
             "Daan gaat weer elke dag naar school.",
         ),
         concept=concept,
+        has_aanvraag=decision_type not in AMBTSHALVE_TYPES,
+        motivation=sample_motivation(decision_type),
+        previous=(date(2026, 10, 1), "BS-2026-000007")
+        if decision_type in (DecisionType.WIJZIGING, DecisionType.CORRECTIE)
+        else None,
+        old_help=sample_help(DecisionType.TOEKENNING, start)[:1]
+        if decision_type is DecisionType.WIJZIGING
+        else (),
+        effective_date=start,
+        consultant_name="Carla Jansen",
+        approver_name="Tom Bakker",
+        approver_function="Teamleider lokaal team",
+    )
+
+
+def sample_motivation(decision_type: DecisionType) -> MotivationParts:
+    """A complete structured motivation for a sample letter of this type."""
+    return MotivationParts(
+        facts=(
+            "Daan is 11 jaar. Hij heeft vaak woede-uitbarstingen, thuis en op school.",
+            "U hebt al hulp gehad van de schoolmaatschappelijk werker. Dat was niet genoeg.",
+            "Oma past twee middagen per week op. Zij kan niet meer doen.",
+        ),
+        jeugdwet_artikel="artikel 2.3, eerste lid",
+        verordening_artikel="artikel 5",
+        weighing="Oma helpt al veel. Toch is dat niet genoeg voor de boosheid van Daan.",
+        reason_category="voorliggende_voorziening"
+        if decision_type is DecisionType.AFWIJZING
+        else "",
+        alternative="de gratis weerbaarheidsgroep van het CJG"
+        if decision_type is DecisionType.AFWIJZING
+        else "",
+        refused_part="de logeerplek in het weekend"
+        if decision_type is DecisionType.GEDEELTELIJKE_TOEKENNING
+        else "",
+        refused_reason="Oma kan Daan in het weekend opvangen."
+        if decision_type is DecisionType.GEDEELTELIJKE_TOEKENNING
+        else "",
+        evaluation_result="Daan gaat weer elke dag naar school."
+        if decision_type in (DecisionType.VERLENGING, DecisionType.BEEINDIGING)
+        else "",
+        legal_ground="Het doel in het plan is bereikt."
+        if decision_type is DecisionType.BEEINDIGING
+        else "",
+        change="Daan krijgt minder uren per week."
+        if decision_type is DecisionType.WIJZIGING
+        else "",
+        withdrawal_reason="De einddatum klopte niet."
+        if decision_type is DecisionType.CORRECTIE
+        else "",
     )
 
 

@@ -28,6 +28,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from jeugdtoegang.domain.decisions import DecisionType
+from jeugdtoegang.domain.motivation import ReasonCategory
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.paths import resource_path
 
@@ -55,6 +56,19 @@ PLACEHOLDERS: dict[str, str] = {
     "max_maanden": "gewone looptijd van ontwikkelingsgerichte hulp",
     "verordening": "naam van de verordening van de gemeente",
     "einddatum": "laatste dag van de hulp",
+    "vorig_datum": "datum van het eerdere besluit (wijziging, correctie)",
+    "vorig_kenmerk": "kenmerk van het eerdere besluit",
+    "ingangsdatum": "vanaf wanneer de wijziging geldt",
+    "consulent": "naam van de consulent die het gezin kent",
+    "bezwaar_digitaal": "digitale route voor bezwaar van de gemeente",
+    "clientondersteuning": "cliëntondersteuning van de gemeente, met telefoon",
+    "vertrouwenspersoon": "vertrouwenspersoon jeugd, met telefoon",
+    "privacy": "waar u meer leest over uw gegevens",
+    "jeugdwet_artikel": "artikel van de Jeugdwet dat wij toepassen",
+    "verordening_artikel": "artikel van de verordening dat wij toepassen",
+    "evaluatiedatum": "datum van de evaluatie",
+    "tenzij_reden": "de goedgekeurde reden voor een langere duur",
+    "alternatief": "de andere oplossing met naam (afwijzing)",
 }
 
 
@@ -81,6 +95,11 @@ class MunicipalOverride(_Model):
     signatory_function: Text | None = None
     logo: Text | None = None
     colour: Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")] | None = None
+    bezwaar_digital: Text | None = None
+    clientondersteuning: Text | None = None
+    vertrouwenspersoon: Text | None = None
+    privacy: Text | None = None
+    pgb: bool | None = None
 
 
 class MunicipalDetails(_Model):
@@ -99,6 +118,13 @@ class MunicipalDetails(_Model):
     signatory_function: Text
     logo: Text | None = None
     colour: Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")] = "#1F5F8B"
+    #: the municipality's digital route for bezwaar (a web form with DigiD)
+    bezwaar_digital: Text
+    clientondersteuning: Text
+    vertrouwenspersoon: Text
+    privacy: Text
+    #: whether a pgb can replace zorg in natura (letters of granting decisions say so)
+    pgb: bool = True
 
     def logo_path(self) -> Path | None:
         if not self.logo:
@@ -110,10 +136,21 @@ class MunicipalDetails(_Model):
 class Paragraphs(_Model):
     salutation: Text
     intro: Text
+    #: an ambtshalve decision (no aanvraag): wijziging, beëindiging, correctie
+    intro_ambtshalve: Text
+    #: wijziging/verlenging: which earlier decision this one replaces, and from when
+    replaces: Text
+    #: correctie: the earlier decision is withdrawn (intrekking) and replaced
+    withdraws: Text
     help_caption: Text
+    old_help_caption: Text
+    new_help_caption: Text
+    afbouw_caption: Text
     legal_basis: Text
     bezwaar: tuple[Text, ...] = Field(min_length=1)
     bezwaar_contents: tuple[Text, ...] = Field(min_length=1)
+    #: the urgent route beside bezwaar (Awb 8:81): voorlopige voorziening
+    voorlopige_voorziening: Text
     contact: Text
     closing: Text
     on_behalf: Text
@@ -122,12 +159,81 @@ class Paragraphs(_Model):
     goals_intro: Text
 
 
+class Headings(_Model):
+    """The headings of the letter (part of the readability check)."""
+
+    why: Text
+    rules: Text
+    next_steps: Text
+    bezwaar: Text
+    rights: Text
+    questions: Text
+
+
+class Labels(_Model):
+    """Lead-in of each part of the structured motivation, printed before the case text."""
+
+    reason: Text
+    alternative: Text
+    refused_part: Text
+    refused_reason: Text
+    evaluation_result: Text
+    legal_ground: Text
+    change: Text
+    withdrawal_reason: Text
+    retroactive_reason: Text
+    weighing: Text
+
+
+class Rights(_Model):
+    """Rights beside bezwaar: pgb, cliëntondersteuning, vertrouwenspersoon, privacy."""
+
+    pgb: Text
+    clientondersteuning: Text
+    vertrouwenspersoon: Text
+    privacy: Text
+
+
+class Legal(_Model):
+    """Articles applied, by decision type or reason category (prefilled in the motivation).
+
+    ``jeugdwet`` and ``verordening`` map a decision type value or a reason category value
+    to an article ("artikel 2.3, eerste lid"). ``default`` applies when neither is given.
+    """
+
+    jeugdwet: dict[str, Text]
+    verordening: dict[str, Text]
+
+    def articles(self, decision_type: str, reason: str = "") -> tuple[str, str]:
+        def pick(table: dict[str, str]) -> str:
+            return table.get(reason) or table.get(decision_type) or table.get("default", "")
+
+        return pick(self.jeugdwet), pick(self.verordening)
+
+
+class Block(_Model):
+    """A standard text for the weighing, chosen by the consultant and then edited.
+
+    Placeholders as in letter texts (``{kind}``, ``{alternatief}``, ``{gevraagd}`` ...).
+    """
+
+    label: Text
+    types: tuple[DecisionType, ...] = Field(min_length=1)
+    reason_category: ReasonCategory | None = None
+    text: Text
+
+
 class Rules(_Model):
     """The rules applied, each explained for parents (chosen per letter by the composer)."""
 
     term_development: Text
     term_development_longer: Text
     term_stabilising: Text
+    #: placement (wonen, verblijf): no talk of growing out of help or afbouwen
+    term_placement: Text
+    #: the approved tenzij motivation for a longer term, printed in the letter
+    tenzij: Text
+    evaluation_date: Text
     group_offer_first: Text
     network_first: Text
     familiegroepsplan: Text | None = None
@@ -148,7 +254,13 @@ class LetterTexts(_Model):
     default: MunicipalOverride
     gemeenten: dict[str, MunicipalOverride] = {}
     paragraphs: Paragraphs
+    headings: Headings
+    labels: Labels
+    rights: Rights
     rules: Rules
+    reasons: dict[ReasonCategory, Text]
+    legal: Legal
+    blocks: dict[str, Block] = {}
     types: dict[DecisionType, TypeTexts]
 
     def for_type(self, decision_type: DecisionType) -> TypeTexts:
@@ -178,8 +290,13 @@ class LetterTexts(_Model):
         found: list[tuple[str, str]] = []
         for name, value in self.paragraphs.model_dump().items():
             found += _texts(f"paragraphs.{name}", value)
-        for name, value in self.rules.model_dump().items():
-            found += _texts(f"rules.{name}", value)
+        for section in ("headings", "labels", "rights", "rules"):
+            for name, value in getattr(self, section).model_dump().items():
+                found += _texts(f"{section}.{name}", value)
+        for category, value in self.reasons.items():
+            found += _texts(f"reasons.{category.value}", value)
+        for key, block in self.blocks.items():
+            found += _texts(f"blocks.{key}.text", block.text)
         for decision_type, texts in self.types.items():
             for name, value in texts.model_dump().items():
                 found += _texts(f"types.{decision_type.value}.{name}", value)
@@ -264,6 +381,9 @@ def read_letter_texts(path: Path) -> LetterTexts:
     missing = [t.value for t in DecisionType if t not in texts.types]
     if missing:
         problems.append(f"types: teksten ontbreken voor {', '.join(missing)}")
+    no_reason = [c.value for c in ReasonCategory if c not in texts.reasons]
+    if no_reason:
+        problems.append(f"reasons: uitleg ontbreekt voor {', '.join(no_reason)}")
     if problems:
         raise LetterTextError(f"De brieventeksten in {path.name}: " + "; ".join(problems))
     return texts

@@ -13,12 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.decisions import (
+    AMBTSHALVE_TYPES,
     FINAL_STATUSES,
     AddresseeChoice,
     DecisionStatus,
     DecisionType,
     resolve_addressee,
 )
+from jeugdtoegang.domain.motivation import MotivationParts
 from jeugdtoegang.domain.terms import months_covered
 from jeugdtoegang.domain.text import full_name
 from jeugdtoegang.errors import JeugdtoegangError, NotFoundError
@@ -46,6 +48,19 @@ def linked_indications(session: Session, decision_id: object) -> list[Indication
     return list(rows)
 
 
+#: finding codes whose approved motivation explains a term longer than usual (tenzij)
+TENZIJ_CODES = ("TERM_DEVELOPMENT_EXCEEDED", "TERM_STABILISING_EXCEEDED")
+
+
+def _tenzij_reason(row: Indication) -> str:
+    motivations = row.motivations or {}
+    for code in TENZIJ_CODES:
+        text = str(motivations.get(code) or "").strip()
+        if text:
+            return text
+    return ""
+
+
 def _help_item(row: Indication, profile: RegionProfile) -> HelpItem:
     product = profile.product(row.product_code)
     return HelpItem(
@@ -59,6 +74,9 @@ def _help_item(row: Indication, profile: RegionProfile) -> HelpItem:
         perspective=row.perspective,
         group=bool(product and product.group),
         months=months_covered(row.start_date, row.end_date),
+        segment=row.segment,
+        evaluation_due=row.evaluation_due,
+        tenzij_reason=_tenzij_reason(row),
     )
 
 
@@ -91,6 +109,17 @@ def letter_input(
     addressee = resolve_addressee(AddresseeChoice(decision.addressee), jeugdige, parents)
     help_items = tuple(_help_item(i, profile) for i in linked_indications(session, decision.id))
     facts = tuple(p.strip() for p in decision.motivation.split("\n\n") if p.strip())
+    decision_type = DecisionType(decision.type)
+    previous = None
+    old_help: tuple[HelpItem, ...] = ()
+    if decision.corrects_decision_id is not None:
+        earlier = session.get(Decision, decision.corrects_decision_id)
+        if earlier is not None:
+            previous = (earlier.sent_on or earlier.decision_date or letter_date, earlier.kenmerk)
+            if decision_type is DecisionType.WIJZIGING:
+                old_help = tuple(
+                    _help_item(i, profile) for i in linked_indications(session, earlier.id)
+                )
     return LetterInput(
         decision_type=DecisionType(decision.type),
         municipality=decision.gemeente,
@@ -107,6 +136,16 @@ def letter_input(
         goals=tuple(decision.goals or ()),
         end_date=decision.end_date,
         concept=concept,
+        has_aanvraag=decision.aanvraag_id is not None or decision_type not in AMBTSHALVE_TYPES,
+        motivation=MotivationParts.from_json(decision.motivation_parts).merged(
+            facts=MotivationParts.from_json(decision.motivation_parts).facts or facts
+        ),
+        previous=previous,
+        old_help=old_help,
+        effective_date=decision.effective_date,
+        consultant_name=decision.consultant_name or "",
+        approver_name=decision.approver_name or "",
+        approver_function=decision.approver_function or "",
     )
 
 
@@ -114,7 +153,8 @@ def letter_model(
     session: Session, profile: RegionProfile, decision: Decision, today: date
 ) -> LetterModel:
     concept = DecisionStatus(decision.status) not in FINAL_STATUSES
-    letter_date = decision.decision_date or today
+    # the letter date is the verzenddatum (Awb 6:8); before it is fixed, today's date
+    letter_date = decision.sent_on or today
     data = letter_input(session, profile, decision, letter_date, concept=concept)
     return compose_letter(data, load_letter_texts(profile.slug), profile)
 
@@ -128,7 +168,12 @@ def stored_final(session: Session, decision_id: object) -> FinalLetter | None:
 def final_letter_bytes(
     session: Session, profile: RegionProfile, decision: Decision, today: date
 ) -> bytes:
-    """The final letter: stored bytes, or rendered and stored now (first request)."""
+    """The final letter: stored bytes, or rendered and stored now (first request).
+
+    The first final rendering happens when the letter is printed to be sent (single print,
+    day batch) or marked sent: that day becomes the verzenddatum, from which the bezwaar
+    term runs (Awb 6:8). Every later request returns the same bytes.
+    """
     if DecisionStatus(decision.status) not in FINAL_STATUSES:
         raise JeugdtoegangError("Deze beschikking is nog niet goedgekeurd.")
     existing = stored_final(session, decision.id)
@@ -139,6 +184,9 @@ def final_letter_bytes(
                 "Neem contact op met de beheerder."
             )
         return existing.pdf
+    if decision.sent_on is None:  # the first final print fixes the verzenddatum
+        decision.sent_on = today
+        session.flush()
     pdf = render_letter(letter_model(session, profile, decision, today))
     session.add(FinalLetter(decision_id=decision.id, pdf=pdf, sha256=sha256(pdf)))
     session.flush()

@@ -26,6 +26,8 @@ class DecisionRow:
     corrects_kenmerk: str | None = None
     #: a draft offered to the team lead (still a concept until approved)
     submitted: bool = False
+    #: the kenmerk of the approved decision that replaced or withdrew this one
+    replaced_by_kenmerk: str | None = None
 
     @property
     def type_label(self) -> str:
@@ -33,6 +35,8 @@ class DecisionRow:
 
     @property
     def status_label(self) -> str:
+        if self.replaced_by_kenmerk:
+            return f"Vervangen door {self.replaced_by_kenmerk}"
         if self.submitted and self.status is DecisionStatus.CONCEPT:
             return "Ingediend"
         return self.status.label
@@ -69,6 +73,14 @@ class DecisionDetail:
     sent_by: str | None
     sent_at: datetime | None
     final_sha256: str | None
+    motivation_parts: dict[str, Any] | None = None
+    #: keys of required motivation parts still empty (approval is refused until none)
+    missing_parts: tuple[str, ...] = ()
+    aanvraag_id: uuid.UUID | None = None
+    effective_date: date | None = None
+    #: the verzenddatum (Awb 6:8), set when the letter is printed final or marked sent
+    sent_on: date | None = None
+    approver_name: str | None = None
 
     @property
     def id(self) -> uuid.UUID:
@@ -86,6 +98,8 @@ class DecisionDetail:
         data["goals"] = list(self.goals)
         data["indication_ids"] = [str(i) for i in self.indication_ids]
         data["addressee"] = self.addressee.value
+        data["missing_parts"] = list(self.missing_parts)
+        data["motivation_parts"] = self.motivation_parts or {}
         return data
 
 

@@ -17,14 +17,17 @@ from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import Permission, forbid_self_approval, require
 from jeugdtoegang.domain.decisions import (
+    AMBTSHALVE_TYPES,
     FINAL_STATUSES,
     GRANTING_TYPES,
+    REFERRING_TYPES,
     AddresseeChoice,
     DecisionStatus,
     DecisionType,
     check_addressee_choice,
     default_addressee_choice,
 )
+from jeugdtoegang.domain.motivation import MotivationParts, describe_missing
 from jeugdtoegang.domain.text import full_name
 from jeugdtoegang.errors import FieldError, NotFoundError, RuleViolationError, ValidationError
 from jeugdtoegang.letters.render import render_letter
@@ -35,11 +38,21 @@ from jeugdtoegang.services.decision_letter import (
     letter_model,
     stored_final,
 )
+from jeugdtoegang.services.decision_motivation import (
+    aanvraag_facts as _aanvraag_facts,
+)
+from jeugdtoegang.services.decision_motivation import (
+    check_decision_approvable,
+    mandate_function,
+    missing_for,
+    prefill_articles,
+)
 from jeugdtoegang.services.decision_views import (
     DecisionDetail,
     DecisionRow,
     PendingDecisionView,
 )
+from jeugdtoegang.services.requests import record_outcome
 from jeugdtoegang.storage.base import utcnow
 from jeugdtoegang.storage.models.decisions import Decision, DecisionIndication
 from jeugdtoegang.storage.models.households import Household, Person
@@ -106,6 +119,7 @@ def _validate_create(
     request_date: date,
     request_text: str,
     motivation: str,
+    corrects_decision_id: uuid.UUID | None = None,
 ) -> list[FieldError]:
     errors = []
     if person is None or person.household_id != household_id or person.role != "jeugdige":
@@ -125,8 +139,15 @@ def _validate_create(
         )
     if request_date > ctx.today():
         errors.append(FieldError("request_date", "De aanvraagdatum ligt in de toekomst."))
-    if not request_text.strip():
+    if not request_text.strip() and decision_type not in AMBTSHALVE_TYPES:
         errors.append(FieldError("request_text", "Schrijf op wat er gevraagd is."))
+    if decision_type in REFERRING_TYPES and corrects_decision_id is None:
+        errors.append(
+            FieldError(
+                "corrects_decision_id",
+                f"Een {decision_type.label.lower()} noemt het eerdere besluit dat het vervangt.",
+            )
+        )
     if not motivation.strip():
         errors.append(
             FieldError(
@@ -152,13 +173,23 @@ def create_decision(
     addressee: AddresseeChoice | None = None,
     end_date: date | None = None,
     corrects_decision_id: uuid.UUID | None = None,
+    parts: MotivationParts | None = None,
+    aanvraag_id: uuid.UUID | None = None,
+    effective_date: date | None = None,
 ) -> DecisionDetail:
     """Make a draft decision for one jeugdige from indications (the help it grants or ends).
 
     ``goals`` defaults to the plan goals the indications serve. ``addressee`` defaults to
     the parents (under 18) or the young adult. A correction names the final decision it
-    corrects; that decision itself is never changed.
+    corrects; that decision itself is never changed. ``parts`` is the structured
+    motivation; ``motivation`` (the facts) fills its facts when it has none, and the Jeugdwet
+    and verordening articles come from the region's letter setup when left empty. With
+    ``aanvraag_id`` the decision answers that aanvraag (its date and text are used).
     """
+    if aanvraag_id is not None:
+        request_date, request_text = _aanvraag_facts(ctx, aanvraag_id, person_id)
+    if not motivation.strip() and parts is not None and parts.facts:
+        motivation = "\n\n".join(parts.facts)
     with ctx.uow() as uow:
         session = uow.session
         household = session.get(Household, household_id)
@@ -177,6 +208,7 @@ def create_decision(
             request_date,
             request_text,
             motivation,
+            corrects_decision_id,
         )
         if errors:
             raise ValidationError(errors)
@@ -197,6 +229,7 @@ def create_decision(
             goals = _plan_goals(session, household_id, goal_ids)
         municipality = ctx.profile.municipality(household.gemeente)
         verordening = municipality.verordening if municipality else ""
+        full_parts = prefill_articles(ctx, decision_type, parts or MotivationParts(), motivation)
         decision = Decision(
             household_id=household_id,
             person_id=person_id,
@@ -212,6 +245,10 @@ def create_decision(
             addressee=choice.value,
             end_date=end_date,
             corrects_decision_id=corrects_decision_id,
+            aanvraag_id=aanvraag_id,
+            motivation_parts=full_parts.to_json(),
+            effective_date=effective_date,
+            consultant_name=ctx.actor.display_name,
         )
         session.add(decision)
         session.flush()
@@ -240,6 +277,16 @@ def _rows(session: Session, decisions: Sequence[Decision]) -> list[DecisionRow]:
             select(Decision.id, Decision.kenmerk).where(Decision.id.in_(corrected_ids))
         ).all()
     )
+    # a final wijziging or correctie replaces (withdraws) the decision it names
+    replaced = dict(
+        session.execute(
+            select(Decision.corrects_decision_id, Decision.kenmerk).where(
+                Decision.corrects_decision_id.in_([d.id for d in decisions]),
+                Decision.status != DecisionStatus.CONCEPT.value,
+                Decision.type.in_([t.value for t in REFERRING_TYPES]),
+            )
+        ).all()
+    )
     return [
         DecisionRow(
             id=d.id,
@@ -252,12 +299,13 @@ def _rows(session: Session, decisions: Sequence[Decision]) -> list[DecisionRow]:
             gemeente=d.gemeente,
             corrects_kenmerk=kenmerken.get(d.corrects_decision_id),
             submitted=d.submitted_by is not None,
+            replaced_by_kenmerk=replaced.get(d.id),
         )
         for d in decisions
     ]
 
 
-def _detail(session: Session, decision: Decision) -> DecisionDetail:
+def _detail(session: Session, decision: Decision, today: date) -> DecisionDetail:
     links = session.execute(
         select(DecisionIndication.indication_id)
         .where(DecisionIndication.decision_id == decision.id)
@@ -286,6 +334,14 @@ def _detail(session: Session, decision: Decision) -> DecisionDetail:
         sent_by=decision.sent_by,
         sent_at=decision.sent_at,
         final_sha256=final.sha256 if final else None,
+        motivation_parts=dict(decision.motivation_parts or {}),
+        missing_parts=tuple(missing_for(session, decision, today))
+        if decision.status == DecisionStatus.CONCEPT.value
+        else (),
+        aanvraag_id=decision.aanvraag_id,
+        effective_date=decision.effective_date,
+        sent_on=decision.sent_on,
+        approver_name=decision.approver_name,
     )
 
 
@@ -294,7 +350,7 @@ def get_decision(
 ) -> DecisionDetail:
     with ctx.uow(readonly=True) as uow:
         decision = _load(uow.session, decision_id)
-        detail = _detail(uow.session, decision)
+        detail = _detail(uow.session, decision, ctx.today())
         if purpose:
             uow.log_access("inzien", "decision", decision.id, [decision.person_id], purpose)
     return detail
@@ -345,22 +401,31 @@ def submit_decision(ctx: AppContext, decision_id: uuid.UUID) -> DecisionDetail:
 def approve_decision(
     ctx: AppContext, decision_id: uuid.UUID, comment: str | None = None
 ) -> DecisionDetail:
-    """Approve a draft: it becomes final with today's date as the letter date.
+    """Approve a draft under mandate: it becomes final (decision date today).
 
-    The final letter is rendered and stored in the same transaction, so an approved
-    decision always has exactly one letter.
+    Refused while a required part of the motivation is empty, while help starting in the
+    past has no retroactive motivation, or when the whole period lies in the past. The
+    letter is rendered and stored once, when it is printed to be sent or marked sent.
     """
     with ctx.uow() as uow:
         decision = _load(uow.session, decision_id)
         _require_concept(decision, "goedgekeurd")
         forbid_self_approval(ctx.actor, decision.submitted_by or decision.created_by)
+        check_decision_approvable(uow.session, decision, ctx.today())
         decision.status = DecisionStatus.GOEDGEKEURD.value
         decision.decision_date = ctx.today()
         decision.approved_by = ctx.actor.username
         decision.approved_at = utcnow()
+        decision.approver_name = ctx.actor.display_name
+        decision.approver_function = mandate_function(ctx)
         decision.review_comment = comment
+        if decision.aanvraag_id is not None:
+            record_outcome(
+                uow.session, decision.aanvraag_id, DecisionType(decision.type), ctx.today()
+            )
         uow.session.flush()
-        final_letter_bytes(uow.session, ctx.profile, decision, ctx.today())
+        # the letter must compose now; it is rendered and stored when it is sent (verzenddatum)
+        letter_model(uow.session, ctx.profile, decision, ctx.today())
         uow.log_access(
             "goedkeuren", "decision", decision.id, [decision.person_id], comment or "beoordeling"
         )
@@ -386,7 +451,14 @@ def return_decision(ctx: AppContext, decision_id: uuid.UUID, comment: str) -> De
 
 
 def list_pending_decisions(ctx: AppContext) -> list[PendingDecisionView]:
-    """Submitted drafts waiting for approval, oldest first (review seam)."""
+    """Submitted drafts waiting for approval, oldest first (review seam).
+
+    The findings name the parts of the motivation still missing and, for a decision that
+    answers an aanvraag, the days left of its Awb term.
+    """
+    from jeugdtoegang.services.requests import term_of
+    from jeugdtoegang.storage.models.requests import Aanvraag
+
     with ctx.uow(readonly=True) as uow:
         decisions = list(
             uow.session.execute(
@@ -399,17 +471,35 @@ def list_pending_decisions(ctx: AppContext) -> list[PendingDecisionView]:
             ).scalars()
         )
         rows = {r.id: r for r in _rows(uow.session, decisions)}
-        return [
-            PendingDecisionView(
-                id=d.id,
-                household_id=d.household_id,
-                title=f"{DecisionType(d.type).label} {d.kenmerk} voor {rows[d.id].jeugdige}",
-                submitted_by=d.submitted_by,
-                submitted_at=d.submitted_at,
-                motivations=d.motivation,
+        views = []
+        for d in decisions:
+            findings = []
+            missing = missing_for(uow.session, d, ctx.today())
+            if missing:
+                findings.append("Motivering nog niet compleet: " + describe_missing(missing) + ".")
+            if d.aanvraag_id is not None:
+                aanvraag = uow.session.get(Aanvraag, d.aanvraag_id)
+                if aanvraag is not None:
+                    term = term_of(aanvraag, ctx.today(), ctx.profile.settings.awb_decision_weeks)
+                    left = term.days_left(ctx.today())
+                    findings.append(
+                        f"Beslistermijn (Awb): {left} dagen over, uiterlijk "
+                        f"{term.due.strftime('%d-%m-%Y')}."
+                        if left >= 0
+                        else f"Beslistermijn (Awb) verlopen op {term.due.strftime('%d-%m-%Y')}."
+                    )
+            views.append(
+                PendingDecisionView(
+                    id=d.id,
+                    household_id=d.household_id,
+                    title=f"{DecisionType(d.type).label} {d.kenmerk} voor {rows[d.id].jeugdige}",
+                    submitted_by=d.submitted_by,
+                    submitted_at=d.submitted_at,
+                    motivations=d.motivation,
+                    findings="\n".join(findings),
+                )
             )
-            for d in decisions
-        ]
+        return views
 
 
 def letter_pdf(ctx: AppContext, decision_id: uuid.UUID) -> bytes:
@@ -439,6 +529,9 @@ def mark_sent(ctx: AppContext, decision_id: uuid.UUID) -> DecisionDetail:
             )
         if decision.status == DecisionStatus.VERZONDEN.value:
             raise RuleViolationError("Deze brief is al als verzonden gemarkeerd.")
+        # renders and stores the final letter with today as verzenddatum, unless it was
+        # already printed (then that print date stays the verzenddatum)
+        final_letter_bytes(uow.session, ctx.profile, decision, ctx.today())
         decision.status = DecisionStatus.VERZONDEN.value
         decision.sent_by = ctx.actor.username
         decision.sent_at = utcnow()

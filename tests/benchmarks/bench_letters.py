@@ -40,7 +40,7 @@ from jeugdtoegang.domain.decisions import DecisionType
 from jeugdtoegang.letters.compose import compose_letter
 from jeugdtoegang.letters.model import LetterModel
 from jeugdtoegang.letters.render import render_letter
-from jeugdtoegang.letters.sample import sample_input
+from jeugdtoegang.letters.sample import sample_input, sample_motivation
 from jeugdtoegang.letters.texts import load_letter_texts
 from jeugdtoegang.pdf.fonts import BOLD, REGULAR, register_fonts
 from jeugdtoegang.regions import load_profile
@@ -57,7 +57,10 @@ def bare_reportlab(letter: LetterModel) -> bytes:
     cell = ParagraphStyle("c", parent=body, fontSize=9, leading=11.5)
     story = [Spacer(1, 70 * mm)]
     story += [Paragraph(t, bold) for t in (letter.onderwerp, letter.decision_sentence)]
-    story += [Paragraph(t, body) for t in (letter.salutation, *letter.intro_paragraphs)]
+    story += [
+        Paragraph(t, body)
+        for t in (letter.salutation, *letter.reference_paragraphs, *letter.intro_paragraphs)
+    ]
     rows = [[Paragraph(h, cell) for h in ("Hulp", "Aanbieder", "Start", "Eind", "Hoeveel")]]
     rows += [
         [Paragraph(v, cell) for v in (r.product, r.aanbieder, r.start, r.eind, r.omvang)]
@@ -72,9 +75,14 @@ def bare_reportlab(letter: LetterModel) -> bytes:
         *letter.facts,
         letter.goals_intro,
         *letter.goals,
+        *(f"<b>{label}</b> {text}" for label, text in letter.reason_parts),
+        f"<b>{letter.weighing_label}</b> {letter.weighing}",
         *letter.rule_paragraphs,
+        letter.headings.rules,
         letter.legal_basis,
+        letter.headings.next_steps,
         *letter.next_steps,
+        letter.headings.bezwaar,
         *letter.bezwaar_paragraphs,
     )
     story += [Paragraph(t, body) for t in texts]
@@ -85,7 +93,20 @@ def bare_reportlab(letter: LetterModel) -> bytes:
             bulletFontName=REGULAR,
         )
     )
-    story += [Paragraph(t, body) for t in (letter.contact, letter.closing, letter.signatory.name)]
+    story += [
+        Paragraph(t, body)
+        for t in (
+            letter.voorlopige_voorziening,
+            letter.headings.rights,
+            *letter.rights_paragraphs,
+            letter.headings.questions,
+            letter.contact,
+            letter.closing,
+            letter.signatory.on_behalf,
+            letter.signatory.name,
+            letter.signatory.function,
+        )
+    ]
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, invariant=1, initialFontName=REGULAR)
     doc.build(story)
@@ -168,6 +189,10 @@ def _database_with_approved(count: int, folder: Path):  # type: ignore[no-untype
                 goals=["Uw kind kan beter omgaan met boosheid."],
                 legal_basis="Jeugdwet artikel 2.3",
                 addressee="ouders",
+                motivation_parts=sample_motivation(DecisionType.TOEKENNING).to_json(),
+                consultant_name="Carla Jansen",
+                approver_name="Tom Bakker",
+                approver_function="Teamleider lokaal team",
             )
             uow.session.add_all([indication, decision])
             uow.session.flush()

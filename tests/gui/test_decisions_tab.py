@@ -14,7 +14,7 @@ from jeugdtoegang.domain.decisions import DecisionType
 from jeugdtoegang.services import decisions
 from jeugdtoegang.services.context import AppContext
 from tests.gui.conftest import DialogLog, FakeShell
-from tests.integration.decision_fixtures import add_indication, make_household
+from tests.integration.decision_fixtures import add_indication, case_parts, make_household
 from ui import dialogs
 from ui.dossier.decisions_tab import DecisionsTab
 
@@ -32,6 +32,7 @@ def household(ctx: AppContext) -> Any:
         date(2026, 11, 2),
         "hulp thuis bij de opvoeding",
         "Daan is vaak boos.",
+        parts=case_parts(DecisionType.TOEKENNING),
     )
     return household_id, detail
 
@@ -44,7 +45,7 @@ def test_preview_shows_the_pages_of_the_letter_inside_the_application(
     qtbot.addWidget(tab)
     tab.resize(1300, 800)
     tab.show()
-    qtbot.waitUntil(lambda: tab.page_count() == 2)
+    qtbot.waitUntil(lambda: tab.page_count() == 3)  # letter with full rechtsmiddelen
     assert tab.model.rowCount() == 1
     assert "Toekenning" in tab.info.text() and detail.row.kenmerk in tab.info.text()
     page = tab.findChild(QLabel, "letter_page_1")
@@ -152,3 +153,39 @@ def test_a_consultant_makes_a_draft_decision_and_submits_it(
     assert [p.id for p in pending] == [row.id]
     submitted = tab.current()
     assert submitted is not None and submitted.status_label == "Ingediend"
+
+
+def test_the_new_decision_dialog_asks_for_the_parts_of_an_afwijzing(
+    qtbot: Any, ctx: AppContext, lead_ctx: AppContext, shown: DialogLog
+) -> None:
+    from jeugdtoegang.domain.requests import RequestedBy
+    from jeugdtoegang.services import requests
+    from ui.widgets.new_decision_dialog import NewDecisionDialog
+
+    household_id, person_id = make_household(ctx)
+    aanvraag = requests.add_request(
+        ctx, household_id, person_id, date(2026, 11, 9), RequestedBy.OUDERS, "behandeling"
+    )
+    dialog = NewDecisionDialog(ctx, household_id)
+    qtbot.addWidget(dialog)
+    dialog.type_combo.setCurrentIndex(dialog.type_combo.findData(DecisionType.AFWIJZING))
+    dialog.show()
+    assert dialog.parts["alternative"].isVisible() and dialog.reason_combo.isVisible()
+    assert not dialog.parts["legal_ground"].isVisible()
+    dialog.request_text.setText("behandeling bij angst")
+    dialog.motivation.setPlainText("Daan is bang in groepen.\n\nOma past op woensdag op.")
+    dialog.reason_combo.setCurrentIndex(dialog.reason_combo.findData("voorliggende_voorziening"))
+    dialog.parts["alternative"].setText("de gratis groep van het CJG Zeist")
+    dialog.block_combo.setCurrentIndex(dialog.block_combo.findData("afwijzing_voorliggend"))
+    dialog.fill_from_case(block="afwijzing_voorliggend")
+    assert "de gratis groep van het CJG Zeist" in dialog.parts["weighing"].toPlainText()
+    import os
+
+    os.makedirs("/tmp/shots/issue-12", exist_ok=True)
+    dialog.grab().save("/tmp/shots/issue-12/new_decision_dialog.png")
+    dialog.create_draft()
+    assert dialog.created is not None and dialog.created.missing_parts == ()
+    assert dialog.created.aanvraag_id == aanvraag.id  # the open aanvraag is preselected
+    assert not dialog.request_text.isVisible()
+    approved = decisions.approve_decision(lead_ctx, dialog.created.id)
+    assert approved.status.value == "goedgekeurd"

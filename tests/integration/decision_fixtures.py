@@ -11,7 +11,9 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
+from jeugdtoegang.domain.decisions import DecisionType
 from jeugdtoegang.domain.households import HouseholdInput, PersonInput, PersonRole
+from jeugdtoegang.domain.motivation import MotivationParts
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.households import register_household
 from jeugdtoegang.storage.models.indications import Indication
@@ -120,3 +122,32 @@ def add_indication(
         uow.session.add(row)
         uow.commit()
         return row.id
+
+
+def case_parts(decision_type: DecisionType) -> MotivationParts:
+    """A complete structured motivation for ``decision_type``, with this family's facts."""
+    parts = MotivationParts(
+        facts=(
+            "Daan is vaak boos, thuis en op school.",
+            "Oma helpt twee middagen per week.",
+        ),
+        weighing="Oma helpt al, maar dat is niet genoeg voor de boosheid van Daan op school.",
+    )
+    extra: dict[str, dict[str, str]] = {
+        "gedeeltelijke_toekenning": {
+            "refused_part": "de tweede middag begeleiding op school",
+            "refused_reason": "De school geeft Daan al een eigen begeleider op dinsdag.",
+        },
+        "afwijzing": {
+            "reason_category": "voorliggende_voorziening",
+            "alternative": "de gratis weerbaarheidsgroep van het CJG Zeist op woensdag",
+        },
+        "wijziging": {"change": "Daan krijgt 2 uur in plaats van 4 uur per week."},
+        "verlenging": {"evaluation_result": "Daan gaat weer elke dag naar school."},
+        "beeindiging": {
+            "evaluation_result": "De boosheid van Daan is veel minder. Het doel is bereikt.",
+            "legal_ground": "De hulp is niet meer nodig: het doel in het plan is bereikt.",
+        },
+        "correctie": {"withdrawal_reason": "De eerste brief noemde de verkeerde aanbieder."},
+    }
+    return parts.merged(**extra.get(decision_type.value, {}))

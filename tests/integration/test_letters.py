@@ -23,7 +23,8 @@ from jeugdtoegang.progress import CancelledError, CancelToken, run_to_end
 from jeugdtoegang.services import decisions, letter_batch
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.models.decisions import FinalLetter
-from tests.integration.decision_fixtures import add_indication, make_household
+from tests.conftest import TEAMLEIDER
+from tests.integration.decision_fixtures import add_indication, case_parts, make_household
 
 pytestmark = pytest.mark.postgres
 
@@ -41,6 +42,24 @@ def make_decision(
 ) -> tuple[uuid.UUID, uuid.UUID]:
     household_id, person_id = make_household(ctx)
     ids = []
+    extra.setdefault("parts", case_parts(decision_type))
+    if decision_type in (DecisionType.WIJZIGING, DecisionType.CORRECTIE):
+        earlier = decisions.create_decision(
+            ctx,
+            household_id,
+            person_id,
+            DecisionType.TOEKENNING,
+            [add_indication(ctx, household_id, person_id)],
+            date(2026, 10, 1),
+            "hulp thuis bij de opvoeding",
+            "Daan is vaak boos.",
+            parts=case_parts(DecisionType.TOEKENNING),
+        )
+        decisions.approve_decision(ctx.with_actor(TEAMLEIDER), earlier.id)
+        extra.setdefault("corrects_decision_id", earlier.id)
+        extra.setdefault("effective_date", date(2027, 1, 4))
+    if decision_type is DecisionType.BEEINDIGING:
+        extra.setdefault("end_date", date(2027, 10, 3))
     if decision_type is not DecisionType.AFWIJZING:
         ids.append(add_indication(ctx, household_id, person_id))
         ids.append(
@@ -74,8 +93,10 @@ SENTENCES = {
     DecisionType.TOEKENNING: "U krijgt de hulp voor Daan Yılmaz-Çelik die u hebt gevraagd.",
     DecisionType.GEDEELTELIJKE_TOEKENNING: "U krijgt een deel van de hulp voor Daan",
     DecisionType.AFWIJZING: "U krijgt de hulp voor Daan Yılmaz-Çelik die u hebt gevraagd niet.",
-    DecisionType.WIJZIGING: "De hulp voor Daan Yılmaz-Çelik verandert.",
+    DecisionType.WIJZIGING: "De hulp voor Daan Yılmaz-Çelik verandert vanaf 4 januari 2027.",
+    DecisionType.VERLENGING: "De hulp voor Daan Yılmaz-Çelik gaat door tot en met 3 oktober",
     DecisionType.BEEINDIGING: "De hulp voor Daan Yılmaz-Çelik stopt op 3 oktober 2027.",
+    DecisionType.CORRECTIE: "Wij verbeteren ons besluit over de hulp voor Daan",
 }
 
 
@@ -98,6 +119,7 @@ def test_every_decision_type_prints_a_complete_final_letter(
     for item in ("uw naam en adres", "de datum", "waarom u het niet eens bent", "handtekening"):
         assert item in text
     assert "Jeugdwet, artikel 2.3" in text and "Verordening jeugdhulp Zeist" in text
+    assert "Daan is vaak boos, thuis en op school." in text  # the case's own facts
     pages = len(PdfReader(io.BytesIO(final)).pages)
     assert pages >= 2
     assert f"pagina 1 van {pages}" in text and f"pagina {pages} van {pages}" in text
@@ -122,12 +144,15 @@ def test_a_final_letter_is_stored_once_and_reprinted_byte_for_byte(
     ctx: AppContext, lead_ctx: AppContext
 ) -> None:
     _household, decision_id = make_decision(ctx, DecisionType.TOEKENNING)
-    detail = decisions.approve_decision(lead_ctx, decision_id)
+    approved = decisions.approve_decision(lead_ctx, decision_id)
+    assert approved.final_sha256 is None  # rendered when it is printed to be sent
     first = decisions.letter_pdf(ctx, decision_id)
     later = ctx.with_actor(ctx.actor)
     later.today = lambda: date(2027, 2, 1)  # another day: still the same letter
     assert decisions.letter_pdf(later, decision_id) == first
+    detail = decisions.get_decision(ctx, decision_id)
     assert detail.final_sha256 == hashlib.sha256(first).hexdigest()
+    assert detail.sent_on == date(2026, 11, 23)
     with ctx.uow(readonly=True) as uow:
         stored = uow.session.execute(select(FinalLetter)).scalars().all()
     assert len(stored) == 1 and stored[0].pdf == first
@@ -245,6 +270,8 @@ def approved_decisions(ctx: AppContext, lead_ctx: AppContext, count: int) -> lis
     ids = []
     for index in range(count):
         _household, decision_id = make_decision(ctx, list(DecisionType)[index % 5])
+        if index % 5 in (3,):  # a wijziging made (and approved) an earlier decision too
+            pass
         decisions.approve_decision(lead_ctx, decision_id)
         ids.append(decision_id)
     return ids
@@ -344,3 +371,25 @@ def test_cli_lists_decisions_and_prints_letters(
         cli_main(["--db", database_url, "letter", "--decision", str(uuid.uuid4()), "-o", str(out)])
         == 1
     )
+
+
+def test_the_pdf_has_dutch_language_and_no_personal_data_in_its_metadata(
+    ctx: AppContext,
+) -> None:
+    _household, decision_id = make_decision(ctx, DecisionType.TOEKENNING)
+    reader = PdfReader(io.BytesIO(decisions.letter_pdf(ctx, decision_id)))
+    assert reader.trailer["/Root"]["/Lang"] == "nl-NL"
+    metadata = " ".join(str(v) for v in (reader.metadata or {}).values())
+    assert "Daan" not in metadata and "Yılmaz" not in metadata
+    assert "Besluit jeugdhulp" in metadata
+
+
+def test_copying_text_from_a_draft_is_not_garbled_by_the_watermark(ctx: AppContext) -> None:
+    _household, decision_id = make_decision(ctx, DecisionType.TOEKENNING)
+    text = pdf_text(decisions.letter_pdf(ctx, decision_id))
+    # the only CONCEPT text is the marker line; the diagonal watermark is drawn, not written
+    assert text.count("CONCEPT") == len(
+        PdfReader(io.BytesIO(decisions.letter_pdf(ctx, decision_id))).pages
+    )
+    assert "CONCEPT - niet verzenden" in text
+    assert "U krijgt de hulp voor Daan Yılmaz-Çelik die u hebt gevraagd." in flat(text)

@@ -30,6 +30,7 @@ from jeugdtoegang.letters.compose import volume_text
 from jeugdtoegang.letters.texts import (
     PLACEHOLDERS,
     LetterTextError,
+    LetterTexts,
     available_letter_regions,
     letters_dir,
     load_letter_texts,
@@ -60,6 +61,19 @@ SAMPLE_VALUES = {
     "max_maanden": "9",
     "verordening": "Verordening jeugdhulp Zeist 2025",
     "einddatum": "3 oktober 2027",
+    "vorig_datum": "2 oktober 2026",
+    "vorig_kenmerk": "BS-2026-000041",
+    "ingangsdatum": "1 december 2026",
+    "consulent": "Carla Jansen",
+    "bezwaar_digitaal": "www.zeist.example/bezwaar",
+    "clientondersteuning": "MEE, telefoon 0800 - 555 09 99",
+    "vertrouwenspersoon": "het AKJ, telefoon 088 - 555 1000",
+    "privacy": "www.zeist.example/privacy",
+    "jeugdwet_artikel": "artikel 2.3, eerste lid",
+    "verordening_artikel": "artikel 5",
+    "evaluatiedatum": "4 juli 2027",
+    "tenzij_reden": "Traumabehandeling duurt elf maanden.",
+    "alternatief": "de gratis groep van het CJG",
 }
 REGIONS = available_letter_regions()
 
@@ -110,12 +124,37 @@ def test_the_whole_standard_text_of_each_decision_type_reads_at_b1_level(
 ) -> None:
     textstat.set_lang("nl")
     texts = load_letter_texts(region)
-    own = texts.for_type(decision_type)
-    parts = [own.sentence, *own.paragraphs, *own.next_steps]
-    parts += [texts.paragraphs.intro, texts.paragraphs.legal_basis, *texts.paragraphs.bezwaar]
-    parts.append(texts.paragraphs.contact)
-    score = textstat.flesch_reading_ease(" ".join(_filled(p) for p in parts))
+    score = textstat.flesch_reading_ease(whole_text(texts, decision_type))
     assert score >= READABILITY_THRESHOLD
+
+
+def whole_text(texts: LetterTexts, decision_type: DecisionType) -> str:
+    """Every standard text a letter of this type can print, headings included."""
+    own = texts.for_type(decision_type)
+    p = texts.paragraphs
+    parts = [own.onderwerp, own.sentence, *own.paragraphs, *own.next_steps]
+    if own.afbouw:
+        parts.append(own.afbouw)
+    parts += [p.intro, p.intro_ambtshalve, p.legal_basis, *p.bezwaar, *p.bezwaar_contents]
+    parts += [p.voorlopige_voorziening, p.contact, p.facts_intro, p.goals_intro]
+    if decision_type in (DecisionType.WIJZIGING, DecisionType.VERLENGING):
+        parts += [p.replaces, p.old_help_caption, p.new_help_caption]
+    if decision_type is DecisionType.CORRECTIE:
+        parts.append(p.withdraws)
+    if decision_type is DecisionType.AFWIJZING:
+        parts += list(texts.reasons.values())
+    parts += list(texts.headings.model_dump().values())
+    parts += list(texts.labels.model_dump().values())
+    parts += list(texts.rights.model_dump().values())
+    return " ".join(_filled(t) for t in parts)
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_the_headings_and_labels_read_at_b1_level_together(region: str) -> None:
+    textstat.set_lang("nl")
+    texts = load_letter_texts(region)
+    together = [*texts.headings.model_dump().values(), *texts.labels.model_dump().values()]
+    assert textstat.flesch_reading_ease(" ".join(_filled(t) for t in together)) >= 60
 
 
 def test_a_text_with_an_unknown_placeholder_is_refused_when_loaded(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from jeugdtoegang.domain.authz import Permission, can
 from jeugdtoegang.domain.decisions import DecisionStatus
+from jeugdtoegang.domain.motivation import describe_missing
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.progress import CancelToken, Progress, ProgressTask
 from jeugdtoegang.services import decisions
@@ -199,10 +200,19 @@ class DecisionsTab(QWidget):
         row = self.current()
         if row is None:
             return
-        self.info.setText(
-            f"{row.type_label} · {row.status_label} · kenmerk {row.kenmerk} · {row.jeugdige}"
-            + (f" · correctie van {row.corrects_kenmerk}" if row.corrects_kenmerk else "")
+        text = f"{row.type_label} · {row.status_label} · kenmerk {row.kenmerk} · {row.jeugdige}" + (
+            f" · vervangt {row.corrects_kenmerk}" if row.corrects_kenmerk else ""
         )
+        if row.status.value == "concept":
+            try:
+                detail = decisions.get_decision(self.ctx, row.id, purpose=None)
+            except JeugdtoegangError:
+                detail = None
+            if detail is not None and detail.missing_parts:
+                text += "\nNog in te vullen voor goedkeuring: " + describe_missing(
+                    detail.missing_parts
+                )
+        self.info.setText(text)
         self.load_preview(row.id)
 
     # --- preview -----------------------------------------------------------------------

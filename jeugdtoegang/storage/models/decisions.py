@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -36,7 +36,7 @@ class Decision(VersionedBase):
     __table_args__ = (
         CheckConstraint(
             "type in ('toekenning', 'gedeeltelijke_toekenning', 'afwijzing', 'wijziging', "
-            "'beeindiging')",
+            "'verlenging', 'beeindiging', 'correctie')",
             name="type_known",
         ),
         CheckConstraint("status in ('concept', 'goedgekeurd', 'verzonden')", name="status_known"),
@@ -64,6 +64,18 @@ class Decision(VersionedBase):
     addressee: Mapped[str] = mapped_column(String(20), nullable=False, default="ouders")
     end_date: Mapped[date | None] = mapped_column(Date)
     corrects_decision_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("decision.id"))
+    #: the aanvraag this decision answers; None for an ambtshalve decision
+    aanvraag_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("aanvraag.id"))
+    #: the structured motivation (facts, rule, weighing, type-specific parts)
+    motivation_parts: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    #: wijziging, verlenging, beëindiging: from when the change applies
+    effective_date: Mapped[date | None] = mapped_column(Date)
+    #: the verzenddatum: set when the letter is printed final or marked sent (Awb 6:8)
+    sent_on: Mapped[date | None] = mapped_column(Date)
+    #: the consultant who prepared it (contact in the letter) and the mandated approver
+    consultant_name: Mapped[str | None] = mapped_column(String(200))
+    approver_name: Mapped[str | None] = mapped_column(String(200))
+    approver_function: Mapped[str | None] = mapped_column(String(200))
     submitted_by: Mapped[str | None] = mapped_column(String(100))
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     review_comment: Mapped[str | None] = mapped_column(Text)
