@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jeugdtoegang.domain.authz import Permission, forbid_self_approval, require
+from jeugdtoegang.domain.authz import Permission, forbid_self_approval
 from jeugdtoegang.domain.decisions import (
     FINAL_STATUSES,
     GRANTING_TYPES,
@@ -28,7 +28,7 @@ from jeugdtoegang.domain.decisions import (
 from jeugdtoegang.domain.text import full_name
 from jeugdtoegang.errors import FieldError, NotFoundError, RuleViolationError, ValidationError
 from jeugdtoegang.letters.render import render_letter
-from jeugdtoegang.services.authz import guarded
+from jeugdtoegang.services.authz import guarded, list_teams, shown
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.decision_letter import (
     final_letter_bytes,
@@ -40,6 +40,7 @@ from jeugdtoegang.services.decision_views import (
     DecisionRow,
     PendingDecisionView,
 )
+from jeugdtoegang.storage.access import team_condition
 from jeugdtoegang.storage.base import utcnow
 from jeugdtoegang.storage.models.decisions import Decision, DecisionIndication
 from jeugdtoegang.storage.models.households import Household, Person
@@ -137,7 +138,7 @@ def _validate_create(
     return errors
 
 
-@guarded(Permission.PLAN_SUBMIT, object_type="household")
+@guarded(Permission.PLAN_SUBMIT, object_type="household", target="household")
 def create_decision(
     ctx: AppContext,
     household_id: uuid.UUID,
@@ -289,6 +290,7 @@ def _detail(session: Session, decision: Decision) -> DecisionDetail:
     )
 
 
+@guarded(Permission.DOSSIER_READ, object_type="decision", target="decision")
 def get_decision(
     ctx: AppContext, decision_id: uuid.UUID, *, purpose: str | None = "beschikking inzien"
 ) -> DecisionDetail:
@@ -300,10 +302,15 @@ def get_decision(
     return detail
 
 
+@guarded(Permission.DOSSIER_READ, object_type="household", target="household")
 def list_decisions(ctx: AppContext, household_id: uuid.UUID | None = None) -> list[DecisionRow]:
-    """Decisions of one household (or all), newest first."""
+    """Decisions of one household (or all of the user's teams), newest first."""
     with ctx.uow(readonly=True) as uow:
         query = select(Decision).order_by(Decision.created_at.desc(), Decision.kenmerk.desc())
+        if household_id is None:  # all: only the dossiers of the user's team(s)
+            query = query.join(Household, Household.id == Decision.household_id).where(
+                team_condition(Household.team, list_teams(ctx, Permission.DOSSIER_READ))
+            )
         if household_id is not None:
             query = query.where(Decision.household_id == household_id)
         decisions = list(uow.session.execute(query).scalars())
@@ -327,7 +334,7 @@ def _require_concept(decision: Decision, action: str) -> None:
         )
 
 
-@guarded(Permission.PLAN_SUBMIT, object_type="decision")
+@guarded(Permission.PLAN_SUBMIT, object_type="decision", target="decision")
 def submit_decision(ctx: AppContext, decision_id: uuid.UUID) -> DecisionDetail:
     """Offer a draft to the team lead for approval."""
     with ctx.uow() as uow:
@@ -341,7 +348,7 @@ def submit_decision(ctx: AppContext, decision_id: uuid.UUID) -> DecisionDetail:
     return get_decision(ctx, decision_id, purpose=None)
 
 
-@guarded(Permission.APPROVE, object_type="decision")
+@guarded(Permission.APPROVE, object_type="decision", target="decision")
 def approve_decision(
     ctx: AppContext, decision_id: uuid.UUID, comment: str | None = None
 ) -> DecisionDetail:
@@ -368,7 +375,7 @@ def approve_decision(
     return get_decision(ctx, decision_id, purpose=None)
 
 
-@guarded(Permission.APPROVE, object_type="decision")
+@guarded(Permission.APPROVE, object_type="decision", target="decision")
 def return_decision(ctx: AppContext, decision_id: uuid.UUID, comment: str) -> DecisionDetail:
     """Send a submitted draft back to its author with a comment."""
     if not comment.strip():
@@ -385,6 +392,7 @@ def return_decision(ctx: AppContext, decision_id: uuid.UUID, comment: str) -> De
     return get_decision(ctx, decision_id, purpose=None)
 
 
+@guarded(Permission.APPROVE)
 def list_pending_decisions(ctx: AppContext) -> list[PendingDecisionView]:
     """Submitted drafts waiting for approval, oldest first (review seam)."""
     with ctx.uow(readonly=True) as uow:
@@ -399,7 +407,7 @@ def list_pending_decisions(ctx: AppContext) -> list[PendingDecisionView]:
             ).scalars()
         )
         rows = {r.id: r for r in _rows(uow.session, decisions)}
-        return [
+        pending = [
             PendingDecisionView(
                 id=d.id,
                 household_id=d.household_id,
@@ -410,11 +418,12 @@ def list_pending_decisions(ctx: AppContext) -> list[PendingDecisionView]:
             )
             for d in decisions
         ]
+    return shown(ctx, Permission.APPROVE, pending, "ingediende beschikkingen")
 
 
+@guarded(Permission.DOSSIER_READ, object_type="decision", target="decision")
 def letter_pdf(ctx: AppContext, decision_id: uuid.UUID) -> bytes:
     """The letter: a fresh CONCEPT rendering for a draft; the stored final bytes otherwise."""
-    require(ctx.actor, Permission.DOSSIER_READ)
     with ctx.uow() as uow:
         decision = _load(uow.session, decision_id)
         if DecisionStatus(decision.status) in FINAL_STATUSES:
@@ -428,7 +437,7 @@ def letter_pdf(ctx: AppContext, decision_id: uuid.UUID) -> bytes:
     return pdf
 
 
-@guarded(Permission.LETTER_PRINT, object_type="decision")
+@guarded(Permission.LETTER_PRINT, object_type="decision", target="decision")
 def mark_sent(ctx: AppContext, decision_id: uuid.UUID) -> DecisionDetail:
     """Record that the final letter went out (by post or digitally)."""
     with ctx.uow() as uow:

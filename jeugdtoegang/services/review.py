@@ -22,7 +22,7 @@ from sqlalchemy import select
 from jeugdtoegang.domain.actor import SYSTEM_ACTOR
 from jeugdtoegang.domain.authz import Permission
 from jeugdtoegang.errors import FieldError, NotFoundError, ValidationError
-from jeugdtoegang.services.authz import guard_not_own, guarded
+from jeugdtoegang.services.authz import guard_household, guard_not_own, guarded
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.models.security import ReviewStep
 
@@ -244,6 +244,7 @@ def _step_view(row: ReviewStep) -> ReviewStepView:
 @guarded(Permission.DOSSIER_READ)
 def history(ctx: AppContext, object_type: str, object_id: uuid.UUID) -> list[ReviewStepView]:
     """Every review step of one item, oldest first."""
+    guard_household(ctx, Permission.DOSSIER_READ, object_type, object_id)
     with ctx.uow(readonly=True) as uow:
         rows = uow.session.execute(
             select(ReviewStep)
@@ -253,7 +254,7 @@ def history(ctx: AppContext, object_type: str, object_id: uuid.UUID) -> list[Rev
         return [_step_view(r) for r in rows]
 
 
-@guarded(Permission.DOSSIER_READ)
+@guarded(Permission.DOSSIER_READ, target="household")
 def household_history(ctx: AppContext, household_id: uuid.UUID) -> list[ReviewStepView]:
     """Every review step of a dossier's plans, indications and decisions, oldest first."""
     with ctx.uow(readonly=True) as uow:
