@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 #: The newest revision in ``db/versions``. Opening an up-to-date database compares with
 #: this constant and does not import Alembic at all (a third of the GUI's cold start).
 #: A test checks that it equals the migration scripts' head.
-SCHEMA_HEAD = "0007_sync"
+SCHEMA_HEAD = "0011_access_logging"
 
 
 def alembic_config() -> Config:
@@ -63,15 +63,20 @@ def backup_sqlite(path: Path, label: str) -> Path:
     """Copy a SQLite database consistently (WAL included) next to it; returns the copy."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.backup-{stamp}-{label}{path.suffix or '.sqlite'}")
-    source = sqlite3.connect(path)
-    try:
-        copy = sqlite3.connect(target)
+    from jeugdtoegang.atomic import atomic_path
+
+    # written under a temporary name (0600) and renamed when complete: a kill or a full
+    # disk never leaves a torn backup under the final name
+    with atomic_path(target) as temporary:
+        source = sqlite3.connect(path)
         try:
-            source.backup(copy)
+            copy = sqlite3.connect(temporary)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
         finally:
-            copy.close()
-    finally:
-        source.close()
+            source.close()
     return target
 
 

@@ -9,6 +9,7 @@ from jeugdtoegang.storage.models import (  # noqa: F401
     decisions,
     households,
     indications,
+    login_state,
     meta,
     plans,
     providers,
