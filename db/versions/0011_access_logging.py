@@ -1,4 +1,4 @@
-"""Access and logging: login state apart from the account.
+"""Access and logging: login state apart from the account; anchors received by sync.
 
 Revision ID: 0011_access_logging
 Revises: 0007_sync
@@ -29,6 +29,29 @@ def upgrade() -> None:
         sa.UniqueConstraint("username", name=op.f("uq_login_state_username")),
     )
 
+    op.create_table(
+        "audit_anchor_received",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("source_database_id", sa.Uuid(), nullable=False),
+        sa.Column("source_name", sa.String(length=200), nullable=True),
+        sa.Column("seq", sa.BigInteger(), nullable=False),
+        sa.Column("chain_hash", sa.String(length=64), nullable=False),
+        sa.Column("key_id", sa.String(length=32), nullable=True),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("received_by", sa.String(length=100), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_anchor_received")),
+    )
+    op.create_index(
+        "ix_audit_anchor_received_source",
+        "audit_anchor_received",
+        ["source_database_id", "seq"],
+        unique=False,
+    )
+
 
 def downgrade() -> None:
+    op.drop_index("ix_audit_anchor_received_source", table_name="audit_anchor_received")
+    op.drop_table("audit_anchor_received")
     op.drop_table("login_state")

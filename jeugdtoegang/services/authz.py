@@ -29,12 +29,14 @@ from jeugdtoegang.domain.authz import (
     require_team,
     visible_teams,
 )
+from jeugdtoegang.domain.input_text import text_errors
 from jeugdtoegang.errors import FieldError, NotFoundError, PermissionDeniedError, ValidationError
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.access import (
     DOORBRAAK_ACTION,
     doorbraak_entries,
     doorbraak_open,
+    dossier_by_number,
     household_of,
     household_teams,
     member_ids,
@@ -237,6 +239,9 @@ def declare_doorbraak(ctx: AppContext, household_id: uuid.UUID, reason: str) -> 
         ctx, action="weigering:doorbraak", object_type="household", object_id=household_id
     ):
         require(ctx.actor, Permission.DOSSIER_READ)
+    problems = text_errors("reden", reason, max_length=2000, multiline=True)
+    if problems:
+        raise ValidationError(problems)
     text = " ".join((reason or "").split())
     if len(text) < DOORBRAAK_MIN_REASON:
         raise ValidationError(
@@ -253,6 +258,22 @@ def declare_doorbraak(ctx: AppContext, household_id: uuid.UUID, reason: str) -> 
         people = member_ids(uow.session, household_id)
         uow.log_access(DOORBRAAK_ACTION, "household", household_id, people, text[:500])
         uow.commit()
+
+
+def find_dossier(ctx: AppContext, number: str) -> uuid.UUID:
+    """The id of a dossier by its number (shows nothing of it; for a doorbraak)."""
+    with refusals_logged(ctx, action="weigering:doorbraak"):
+        require(ctx.actor, Permission.DOSSIER_READ)
+    text = (number or "").strip()
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        pass
+    with ctx.database.read_sessions() as session:
+        found = dossier_by_number(session, text.upper())
+    if found is None:
+        raise NotFoundError(f"Er is geen dossier met nummer '{text[:40]}'.")
+    return found
 
 
 @dataclass(frozen=True)
@@ -331,3 +352,11 @@ def shown(
             people = members_of(uow.session, {h for h in map(household, visible) if h})
             uow.log_access(action, "household", None, people, f"{purpose} ({len(visible)})")
     return visible
+
+
+def comment_reference(comment: str | None) -> str:
+    """What the audit log says about a free-text comment: that there is one and where it
+    is kept, never the text (it may hold a BSN or health details; NEN 7513 logs the act)."""
+    if comment and comment.strip():
+        return "beoordeling met opmerking (tekst staat bij het dossier, niet in het logboek)"
+    return "beoordeling zonder opmerking"

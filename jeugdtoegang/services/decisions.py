@@ -28,7 +28,7 @@ from jeugdtoegang.domain.decisions import (
 from jeugdtoegang.domain.text import full_name
 from jeugdtoegang.errors import FieldError, NotFoundError, RuleViolationError, ValidationError
 from jeugdtoegang.letters.render import render_letter
-from jeugdtoegang.services.authz import guarded, list_teams, shown
+from jeugdtoegang.services.authz import comment_reference, guarded, list_teams, shown
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.decision_letter import (
     final_letter_bytes,
@@ -368,8 +368,8 @@ def approve_decision(
         decision.review_comment = comment
         uow.session.flush()
         final_letter_bytes(uow.session, ctx.profile, decision, ctx.today())
-        uow.log_access(
-            "goedkeuren", "decision", decision.id, [decision.person_id], comment or "beoordeling"
+        uow.log_access(  # the comment itself stays in the decision (referenced, not copied)
+            "goedkeuren", "decision", decision.id, [decision.person_id], comment_reference(comment)
         )
         uow.commit()
     return get_decision(ctx, decision_id, purpose=None)
@@ -387,7 +387,9 @@ def return_decision(ctx: AppContext, decision_id: uuid.UUID, comment: str) -> De
         decision.submitted_by = None
         decision.submitted_at = None
         decision.review_comment = comment.strip()
-        uow.log_access("terugsturen", "decision", decision.id, [decision.person_id], comment)
+        uow.log_access(
+            "terugsturen", "decision", decision.id, [decision.person_id], comment_reference(comment)
+        )
         uow.commit()
     return get_decision(ctx, decision_id, purpose=None)
 

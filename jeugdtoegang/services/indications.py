@@ -39,7 +39,7 @@ from jeugdtoegang.errors import (
     StaleRecordError,
     ValidationError,
 )
-from jeugdtoegang.services.authz import guarded, shown
+from jeugdtoegang.services.authz import comment_reference, guarded, shown
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.indication_followup import (
     assess_provider_request,
@@ -273,7 +273,9 @@ def approve_indication(
         row.approved_by = ctx.actor.username
         row.approved_at = utcnow()
         row.review_comment = comment or None
-        uow.log_access("goedkeuren", "indication", row.id, [row.person_id], comment or "akkoord")
+        uow.log_access(
+            "goedkeuren", "indication", row.id, [row.person_id], comment_reference(comment)
+        )
         uow.commit()
         return view_of(uow.session, row)
 
@@ -289,7 +291,9 @@ def return_indication(ctx: AppContext, indication_id: uuid.UUID, comment: str) -
         forbid_self_approval(ctx.actor, row.submitted_by)
         row.status = IndicationStatus.CONCEPT.value
         row.review_comment = comment.strip()
-        uow.log_access("terugsturen", "indication", row.id, [row.person_id], comment)
+        uow.log_access(
+            "terugsturen", "indication", row.id, [row.person_id], comment_reference(comment)
+        )
         uow.commit()
         return view_of(uow.session, row)
 

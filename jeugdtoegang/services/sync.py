@@ -25,6 +25,7 @@ from jeugdtoegang.errors import JeugdtoegangError, NotFoundError
 from jeugdtoegang.progress import CancelToken, Progress, run_to_end
 from jeugdtoegang.services.authz import guard
 from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage.audit_anchors import keep_remote_anchor
 from jeugdtoegang.storage.base import utcnow
 from jeugdtoegang.storage.migrate import script_heads
 from jeugdtoegang.storage.models.changelog import ChangeLogEntry
@@ -361,6 +362,8 @@ def import_bundle_task(
         )
         if cancel is not None:
             cancel.raise_if_cancelled()
+        # the office keeps and compares the workstation's audit anchor (issue 15)
+        keep_remote_anchor(uow, source, bundle.manifest.get("audit_anchor"), source_name)
         uow.commit()
     yield Progress(4, 4, "Klaar")
     return result(applied)

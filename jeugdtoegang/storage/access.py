@@ -126,3 +126,10 @@ def members_of(session: Session, household_ids: set[uuid.UUID]) -> list[uuid.UUI
             .order_by(Person.id)
         ).scalars()
     )
+
+
+def dossier_by_number(session: Session, number: str) -> uuid.UUID | None:
+    """A dossier's id by its number (None when there is none)."""
+    return session.execute(
+        select(Household.id).where(Household.dossier_number == number)
+    ).scalar_one_or_none()

@@ -99,7 +99,8 @@ def _append(session: Session, items: Sequence[_Item]) -> None:
     if not items:
         return
     first = next_sequence(session, AUDIT_COUNTER, len(items))
-    key = audit_key()
+    # once the log has entries a missing key file is an alarm, never a silent new key
+    key = audit_key(create=first <= 1)
     kid = key_id(key)
     previous = previous_chain_hash(session, first)
     rows: list[dict[str, Any]] = []

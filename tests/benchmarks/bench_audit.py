@@ -24,7 +24,14 @@ from jeugdtoegang.demo.households import generate_households
 from jeugdtoegang.domain.actor import Actor, Role
 from jeugdtoegang.services import audit, households
 from jeugdtoegang.services.context import AppContext
-from jeugdtoegang.storage.audit_chain import GENESIS, audit_key, canonical, chain_hash, key_id
+from jeugdtoegang.storage.audit_chain import (
+    GENESIS,
+    audit_key,
+    canonical,
+    chain_hash,
+    key_id,
+    write_anchor,
+)
 from jeugdtoegang.storage.database import initialise, open_database
 from jeugdtoegang.storage.engine import sqlite_path
 from tests.benchmarks._report import median, report, time_calls
@@ -69,6 +76,7 @@ def _fill_chain(path: Path, database_id: uuid.UUID, count: int) -> float:
     kid = key_id(key)
     start = time.perf_counter()
     connection = sqlite3.connect(path)
+    connection.execute("DELETE FROM audit_subject")
     connection.execute("DELETE FROM audit_log")
     previous = GENESIS
     base = datetime(2026, 1, 1, tzinfo=UTC)
@@ -97,7 +105,7 @@ def _fill_chain(path: Path, database_id: uuid.UUID, count: int) -> float:
     connection.execute("UPDATE sequence_counter SET last_seq = ? WHERE name = 'audit'", (count,))
     connection.commit()
     connection.close()
-    del database_id
+    write_anchor(database_id, count, previous)  # as the writer does after each commit
     return time.perf_counter() - start
 
 
@@ -107,6 +115,11 @@ def _insert(connection: sqlite3.Connection, rows: list[tuple[object, ...]]) -> N
         "object_id, person_ids, purpose, outcome, chain_hash, key_id) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         rows,
+    )
+    # the person index (covered by the chain since issue 15)
+    connection.executemany(
+        "INSERT INTO audit_subject (person_id, entry_seq) VALUES (?, ?)",
+        [(uuid.UUID(person).hex, row[1]) for row in rows for person in json.loads(row[8])],
     )
 
 
