@@ -235,13 +235,7 @@ def verify_chain_task(
             if cancel is not None:
                 cancel.raise_if_cancelled()
             yield Progress(checked, max(total, checked), "Logboek controleren")
-        stray = _index_mismatch(session, last + 1, None, {})
-        if stray is not None:
-            return _broken(
-                checked, last, stray, "index",
-                f"De personenindex noemt regel {stray}, die niet in het logboek staat.",
-                anchor_seq,
-            )  # fmt: skip
+        stray = _index_mismatch(session, last + 1, None, {})  # reported after the tail
     if total > last:
         return _broken(
             checked, last, last + 1, "afgekapt",
@@ -261,6 +255,12 @@ def verify_chain_task(
                 f"Regel {anchor_seq} wijkt af van het ankerbestand: het logboek is "
                 "herschreven.", anchor_seq,
             )  # fmt: skip
+    if stray is not None:
+        return _broken(
+            checked, last, stray, "index",
+            f"De personenindex noemt regel {stray}, die niet in het logboek staat.",
+            anchor_seq,
+        )  # fmt: skip
     if anchor is None and last > 0 and database.dialect == "sqlite":
         # a local database writes its anchor after every commit: a missing one was removed
         return _broken(
