@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
@@ -377,7 +377,17 @@ def _new_user(data: UserInput, *, must_change: bool, log2_n: int | None = None) 
 def list_users(ctx: AppContext) -> list[UserView]:
     with ctx.uow(readonly=True) as uow:
         rows = uow.session.execute(select(User).order_by(User.username)).scalars()
-        return [_view(u) for u in rows]
+        states = {
+            state.username: state for state in uow.session.execute(select(LoginState)).scalars()
+        }
+        return [_with_state(_view(u), states.get(u.username.casefold())) for u in rows]
+
+
+def _with_state(view: UserView, state: LoginState | None) -> UserView:
+    """The lock and last login come from ``login_state`` (the account is not touched)."""
+    if state is None:
+        return view
+    return replace(view, locked_until=state.locked_until, last_login_at=state.last_login_at)
 
 
 @guarded(Permission.USERS_MANAGE)

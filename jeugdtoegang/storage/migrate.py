@@ -7,6 +7,7 @@ Revisions form one linear chain (foundation, then one revision per area).
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
-from jeugdtoegang.errors import DatabaseVersionError
+from jeugdtoegang.errors import DatabaseVersionError, FileWriteError
 from jeugdtoegang.paths import MIGRATIONS_DIR
 from jeugdtoegang.storage.engine import sqlite_path
 
@@ -67,16 +68,23 @@ def backup_sqlite(path: Path, label: str) -> Path:
 
     # written under a temporary name (0600) and renamed when complete: a kill or a full
     # disk never leaves a torn backup under the final name
-    with atomic_path(target) as temporary:
-        source = sqlite3.connect(path)
-        try:
-            copy = sqlite3.connect(temporary)
+    try:
+        with atomic_path(target) as temporary:
+            source = sqlite3.connect(path)
             try:
-                source.backup(copy)
+                copy = sqlite3.connect(temporary)
+                try:
+                    source.backup(copy)
+                finally:
+                    copy.close()
             finally:
-                copy.close()
-        finally:
-            source.close()
+                source.close()
+    except sqlite3.OperationalError as error:
+        if "full" not in str(error) and "disk" not in str(error):
+            raise
+        raise FileWriteError(target, OSError(errno.ENOSPC, str(error))) from error
+    except OSError as error:
+        raise FileWriteError(target, error) from error
     return target
 
 

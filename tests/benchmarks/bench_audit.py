@@ -1,7 +1,8 @@
 """Audit log costs: logging overhead when opening a dossier, and verifying 1,000,000 entries.
 
 Run: .venv/bin/pytest tests/benchmarks/bench_audit.py -s
-Targets: opening a dossier with audit logging ≤ 10% slower than without; verifying a chain
+Targets: opening a dossier with durable read logging (the entry is in the crash-safe journal
+before the data are returned) ≤ 1.2x the time without logging; verifying a chain
 of 1,000,000 entries ≤ 30 s. Baselines measured in the same run: ``get_household`` without
 a purpose (no audit entry), and for verification a plain HMAC loop over the same rows and
 the raw sqlite3 read of them.
@@ -66,7 +67,7 @@ def test_audit_logging_overhead_when_opening_a_dossier(dossier_ctx: AppContext) 
         rounds_without.append(median(time_calls(without_log, 200)))
         rounds_with.append(median(time_calls(with_log, 200)))
     ours, base = median(rounds_with), median(rounds_without)
-    report("open dossier with audit entry (median)", ours, base, "ms", "≤ 1.10x")
+    report("open dossier with durable read entry (median)", ours, base, "ms", "≤ 1.20x")
     print(f"  audit logging adds {ours - base:.3f} ms ({(ours / base - 1) * 100:.1f}%)")
 
 

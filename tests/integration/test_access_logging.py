@@ -407,3 +407,33 @@ def test_the_doorbraak_command_and_report_work_from_the_cli(
     assert cli_main(["--db", database_url, "doorbraak", "rapport", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows and "Crisismelding" in rows[0]["reason"]
+
+
+def test_a_migration_backup_on_a_full_disk_leaves_no_file_under_its_final_name(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    from jeugdtoegang.storage.migrate import backup_sqlite
+
+    mount = tmp_path / "klein"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)],
+        capture_output=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        pytest.skip("no tmpfs mount here (needs root)")
+    try:
+        database = mount / "team.sqlite"
+        connection = sqlite3.connect(database)
+        connection.execute("CREATE TABLE t (x BLOB)")
+        connection.execute("INSERT INTO t VALUES (randomblob(300000))")
+        connection.commit()
+        connection.close()
+        with pytest.raises(FileWriteError) as refused:
+            backup_sqlite(database, "voor-migratie")
+        assert "schijf is vol" in refused.value.message
+        assert sorted(p.name for p in mount.iterdir()) == ["team.sqlite"]
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)

@@ -70,6 +70,10 @@ def test_deleting_only_the_anchor_file_is_detected(admin_ctx: AppContext, dossie
     anchor_path(admin_ctx.database.database_id).unlink()
     forget_anchor_cache()
     result = audit.verify_chain(admin_ctx)
+    if admin_ctx.database.dialect != "sqlite":
+        # a shared server has no anchor on every workstation: said, not an error there
+        assert "geen ankerbestand" in result.message
+        return
     assert not result.ok and result.reason == "anker_ontbreekt"
 
 
