@@ -24,6 +24,7 @@ import hashlib
 import json
 import logging
 import os
+import sys
 import threading
 import uuid
 from collections.abc import Sequence
@@ -285,6 +286,15 @@ def _item_from_line(line: str) -> _Item | None:
 
 def _pid_alive(pid: int) -> bool:
     if pid == os.getpid():
+        return True
+    if sys.platform == "win32":  # os.kill would terminate the process there
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        kernel32.CloseHandle(handle)
         return True
     try:
         os.kill(pid, 0)
