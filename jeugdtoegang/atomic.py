@@ -16,6 +16,34 @@ from pathlib import Path
 from typing import BinaryIO
 
 TEMP_SUFFIX = ".tmp"
+#: files and folders the program creates are private to the user, whatever the umask
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def private_dir(folder: Path) -> Path:
+    """Create ``folder`` (and missing parents) as 0700; an existing folder the program
+    made before is tightened to 0700 too. Folders that already existed and that the user
+    chose (an output folder) are left alone by callers, who use ``mkdir`` for those."""
+    folder = Path(folder)
+    missing = []
+    probe = folder
+    while not probe.exists():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    for made in missing:
+        with contextlib.suppress(OSError):
+            os.chmod(made, DIR_MODE)
+    return folder
+
+
+def private_file(path: Path) -> None:
+    """Make an existing file the program created private (0600)."""
+    with contextlib.suppress(OSError):
+        os.chmod(path, FILE_MODE)
 
 
 def _fsync_directory(folder: Path) -> None:
@@ -36,8 +64,8 @@ def atomic_path(target: Path, prefix: str | None = None) -> Iterator[Path]:
     For writers that need a file name (e.g. SQLite). On an exception the temporary
     file is removed and ``target`` is left as it was.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, name = tempfile.mkstemp(
+    private_dir(target.parent)
+    descriptor, name = tempfile.mkstemp(  # mkstemp makes the file 0600
         prefix=prefix or f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent
     )
     os.close(descriptor)

@@ -64,3 +64,35 @@ class DatabaseVersionError(JeugdtoegangError):
 
 class RuleViolationError(JeugdtoegangError):
     """A domain rule refuses the action (e.g. a plan that cannot be submitted yet)."""
+
+
+def file_error_message(path: object, error: OSError) -> str:
+    """A precise Dutch message for a file that could not be written or read."""
+    import errno
+
+    where = f" {path}" if path else ""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (
+            f"De schijf is vol: het bestand{where} kon niet worden geschreven. Er is geen half "
+            "bestand achtergebleven en er is niets gewijzigd. Maak ruimte vrij en probeer het "
+            "opnieuw."
+        )
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (
+            f"U heeft geen schrijfrechten voor{where or ' deze map'}. Er is niets gewijzigd. "
+            "Kies een andere map of vraag de beheerder."
+        )
+    if error.errno == errno.ENOENT:
+        return f"De map of het bestand{where} bestaat niet. Er is niets gewijzigd."
+    if error.errno == errno.EISDIR:
+        return f"{where.strip() or 'Dit'} is een map, geen bestand. Er is niets gewijzigd."
+    reason = error.strerror or type(error).__name__
+    return f"Het bestand{where} kon niet worden geschreven ({reason}). Er is niets gewijzigd."
+
+
+class FileWriteError(JeugdtoegangError):
+    """A file could not be written (disk full, no rights); nothing half was left behind."""
+
+    def __init__(self, path: object, error: OSError) -> None:
+        super().__init__(file_error_message(path, error))
+        self.errno = error.errno

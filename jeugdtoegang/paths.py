@@ -6,6 +6,7 @@ package), and from a frozen PyInstaller bundle (files unpacked under ``sys._MEIP
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -39,7 +40,15 @@ def user_data_dir() -> Path:
     """
     override = os.environ.get("JEUGDTOEGANG_HOME")
     path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, False))
-    path.mkdir(parents=True, exist_ok=True)
+    if not path.is_dir():
+        from jeugdtoegang.atomic import private_dir
+
+        private_dir(path)
+    elif not override and sys.platform != "win32":
+        # our own folder: keep it private (0700) even if an older version made it 0755
+        with contextlib.suppress(OSError):
+            if path.stat().st_mode & 0o077:
+                path.chmod(0o700)
     return path
 
 

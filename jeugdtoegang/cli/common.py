@@ -55,7 +55,13 @@ def cli_actor(args: argparse.Namespace, database: Database) -> Actor:
         if not username:
             username = input("Gebruikersnaam: ").strip()
         password = getpass.getpass("Wachtwoord: ")
-    return auth.login(database, username, password)
+    actor = auth.login(database, username, password)
+    if auth.must_change_password(database, actor.username):
+        raise JeugdtoegangError(  # a temporary password opens nothing until it is changed
+            "U heeft een tijdelijk wachtwoord. Kies eerst een eigen wachtwoord met "
+            f"'jeugdtoegang users passwd {actor.username}'."
+        )
+    return actor
 
 
 def open_context(args: argparse.Namespace) -> AppContext:

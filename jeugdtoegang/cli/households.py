@@ -51,6 +51,9 @@ def _init(args: argparse.Namespace) -> int:
         created = 0
         if args.demo:
             from jeugdtoegang.demo import fill_demo
+            from jeugdtoegang.services.auth import refuse_demo_with_accounts
+
+            refuse_demo_with_accounts(database)
 
             created = fill_demo(ctx, households=args.households)
         result = {

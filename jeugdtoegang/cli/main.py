@@ -7,11 +7,16 @@ Exit 0 on success; 1 on a rule or input error (a readable Dutch message on stder
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import os
 import sys
+
+from sqlalchemy.exc import OperationalError
 
 from jeugdtoegang import __version__
 from jeugdtoegang.cli import (
+    access,
     decisions,
     households,
     indications,
@@ -22,7 +27,8 @@ from jeugdtoegang.cli import (
     security,
     sync,
 )
-from jeugdtoegang.errors import JeugdtoegangError
+from jeugdtoegang.cli.dutch_argparse import DutchArgumentParser
+from jeugdtoegang.errors import JeugdtoegangError, file_error_message
 
 AREAS = (
     households,
@@ -34,12 +40,13 @@ AREAS = (
     security,
     sync,
     lifecycle,
+    access,
 )
 log = logging.getLogger("jeugdtoegang.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = DutchArgumentParser(
         prog="jeugdtoegang",
         description="Jeugdtoegang: perspectiefplannen, indicaties en beschikkingen.",
     )
@@ -56,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.umask(0o077)  # every file and folder this process creates is private to the user
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -63,18 +71,30 @@ def main(argv: list[str] | None = None) -> int:
     except JeugdtoegangError as error:
         print(error.message, file=sys.stderr)
         return 1
+    except OSError as error:  # a full or unwritable disk is the user's to fix: exit 1
+        print(file_error_message(getattr(error, "filename", None), error), file=sys.stderr)
+        return 1
+    except OperationalError as error:
+        if "full" in str(error.orig) or "disk" in str(error.orig):
+            print(file_error_message(None, OSError(errno.ENOSPC, "vol")), file=sys.stderr)
+            return 1
+        return _unexpected(error)
     except KeyboardInterrupt:
         print("Afgebroken.", file=sys.stderr)
         return 130
     except Exception as error:  # one boundary: never show a traceback to the user
-        # the type only: exception texts can hold personal data
-        log.debug("unexpected error: %s", type(error).__name__)
-        print(
-            f"Er ging iets onverwachts mis ({type(error).__name__}). Er is niets half "
-            "opgeslagen. Probeer het opnieuw of neem contact op met de beheerder.",
-            file=sys.stderr,
-        )
-        return 2
+        return _unexpected(error)
+
+
+def _unexpected(error: Exception) -> int:
+    # the type only: exception texts can hold personal data
+    log.debug("unexpected error: %s", type(error).__name__)
+    print(
+        f"Er ging iets onverwachts mis ({type(error).__name__}). Er is niets half "
+        "opgeslagen. Probeer het opnieuw of neem contact op met de beheerder.",
+        file=sys.stderr,
+    )
+    return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sys
 import uuid
@@ -27,8 +28,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     audit_sub = audit_parser.add_subparsers(dest="audit_command", required=True)
 
     verify = audit_sub.add_parser("verify", help="controleer de hashketen van het logboek")
+    verify.add_argument(
+        "--ankers", type=Path, help="ankers van kantoor (JSON van 'audit ankers --json')"
+    )
     add_json_flag(verify)
     verify.set_defaults(handler=_verify)
+
+    anchors = audit_sub.add_parser(
+        "ankers", help="ankers die werkplekken via synchronisatie stuurden (met alarmen)"
+    )
+    add_json_flag(anchors)
+    anchors.set_defaults(handler=_anchors)
+
+    new_key = audit_sub.add_parser(
+        "sleutel-vervangen", help="bewust een nieuwe logsleutel na verlies (wordt een alarm)"
+    )
+    new_key.add_argument("--reden", required=True, help="waarom de sleutel wordt vervangen")
+    add_json_flag(new_key)
+    new_key.set_defaults(handler=_replace_key)
 
     search = audit_sub.add_parser("search", help="zoek in het logboek (beheerder)")
     search.add_argument("--person", type=uuid.UUID, help="id van de persoon")
@@ -94,9 +111,45 @@ def _context(args: argparse.Namespace) -> AppContext:
 
 def _verify(args: argparse.Namespace) -> int:
     ctx = _context(args)
-    result = audit.verify_chain(ctx)
+    if args.ankers is not None:
+        try:
+            kept = json.loads(Path(args.ankers).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise JeugdtoegangError(f"Het ankerbestand {args.ankers} is niet te lezen.") from error
+        if not isinstance(kept, list):
+            raise JeugdtoegangError(f"Het ankerbestand {args.ankers} is geen lijst van ankers.")
+        result = audit.verify_against_anchors(ctx, kept)
+    else:
+        result = audit.verify_chain(ctx)
     emit(args, result.as_dict(), result.message)
     return 0 if result.ok else 1
+
+
+def _anchors(args: argparse.Namespace) -> int:
+    rows = audit.received_anchor_report(_context(args))
+
+    def text() -> str:
+        if not rows:
+            return "Nog geen ankers ontvangen."
+        return "\n".join(
+            f"{r.received_at:%d-%m-%Y %H:%M}  {r.source_name or r.source_database_id}  "
+            f"regel {r.seq}  {r.chain_hash[:16]}  "
+            + ("ALARM: " + (r.note or "") if r.status == "alarm" else "ok")
+            for r in rows
+        )
+
+    emit(args, [r.as_dict() for r in rows], text)
+    return 0
+
+
+def _replace_key(args: argparse.Namespace) -> int:
+    old, new = audit.replace_audit_key(_context(args), args.reden)
+    emit(
+        args,
+        {"old_key_id": old, "new_key_id": new},
+        f"Nieuwe logsleutel {new} (oude: {old or 'onbekend'}); als alarm vastgelegd.",
+    )
+    return 0
 
 
 def _search(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ from datetime import date
 from enum import StrEnum
 
 from jeugdtoegang.domain.bsn import bsn_error, normalise_bsn
+from jeugdtoegang.domain.input_text import FREE_TEXT_MAX, NAME_MAX, SHORT_MAX, text_errors
 from jeugdtoegang.domain.terms import age_on
 from jeugdtoegang.domain.text import normalise_postcode
 from jeugdtoegang.errors import FieldError
@@ -97,6 +98,12 @@ def validate_person(person: PersonInput, today: date, index: int | None = None) 
         )
     if person.has_gezag and person.role is PersonRole.NETWERK:
         errors.append(FieldError(prefix + "has_gezag", "Een netwerklid heeft geen gezag."))
+    for name, value, limit in (
+        ("first_name", person.first_name, NAME_MAX), ("tussenvoegsel", person.tussenvoegsel, 20),
+        ("surname", person.surname, NAME_MAX), ("relation", person.relation, SHORT_MAX),
+        ("phone", person.phone, 40), ("email", person.email, SHORT_MAX),
+    ):  # fmt: skip
+        errors.extend(text_errors(prefix + name, value, max_length=limit))
     return errors
 
 
@@ -115,6 +122,13 @@ def validate_household(
         errors.append(
             FieldError("postcode", "Een postcode is 4 cijfers en 2 letters, bijv. 1234 AB.")
         )
+    for name, value, limit in (
+        ("name", household.name, SHORT_MAX), ("street", household.street, SHORT_MAX),
+        ("house_number", household.house_number, 20), ("city", household.city, NAME_MAX),
+        ("wijk", household.wijk, NAME_MAX),
+    ):  # fmt: skip
+        errors.extend(text_errors(name, value, max_length=limit))
+    errors.extend(text_errors("notes", household.notes, max_length=FREE_TEXT_MAX, multiline=True))
     if not any(m.role is PersonRole.JEUGDIGE for m in household.members):
         errors.append(FieldError("members", "Een dossier heeft minstens één jeugdige."))
     seen: dict[str, int] = {}

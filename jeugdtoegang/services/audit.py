@@ -26,17 +26,20 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import String, and_, or_, select, true, type_coerce
 
 from jeugdtoegang.domain.authz import Permission, can, refusal
-from jeugdtoegang.errors import NotFoundError, PermissionDeniedError
+from jeugdtoegang.errors import FieldError, NotFoundError, PermissionDeniedError, ValidationError
 from jeugdtoegang.progress import CancelToken, Progress, ProgressTask, run_to_end
 from jeugdtoegang.services.authz import guarded, log_refusal
 from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage.audit_anchors import received_anchors
 from jeugdtoegang.storage.audit_chain import (
     GENESIS,
     audit_key,
     canonical,
     chain_hash,
+    id_text,
     key_id,
     read_anchor,
+    replace_key,
 )
 from jeugdtoegang.storage.audit_writer import AUDIT_COUNTER, flush_pending
 from jeugdtoegang.storage.database import Database
@@ -68,6 +71,12 @@ ACTION_LABELS = {
     "inzage_export": "Inzage-export gemaakt",
     "goedgekeurd": "Goedgekeurd",
     "teruggestuurd": "Teruggestuurd",
+    "zoeken": "Gezocht",
+    "doorbraak": "Doorbraak (dossier van ander team)",
+    "doorbraak_rapport": "Doorbraakrapport ingezien",
+    "sleutel_vervangen": "Logsleutel vervangen",
+    "anker_ontvangen": "Anker van werkplek ontvangen",
+    "ankers_inzien": "Ankers ingezien",
 }
 OBJECT_LABELS = {
     "household": "dossier",
@@ -78,7 +87,12 @@ OBJECT_LABELS = {
     "letter": "brief",
     "user": "gebruiker",
 }
-OUTCOME_LABELS = {"ok": "uitgevoerd", "geweigerd": "geweigerd"}
+OUTCOME_LABELS = {
+    "ok": "uitgevoerd",
+    "geweigerd": "geweigerd",
+    "mislukt": "mislukt",
+    "alarm": "ALARM",
+}
 
 
 def action_label(action: str) -> str:
@@ -148,6 +162,7 @@ def verify_chain_task(
         total = int(counter or 0)
         previous, expected, checked, last = GENESIS, 1, 0, 0
         hashes_at_anchor: str | None = None
+        shown: dict[int, set[str]] = {}
         while True:
             rows = session.execute(
                 select(*columns).where(_A.seq >= expected).order_by(_A.seq).limit(BATCH)
@@ -180,10 +195,16 @@ def verify_chain_task(
                         f"Regel {seq} heeft geen controlegetal.", anchor_seq,
                     )  # fmt: skip
                 if kid != our_key:
+                    replaced = _key_replaced_at(session, seq)
+                    note = (
+                        f" Bij regel {replaced} is de sleutel bewust vervangen (alarm): de "
+                        "regels daarvoor zijn met de verloren sleutel niet meer te controleren."
+                        if replaced
+                        else " Controleer of de juiste logsleutel is ingesteld."
+                    )
                     return _broken(
                         checked, last, seq, "andere_sleutel",
-                        f"Regel {seq} is met een andere sleutel ondertekend; controleer of de "
-                        "juiste logsleutel is ingesteld.", anchor_seq,
+                        f"Regel {seq} is met een andere sleutel ondertekend.{note}", anchor_seq,
                     )  # fmt: skip
                 people = loads(persons) if isinstance(persons, str) else persons
                 entry = canonical(
@@ -198,11 +219,23 @@ def verify_chain_task(
                     )  # fmt: skip
                 if anchor_seq == seq:
                     hashes_at_anchor = h
+                if people:
+                    shown[seq] = {id_text(p) for p in people}
                 previous, expected, last = h, seq + 1, seq
                 checked += 1
+            broken_index = _index_mismatch(session, rows[0][0], last, shown)
+            if broken_index is not None:
+                return _broken(
+                    checked, last, broken_index, "index",
+                    f"De personenindex bij regel {broken_index} wijkt af van de regel zelf "
+                    "(personen toegevoegd of weggehaald): de inzage zou niet kloppen.",
+                    anchor_seq,
+                )  # fmt: skip
+            shown.clear()
             if cancel is not None:
                 cancel.raise_if_cancelled()
             yield Progress(checked, max(total, checked), "Logboek controleren")
+        stray = _index_mismatch(session, last + 1, None, {})  # reported after the tail
     if total > last:
         return _broken(
             checked, last, last + 1, "afgekapt",
@@ -222,9 +255,69 @@ def verify_chain_task(
                 f"Regel {anchor_seq} wijkt af van het ankerbestand: het logboek is "
                 "herschreven.", anchor_seq,
             )  # fmt: skip
+    if stray is not None:
+        return _broken(
+            checked, last, stray, "index",
+            f"De personenindex noemt regel {stray}, die niet in het logboek staat.",
+            anchor_seq,
+        )  # fmt: skip
+    if anchor is None and last > 0 and database.dialect == "sqlite":
+        # a local database writes its anchor after every commit: a missing one was removed
+        return _broken(
+            checked, last, last, "anker_ontbreekt",
+            "Het ankerbestand van dit logboek ontbreekt op deze computer, terwijl het "
+            "logboek regels heeft: het is verwijderd. Vergelijk met het anker op kantoor "
+            "('jeugdtoegang audit ankers').", anchor_seq,
+        )  # fmt: skip
     note = "" if anchor is not None else " (geen ankerbestand op deze computer)"
     return VerifyResult(True, checked, last, None, None, f"Logboek intact: {checked} regels{note}.",
                         anchor_seq)  # fmt: skip
+
+
+def _key_replaced_at(session: Any, after: int) -> int | None:
+    return session.execute(
+        select(_A.seq).where(_A.action == KEY_REPLACED, _A.seq >= after).order_by(_A.seq).limit(1)
+    ).scalar()
+
+
+KEY_REPLACED = "sleutel_vervangen"
+
+
+@guarded(Permission.AUDIT_READ)
+def replace_audit_key(ctx: AppContext, reason: str) -> tuple[str | None, str]:
+    """The administrator deliberately starts a new log key after the old one was lost.
+
+    Logged as an alarm entry (outcome "alarm") naming the old and new key ids and the
+    reason; verification then reports where the key changed.
+    """
+    text = " ".join((reason or "").split())
+    if len(text) < 10:
+        raise ValidationError(FieldError("reden", "Schrijf op waarom de sleutel wordt vervangen."))
+    old_id, new_id = replace_key()
+    with ctx.uow() as uow:
+        uow.log_access(KEY_REPLACED, None, None, (), f"oude sleutel {old_id or 'onbekend'}, "
+                       f"nieuwe sleutel {new_id}: {text}"[:500], "alarm")  # fmt: skip
+        uow.commit()
+    return old_id, new_id
+
+
+def _index_mismatch(
+    session: Any, low: int, high: int | None, shown: dict[int, set[str]]
+) -> int | None:
+    """The first entry in [low, high] whose person index differs from its (hashed)
+    ``person_ids``; the index used by inzage and the Logboek is covered by the chain."""
+    query = select(AuditSubject.entry_seq, type_coerce(AuditSubject.person_id, String())).where(
+        AuditSubject.entry_seq >= low
+    )
+    if high is not None:
+        query = query.where(AuditSubject.entry_seq <= high)
+    indexed: dict[int, set[str]] = {}
+    for seq, person in session.execute(query):
+        indexed.setdefault(seq, set()).add(id_text(person))
+    for seq in sorted(set(indexed) | set(shown)):
+        if indexed.get(seq, set()) != shown.get(seq, set()):
+            return int(seq)
+    return None
 
 
 def verify_chain(target: AppContext | Database, key: bytes | None = None) -> VerifyResult:
@@ -248,6 +341,86 @@ def latest_anchor(ctx: AppContext) -> dict[str, Any]:
         "chain_hash": row.chain_hash if row else GENESIS,
         "key_id": row.key_id if row else None,
     }
+
+
+# --- anchors kept elsewhere (the office) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnchorView:
+    """One anchor a workstation sent (kept by the importing database)."""
+
+    source_database_id: str
+    source_name: str | None
+    seq: int
+    chain_hash: str
+    key_id: str | None
+    received_at: datetime
+    status: str
+    note: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["received_at"] = self.received_at.isoformat()
+        return data
+
+
+def received_anchor_report(ctx: AppContext) -> list[AnchorView]:
+    """Every anchor received from workstations, newest first, alarms marked (printable
+    for the team lead; no personal data)."""
+    if not (can(ctx.actor, Permission.AUDIT_READ) or can(ctx.actor, Permission.APPROVE)):
+        _require_audit(ctx)
+    with ctx.uow(readonly=True) as uow:
+        rows = [
+            AnchorView(
+                str(r.source_database_id),
+                r.source_name,
+                r.seq,
+                r.chain_hash,
+                r.key_id,
+                r.received_at,
+                r.status,
+                r.note,
+            )
+            for r in received_anchors(uow.session)
+        ]
+    log_use(ctx, "ankers_inzien", purpose=f"{len(rows)} ankers")
+    return rows
+
+
+def verify_against_anchors(ctx: AppContext, anchors: Sequence[dict[str, Any]]) -> VerifyResult:
+    """Verify the chain, then compare it with anchors the office kept for this database.
+
+    Each kept anchor (seq, chain hash) of this database must still be in the log with the
+    same hash: a log cut off, rewritten or deleted as a whole (with its anchor file) is
+    found this way, because the user of this computer cannot reach the office's copy.
+    """
+    result = verify_chain(ctx)
+    own = str(ctx.database.database_id)
+    mine = [a for a in anchors if str(a.get("source_database_id")) == own]
+    with ctx.uow(readonly=True) as uow:
+        for anchor in sorted(mine, key=lambda a: int(a["seq"])):
+            seq = int(anchor["seq"])
+            if seq == 0:
+                continue
+            stored = uow.session.execute(select(_A.chain_hash).where(_A.seq == seq)).scalar()
+            if stored is None:
+                return _broken(
+                    result.checked, result.last_seq, seq, "afgekapt",
+                    f"Het kantoor heeft een anker bij regel {seq}, maar die regel staat niet "
+                    "meer in dit logboek: er zijn regels verwijderd.", result.anchor_seq,
+                )  # fmt: skip
+            if stored != anchor.get("chain_hash"):
+                return _broken(
+                    result.checked, result.last_seq, seq, "gewijzigd",
+                    f"Regel {seq} wijkt af van het anker op kantoor: het logboek is "
+                    "herschreven.", result.anchor_seq,
+                )  # fmt: skip
+    if result.ok and mine:
+        return VerifyResult(True, result.checked, result.last_seq, None, None,
+                            f"{result.message} {len(mine)} ankers van kantoor kloppen.",
+                            result.anchor_seq)  # fmt: skip
+    return result
 
 
 # --- reading the log -----------------------------------------------------------------------

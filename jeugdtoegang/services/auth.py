@@ -14,10 +14,12 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.actor import Actor, Role
 from jeugdtoegang.domain.authz import Permission
@@ -26,6 +28,7 @@ from jeugdtoegang.services.authz import guarded
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.base import utcnow
 from jeugdtoegang.storage.database import Database
+from jeugdtoegang.storage.models.login_state import LoginState
 from jeugdtoegang.storage.models.security import User
 from jeugdtoegang.storage.uow import UnitOfWork
 
@@ -161,6 +164,15 @@ def has_users(database: Database) -> bool:
         return session.execute(select(User.id).limit(1)).first() is not None
 
 
+def refuse_demo_with_accounts(database: Database) -> None:
+    """Fictional families never go into a database that has real accounts."""
+    if has_users(database):
+        raise JeugdtoegangError(
+            "Deze database heeft gebruikersaccounts en is dus een echte database: "
+            "demogegevens worden er niet in gezet. Maak een aparte demodatabase."
+        )
+
+
 def create_first_administrator(
     database: Database, username: str, display_name: str, password: str
 ) -> Actor:
@@ -182,10 +194,42 @@ def create_first_administrator(
         return actor_for(user)
 
 
-def _lock_seconds(failures: int) -> int:
+def _lock_seconds(failures: int, cap: int = MAX_LOCK_SECONDS) -> int:
     if failures <= FREE_ATTEMPTS:
         return 0
-    return int(min(FIRST_LOCK_SECONDS * 2 ** (failures - FREE_ATTEMPTS - 1), MAX_LOCK_SECONDS))
+    return int(min(FIRST_LOCK_SECONDS * 2 ** (failures - FREE_ATTEMPTS - 1), cap))
+
+
+#: the only active administrator is never locked out for longer than this
+LAST_ADMIN_MAX_LOCK_SECONDS = 60
+#: the one answer for a wrong password, an unknown name and a disabled account
+WRONG = "Gebruikersnaam of wachtwoord onjuist."
+
+
+def _is_last_admin(database: Database, user: User | None) -> bool:
+    if user is None or not user.active or Role.BEHEERDER.value not in (user.roles or []):
+        return False
+    with database.read_sessions() as session:
+        admins = [
+            u
+            for u in session.execute(select(User).where(User.active.is_(True))).scalars()
+            if Role.BEHEERDER.value in (u.roles or [])
+        ]
+    return len(admins) <= 1
+
+
+def _state(uow: UnitOfWork, key: str) -> LoginState:
+    """The login-state row of a user name, locked for this transaction (made if new)."""
+    query = select(LoginState).where(LoginState.username == key).with_for_update()
+    state = uow.session.execute(query).scalar_one_or_none()
+    if state is None:
+        try:
+            with uow.session.begin_nested():
+                state = LoginState(username=key, failed_attempts=0)
+                uow.session.add(state)
+        except IntegrityError:  # made by a parallel attempt just now
+            state = uow.session.execute(query).scalar_one()
+    return state
 
 
 def login(
@@ -198,76 +242,78 @@ def login(
 ) -> Actor:
     """Check the password and return the user's actor; LoginError (Dutch) otherwise.
 
-    Every attempt is logged (outcome "ok" or "geweigerd"); failures count towards the
-    account's lock.
+    Every attempt is logged (outcome "ok" or "geweigerd"). The attempt is counted (and a
+    lock set) in one locked transaction *before* the password is checked, so parallel
+    wrong attempts cannot all get through; a correct password clears the count. Unknown
+    names, disabled accounts and wrong passwords get the same answer and the same
+    counting. The state lives in ``login_state``: a login never changes the account.
     """
     moment = now or utcnow()
     name = username.strip()
-    attempt = Actor(name or "?", name or "?", frozenset())
+    key = (name.casefold() or "?")[:60]
     with database.read_sessions() as session:
         user = session.execute(select(User).where(User.username == name)).scalar_one_or_none()
+    actor = actor_for(user) if user is not None else Actor(name or "?", name or "?", frozenset())
+    cap = LAST_ADMIN_MAX_LOCK_SECONDS if _is_last_admin(database, user) else MAX_LOCK_SECONDS
+    user_id = user.id if user is not None else None
+    with UnitOfWork(database, actor) as uow:
+        state = _state(uow, key)
+        locked = state.locked_until
+        if locked is not None and locked > moment and cap < MAX_LOCK_SECONDS:
+            last = state.last_attempt_at or moment
+            locked = min(locked, last + timedelta(seconds=cap))
+        if locked is not None and locked > moment:
+            wait = int((locked - moment).total_seconds()) + 1
+            uow.log_access(action, "user", user_id, (), "account tijdelijk geblokkeerd",
+                           "geweigerd")  # fmt: skip
+            uow.commit()
+            raise LoginError(
+                f"Te veel mislukte pogingen. Probeer het over {_duration(wait)} opnieuw."
+            )
+        state.failed_attempts += 1  # counted now; a correct password clears it below
+        seconds = _lock_seconds(state.failed_attempts, cap)
+        state.locked_until = moment + timedelta(seconds=seconds) if seconds else None
+        state.last_attempt_at = moment
+        failures, locked = state.failed_attempts, state.locked_until
+        uow.commit()
     if user is None:
         _burn_time(password)
-        _log_attempt(database, attempt, action, None, "onbekende gebruikersnaam", "geweigerd")
-        raise LoginError("Gebruikersnaam of wachtwoord onjuist.")
-    actor = actor_for(user)
-    if not user.active:
-        _log_attempt(database, actor, action, user.id, "account niet actief", "geweigerd")
-        raise LoginError("Dit account is uitgeschakeld. Neem contact op met de beheerder.")
-    if user.locked_until is not None and user.locked_until > moment:
-        wait = int((user.locked_until - moment).total_seconds()) + 1
-        _log_attempt(database, actor, action, user.id, "account tijdelijk geblokkeerd", "geweigerd")
-        raise LoginError(f"Te veel mislukte pogingen. Probeer het over {_duration(wait)} opnieuw.")
-    ok = verify_password(password, user.password_hash)
+        ok, reason = False, "onbekende gebruikersnaam"
+    else:
+        ok = verify_password(password, user.password_hash)  # also for a disabled account:
+        reason = f"onjuist wachtwoord ({failures}x)"  # the same time, the same answer
+        if not user.active:
+            ok, reason = False, "account niet actief"
     with UnitOfWork(database, actor) as uow:
-        row = uow.get(User, user.id)
         if ok:
-            row.failed_attempts = 0
-            row.locked_until = None
-            row.last_login_at = moment
-            uow.log_access(action, "user", row.id, (), None, "ok")
+            state = _state(uow, key)
+            state.failed_attempts = 0
+            state.locked_until = None
+            state.last_login_at = moment
+            uow.log_access(action, "user", user_id, (), None, "ok")
         else:
-            row.failed_attempts += 1
-            seconds = _lock_seconds(row.failed_attempts)
-            row.locked_until = moment + timedelta(seconds=seconds) if seconds else None
-            uow.log_access(
-                action,
-                "user",
-                row.id,
-                (),
-                f"onjuist wachtwoord ({row.failed_attempts}x)",
-                "geweigerd",
-            )
+            uow.log_access(action, "user", user_id, (), reason, "geweigerd")
         uow.commit()
-        locked = row.locked_until
     if not ok:
         if locked is not None:
             wait = int((locked - moment).total_seconds())
             raise LoginError(
-                "Gebruikersnaam of wachtwoord onjuist. Na te veel mislukte pogingen is het "
-                f"account nu {_duration(wait)} geblokkeerd."
+                f"{WRONG} Na te veel mislukte pogingen is het account nu {_duration(wait)} "
+                "geblokkeerd."
             )
-        raise LoginError("Gebruikersnaam of wachtwoord onjuist.")
+        raise LoginError(WRONG)
     return actor
+
+
+def clear_login_state(session: Session, username: str) -> None:
+    """Forget failed attempts and a lock (reactivation, password reset)."""
+    session.execute(delete(LoginState).where(LoginState.username == username.casefold()))
 
 
 def _duration(seconds: int) -> str:
     if seconds < 90:
         return f"{seconds} seconden"
     return f"{(seconds + 59) // 60} minuten"
-
-
-def _log_attempt(
-    database: Database,
-    actor: Actor,
-    action: str,
-    user_id: uuid.UUID | None,
-    reason: str,
-    outcome: str,
-) -> None:
-    with UnitOfWork(database, actor) as uow:
-        uow.log_access(action, "user", user_id, (), reason, outcome)
-        uow.commit()
 
 
 def must_change_password(database: Database, username: str) -> bool:
@@ -331,7 +377,17 @@ def _new_user(data: UserInput, *, must_change: bool, log2_n: int | None = None) 
 def list_users(ctx: AppContext) -> list[UserView]:
     with ctx.uow(readonly=True) as uow:
         rows = uow.session.execute(select(User).order_by(User.username)).scalars()
-        return [_view(u) for u in rows]
+        states = {
+            state.username: state for state in uow.session.execute(select(LoginState)).scalars()
+        }
+        return [_with_state(_view(u), states.get(u.username.casefold())) for u in rows]
+
+
+def _with_state(view: UserView, state: LoginState | None) -> UserView:
+    """The lock and last login come from ``login_state`` (the account is not touched)."""
+    if state is None:
+        return view
+    return replace(view, locked_until=state.locked_until, last_login_at=state.last_login_at)
 
 
 @guarded(Permission.USERS_MANAGE)
@@ -407,8 +463,7 @@ def set_user_active(ctx: AppContext, username: str, active: bool) -> UserView:
             )
         user.active = active
         if active:
-            user.failed_attempts = 0
-            user.locked_until = None
+            clear_login_state(uow.session, user.username)
         uow.session.flush()
         uow.log_access(
             "gebruiker_activeren" if active else "gebruiker_uitschakelen", "user", user.id
@@ -427,8 +482,7 @@ def reset_password(ctx: AppContext, username: str, new_password: str) -> UserVie
         user = _get(uow, username)
         user.password_hash = hash_password(new_password)
         user.must_change_password = True
-        user.failed_attempts = 0
-        user.locked_until = None
+        clear_login_state(uow.session, user.username)
         uow.session.flush()
         uow.log_access("wachtwoord_resetten", "user", user.id)
         uow.commit()

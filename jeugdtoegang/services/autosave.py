@@ -36,9 +36,9 @@ class Recovery:
 
 
 def autosave_dir() -> Path:
-    path = user_data_dir() / "autosave"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    from jeugdtoegang.atomic import private_dir
+
+    return private_dir(user_data_dir() / "autosave")
 
 
 def recovery_path(household_id: uuid.UUID) -> Path:

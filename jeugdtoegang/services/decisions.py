@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jeugdtoegang.domain.authz import Permission, forbid_self_approval, require
+from jeugdtoegang.domain.authz import Permission, forbid_self_approval
 from jeugdtoegang.domain.decisions import (
     AMBTSHALVE_TYPES,
     FINAL_STATUSES,
@@ -31,7 +31,7 @@ from jeugdtoegang.domain.motivation import MotivationParts, describe_missing
 from jeugdtoegang.domain.text import full_name
 from jeugdtoegang.errors import FieldError, NotFoundError, RuleViolationError, ValidationError
 from jeugdtoegang.letters.render import render_letter
-from jeugdtoegang.services.authz import guarded
+from jeugdtoegang.services.authz import comment_reference, guarded, list_teams, shown
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.decision_letter import (
     final_letter_bytes,
@@ -53,6 +53,7 @@ from jeugdtoegang.services.decision_views import (
     PendingDecisionView,
 )
 from jeugdtoegang.services.requests import record_outcome
+from jeugdtoegang.storage.access import team_condition
 from jeugdtoegang.storage.base import utcnow
 from jeugdtoegang.storage.models.decisions import Decision, DecisionIndication
 from jeugdtoegang.storage.models.households import Household, Person
@@ -158,7 +159,7 @@ def _validate_create(
     return errors
 
 
-@guarded(Permission.PLAN_SUBMIT, object_type="household")
+@guarded(Permission.PLAN_SUBMIT, object_type="household", target="household")
 def create_decision(
     ctx: AppContext,
     household_id: uuid.UUID,
@@ -345,6 +346,7 @@ def _detail(session: Session, decision: Decision, today: date) -> DecisionDetail
     )
 
 
+@guarded(Permission.DOSSIER_READ, object_type="decision", target="decision")
 def get_decision(
     ctx: AppContext, decision_id: uuid.UUID, *, purpose: str | None = "beschikking inzien"
 ) -> DecisionDetail:
@@ -356,10 +358,15 @@ def get_decision(
     return detail
 
 
+@guarded(Permission.DOSSIER_READ, object_type="household", target="household")
 def list_decisions(ctx: AppContext, household_id: uuid.UUID | None = None) -> list[DecisionRow]:
-    """Decisions of one household (or all), newest first."""
+    """Decisions of one household (or all of the user's teams), newest first."""
     with ctx.uow(readonly=True) as uow:
         query = select(Decision).order_by(Decision.created_at.desc(), Decision.kenmerk.desc())
+        if household_id is None:  # all: only the dossiers of the user's team(s)
+            query = query.join(Household, Household.id == Decision.household_id).where(
+                team_condition(Household.team, list_teams(ctx, Permission.DOSSIER_READ))
+            )
         if household_id is not None:
             query = query.where(Decision.household_id == household_id)
         decisions = list(uow.session.execute(query).scalars())
@@ -383,7 +390,7 @@ def _require_concept(decision: Decision, action: str) -> None:
         )
 
 
-@guarded(Permission.PLAN_SUBMIT, object_type="decision")
+@guarded(Permission.PLAN_SUBMIT, object_type="decision", target="decision")
 def submit_decision(ctx: AppContext, decision_id: uuid.UUID) -> DecisionDetail:
     """Offer a draft to the team lead for approval."""
     with ctx.uow() as uow:
@@ -397,7 +404,7 @@ def submit_decision(ctx: AppContext, decision_id: uuid.UUID) -> DecisionDetail:
     return get_decision(ctx, decision_id, purpose=None)
 
 
-@guarded(Permission.APPROVE, object_type="decision")
+@guarded(Permission.APPROVE, object_type="decision", target="decision")
 def approve_decision(
     ctx: AppContext, decision_id: uuid.UUID, comment: str | None = None
 ) -> DecisionDetail:
@@ -426,14 +433,14 @@ def approve_decision(
         uow.session.flush()
         # the letter must compose now; it is rendered and stored when it is sent (verzenddatum)
         letter_model(uow.session, ctx.profile, decision, ctx.today())
-        uow.log_access(
-            "goedkeuren", "decision", decision.id, [decision.person_id], comment or "beoordeling"
+        uow.log_access(  # the comment itself stays in the decision (referenced, not copied)
+            "goedkeuren", "decision", decision.id, [decision.person_id], comment_reference(comment)
         )
         uow.commit()
     return get_decision(ctx, decision_id, purpose=None)
 
 
-@guarded(Permission.APPROVE, object_type="decision")
+@guarded(Permission.APPROVE, object_type="decision", target="decision")
 def return_decision(ctx: AppContext, decision_id: uuid.UUID, comment: str) -> DecisionDetail:
     """Send a submitted draft back to its author with a comment."""
     if not comment.strip():
@@ -445,11 +452,14 @@ def return_decision(ctx: AppContext, decision_id: uuid.UUID, comment: str) -> De
         decision.submitted_by = None
         decision.submitted_at = None
         decision.review_comment = comment.strip()
-        uow.log_access("terugsturen", "decision", decision.id, [decision.person_id], comment)
+        uow.log_access(
+            "terugsturen", "decision", decision.id, [decision.person_id], comment_reference(comment)
+        )
         uow.commit()
     return get_decision(ctx, decision_id, purpose=None)
 
 
+@guarded(Permission.APPROVE)
 def list_pending_decisions(ctx: AppContext) -> list[PendingDecisionView]:
     """Submitted drafts waiting for approval, oldest first (review seam).
 
@@ -499,12 +509,12 @@ def list_pending_decisions(ctx: AppContext) -> list[PendingDecisionView]:
                     findings="\n".join(findings),
                 )
             )
-        return views
+    return shown(ctx, Permission.APPROVE, views, "ingediende beschikkingen")
 
 
+@guarded(Permission.DOSSIER_READ, object_type="decision", target="decision")
 def letter_pdf(ctx: AppContext, decision_id: uuid.UUID) -> bytes:
     """The letter: a fresh CONCEPT rendering for a draft; the stored final bytes otherwise."""
-    require(ctx.actor, Permission.DOSSIER_READ)
     with ctx.uow() as uow:
         decision = _load(uow.session, decision_id)
         if DecisionStatus(decision.status) in FINAL_STATUSES:
@@ -518,7 +528,7 @@ def letter_pdf(ctx: AppContext, decision_id: uuid.UUID) -> bytes:
     return pdf
 
 
-@guarded(Permission.LETTER_PRINT, object_type="decision")
+@guarded(Permission.LETTER_PRINT, object_type="decision", target="decision")
 def mark_sent(ctx: AppContext, decision_id: uuid.UUID) -> DecisionDetail:
     """Record that the final letter went out (by post or digitally)."""
     with ctx.uow() as uow:

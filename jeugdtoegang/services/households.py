@@ -21,9 +21,10 @@ from jeugdtoegang.domain.households import (
 )
 from jeugdtoegang.domain.text import fold, normalise_postcode, prefix_upper_bound
 from jeugdtoegang.errors import FieldError, NotFoundError, StaleRecordError, ValidationError
-from jeugdtoegang.services.authz import guarded
+from jeugdtoegang.services.authz import guarded, list_teams, shown
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.views import HouseholdDetail, HouseholdRow, PersonView
+from jeugdtoegang.storage.access import team_condition
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.numbering import next_number
 
@@ -122,7 +123,7 @@ def register_household(ctx: AppContext, data: HouseholdInput) -> HouseholdDetail
     return get_household(ctx, household_id, purpose=None)
 
 
-@guarded(Permission.DOSSIER_EDIT, object_type="household")
+@guarded(Permission.DOSSIER_EDIT, object_type="household", target="household")
 def update_household(
     ctx: AppContext, household_id: uuid.UUID, expected_version: int, data: HouseholdInput
 ) -> HouseholdDetail:
@@ -187,7 +188,7 @@ def _person_view(row: Person) -> PersonView:
     )
 
 
-@guarded(Permission.DOSSIER_READ, object_type="household")
+@guarded(Permission.DOSSIER_READ, object_type="household", target="household")
 def get_household(
     ctx: AppContext, household_id: uuid.UUID, *, purpose: str | None = "dossier inzien"
 ) -> HouseholdDetail:
@@ -399,27 +400,58 @@ def search_households(ctx: AppContext, text: str, limit: int = SEARCH_LIMIT) -> 
     """Find households by surname prefix, name words, BSN, dossier number or postcode."""
     with ctx.uow(readonly=True) as uow:
         words = _name_words(text.strip())
+        rows: list[HouseholdRow] | None = None
         if len(words) > 1 and _NAME_WORDS.match(text.strip()):
             exact = list(uow.session.execute(_full_surname_match(words, limit)).scalars())
             if exact:
-                return _rows_for(uow.session, exact)
-        matching = _matching_ids(text, limit)
-        return [] if matching is None else _rows_for(uow.session, matching)
+                rows = _rows_for(uow.session, exact)
+        if rows is None:
+            matching = _matching_ids(text, limit)
+            rows = [] if matching is None else _rows_for(uow.session, matching)
+    # only the user's team(s); every person shown is logged (never the search text: a BSN)
+    return shown(
+        ctx, Permission.DOSSIER_READ, rows, f"zoeken op {_search_kind(text)}",
+        household=lambda r: r.id, action="zoeken",
+    )  # fmt: skip
+
+
+def _search_kind(text: str) -> str:
+    """What was searched on, for the log (the text itself may be a BSN)."""
+    query = text.strip()
+    if _DOSSIER.match(query):
+        return "dossiernummer"
+    if _DIGITS.match(query) and len(normalise_bsn(query)) == 9:
+        return "BSN"
+    if normalise_postcode(query) or re.fullmatch(r"[1-9]\d{3}", query):
+        return "postcode"
+    return "naam"
 
 
 def count_households(ctx: AppContext) -> int:
+    """How many dossiers the user's list holds (the user's team(s))."""
+    teams = team_condition(_H.team, list_teams(ctx, Permission.DOSSIER_READ))
     with ctx.uow(readonly=True) as uow:
-        return int(uow.session.execute(select(func.count()).select_from(Household)).scalar_one())
+        return int(
+            uow.session.execute(
+                select(func.count()).select_from(Household).where(teams)
+            ).scalar_one()
+        )
 
 
 @guarded(Permission.DOSSIER_READ, object_type="household")
 def list_households(ctx: AppContext, offset: int, limit: int) -> list[HouseholdRow]:
     """A page of the dossier list, ordered by name then dossier number."""
     with ctx.uow(readonly=True) as uow:
+        teams = team_condition(_H.team, list_teams(ctx, Permission.DOSSIER_READ))
         ids = [
             r[0]
             for r in uow.session.execute(
-                select(_H.id).order_by(_H.name, _H.dossier_number).offset(offset).limit(limit)
+                select(_H.id)
+                .where(teams)
+                .order_by(_H.name, _H.dossier_number)
+                .offset(offset)
+                .limit(limit)
             )
         ]
-        return _rows_for(uow.session, ids)
+        rows = _rows_for(uow.session, ids)
+    return shown(ctx, Permission.DOSSIER_READ, rows, "dossierlijst", household=lambda r: r.id)

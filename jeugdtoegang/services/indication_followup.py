@@ -34,7 +34,7 @@ from jeugdtoegang.services.indication_views import (
 from jeugdtoegang.storage.models.indications import Evaluation, ProviderRequest
 
 
-@guarded(Permission.DOSSIER_EDIT, object_type="indication")
+@guarded(Permission.DOSSIER_EDIT, object_type="indication", target="indication")
 def record_evaluation(
     ctx: AppContext,
     indication_id: uuid.UUID,
@@ -85,7 +85,7 @@ def record_evaluation(
         return evaluation_view(evaluation)
 
 
-@guarded(Permission.DOSSIER_EDIT, object_type="indication")
+@guarded(Permission.DOSSIER_EDIT, object_type="indication", target="indication")
 def register_provider_request(
     ctx: AppContext,
     indication_id: uuid.UUID,
@@ -123,7 +123,7 @@ def register_provider_request(
         return request_view(request)
 
 
-@guarded(Permission.DOSSIER_EDIT, object_type="indication")
+@guarded(Permission.DOSSIER_EDIT, object_type="indication", target="provider_request")
 def assess_provider_request(
     ctx: AppContext, request_id: uuid.UUID, answer: str
 ) -> ProviderRequestView:
@@ -143,7 +143,7 @@ def assess_provider_request(
         return request_view(request)
 
 
-@guarded(Permission.DOSSIER_READ, object_type="indication")
+@guarded(Permission.DOSSIER_READ, object_type="indication", target="household")
 def list_provider_requests(ctx: AppContext, household_id: uuid.UUID) -> list[ProviderRequestView]:
     with ctx.uow(readonly=True) as uow:
         rows = uow.session.execute(

@@ -40,7 +40,7 @@ from jeugdtoegang.errors import (
     StaleRecordError,
     ValidationError,
 )
-from jeugdtoegang.services.authz import guarded
+from jeugdtoegang.services.authz import comment_reference, guarded, shown
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.indication_followup import (
     assess_provider_request,
@@ -246,7 +246,7 @@ def _recheck(ctx: AppContext, session: Session, row: Indication) -> CheckResult:
     return check_indication(built, context)
 
 
-@guarded(Permission.PLAN_SUBMIT, object_type="indication")
+@guarded(Permission.PLAN_SUBMIT, object_type="indication", target="indication")
 def submit_indication(ctx: AppContext, indication_id: uuid.UUID) -> IndicationView:
     """Submit a concept: refused with errors; to the team lead when approval is needed."""
     with ctx.uow() as uow:
@@ -274,7 +274,7 @@ def submit_indication(ctx: AppContext, indication_id: uuid.UUID) -> IndicationVi
         return view_of(uow.session, row)
 
 
-@guarded(Permission.APPROVE, object_type="indication")
+@guarded(Permission.APPROVE, object_type="indication", target="indication")
 def approve_indication(
     ctx: AppContext, indication_id: uuid.UUID, comment: str | None = None
 ) -> IndicationView:
@@ -287,12 +287,14 @@ def approve_indication(
         row.approved_by = ctx.actor.username
         row.approved_at = utcnow()
         row.review_comment = comment or None
-        uow.log_access("goedkeuren", "indication", row.id, [row.person_id], comment or "akkoord")
+        uow.log_access(
+            "goedkeuren", "indication", row.id, [row.person_id], comment_reference(comment)
+        )
         uow.commit()
         return view_of(uow.session, row)
 
 
-@guarded(Permission.APPROVE, object_type="indication")
+@guarded(Permission.APPROVE, object_type="indication", target="indication")
 def return_indication(ctx: AppContext, indication_id: uuid.UUID, comment: str) -> IndicationView:
     """A team lead sends a submitted indication back to the consultant, with a reason."""
     if not comment or not comment.strip():
@@ -303,7 +305,9 @@ def return_indication(ctx: AppContext, indication_id: uuid.UUID, comment: str) -
         forbid_self_approval(ctx.actor, row.submitted_by)
         row.status = IndicationStatus.CONCEPT.value
         row.review_comment = comment.strip()
-        uow.log_access("terugsturen", "indication", row.id, [row.person_id], comment)
+        uow.log_access(
+            "terugsturen", "indication", row.id, [row.person_id], comment_reference(comment)
+        )
         uow.commit()
         return view_of(uow.session, row)
 
@@ -319,7 +323,7 @@ def allocation_counter(gemeente_code: str) -> str:
     return f"toewijzing-{gemeente_code}"
 
 
-@guarded(Permission.DOSSIER_EDIT, object_type="indication")
+@guarded(Permission.DOSSIER_EDIT, object_type="indication", target="indication")
 def issue_indication(ctx: AppContext, indication_id: uuid.UUID) -> IndicationView:
     """Issue (afgeven) an approved indication: toewijzingnummer and date/time are assigned."""
     with ctx.uow() as uow:
@@ -336,7 +340,7 @@ def issue_indication(ctx: AppContext, indication_id: uuid.UUID) -> IndicationVie
         return view_of(uow.session, row)
 
 
-@guarded(Permission.DOSSIER_EDIT, object_type="indication")
+@guarded(Permission.DOSSIER_EDIT, object_type="indication", target="indication")
 def change_end_date(
     ctx: AppContext,
     indication_id: uuid.UUID,
@@ -397,7 +401,7 @@ def change_end_date(
 _ISSUE_TIME_CODES = frozenset({"RETROACTIVE_START", "OVERLAP"})
 
 
-@guarded(Permission.DOSSIER_EDIT, object_type="indication")
+@guarded(Permission.DOSSIER_EDIT, object_type="indication", target="indication")
 def end_indication(
     ctx: AppContext,
     indication_id: uuid.UUID,
@@ -433,7 +437,7 @@ def _end(row: Indication, end_on: date, reason: ChangeReason) -> None:
     row.ended_on = end_on
 
 
-@guarded(Permission.DOSSIER_EDIT, object_type="indication")
+@guarded(Permission.DOSSIER_EDIT, object_type="indication", target="indication")
 def replace_indication(
     ctx: AppContext, indication_id: uuid.UUID, draft: IndicationDraft
 ) -> IndicationView:
@@ -474,7 +478,7 @@ def replace_indication(
 # --- reading ------------------------------------------------------------------------------
 
 
-@guarded(Permission.DOSSIER_READ, object_type="indication")
+@guarded(Permission.DOSSIER_READ, object_type="indication", target="indication")
 def get_indication(ctx: AppContext, indication_id: uuid.UUID) -> IndicationView:
     with ctx.uow(readonly=True) as uow:
         row = load_indication(uow.session, indication_id)
@@ -483,7 +487,7 @@ def get_indication(ctx: AppContext, indication_id: uuid.UUID) -> IndicationView:
         return view
 
 
-@guarded(Permission.DOSSIER_READ, object_type="indication")
+@guarded(Permission.DOSSIER_READ, object_type="indication", target="household")
 def list_for_household(ctx: AppContext, household_id: uuid.UUID) -> list[IndicationView]:
     """All indications of a household, per jeugdige by start date (for the timeline)."""
     with ctx.uow(readonly=True) as uow:
@@ -567,4 +571,4 @@ def list_pending_indications(ctx: AppContext) -> list[PendingIndicationView]:
                     motivations=motivations,
                 )
             )
-        return result
+    return shown(ctx, Permission.APPROVE, result, "ingediende indicaties")

@@ -86,7 +86,7 @@ def _rows(session: Any, table: Any, column: str, value: uuid.UUID) -> list[dict[
 
 
 @guarded(Permission.EXPORT, object_type="person")
-def build_inzage(ctx: AppContext, person_id: uuid.UUID) -> InzageReport:
+def build_inzage(ctx: AppContext, person_id: uuid.UUID, *, log: bool = True) -> InzageReport:
     """Collect everything about one person (the export is logged as "inzage_export")."""
     flush_pending(ctx.database)
     with ctx.uow(readonly=True) as uow:
@@ -138,25 +138,33 @@ def build_inzage(ctx: AppContext, person_id: uuid.UUID) -> InzageReport:
             records=records,
             log=[_entry_view(r) for r in entries],
         )
-        uow.log_access(
-            "inzage_export", "person", person_id, [person_id], "inzageverzoek AVG art. 15"
-        )
+        if log:
+            uow.log_access(
+                "inzage_export", "person", person_id, [person_id], "inzageverzoek AVG art. 15"
+            )
     return report
 
 
 def write_inzage(ctx: AppContext, person_id: uuid.UUID, target: Path) -> Path:
-    """Write the inzage export; ``.json`` gives JSON, anything else a PDF."""
-    report = build_inzage(ctx, person_id)
+    """Write the inzage export; ``.json`` gives JSON, anything else a PDF.
+
+    The file is written whole (atomic, 0600) and the export is logged in the step that
+    makes it final, so a failed export is never logged as made.
+    """
+    from jeugdtoegang.services.file_output import write_logged
+
+    report = build_inzage(ctx, person_id, log=False)
     target = Path(target)
     if target.suffix.lower() == ".json":
-        target.write_text(
-            json.dumps(report.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8"
-        )
+        data = json.dumps(report.as_dict(), ensure_ascii=False, indent=2).encode("utf-8")
     else:
         from jeugdtoegang.services.inzage_pdf import render_inzage_pdf
 
-        target.write_bytes(render_inzage_pdf(report, ctx.profile))
-    return target
+        data = render_inzage_pdf(report, ctx.profile)
+    return write_logged(
+        ctx, target, data, action="inzage_export", object_type="person", object_id=person_id,
+        person_ids=[person_id], purpose="inzageverzoek AVG art. 15 (bestand)",
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.models.households import Person
 
 
-@guarded(Permission.DOSSIER_READ, object_type="person")
+@guarded(Permission.DOSSIER_READ, object_type="person", target="person")
 def reveal_bsn(ctx: AppContext, person_id: uuid.UUID, purpose: str) -> str | None:
     """The full BSN of a person (lists only show it masked); every reveal is logged."""
     with ctx.uow() as uow:

@@ -27,25 +27,18 @@ def pdf_input(ctx: AppContext, view: PlanView) -> PlanPdfInput:
     )
 
 
-@guarded(Permission.LETTER_PRINT, object_type="plan")
+@guarded(Permission.LETTER_PRINT, object_type="plan", target="household")
 def export_plan_pdf(ctx: AppContext, household_id: uuid.UUID, path: Path) -> Path:
     """Write the current plan of a household to ``path`` as PDF."""
+    from jeugdtoegang.services.file_output import write_logged
+
     view = get_plan(ctx, household_id)
     if view.id is None:
         raise JeugdtoegangError("Dit dossier heeft nog geen opgeslagen perspectiefplan.")
-    try:
-        render_plan_pdf(pdf_input(ctx, view), Path(path))
-    except OSError as error:
-        raise JeugdtoegangError(
-            f"Het bestand {path} kon niet worden geschreven: {error.strerror}."
-        ) from error
-    with ctx.uow() as uow:
-        uow.log_access(
-            "afdrukken",
-            "plan",
-            view.id,
-            [m.id for m in view.members],
-            f"perspectiefplan versie {view.version_no} als PDF voor het gezin",
-        )
-        uow.commit()
+    pdf = render_plan_pdf(pdf_input(ctx, view), None)
+    write_logged(
+        ctx, Path(path), pdf, action="afdrukken", object_type="plan", object_id=view.id,
+        person_ids=[m.id for m in view.members],
+        purpose=f"perspectiefplan versie {view.version_no} als PDF voor het gezin",
+    )  # fmt: skip
     return Path(path)

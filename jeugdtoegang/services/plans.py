@@ -35,9 +35,10 @@ from jeugdtoegang.errors import (
     ValidationError,
 )
 from jeugdtoegang.services import autosave
-from jeugdtoegang.services.authz import guarded
+from jeugdtoegang.services.authz import guarded, shown
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.views import PersonView
+from jeugdtoegang.storage.access import member_ids as _member_ids
 from jeugdtoegang.storage.base import utcnow
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.plans import Plan, PlanVersion
@@ -247,7 +248,7 @@ def _load_view(ctx: AppContext, session: Session, household_id: uuid.UUID) -> Pl
 # --- use cases ----------------------------------------------------------------------------
 
 
-@guarded(Permission.DOSSIER_READ, object_type="plan")
+@guarded(Permission.DOSSIER_READ, object_type="plan", target="household")
 def get_plan(ctx: AppContext, household_id: uuid.UUID) -> PlanView:
     """Open the household's plan (an empty one when none was saved). Logged as a read."""
     with ctx.uow(readonly=True) as uow:
@@ -262,7 +263,7 @@ def get_plan(ctx: AppContext, household_id: uuid.UUID) -> PlanView:
     return view
 
 
-@guarded(Permission.DOSSIER_EDIT, object_type="plan")
+@guarded(Permission.DOSSIER_EDIT, object_type="plan", target="household")
 def save_draft(
     ctx: AppContext,
     household_id: uuid.UUID,
@@ -334,7 +335,7 @@ def _findings_text(findings: list[Finding]) -> str:
     return "\n".join(f"- {f.message}" for f in findings)
 
 
-@guarded(Permission.PLAN_SUBMIT, object_type="plan")
+@guarded(Permission.PLAN_SUBMIT, object_type="plan", target="plan")
 def submit_plan(
     ctx: AppContext, plan_id: uuid.UUID, expected_version: int | None = None
 ) -> PlanView:
@@ -402,13 +403,13 @@ def _decide(
     return get_plan(ctx, household_id)
 
 
-@guarded(Permission.APPROVE, object_type="plan")
+@guarded(Permission.APPROVE, object_type="plan", target="plan")
 def approve_plan(ctx: AppContext, plan_id: uuid.UUID, comment: str | None = None) -> PlanView:
     """The team lead approves the submitted version: it becomes vastgesteld (and frozen)."""
     return _decide(ctx, plan_id, PlanStatus.VASTGESTELD, comment)
 
 
-@guarded(Permission.APPROVE, object_type="plan")
+@guarded(Permission.APPROVE, object_type="plan", target="plan")
 def return_plan(ctx: AppContext, plan_id: uuid.UUID, comment: str) -> PlanView:
     """The team lead sends the plan back to the consultant with a comment (required)."""
     if not comment or not comment.strip():
@@ -450,10 +451,10 @@ def list_pending_plans(ctx: AppContext) -> list[PendingPlanView]:
                     findings=tuple(f.message for f in findings if f.severity is not Severity.ERROR),
                 )
             )
-    return result
+    return shown(ctx, Permission.DOSSIER_READ, result, "ingediende plannen")
 
 
-@guarded(Permission.DOSSIER_READ, object_type="plan")
+@guarded(Permission.DOSSIER_READ, object_type="plan", target="household")
 def plan_history(ctx: AppContext, household_id: uuid.UUID) -> list[PlanVersionRow]:
     """Every saved version of the plan, newest first."""
     with ctx.uow(readonly=True) as uow:
@@ -465,6 +466,9 @@ def plan_history(ctx: AppContext, household_id: uuid.UUID) -> list[PlanVersionRo
             .where(PlanVersion.plan_id == plan.id)
             .order_by(PlanVersion.version_no.desc())
         ).all()
+        uow.log_access(
+            "inzien", "plan", plan.id, _member_ids(uow.session, household_id), "versiegeschiedenis"
+        )
         return [
             PlanVersionRow(
                 version_no=v.version_no,
@@ -479,7 +483,7 @@ def plan_history(ctx: AppContext, household_id: uuid.UUID) -> list[PlanVersionRo
         ]
 
 
-@guarded(Permission.DOSSIER_READ, object_type="plan")
+@guarded(Permission.DOSSIER_READ, object_type="plan", target="household")
 def get_plan_version(ctx: AppContext, household_id: uuid.UUID, version_no: int) -> PlanDocument:
     """One saved version's document (read-only; logged as a read)."""
     with ctx.uow(readonly=True) as uow:
@@ -487,7 +491,10 @@ def get_plan_version(ctx: AppContext, household_id: uuid.UUID, version_no: int) 
         if plan is None:
             raise NotFoundError("Dit dossier heeft nog geen perspectiefplan.")
         document = _document(ctx, _version(uow.session, plan.id, version_no).content)
-        uow.log_access("inzien", "plan", plan.id, [], f"perspectiefplan versie {version_no} inzien")
+        uow.log_access(
+            "inzien", "plan", plan.id, _member_ids(uow.session, household_id),
+            f"perspectiefplan versie {version_no} inzien",
+        )  # fmt: skip
     return document
 
 

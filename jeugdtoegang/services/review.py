@@ -21,8 +21,9 @@ from sqlalchemy import select
 
 from jeugdtoegang.domain.actor import SYSTEM_ACTOR
 from jeugdtoegang.domain.authz import Permission
+from jeugdtoegang.domain.input_text import FREE_TEXT_MAX, text_errors
 from jeugdtoegang.errors import FieldError, NotFoundError, ValidationError
-from jeugdtoegang.services.authz import guard_not_own, guarded
+from jeugdtoegang.services.authz import guard_household, guard_not_own, guarded
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.models.security import ReviewStep
 
@@ -201,6 +202,7 @@ def approve_item(
     ctx: AppContext, object_type: str, object_id: uuid.UUID, comment: str | None = None
 ) -> ReviewItem:
     """Approve a submitted item (never one's own); the step is kept in the history."""
+    _check_comment(comment)
     area, item = _find(ctx, object_type, object_id)
     guard_not_own(ctx, item.submitted_by, object_type=object_type, object_id=object_id)
     approve = _function(area, area.approve)
@@ -215,6 +217,7 @@ def return_item(
     ctx: AppContext, object_type: str, object_id: uuid.UUID, comment: str
 ) -> ReviewItem:
     """Send an item back to the consultant with a comment (required)."""
+    _check_comment(comment)
     if not comment or not comment.strip():
         raise ValidationError(
             FieldError("comment", "Schrijf op wat er moet veranderen voordat u terugstuurt.")
@@ -226,6 +229,12 @@ def return_item(
     give_back(ctx, object_id, comment.strip())
     _record(ctx, item, RETURNED, comment.strip())
     return item
+
+
+def _check_comment(comment: str | None) -> None:
+    errors = text_errors("comment", comment, max_length=FREE_TEXT_MAX, multiline=True)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _step_view(row: ReviewStep) -> ReviewStepView:
@@ -244,6 +253,7 @@ def _step_view(row: ReviewStep) -> ReviewStepView:
 @guarded(Permission.DOSSIER_READ)
 def history(ctx: AppContext, object_type: str, object_id: uuid.UUID) -> list[ReviewStepView]:
     """Every review step of one item, oldest first."""
+    guard_household(ctx, Permission.DOSSIER_READ, object_type, object_id)
     with ctx.uow(readonly=True) as uow:
         rows = uow.session.execute(
             select(ReviewStep)
@@ -253,7 +263,7 @@ def history(ctx: AppContext, object_type: str, object_id: uuid.UUID) -> list[Rev
         return [_step_view(r) for r in rows]
 
 
-@guarded(Permission.DOSSIER_READ)
+@guarded(Permission.DOSSIER_READ, target="household")
 def household_history(ctx: AppContext, household_id: uuid.UUID) -> list[ReviewStepView]:
     """Every review step of a dossier's plans, indications and decisions, oldest first."""
     with ctx.uow(readonly=True) as uow:

@@ -28,6 +28,7 @@ from jeugdtoegang.progress import CancelToken, Progress, run_to_end
 from jeugdtoegang.regions.loader import load_profile
 from jeugdtoegang.services.authz import guard
 from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage.audit_anchors import keep_remote_anchor
 from jeugdtoegang.storage.audit_writer import append_audit_entries
 from jeugdtoegang.storage.base import utcnow
 from jeugdtoegang.storage.database import Database
@@ -486,6 +487,8 @@ def _import(
         )
         if cancel is not None:
             cancel.raise_if_cancelled()
+        # the office keeps and compares the workstation's audit anchor (issue 15)
+        keep_remote_anchor(uow, source, bundle.manifest.get("audit_anchor"), source_name)
         uow.commit()
     yield Progress(4, 4, "Klaar")
     return result(applied)

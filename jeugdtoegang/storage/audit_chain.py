@@ -16,6 +16,7 @@ user data folder (and into each sync bundle); verification compares the tail wit
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -28,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.paths import user_data_dir
 
 KEY_ENV = "JEUGDTOEGANG_AUDIT_KEY"
@@ -39,12 +41,25 @@ _key_cache: dict[str, bytes] = {}
 _anchor_cache: dict[Path, int] = {}
 
 
-class AuditKeyError(RuntimeError):
-    """The key cannot be read or is unusable."""
+class AuditKeyError(JeugdtoegangError):
+    """The key cannot be read, is unusable, or is missing while the log exists (alarm)."""
 
 
-def audit_key() -> bytes:
-    """The HMAC key: from the environment, else the key file (created on first use)."""
+KEY_LOST = (
+    "ALARM: de sleutel van het logboek ({path}) ontbreekt, terwijl het logboek al regels "
+    "heeft. Er wordt niets vastgelegd tot dit is opgelost: zet de sleutel terug uit de "
+    "back-up, of laat de functioneel beheerder bewust een nieuwe sleutel maken met "
+    "'jeugdtoegang audit sleutel-vervangen --reden ...' (dat wordt als alarm gelogd)."
+)
+
+
+def audit_key(*, create: bool = True) -> bytes:
+    """The HMAC key: from the environment, else the key file.
+
+    The file is made on first use only when ``create`` is true; the audit writer passes
+    ``create=False`` once the log has entries, so a lost key is an alarm (AuditKeyError),
+    never a silent new key under which the old entries could no longer be verified.
+    """
     env = os.environ.get(KEY_ENV)
     if env:
         if len(env) < 16:
@@ -55,6 +70,8 @@ def audit_key() -> bytes:
     if cached is not None:
         return cached
     if not path.exists():
+        if not create:
+            raise AuditKeyError(KEY_LOST.format(path=path))
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
@@ -220,3 +237,22 @@ def write_anchor(database_id: uuid.UUID | str, seq: int, hash_: str) -> None:
 def forget_anchor_cache() -> None:
     """Drop the in-process anchor cache (tests that edit anchor files use this)."""
     _anchor_cache.clear()
+
+
+def replace_key() -> tuple[str | None, str]:
+    """Make a new key file deliberately (the old one is lost); returns (old id, new id).
+
+    Only for the administrator's explicit ``audit sleutel-vervangen``; the caller logs it
+    as an alarm. An existing key file is kept aside as ``audit.key.vervangen-<time>``.
+    """
+    if os.environ.get(KEY_ENV):
+        raise AuditKeyError(f"De sleutel komt uit {KEY_ENV}; vervang hem daar.")
+    path = user_data_dir() / KEY_FILE
+    old_id = None
+    if path.exists():
+        with contextlib.suppress(AuditKeyError):
+            old_id = key_id(audit_key())
+        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+        path.rename(path.with_name(f"{KEY_FILE}.vervangen-{stamp}"))
+    _key_cache.pop(str(path), None)
+    return old_id, key_id(audit_key(create=True))

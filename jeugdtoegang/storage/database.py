@@ -82,6 +82,10 @@ def open_database(db: str | None = None, *, migrate: bool = True) -> Database:
     backup = upgrade_database(engines.write) if migrate else None
     database = Database(engines)
     database.migration_backup = backup
+    if migrate:
+        from jeugdtoegang.storage.audit_writer import recover_journals
+
+        recover_journals(engines.write)  # read entries of a process that was killed
     return database
 
 

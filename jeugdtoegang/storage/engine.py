@@ -9,6 +9,7 @@ plain deferred ``BEGIN`` so that readers never queue behind writers (WAL lets th
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from jeugdtoegang.atomic import FILE_MODE, private_dir
 from jeugdtoegang.paths import default_database_path
 
 BUSY_TIMEOUT_MS = 30_000
@@ -30,7 +32,12 @@ def resolve_database_url(db: str | os.PathLike[str] | None = None) -> str:
     if "://" in raw:
         return raw
     path = Path(raw).expanduser().resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
+    if not path.exists():
+        # SQLite would create it with the umask (often 0644); its -wal/-shm files and
+        # the migration backups copy this file's mode, so 0600 here keeps them private
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
     return f"sqlite:///{path}"
 
 

@@ -7,6 +7,7 @@ Revisions form one linear chain (foundation, then one revision per area).
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
-from jeugdtoegang.errors import DatabaseVersionError
+from jeugdtoegang.errors import DatabaseVersionError, FileWriteError
 from jeugdtoegang.paths import MIGRATIONS_DIR
 from jeugdtoegang.storage.engine import sqlite_path
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 #: The newest revision in ``db/versions``. Opening an up-to-date database compares with
 #: this constant and does not import Alembic at all (a third of the GUI's cold start).
 #: A test checks that it equals the migration scripts' head.
-SCHEMA_HEAD = "0010_aanvraag_motivation"
+SCHEMA_HEAD = "0011_access_logging"
 
 
 def alembic_config() -> Config:
@@ -63,15 +64,27 @@ def backup_sqlite(path: Path, label: str) -> Path:
     """Copy a SQLite database consistently (WAL included) next to it; returns the copy."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.backup-{stamp}-{label}{path.suffix or '.sqlite'}")
-    source = sqlite3.connect(path)
+    from jeugdtoegang.atomic import atomic_path
+
+    # written under a temporary name (0600) and renamed when complete: a kill or a full
+    # disk never leaves a torn backup under the final name
     try:
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-    finally:
-        source.close()
+        with atomic_path(target) as temporary:
+            source = sqlite3.connect(path)
+            try:
+                copy = sqlite3.connect(temporary)
+                try:
+                    source.backup(copy)
+                finally:
+                    copy.close()
+            finally:
+                source.close()
+    except sqlite3.OperationalError as error:
+        if "full" not in str(error) and "disk" not in str(error):
+            raise
+        raise FileWriteError(target, OSError(errno.ENOSPC, str(error))) from error
+    except OSError as error:
+        raise FileWriteError(target, error) from error
     return target
 
 

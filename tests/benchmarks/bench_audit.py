@@ -1,7 +1,8 @@
 """Audit log costs: logging overhead when opening a dossier, and verifying 1,000,000 entries.
 
 Run: .venv/bin/pytest tests/benchmarks/bench_audit.py -s
-Targets: opening a dossier with audit logging ≤ 10% slower than without; verifying a chain
+Targets: opening a dossier with durable read logging (the entry is in the crash-safe journal
+before the data are returned) ≤ 1.2x the time without logging; verifying a chain
 of 1,000,000 entries ≤ 30 s. Baselines measured in the same run: ``get_household`` without
 a purpose (no audit entry), and for verification a plain HMAC loop over the same rows and
 the raw sqlite3 read of them.
@@ -24,7 +25,14 @@ from jeugdtoegang.demo.households import generate_households
 from jeugdtoegang.domain.actor import Actor, Role
 from jeugdtoegang.services import audit, households
 from jeugdtoegang.services.context import AppContext
-from jeugdtoegang.storage.audit_chain import GENESIS, audit_key, canonical, chain_hash, key_id
+from jeugdtoegang.storage.audit_chain import (
+    GENESIS,
+    audit_key,
+    canonical,
+    chain_hash,
+    key_id,
+    write_anchor,
+)
 from jeugdtoegang.storage.database import initialise, open_database
 from jeugdtoegang.storage.engine import sqlite_path
 from tests.benchmarks._report import median, report, time_calls
@@ -59,7 +67,7 @@ def test_audit_logging_overhead_when_opening_a_dossier(dossier_ctx: AppContext) 
         rounds_without.append(median(time_calls(without_log, 200)))
         rounds_with.append(median(time_calls(with_log, 200)))
     ours, base = median(rounds_with), median(rounds_without)
-    report("open dossier with audit entry (median)", ours, base, "ms", "≤ 1.10x")
+    report("open dossier with durable read entry (median)", ours, base, "ms", "≤ 1.20x")
     print(f"  audit logging adds {ours - base:.3f} ms ({(ours / base - 1) * 100:.1f}%)")
 
 
@@ -69,6 +77,7 @@ def _fill_chain(path: Path, database_id: uuid.UUID, count: int) -> float:
     kid = key_id(key)
     start = time.perf_counter()
     connection = sqlite3.connect(path)
+    connection.execute("DELETE FROM audit_subject")
     connection.execute("DELETE FROM audit_log")
     previous = GENESIS
     base = datetime(2026, 1, 1, tzinfo=UTC)
@@ -97,7 +106,7 @@ def _fill_chain(path: Path, database_id: uuid.UUID, count: int) -> float:
     connection.execute("UPDATE sequence_counter SET last_seq = ? WHERE name = 'audit'", (count,))
     connection.commit()
     connection.close()
-    del database_id
+    write_anchor(database_id, count, previous)  # as the writer does after each commit
     return time.perf_counter() - start
 
 
@@ -107,6 +116,11 @@ def _insert(connection: sqlite3.Connection, rows: list[tuple[object, ...]]) -> N
         "object_id, person_ids, purpose, outcome, chain_hash, key_id) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         rows,
+    )
+    # the person index (covered by the chain since issue 15)
+    connection.executemany(
+        "INSERT INTO audit_subject (person_id, entry_seq) VALUES (?, ?)",
+        [(uuid.UUID(person).hex, row[1]) for row in rows for person in json.loads(row[8])],
     )
 
 

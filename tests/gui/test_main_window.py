@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -248,7 +249,9 @@ def test_choosing_the_demo_fills_the_empty_database(
 ) -> None:
     database = open_database(str(tmp_path / "leeg.sqlite"))
     gui_app.apply_start_choice(database, gui_app.StartChoice(demo=True, region="zuidoost-utrecht"))
-    assert count_households(AppContext(database, CONSULENT)) > 100
+    # the demo team's consultant sees them (another team's consultant would not)
+    demo_consultant = replace(CONSULENT, team=database.info().team_name)
+    assert count_households(AppContext(database, demo_consultant)) > 100
     database.close()
 
 
@@ -261,8 +264,16 @@ def test_cancelling_the_start_dialog_ends_quietly(
 
 
 def test_demo_flag_opens_the_demo_database_in_the_user_folder(
-    qtbot: Any, shown: DialogLog, logged_in: None
+    qtbot: Any, shown: DialogLog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from ui import login
+
+    # logged in as the demo team's consultant (lists show only the user's team)
+    monkeypatch.setattr(
+        login,
+        "obtain_actor",
+        lambda database, _parent=None: replace(CONSULENT, team=database.info().team_name),
+    )
     window = gui_app.build_window(None, demo=True)
     assert window is not None
     qtbot.addWidget(window)

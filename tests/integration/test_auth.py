@@ -125,7 +125,7 @@ def test_the_administrator_manages_users_and_consultants_may_not(
         auth.login(admin.database, "c.jansen", "tijdelijk-123")
 
     auth.set_user_active(admin, "c.jansen", False)
-    with pytest.raises(auth.LoginError, match="uitgeschakeld"):
+    with pytest.raises(auth.LoginError, match="onjuist"):  # uniform: reveals nothing
         auth.login(admin.database, "c.jansen", "een nieuw wachtwoord")
     with pytest.raises(ValidationError, match="laatste actieve beheerder"):
         auth.set_user_active(admin, "beheer", False)

@@ -84,9 +84,15 @@ class DossierListPage(QWidget):
             header.resizeSection(column, chars * char + 16)
         assert len(_COLUMN_CHARS) == len(COLUMNS) - 1
 
+        self.doorbraak_button = QPushButton("Doorbraak…")
+        self.doorbraak_button.setObjectName("doorbraak_button")
+        self.doorbraak_button.setToolTip(
+            "Een dossier van een ander team inzien als het dringend nodig is (wordt gelogd)"
+        )
         top = QHBoxLayout()
         top.addWidget(self.search_field, 1)
         top.addWidget(self.new_button)
+        top.addWidget(self.doorbraak_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.count_label)
@@ -100,6 +106,7 @@ class DossierListPage(QWidget):
         self.search_field.returnPressed.connect(self._search_and_focus_table)
         self.search_field.installEventFilter(self)
         self.new_button.clicked.connect(area.new_dossier)
+        self.doorbraak_button.clicked.connect(area.doorbraak)
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
         self.table.open_requested.connect(self._open_row)
 
@@ -216,6 +223,14 @@ class DossiersArea(QWidget):
             view.saved.connect(lambda _detail: self.list_page.model.reload())
         self.tabs.setCurrentWidget(view)
         view.select_tab(tab or "household")
+
+    def doorbraak(self) -> None:
+        """Open another team's dossier for reading after a logged doorbraak."""
+        from ui.widgets.doorbraak_dialog import DoorbraakDialog
+
+        dialog = DoorbraakDialog(self.ctx, self)
+        if dialog.exec() and dialog.household_id is not None:
+            self.open_dossier(dialog.household_id)
 
     def new_dossier(self) -> None:
         from ui.widgets.household_form import HouseholdForm

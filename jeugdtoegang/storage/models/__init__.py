@@ -5,10 +5,12 @@ Each area owns one module; add new modules to the import list below.
 
 from jeugdtoegang.storage.models import (  # noqa: F401
     audit,
+    audit_anchor,
     changelog,
     decisions,
     households,
     indications,
+    login_state,
     meta,
     plans,
     providers,
