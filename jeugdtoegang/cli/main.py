@@ -12,9 +12,10 @@ import sys
 
 from jeugdtoegang import __version__
 from jeugdtoegang.cli import decisions, households, indications, plans, providers, security, sync
+from jeugdtoegang.cli import setup as region_setup_cli
 from jeugdtoegang.errors import JeugdtoegangError
 
-AREAS = (households, providers, plans, indications, decisions, security, sync)
+AREAS = (households, providers, plans, indications, decisions, security, sync, region_setup_cli)
 log = logging.getLogger("jeugdtoegang.cli")
 
 

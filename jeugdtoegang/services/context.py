@@ -14,6 +14,7 @@ from jeugdtoegang.storage.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from jeugdtoegang.regions import RegionProfile
+    from jeugdtoegang.services.region_setup import SetupVersion
 
 
 def _today() -> date:
@@ -30,10 +31,26 @@ class AppContext:
     today: Callable[[], date] = field(default=_today)
 
     @cached_property
-    def profile(self) -> RegionProfile:
-        from jeugdtoegang.regions import load_profile
+    def setup(self) -> SetupVersion:
+        """The region setup in force today (stored in the database; see region_setup)."""
+        from jeugdtoegang.services.region_setup import setup_on
 
-        return load_profile(self.database.region_slug)
+        return setup_on(self.database, self.today())
+
+    @cached_property
+    def profile(self) -> RegionProfile:
+        return self.setup.profile
+
+    def profile_on(self, day: date) -> RegionProfile:
+        """The region profile in force on ``day``."""
+        from jeugdtoegang.services.region_setup import setup_on
+
+        return setup_on(self.database, day).profile
+
+    def forget_setup(self) -> None:
+        """Read the setup again on next use (after a change)."""
+        self.__dict__.pop("setup", None)
+        self.__dict__.pop("profile", None)
 
     def uow(self, *, readonly: bool = False) -> UnitOfWork:
         return UnitOfWork(self.database, self.actor, readonly=readonly)

@@ -25,8 +25,8 @@ from jeugdtoegang.errors import JeugdtoegangError, NotFoundError
 from jeugdtoegang.letters.compose import HelpItem, LetterInput, compose_letter
 from jeugdtoegang.letters.model import LetterModel
 from jeugdtoegang.letters.render import render_letter
-from jeugdtoegang.letters.texts import load_letter_texts
 from jeugdtoegang.regions import RegionProfile
+from jeugdtoegang.services.region_setup import mark_fictional, setup_for_decision
 from jeugdtoegang.storage.models.decisions import Decision, DecisionIndication, FinalLetter
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.indications import Indication
@@ -115,8 +115,10 @@ def letter_model(
 ) -> LetterModel:
     concept = DecisionStatus(decision.status) not in FINAL_STATUSES
     letter_date = decision.decision_date or today
-    data = letter_input(session, profile, decision, letter_date, concept=concept)
-    return compose_letter(data, load_letter_texts(profile.slug), profile)
+    # issue 13: the texts and rules of the setup version the decision was made under
+    setup = setup_for_decision(session, decision, profile.slug)
+    data = letter_input(session, setup.profile, decision, letter_date, concept=concept)
+    return mark_fictional(compose_letter(data, setup.letters, setup.profile), setup)
 
 
 def stored_final(session: Session, decision_id: object) -> FinalLetter | None:

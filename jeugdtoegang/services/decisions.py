@@ -40,6 +40,7 @@ from jeugdtoegang.services.decision_views import (
     DecisionRow,
     PendingDecisionView,
 )
+from jeugdtoegang.services.region_setup import pin_decision_setup, require_final_legal_basis
 from jeugdtoegang.storage.base import utcnow
 from jeugdtoegang.storage.models.decisions import Decision, DecisionIndication
 from jeugdtoegang.storage.models.households import Household, Person
@@ -212,6 +213,7 @@ def create_decision(
             addressee=choice.value,
             end_date=end_date,
             corrects_decision_id=corrects_decision_id,
+            region_setup_id=ctx.setup.id,
         )
         session.add(decision)
         session.flush()
@@ -354,6 +356,8 @@ def approve_decision(
         decision = _load(uow.session, decision_id)
         _require_concept(decision, "goedgekeurd")
         forbid_self_approval(ctx.actor, decision.submitted_by or decision.created_by)
+        setup = pin_decision_setup(uow.session, decision, ctx.profile.slug, ctx.today())
+        require_final_legal_basis(setup, decision.gemeente)  # issue 13
         decision.status = DecisionStatus.GOEDGEKEURD.value
         decision.decision_date = ctx.today()
         decision.approved_by = ctx.actor.username

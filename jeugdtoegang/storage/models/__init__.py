@@ -12,6 +12,7 @@ from jeugdtoegang.storage.models import (  # noqa: F401
     meta,
     plans,
     providers,
+    region_setup,
     security,
     sync,
 )
