@@ -12,10 +12,13 @@ its legal basis (the municipality's verordening) or its bezwaar route is provisi
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
+
+from jeugdtoegang.domain.findings import Finding
 
 Status = Literal["vastgesteld", "voorlopig"]
 VASTGESTELD: Status = "vastgesteld"
@@ -142,3 +145,30 @@ def legal_basis_problems(
     if bezwaar.provisional:
         problems.append(f"het bezwaaradres van gemeente {municipality} is nog voorlopig")
     return problems
+
+
+#: Which setup value a finding rests on, by finding code.
+FINDING_TERMS: dict[str, str] = {
+    "TERM_DEVELOPMENT_EXCEEDED": "profile.term_rules.development_max_months",
+    "TERM_STABILISING_EXCEEDED": "profile.term_rules.stabilising_max_months",
+    "NO_PROGRESS_PHASE_OUT": "profile.term_rules.phase_out_months",
+    "RETROACTIVE_START": "profile.term_rules.retroactive_days_allowed",
+}
+PROVISIONAL_NOTE = " Let op: deze termijn is voorlopig; de regio heeft hem nog niet vastgesteld."
+
+
+def mark_provisional(
+    findings: Iterable[Finding], provenance: Mapping[str, Provenance]
+) -> list[Finding]:
+    """Say so in every finding that rests on a term the region has not yet vastgesteld."""
+    marked: list[Finding] = []
+    for finding in findings:
+        path = FINDING_TERMS.get(finding.code)
+        if (
+            path
+            and lookup(provenance, path).provisional
+            and PROVISIONAL_NOTE not in finding.message
+        ):
+            finding = replace(finding, message=finding.message + PROVISIONAL_NOTE)
+        marked.append(finding)
+    return marked

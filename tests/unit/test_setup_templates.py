@@ -91,3 +91,18 @@ def test_the_longest_matching_path_decides_and_a_settled_value_needs_a_source() 
     assert lookup(provenance, "profile.municipalities.Bunnik.verordening").provisional
     with pytest.raises(ValueError, match="bron"):
         Provenance(status="vastgesteld", source=Source())
+
+
+def test_a_finding_resting_on_a_provisional_term_says_so() -> None:
+    from jeugdtoegang.domain.findings import Finding, Severity
+    from jeugdtoegang.domain.provenance import PROVISIONAL_NOTE, mark_provisional
+
+    findings = [
+        Finding("TERM_DEVELOPMENT_EXCEEDED", Severity.APPROVAL, "Langer dan 9 maanden."),
+        Finding("TERM_STABILISING_EXCEEDED", Severity.APPROVAL, "Langer dan 36 maanden."),
+        Finding("OVERLAP", Severity.ERROR, "Overlap."),
+    ]
+    zou = mark_provisional(findings, template_provenance("zuidoost-utrecht"))
+    assert [PROVISIONAL_NOTE in f.message for f in zou] == [False, True, False]
+    twente = mark_provisional(findings, template_provenance("twente"))
+    assert PROVISIONAL_NOTE in twente[0].message
