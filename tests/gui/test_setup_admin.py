@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
 from jeugdtoegang.domain.actor import Actor, Role
 from jeugdtoegang.services import region_setup
@@ -111,3 +111,33 @@ def test_the_import_previews_offer_new_products_and_neighbourhoods(
     profile = region_setup.setup_on(database, TODAY).profile
     assert profile.product("45B88") is not None
     assert "Kerckebosch" in profile.municipality("Zeist").wijken
+
+
+def test_the_catalogue_import_preview_offers_to_add_unknown_products_and_wijken(
+    qtbot: Any, database: Database, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from ui.areas.providers import ProvidersArea
+
+    ctx = AppContext(database, BEHEER, lambda: TODAY)
+    catalogue = tmp_path / "catalogus.csv"
+    catalogue.write_text(
+        "agb;naam;segment;productcode;productnaam;vorm;thema;eenheid;tarief;gemeenten;"
+        "preferent_wijken;groepsaanbod;identiteit;geldig_van;geldig_tot;status;budget_jaar;"
+        "wachttijd_weken\n"
+        "98000001;Jeugdhulp Kerckebosch;ambulant;45B88;Ouder-kindbegeleiding;;;uur;82,50;Zeist;"
+        "Kerckebosch;nee;;01-01-2026;;actief;100000;2\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(CatalogueAdditionsDialog, "exec", lambda self: (self.apply(), 1)[1])
+    area = ProvidersArea(ctx, FakeShell(ctx))
+    qtbot.addWidget(area)
+    area.preview_import(catalogue)
+    first = area.preview_dialog
+    assert "staat niet in het regioprofiel" in first.summary.text() or first.preview.errors
+    button = first.findChild(QPushButton, "add_setup_unknowns_button")
+    first.resize(820, 460)
+    _shot(first, "catalogue_import_offers_additions")
+    button.click()
+    second = area.preview_dialog
+    assert second is not first and not second.preview.errors
+    assert second.findChild(QPushButton, "add_setup_unknowns_button") is None

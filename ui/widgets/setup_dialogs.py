@@ -6,6 +6,7 @@ date it takes effect from, and store everything as one new setup version, or not
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,11 +20,13 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from jeugdtoegang.domain.authz import Permission, can
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.services import setup_imports
 from jeugdtoegang.services.context import AppContext
@@ -178,3 +181,38 @@ class CatalogueAdditionsDialog(_PreviewDialog):
             dialogs.show_error(self, error.message)
             return
         self.accept()
+
+
+def offer_setup_additions(
+    preview_dialog: QDialog, ctx: AppContext, path: Path, again: Callable[[Path], None]
+) -> QPushButton | None:
+    """In a catalogue import preview: a button to add the unknown products and wijken.
+
+    After adding, the preview is closed and ``again(path)`` checks the file anew, so the
+    import continues instead of ending at "staat niet in het regioprofiel".
+    """
+    if not can(ctx.actor, Permission.CATALOGUE_MANAGE):
+        return None
+    try:
+        found = setup_imports.catalogue_additions(ctx, path)
+    except JeugdtoegangError:
+        return None
+    if found.empty:
+        return None
+    button = QPushButton(
+        f"{len(found.products)} onbekende producten en {len(found.wijken)} wijken toevoegen…"
+    )
+    button.setObjectName("add_setup_unknowns_button")
+
+    def add() -> None:
+        dialog = CatalogueAdditionsDialog(ctx, path, preview_dialog)
+        if dialog.exec():
+            ctx.forget_setup()
+            preview_dialog.reject()
+            again(path)
+
+    button.clicked.connect(add)
+    layout = preview_dialog.layout()
+    if layout is not None:
+        layout.insertWidget(max(layout.count() - 1, 0), button)
+    return button
