@@ -26,7 +26,11 @@ from jeugdtoegang.letters.compose import HelpItem, LetterInput, compose_letter
 from jeugdtoegang.letters.model import LetterModel
 from jeugdtoegang.letters.render import render_letter
 from jeugdtoegang.regions import RegionProfile
-from jeugdtoegang.services.region_setup import mark_fictional, setup_for_decision
+from jeugdtoegang.services.region_setup import (
+    letter_profile,
+    mark_fictional,
+    setup_for_decision,
+)
 from jeugdtoegang.storage.models.decisions import Decision, DecisionIndication, FinalLetter
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.indications import Indication
@@ -118,7 +122,7 @@ def letter_model(
     # issue 13: the texts and rules of the setup version the decision was made under
     setup = setup_for_decision(session, decision, profile.slug)
     data = letter_input(session, setup.profile, decision, letter_date, concept=concept)
-    return mark_fictional(compose_letter(data, setup.letters, setup.profile), setup)
+    return mark_fictional(compose_letter(data, setup.letters, letter_profile(setup)), setup)
 
 
 def stored_final(session: Session, decision_id: object) -> FinalLetter | None:

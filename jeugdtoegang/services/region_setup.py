@@ -31,6 +31,8 @@ from jeugdtoegang.domain.provenance import (
 )
 from jeugdtoegang.errors import RuleViolationError
 from jeugdtoegang.letters.model import LetterModel
+from jeugdtoegang.letters.texts import LetterTexts
+from jeugdtoegang.regions import RegionProfile
 from jeugdtoegang.regions.setup_document import (
     BEGINNING,
     SetupDocument,
@@ -61,11 +63,11 @@ class SetupVersion:
     fictional: bool = False
 
     @property
-    def profile(self):
+    def profile(self) -> RegionProfile:
         return self.document.profile
 
     @property
-    def letters(self):
+    def letters(self) -> LetterTexts:
         return self.document.letters
 
     def to_json(self) -> dict[str, Any]:
@@ -169,6 +171,20 @@ def require_final_legal_basis(setup: SetupVersion, municipality: str) -> None:
             + ". De functioneel beheerder legt die vast in Beheer → Inrichting "
             "(of met 'jeugdtoegang setup set')."
         )
+
+
+def letter_profile(setup: SetupVersion) -> RegionProfile:
+    """The profile as letters name it: a vastgestelde verordening with its article(s)."""
+    municipalities = []
+    for municipality in setup.profile.municipalities:
+        entry = setup.document.status(f"profile.municipalities.{municipality.name}.verordening")
+        article = entry.source.article
+        if not entry.provisional and article and article not in municipality.verordening:
+            municipality = municipality.model_copy(
+                update={"verordening": f"{municipality.verordening}, {article}"}
+            )
+        municipalities.append(municipality)
+    return setup.profile.model_copy(update={"municipalities": tuple(municipalities)})
 
 
 def mark_fictional(model: LetterModel, setup: SetupVersion) -> LetterModel:

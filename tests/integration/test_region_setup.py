@@ -146,7 +146,7 @@ def test_a_beheerder_sets_up_a_real_region_and_produces_a_final_letter_without_c
     approved = decisions.approve_decision(lead, decision_id)
     assert approved.status is DecisionStatus.GOEDGEKEURD
     text = pdf_text(decisions.letter_pdf(lead, decision_id))
-    assert "Verordening jeugdhulp Zeist 2026" in text
+    assert "Verordening jeugdhulp Zeist 2026, artikel 7" in text
     assert "Postbus 513" in text and "FICTIEF" not in text
     assert program_files_digest() == before
 
