@@ -48,6 +48,7 @@ from jeugdtoegang.storage.models.decisions import Decision
 from jeugdtoegang.storage.models.region_setup import RegionSetup
 
 FICTIONAL_MARK = "FICTIEF VOORBEELD (demo): dit is geen echte beschikking."
+FICTIONAL_FOOTER = "FICTIEF (demo)"
 
 
 @dataclass(frozen=True)
@@ -191,8 +192,13 @@ def mark_fictional(model: LetterModel, setup: SetupVersion) -> LetterModel:
     """A letter from a demo database says on every page that it is fictional."""
     if not setup.fictional:
         return model
-    footer = f"{FICTIONAL_MARK} {model.footer}".strip()
-    return replace(model, footer=footer, title=f"FICTIEF - {model.title}")
+    footer = f"{FICTIONAL_FOOTER} · {model.footer}" if model.footer else FICTIONAL_FOOTER
+    return replace(
+        model,
+        footer=footer,
+        title=f"FICTIEF - {model.title}",
+        intro_paragraphs=(FICTIONAL_MARK, *model.intro_paragraphs),
+    )
 
 
 # -- changing the setup ----------------------------------------------------------------------

@@ -85,7 +85,7 @@ def settle_zeist(
     bezwaar = "letters.gemeenten.Zeist.bezwaar_address"
     region_setup.change_setup(
         beheer,
-        {verordening: title, bezwaar: ["College van B en W", "Postbus 513", "3700 AM  Zeist"]},
+        {verordening: title, bezwaar: ["Postbus 513", "3700 AM  Zeist"]},
         day,
         "verordening en bezwaarroute Zeist vastgelegd",
         provenance={
