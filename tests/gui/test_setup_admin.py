@@ -141,3 +141,19 @@ def test_the_catalogue_import_preview_offers_to_add_unknown_products_and_wijken(
     second = area.preview_dialog
     assert second is not first and not second.preview.errors
     assert second.findChild(QPushButton, "add_setup_unknowns_button") is None
+
+
+def test_a_demo_database_is_marked_fictional_in_the_title_bar(
+    qtbot: Any, database: Database, shown: DialogLog
+) -> None:
+    from jeugdtoegang.domain.actor import SYSTEM_ACTOR
+    from tests.conftest import TEAMLEIDER
+    from ui.main_window import MainWindow
+
+    region_setup.ensure_setup(AppContext(database, SYSTEM_ACTOR, lambda: TODAY), fictional=True)
+    window = MainWindow(AppContext(database, TEAMLEIDER, lambda: TODAY))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.windowTitle() == "Jeugdtoegang — Zuidoost-Utrecht — FICTIEVE DEMOGEGEVENS"
+    window.runner.wait_for_idle(5000)
