@@ -69,6 +69,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _change_args(bezwaar)
     bezwaar.set_defaults(handler=_bezwaar)
 
+    logo = commands.add_parser("logo", help="logo van een gemeente (PNG) in de inrichting")
+    logo.add_argument("--gemeente", required=True)
+    logo.add_argument("file", type=Path, help="PNG-bestand")
+    _change_args(logo)
+    logo.set_defaults(handler=_logo)
+
     products = commands.add_parser("products", help="productcodelijst van de regio inlezen")
     products.add_argument("file", type=Path, help="CSV: code;naam;categorie;eenheid;segment;soort")
     products.add_argument("--preview", action="store_true", help="alleen tonen, niets opslaan")
@@ -302,6 +308,27 @@ def _bezwaar(args: argparse.Namespace) -> int:
             version.to_json(),
             f"Bezwaaradres van {name} vastgelegd: {_version_text(version)}.",
         )
+        return 0
+
+    return _run(args, work)
+
+
+def _logo(args: argparse.Namespace) -> int:
+    def work(ctx: AppContext) -> int:
+        name = _municipality(ctx, args.gemeente)
+        try:
+            png = args.file.read_bytes()
+        except OSError as error:
+            raise JeugdtoegangError(
+                f"Het bestand {args.file.name} kan niet worden gelezen ({error.strerror})."
+            ) from None
+        version = region_setup.change_setup(
+            ctx,
+            {f"letters.gemeenten.{name}.logo": region_setup.logo_value(png)},
+            _from(args, ctx),
+            args.reason or f"logo {name} vervangen",
+        )
+        emit(args, version.to_json(), f"Logo van {name} opgeslagen: {_version_text(version)}.")
         return 0
 
     return _run(args, work)

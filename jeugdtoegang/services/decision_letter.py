@@ -30,6 +30,7 @@ from jeugdtoegang.services.region_setup import (
     letter_profile,
     mark_fictional,
     setup_for_decision,
+    with_stored_logo,
 )
 from jeugdtoegang.storage.models.decisions import Decision, DecisionIndication, FinalLetter
 from jeugdtoegang.storage.models.households import Household, Person
@@ -122,7 +123,8 @@ def letter_model(
     # issue 13: the texts and rules of the setup version the decision was made under
     setup = setup_for_decision(session, decision, profile.slug)
     data = letter_input(session, setup.profile, decision, letter_date, concept=concept)
-    return mark_fictional(compose_letter(data, setup.letters, letter_profile(setup)), setup)
+    model = compose_letter(data, setup.letters, letter_profile(setup))
+    return mark_fictional(with_stored_logo(model, setup, decision.gemeente), setup)
 
 
 def stored_final(session: Session, decision_id: object) -> FinalLetter | None:

@@ -8,7 +8,9 @@ one unit of work with an audit entry and a change-log snapshot, so sync carries 
 
 from __future__ import annotations
 
+import base64
 import copy
+import hashlib
 import json
 import uuid
 from collections.abc import Mapping
@@ -32,6 +34,7 @@ from jeugdtoegang.domain.provenance import (
 from jeugdtoegang.errors import RuleViolationError
 from jeugdtoegang.letters.model import LetterModel
 from jeugdtoegang.letters.texts import LetterTexts
+from jeugdtoegang.paths import user_data_dir
 from jeugdtoegang.regions import RegionProfile
 from jeugdtoegang.regions.setup_document import (
     BEGINNING,
@@ -186,6 +189,32 @@ def letter_profile(setup: SetupVersion) -> RegionProfile:
             )
         municipalities.append(municipality)
     return setup.profile.model_copy(update={"municipalities": tuple(municipalities)})
+
+
+LOGO_PREFIX = "data:image/png;base64,"
+
+
+def logo_value(png: bytes) -> str:
+    """A logo stored in the setup itself (no program file): a PNG as a data URL."""
+    if not png.startswith(b"\x89PNG"):
+        raise RuleViolationError("Het logo moet een PNG-afbeelding zijn.")
+    if len(png) > 512 * 1024:
+        raise RuleViolationError("Het logo is te groot (meer dan 512 kB); verklein het eerst.")
+    return LOGO_PREFIX + base64.b64encode(png).decode("ascii")
+
+
+def with_stored_logo(model: LetterModel, setup: SetupVersion, municipality: str) -> LetterModel:
+    """Use a logo the beheerder stored in the setup (a data URL) in the letterhead."""
+    value = setup.letters.municipal(municipality).logo or ""
+    if not value.startswith(LOGO_PREFIX):
+        return model
+    png = base64.b64decode(value[len(LOGO_PREFIX) :])
+    folder = user_data_dir() / "logos"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{hashlib.sha256(png).hexdigest()[:32]}.png"
+    if not path.is_file():
+        write_atomically(path, png)
+    return replace(model, letterhead=replace(model.letterhead, logo_path=str(path)))
 
 
 def mark_fictional(model: LetterModel, setup: SetupVersion) -> LetterModel:

@@ -340,3 +340,27 @@ def test_demo_databases_are_marked_fictional_on_every_letter(
     pdf = decisions.letter_pdf(lead, decision_id)
     reader = PdfReader(io.BytesIO(pdf))
     assert all("FICTIEF" in page.extract_text() for page in reader.pages)
+
+
+def test_a_logo_stored_in_the_setup_is_used_in_the_letterhead(
+    database: Database, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    from jeugdtoegang.services.decision_letter import letter_model
+    from jeugdtoegang.storage.models.decisions import Decision as DecisionRow
+
+    image = tmp_path / "logo.png"
+    Image.new("RGB", (40, 40), "#0B6E69").save(image)
+    beheer, consulent, _lead = contexts(database)
+    value = region_setup.logo_value(image.read_bytes())
+    region_setup.change_setup(beheer, {"letters.gemeenten.Zeist.logo": value}, TODAY, "nieuw logo")
+    decision_id = draft_decision(consulent)
+    with database.read_sessions() as session:
+        row = session.get(DecisionRow, decision_id)
+        model = letter_model(session, consulent.profile, row, TODAY)
+    assert model.letterhead.logo_path and Path(model.letterhead.logo_path).read_bytes() == (
+        image.read_bytes()
+    )
+    with pytest.raises(RuleViolationError, match="PNG"):
+        region_setup.logo_value(b"GIF89a")

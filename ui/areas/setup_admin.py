@@ -68,6 +68,8 @@ class SetupValue:
 
 
 def value_text(value: Any) -> str:
+    if isinstance(value, str) and value.startswith(region_setup.LOGO_PREFIX):
+        return f"(logo in de inrichting, {len(value) * 3 // 4 // 1024 + 1} kB)"
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if isinstance(value, list | tuple):
@@ -227,6 +229,7 @@ class SetupTab(QWidget):
         for name, text, slot in (
             ("setup_products_button", "Productcodelijst inlezen…", self.import_products),
             ("setup_catalogue_button", "Catalogus controleren…", self.check_catalogue),
+            ("setup_logo_button", "Logo kiezen…", self.choose_logo),
             ("setup_import_button", "Inrichting inlezen…", self.import_setup),
             ("setup_export_button", "Inrichting opslaan als…", self.export_setup),
         ):
@@ -431,6 +434,33 @@ class SetupTab(QWidget):
         dialog = CatalogueAdditionsDialog(self.ctx, path, self)
         if dialog.exec():
             self.refresh()
+
+    def choose_logo(self) -> None:
+        row = self.selected
+        parts = row.path.split(".") if row else []
+        if len(parts) < 3 or parts[:2] != ["letters", "gemeenten"]:
+            dialogs.show_error(
+                self,
+                "Kies eerst een regel van de gemeente onder 'Briefhoofd en ondertekening'.",
+            )
+            return
+        path = dialogs.choose_open_file(self, "Logo kiezen (PNG)", "PNG (*.png)")
+        if path is None:
+            return
+        try:
+            value = region_setup.logo_value(path.read_bytes())
+            region_setup.change_setup(
+                self.ctx,
+                {f"letters.gemeenten.{parts[2]}.logo": value},
+                _pydate(self.from_field.date()),
+                self.reason_field.text() or f"logo {parts[2]} vervangen",
+            )
+        except (OSError, JeugdtoegangError) as error:
+            message = error.message if isinstance(error, JeugdtoegangError) else str(error)
+            dialogs.show_error(self, message)
+            return
+        self.refresh()
+        dialogs.show_info(self, f"Het logo van {parts[2]} is opgeslagen in de inrichting.")
 
     def import_setup(self) -> None:
         path = dialogs.choose_open_file(self, "Inrichting inlezen", "Inrichting (*.toml)")
