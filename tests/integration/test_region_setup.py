@@ -173,6 +173,10 @@ def test_a_rule_change_dated_next_month_does_not_alter_a_decision_made_today(
         NEXT_MONTH,
         "nieuwe verordening per volgende maand",
     )
+    with pytest.raises(RuleViolationError, match="terugwerken"):
+        region_setup.change_setup(
+            beheer, {"profile.term_rules.development_max_months": 6}, date(2026, 11, 1), "terug"
+        )
     assert beheer.profile_on(NEXT_MONTH).term_rules.development_max_months == 6
     assert (
         AppContext(database, CONSULENT, lambda: TODAY).profile.term_rules.development_max_months
