@@ -30,6 +30,7 @@ from jeugdtoegang.services.region_setup import (
     letter_profile,
     mark_fictional,
     setup_for_decision,
+    with_digital_bezwaar,
     with_stored_logo,
 )
 from jeugdtoegang.storage.models.decisions import Decision, DecisionIndication, FinalLetter
@@ -124,7 +125,10 @@ def letter_model(
     setup = setup_for_decision(session, decision, profile.slug)
     data = letter_input(session, setup.profile, decision, letter_date, concept=concept)
     model = compose_letter(data, setup.letters, letter_profile(setup))
-    return mark_fictional(with_stored_logo(model, setup, decision.gemeente), setup)
+    model = with_digital_bezwaar(
+        with_stored_logo(model, setup, decision.gemeente), setup, decision.gemeente
+    )
+    return mark_fictional(model, setup)
 
 
 def stored_final(session: Session, decision_id: object) -> FinalLetter | None:

@@ -29,6 +29,7 @@ from jeugdtoegang.domain.provenance import (
     VASTGESTELD,
     Provenance,
     Source,
+    bezwaar_path,
     legal_basis_problems,
 )
 from jeugdtoegang.errors import RuleViolationError
@@ -215,6 +216,17 @@ def with_stored_logo(model: LetterModel, setup: SetupVersion, municipality: str)
     if not path.is_file():
         write_atomically(path, png)
     return replace(model, letterhead=replace(model.letterhead, logo_path=str(path)))
+
+
+def with_digital_bezwaar(model: LetterModel, setup: SetupVersion, municipality: str) -> LetterModel:
+    """Name the digital bezwaar route (the link of a vastgesteld bezwaar address) in the letter."""
+    letters = setup.document.to_json()["letters"]
+    entry = setup.document.status(bezwaar_path(letters, municipality))
+    link = entry.source.link
+    if entry.provisional or not link:
+        return model
+    sentence = f"U kunt uw bezwaar ook via internet sturen: {link}."
+    return replace(model, bezwaar_paragraphs=(*model.bezwaar_paragraphs, sentence))
 
 
 def mark_fictional(model: LetterModel, setup: SetupVersion) -> LetterModel:

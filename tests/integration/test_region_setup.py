@@ -90,7 +90,9 @@ def settle_zeist(
         "verordening en bezwaarroute Zeist vastgelegd",
         provenance={
             **region_setup.settle(verordening, title, date_text="2025-12-18", article="artikel 7"),
-            **region_setup.settle(bezwaar, "Besluit mandaat en bezwaar Zeist 2026"),
+            **region_setup.settle(
+                bezwaar, "Besluit mandaat en bezwaar Zeist 2026", link="www.zeist.nl/bezwaar"
+            ),
         },
     )
 
@@ -148,6 +150,7 @@ def test_a_beheerder_sets_up_a_real_region_and_produces_a_final_letter_without_c
     text = pdf_text(decisions.letter_pdf(lead, decision_id))
     assert "Verordening jeugdhulp Zeist 2026, artikel 7" in text
     assert "Postbus 513" in text and "FICTIEF" not in text
+    assert "U kunt uw bezwaar ook via internet sturen: www.zeist.nl/bezwaar." in text
     assert program_files_digest() == before
 
 
