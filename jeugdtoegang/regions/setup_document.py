@@ -28,6 +28,7 @@ from jeugdtoegang.letters.texts import (
     load_letter_texts,
 )
 from jeugdtoegang.paths import resource_path
+from jeugdtoegang.regions.loader import _reason as dutch_reason
 from jeugdtoegang.regions.loader import load_profile, profile_from_mapping
 from jeugdtoegang.regions.schema import ProfileError, RegionProfile
 
@@ -112,10 +113,8 @@ def document_from_json(data: Mapping[str, Any], name: str, slug: str) -> SetupDo
     if not isinstance(letter_data, Mapping):
         problems.append("[letters] ontbreekt: de brieventeksten")
     else:
-        try:
-            letters = letter_texts_from_mapping({"region": slug, **letter_data}, name)
-        except LetterTextError as error:
-            problems.append(error.message)
+        letters, found = _letters(letter_data, name, slug)
+        problems += found
     provenance, found = provenance_from_mapping(data.get("provenance") or {})
     problems += found
     if profile is not None and letters is not None:
@@ -123,6 +122,25 @@ def document_from_json(data: Mapping[str, Any], name: str, slug: str) -> SetupDo
     if problems or profile is None or letters is None:
         raise SetupError(problems)
     return SetupDocument(profile, letters, provenance)
+
+
+def _letters(
+    data: Mapping[str, Any], name: str, slug: str
+) -> tuple[LetterTexts | None, list[str]]:
+    """Validate the letter texts; pydantic's errors in Dutch, one per field."""
+    values = {**data, "region": slug}
+    try:
+        LetterTexts.model_validate(values)
+    except ValidationError as error:
+        return None, [
+            f"Brieven {name}: veld 'letters.{'.'.join(str(p) for p in item['loc'])}': "
+            f"{dutch_reason(item)}"
+            for item in error.errors()
+        ]
+    try:
+        return letter_texts_from_mapping(values, name), []
+    except LetterTextError as error:
+        return None, [error.message]
 
 
 def _unknown_municipalities(profile: RegionProfile, letters: LetterTexts) -> list[str]:
