@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from jeugdtoegang.domain.actor import Actor
@@ -30,14 +29,23 @@ class AppContext:
     #: injectable clock: tests pass a fixed date instead of freezing time
     today: Callable[[], date] = field(default=_today)
 
-    @cached_property
+    @property
     def setup(self) -> SetupVersion:
-        """The region setup in force today (stored in the database; see region_setup)."""
+        """The region setup in force today (stored in the database; see region_setup).
+
+        Read once per day: a version that takes effect tomorrow applies from tomorrow, also
+        in a GUI session left open overnight.
+        """
         from jeugdtoegang.services.region_setup import setup_on
 
-        return setup_on(self.database, self.today())
+        day = self.today()
+        cached = self.__dict__.get("_setup")
+        if cached is None or cached[0] != day:
+            cached = (day, setup_on(self.database, day))
+            self.__dict__["_setup"] = cached
+        return cached[1]
 
-    @cached_property
+    @property
     def profile(self) -> RegionProfile:
         return self.setup.profile
 
@@ -49,8 +57,7 @@ class AppContext:
 
     def forget_setup(self) -> None:
         """Read the setup again on next use (after a change)."""
-        self.__dict__.pop("setup", None)
-        self.__dict__.pop("profile", None)
+        self.__dict__.pop("_setup", None)
 
     def uow(self, *, readonly: bool = False) -> UnitOfWork:
         return UnitOfWork(self.database, self.actor, readonly=readonly)
