@@ -122,6 +122,16 @@ FIELD_LABELS = {
     "team": "team", "agb": "AGB-code", "role": "rol", "segments": "segmenten",
     "legal_basis": "wettelijke grondslag", "bezwaar": "bezwaar: uitleg",
     "bezwaar_contents": "bezwaar: wat erin moet",
+    "group_offer_first": "groepsaanbod tenzij", "maatwerk_nee_tenzij": "maatwerk nee, tenzij",
+    "wonen_order": "volgorde woonvormen", "familiegroepsplan_required": "familiegroepsplan vereist",
+    "preferred_providers_per_wijk": "preferente aanbieders per wijk",
+    "strategic_partners": "strategische partners", "budget_ceilings_block": "budgetplafond blokkeert",
+    "identity_choice": "keuze op identiteit", "network_first": "netwerk eerst",
+    "max_sessions_light_help": "max. sessies lichte hulp", "bridging_care": "overbruggingszorg",
+    "retention_years": "bewaartermijn (jaren)", "lock_minutes": "scherm op slot na (minuten)",
+    "awb_decision_weeks": "beslistermijn (weken)", "bezwaar_weeks": "bezwaartermijn (weken)",
+    "provider_request_answer_workdays": "antwoord op verzoek aanbieder (werkdagen)",
+    "turns_18_horizon_months": "18 jaar: maanden vooruit kijken",
 }  # fmt: skip
 _CONTAINERS = {"profile", "letters", "municipalities", "gemeenten", "products", "segments",
                "strategic_partners", "term_rules", "policies", "settings", "paragraphs"}  # fmt: skip
@@ -129,7 +139,9 @@ _CONTAINERS = {"profile", "letters", "municipalities", "gemeenten", "products", 
 
 def path_label(path: str) -> str:
     """'profile.municipalities.Zeist.verordening' -> 'Zeist · verordening'."""
-    parts = [p for p in path.split(".") if p not in _CONTAINERS]
+    all_parts = path.split(".")
+    last = len(all_parts) - 1
+    parts = [p for i, p in enumerate(all_parts) if p not in _CONTAINERS or i == last]
     if path.startswith("letters.default."):
         parts[0] = "alle gemeenten"
     if parts:
