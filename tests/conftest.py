@@ -63,9 +63,15 @@ def make_database(database_url: str) -> Iterator[Callable[..., Database]]:
     """Open (migrate, initialise) the test database for a region; closed afterwards."""
     opened: list[Database] = []
 
-    def factory(region: str = DEFAULT_REGION, url: str | None = None) -> Database:
+    def factory(
+        region: str = DEFAULT_REGION, url: str | None = None, *, settled: bool = True
+    ) -> Database:
         database = open_database(url or database_url)
         initialise(database, region, team_name="Team Zeist")
+        if settled:  # issue 13: final letters need a vastgestelde legal basis
+            from tests.setup_helpers import settle_legal_basis
+
+            settle_legal_basis(database)
         opened.append(database)
         return database
 

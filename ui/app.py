@@ -235,6 +235,10 @@ def apply_start_choice(database: Database, choice: StartChoice) -> None:
     profile = load_profile(choice.region)
     team = choice.team_name or profile.team_name_default
     initialise(database, choice.region, municipality=choice.municipality, team_name=team)
+    from jeugdtoegang.domain.actor import SYSTEM_ACTOR
+    from jeugdtoegang.services.region_setup import ensure_setup
+
+    ensure_setup(AppContext(database, SYSTEM_ACTOR), fictional=choice.demo)
     if choice.demo:
         fill_demo_with_progress(database, team)
 
@@ -254,6 +258,10 @@ def open_demo_database() -> Database:
         initialise(database, DEMO_REGION, team_name=team)
     if not _has_households(database):
         fill_demo_with_progress(database, database.info().team_name)
+    from jeugdtoegang.domain.actor import SYSTEM_ACTOR
+    from jeugdtoegang.services.region_setup import ensure_setup
+
+    ensure_setup(AppContext(database, SYSTEM_ACTOR), fictional=True)  # an older demo file
     return database
 
 

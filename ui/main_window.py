@@ -77,7 +77,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("main_window")
-        self.setWindowTitle(f"Jeugdtoegang — {ctx.profile.name}")
+        fictional = " — FICTIEVE DEMOGEGEVENS" if ctx.setup.fictional else ""  # issue 13
+        self.setWindowTitle(f"Jeugdtoegang — {ctx.profile.name}{fictional}")
         self.runner = TaskRunner(self, on_error=self.show_error)
         #: set by the application: called with the path the user chose in "Database openen…"
         self.open_database_handler: Callable[[Path], None] | None = None

@@ -48,6 +48,9 @@ def _init(args: argparse.Namespace) -> int:
             team_name=args.team or profile.team_name_default,
         )
         ctx = AppContext(database, local_actor())
+        from jeugdtoegang.services.region_setup import ensure_setup
+
+        ensure_setup(ctx, fictional=args.demo)  # the template becomes the stored setup
         created = 0
         if args.demo:
             from jeugdtoegang.demo import fill_demo

@@ -27,6 +27,7 @@ from jeugdtoegang.cli import (
     security,
     sync,
 )
+from jeugdtoegang.cli import setup as region_setup_cli
 from jeugdtoegang.cli.dutch_argparse import DutchArgumentParser
 from jeugdtoegang.errors import JeugdtoegangError, file_error_message
 
@@ -41,6 +42,7 @@ AREAS = (
     sync,
     lifecycle,
     access,
+    region_setup_cli,
 )
 log = logging.getLogger("jeugdtoegang.cli")
 

@@ -16,6 +16,9 @@ DEFAULT_DEMO_HOUSEHOLDS = 250
 def fill_demo(ctx: AppContext, households: int | None = None, seed: int = 2026) -> int:
     """Fill an initialised, empty database with demo data; returns the households made."""
     from jeugdtoegang.demo import households as demo_households
+    from jeugdtoegang.services.region_setup import ensure_setup
+
+    ensure_setup(ctx, fictional=True)  # issue 13: demo data are marked as fictional
 
     count = households if households is not None else DEFAULT_DEMO_HOUSEHOLDS
     household_ids = demo_households.generate_households(ctx, count, seed)

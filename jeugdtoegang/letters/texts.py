@@ -367,11 +367,17 @@ def read_letter_texts(path: Path) -> LetterTexts:
     if base_name:
         data = _deep_merge(_read(path.parent / f"{base_name}.toml"), data)
     data.setdefault("region", path.stem)
+    return letter_texts_from_mapping(data, path.name)
+
+
+def letter_texts_from_mapping(data: dict[str, Any], name: str) -> LetterTexts:
+    """Validate merged letter texts (from a file or a stored region setup); ``name`` is for
+    messages."""
     try:
         texts = LetterTexts.model_validate(data)
     except ValidationError as error:
         raise LetterTextError(
-            f"De brieventeksten in {path.name} zijn niet geldig: {_describe(error)}"
+            f"De brieventeksten in {name} zijn niet geldig: {_describe(error)}"
         ) from error
     problems = []
     for where, text in texts.all_templates():
@@ -385,7 +391,7 @@ def read_letter_texts(path: Path) -> LetterTexts:
     if no_reason:
         problems.append(f"reasons: uitleg ontbreekt voor {', '.join(no_reason)}")
     if problems:
-        raise LetterTextError(f"De brieventeksten in {path.name}: " + "; ".join(problems))
+        raise LetterTextError(f"De brieventeksten in {name}: " + "; ".join(problems))
     return texts
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from jeugdtoegang.domain.actor import Actor
@@ -14,6 +13,7 @@ from jeugdtoegang.storage.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from jeugdtoegang.regions import RegionProfile
+    from jeugdtoegang.services.region_setup import SetupVersion
 
 
 def _today() -> date:
@@ -29,11 +29,35 @@ class AppContext:
     #: injectable clock: tests pass a fixed date instead of freezing time
     today: Callable[[], date] = field(default=_today)
 
-    @cached_property
-    def profile(self) -> RegionProfile:
-        from jeugdtoegang.regions import load_profile
+    @property
+    def setup(self) -> SetupVersion:
+        """The region setup in force today (stored in the database; see region_setup).
 
-        return load_profile(self.database.region_slug)
+        Read once per day: a version that takes effect tomorrow applies from tomorrow, also
+        in a GUI session left open overnight.
+        """
+        from jeugdtoegang.services.region_setup import setup_on
+
+        day = self.today()
+        cached = self.__dict__.get("_setup")
+        if cached is None or cached[0] != day:
+            cached = (day, setup_on(self.database, day))
+            self.__dict__["_setup"] = cached
+        return cached[1]
+
+    @property
+    def profile(self) -> RegionProfile:
+        return self.setup.profile
+
+    def profile_on(self, day: date) -> RegionProfile:
+        """The region profile in force on ``day``."""
+        from jeugdtoegang.services.region_setup import setup_on
+
+        return setup_on(self.database, day).profile
+
+    def forget_setup(self) -> None:
+        """Read the setup again on next use (after a change)."""
+        self.__dict__.pop("_setup", None)
 
     def uow(self, *, readonly: bool = False) -> UnitOfWork:
         return UnitOfWork(self.database, self.actor, readonly=readonly)

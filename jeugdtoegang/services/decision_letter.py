@@ -27,8 +27,14 @@ from jeugdtoegang.errors import JeugdtoegangError, NotFoundError
 from jeugdtoegang.letters.compose import HelpItem, LetterInput, compose_letter
 from jeugdtoegang.letters.model import LetterModel
 from jeugdtoegang.letters.render import render_letter
-from jeugdtoegang.letters.texts import load_letter_texts
 from jeugdtoegang.regions import RegionProfile
+from jeugdtoegang.services.region_setup import (
+    letter_profile,
+    mark_fictional,
+    setup_for_decision,
+    with_digital_bezwaar,
+    with_stored_logo,
+)
 from jeugdtoegang.storage.models.decisions import Decision, DecisionIndication, FinalLetter
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.indications import Indication
@@ -155,8 +161,14 @@ def letter_model(
     concept = DecisionStatus(decision.status) not in FINAL_STATUSES
     # the letter date is the verzenddatum (Awb 6:8); before it is fixed, today's date
     letter_date = decision.sent_on or today
-    data = letter_input(session, profile, decision, letter_date, concept=concept)
-    return compose_letter(data, load_letter_texts(profile.slug), profile)
+    # issue 13: the texts and rules of the setup version the decision was made under
+    setup = setup_for_decision(session, decision, profile.slug)
+    data = letter_input(session, setup.profile, decision, letter_date, concept=concept)
+    model = compose_letter(data, setup.letters, letter_profile(setup))
+    model = with_digital_bezwaar(
+        with_stored_logo(model, setup, decision.gemeente), setup, decision.gemeente
+    )
+    return mark_fictional(model, setup)
 
 
 def stored_final(session: Session, decision_id: object) -> FinalLetter | None:

@@ -54,6 +54,7 @@ from jeugdtoegang.services.decision_views import (
 )
 from jeugdtoegang.services.requests import record_outcome
 from jeugdtoegang.storage.access import team_condition
+from jeugdtoegang.services.region_setup import pin_decision_setup, require_final_legal_basis
 from jeugdtoegang.storage.base import utcnow
 from jeugdtoegang.storage.models.decisions import Decision, DecisionIndication
 from jeugdtoegang.storage.models.households import Household, Person
@@ -250,6 +251,7 @@ def create_decision(
             motivation_parts=full_parts.to_json(),
             effective_date=effective_date,
             consultant_name=ctx.actor.display_name,
+            region_setup_id=ctx.setup.id,
         )
         session.add(decision)
         session.flush()
@@ -419,6 +421,8 @@ def approve_decision(
         _require_concept(decision, "goedgekeurd")
         forbid_self_approval(ctx.actor, decision.submitted_by or decision.created_by)
         check_decision_approvable(uow.session, decision, ctx.today())
+        setup = pin_decision_setup(uow.session, decision, ctx.profile.slug, ctx.today())
+        require_final_legal_basis(setup, decision.gemeente)  # issue 13
         decision.status = DecisionStatus.GOEDGEKEURD.value
         decision.decision_date = ctx.today()
         decision.approved_by = ctx.actor.username

@@ -10,6 +10,7 @@ changes an indication (:func:`register_provider_request`): the consultant assess
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import replace
 from datetime import date, timedelta
@@ -34,6 +35,7 @@ from jeugdtoegang.domain.indications import (
     Perspective,
     Unit,
 )
+from jeugdtoegang.domain.provenance import mark_provisional
 from jeugdtoegang.errors import (
     FieldError,
     RuleViolationError,
@@ -103,7 +105,10 @@ def check_proposal(ctx: AppContext, draft: IndicationDraft) -> CheckResult:
     """Check a proposed indication against the database and the region profile."""
     with ctx.uow(readonly=True) as uow:
         proposal, context, _, _ = build_context(ctx, uow.session, draft)
-        return check_indication(proposal, context)
+        result = check_indication(proposal, context)
+    # issue 13: a finding resting on a provisional term says so
+    findings = mark_provisional(result.findings, ctx.setup.document.provenance)
+    return dataclasses.replace(result, findings=tuple(findings))
 
 
 # --- helpers ------------------------------------------------------------------------------

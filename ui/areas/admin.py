@@ -406,6 +406,12 @@ class AdminArea(QWidget):
         if can(ctx.actor, Permission.EXPORT):
             self.inzage_tab = InzageTab(ctx, shell)
             self.tabs.addTab(self.inzage_tab, "Inzageverzoek")
+        self.setup_tab: QWidget | None = None
+        if can(ctx.actor, Permission.CATALOGUE_MANAGE):  # issue 13: the region setup
+            from ui.areas.setup_admin import SetupTab
+
+            self.setup_tab = SetupTab(ctx, shell)
+            self.tabs.addTab(self.setup_tab, "Inrichting")
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Beheer</h2>"))
         if self.tabs.count():

@@ -229,6 +229,9 @@ class ProvidersArea(QWidget):
         )
         if path is None:
             return
+        self.preview_import(path)
+
+    def preview_import(self, path: Path) -> None:
         try:
             preview = preview_catalogue(self.ctx, path)
         except JeugdtoegangError as error:
@@ -236,6 +239,9 @@ class ProvidersArea(QWidget):
             return
         dialog = ImportPreviewDialog(preview, self)
         dialog.accepted.connect(lambda: self._run_import(path, dialog.skip_invalid.isChecked()))
+        from ui.widgets.setup_dialogs import offer_setup_additions  # issue 13
+
+        offer_setup_additions(dialog, self.ctx, path, self.preview_import)
         self.preview_dialog = dialog
         dialog.open()
 

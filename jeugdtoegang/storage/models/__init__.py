@@ -15,6 +15,7 @@ from jeugdtoegang.storage.models import (  # noqa: F401
     plans,
     providers,
     requests,
+    region_setup,
     security,
     sync,
     sync_trust,

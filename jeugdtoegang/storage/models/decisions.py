@@ -83,6 +83,8 @@ class Decision(VersionedBase):
     approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     sent_by: Mapped[str | None] = mapped_column(String(100))
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: the region setup version the decision was made under (issue 13)
+    region_setup_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
 
 class DecisionIndication(VersionedBase):
