@@ -55,6 +55,8 @@ TABLE_POLICIES: dict[str, TablePolicy] = {
     "provider": TablePolicy.CATALOGUE,
     "contract": TablePolicy.CATALOGUE,
     "free_access_provision": TablePolicy.CATALOGUE,
+    "aanvraag": TablePolicy.DOSSIER,
+    "region_setup": TablePolicy.SETUP,
 }
 
 _NEEDS: dict[TablePolicy, tuple[Permission, ...]] = {

@@ -52,9 +52,9 @@ from jeugdtoegang.services.decision_views import (
     DecisionRow,
     PendingDecisionView,
 )
+from jeugdtoegang.services.region_setup import pin_decision_setup, require_final_legal_basis
 from jeugdtoegang.services.requests import record_outcome
 from jeugdtoegang.storage.access import team_condition
-from jeugdtoegang.services.region_setup import pin_decision_setup, require_final_legal_basis
 from jeugdtoegang.storage.base import utcnow
 from jeugdtoegang.storage.models.decisions import Decision, DecisionIndication
 from jeugdtoegang.storage.models.households import Household, Person
