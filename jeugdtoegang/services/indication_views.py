@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from jeugdtoegang.domain.costs import volume_in_cents
+from jeugdtoegang.domain.wording import amount_of_help
 from jeugdtoegang.domain.findings import Finding, Severity
 from jeugdtoegang.domain.indications import (
     ChangeReason,
@@ -124,8 +125,7 @@ class IndicationView:
 
     @property
     def volume_text(self) -> str:
-        volume = f"{self.volume.normalize():f}".replace(".", ",")
-        return f"{volume} {self.unit.label} {self.frequency.label}"
+        return amount_of_help(self.volume, self.unit, self.frequency)
 
     def to_json(self) -> dict[str, Any]:
         data = {k: to_json_value(v) for k, v in asdict(self).items()}
