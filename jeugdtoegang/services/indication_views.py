@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from jeugdtoegang.domain.costs import volume_in_cents
-from jeugdtoegang.domain.wording import amount_of_help
 from jeugdtoegang.domain.findings import Finding, Severity
 from jeugdtoegang.domain.indications import (
     ChangeReason,
@@ -26,6 +25,7 @@ from jeugdtoegang.domain.indications import (
     RequestStatus,
     Unit,
 )
+from jeugdtoegang.domain.wording import amount_of_help
 from jeugdtoegang.storage.models.indications import Evaluation, Indication, ProviderRequest
 from jeugdtoegang.storage.snapshot import to_json_value
 
