@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 from jeugdtoegang.domain.actor import Actor
 from jeugdtoegang.domain.authz import Permission, can
@@ -29,7 +38,7 @@ def refusal_reason(actor: Actor, permission: Permission) -> str | None:
 
 
 def gate(
-    widgets: QWidget | Iterable[QWidget],
+    widgets: QWidget | QAction | Iterable[QWidget | QAction],
     actor: Actor,
     permission: Permission,
     *,
@@ -41,13 +50,49 @@ def gate(
     reasons to disable them (a record in review, no selection) keep working.
     """
     reason = refusal_reason(actor, permission)
-    items = [widgets] if isinstance(widgets, QWidget) else list(widgets)
+    items = [widgets] if isinstance(widgets, (QWidget, QAction)) else list(widgets)
     if reason is None:
         return True
     for widget in items:
         widget.setEnabled(False)
         widget.setToolTip(reason)
-        widget.setProperty("role_refusal", reason)
+        if isinstance(widget, QWidget):
+            widget.setProperty("role_refusal", reason)
         if hide:
-            widget.hide()
+            widget.setVisible(False)
+    return False
+
+
+def read_only_for(
+    form: QWidget,
+    actor: Actor,
+    permission: Permission,
+    *,
+    keep: Iterable[QWidget] = (),
+) -> bool:
+    """Make a whole form read-only for a role without ``permission``.
+
+    Text stays selectable (line and text fields become read-only); choices and buttons are
+    disabled with the reason as tooltip, except the widgets in ``keep`` (e.g. "Toon BSN").
+    Returns whether the actor may edit.
+    """
+    reason = refusal_reason(actor, permission)
+    if reason is None:
+        return True
+    kept = set(keep)
+    for field in form.findChildren(QLineEdit) + form.findChildren(QPlainTextEdit):
+        field.setReadOnly(True)
+        field.setToolTip(reason)
+    for field in form.findChildren(QTextEdit):
+        field.setReadOnly(True)
+    for widget in (
+        form.findChildren(QComboBox)
+        + form.findChildren(QAbstractSpinBox)
+        + form.findChildren(QAbstractButton)
+    ):
+        if widget in kept or isinstance(widget.parent(), QAbstractSpinBox):
+            continue
+        widget.setEnabled(False)
+        widget.setToolTip(reason)
+        widget.setProperty("role_refusal", reason)
     return False
