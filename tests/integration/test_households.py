@@ -169,7 +169,11 @@ def run_cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
         # demo databases have accounts (see demo/users.py); scripted CLI use logs in by env
-        env={**os.environ, "JEUGDTOEGANG_USER": "c.jansen", "JEUGDTOEGANG_PASSWORD": "demo"},
+        env={
+            "JEUGDTOEGANG_USER": "c.jansen",
+            **os.environ,
+            "JEUGDTOEGANG_PASSWORD": "demo",
+        },
     )
 
 
