@@ -289,7 +289,7 @@ def tenzij_share(session: Session, ctx: AppContext, flt: ReportFilter) -> Report
     rows = session.execute(
         _indications(session, ctx, flt, Indication.start_date, Indication.findings).where(
             Indication.perspective == "ontwikkeling",
-            Indication.status.in_(GRANTED + (IndicationStatus.BEEINDIGD.value,)),
+            Indication.status.in_((*GRANTED, IndicationStatus.BEEINDIGD.value)),
             Indication.start_date >= start,
             Indication.start_date <= end,
         )
@@ -392,7 +392,7 @@ def reindications(session: Session, ctx: AppContext, flt: ReportFilter) -> Repor
     start, end = _period(ctx, flt)
     rows = session.execute(
         _indications(session, ctx, flt, Indication.start_date, Indication.predecessor_id).where(
-            Indication.status.in_(GRANTED + (IndicationStatus.BEEINDIGD.value,)),
+            Indication.status.in_((*GRANTED, IndicationStatus.BEEINDIGD.value)),
             Indication.start_date >= start,
             Indication.start_date <= end,
         )

@@ -41,7 +41,7 @@ def _team_data(ctx, lead_ctx):  # type: ignore[no-untyped-def]
 
 
 def test_the_dashboard_reports_count_the_known_data(ctx, lead_ctx) -> None:
-    nine, longer = _team_data(ctx, lead_ctx)
+    _nine, longer = _team_data(ctx, lead_ctx)
     result = {r.key: r for r in reports.dashboard(lead_ctx)}
     assert set(result) >= {
         "caseload",
