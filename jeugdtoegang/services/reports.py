@@ -217,9 +217,9 @@ def caseload(session: Session, ctx: AppContext, flt: ReportFilter) -> Report:
     code = _gemeente_code(ctx, flt)
     if code:
         query = query.where(Household.gemeente_code == code)
-    if flt.segment or flt.start or flt.end:
-        ids = _indications(session, ctx, flt, Indication.household_id).where(
-            Indication.status.in_(LIVE)
+    if flt.segment:  # the caseload is today's: the period does not apply
+        ids = select(Indication.household_id).where(
+            Indication.status.in_(LIVE), Indication.segment == flt.segment
         )
         query = query.where(Household.id.in_(ids))
     rows = sorted(session.execute(query.group_by(responsible)).all(), key=lambda r: (-r[1], r[0]))
@@ -230,7 +230,7 @@ def caseload(session: Session, ctx: AppContext, flt: ReportFilter) -> Report:
         "aantal",
         tuple(str(r[0]) for r in rows),
         (Series("Dossiers", _decimals([r[1] for r in rows])),),
-        note="Open dossiers per verantwoordelijke consulent.",
+        note="Open dossiers per verantwoordelijke consulent, stand van vandaag.",
     )
 
 
@@ -528,3 +528,23 @@ def _with_filter(result: Report, flt: ReportFilter) -> Report:
     from dataclasses import replace
 
     return replace(result, filter_text=flt.describe())
+
+
+def dashboard_csv(results: list[Report]) -> str:
+    """All charts of the dashboard as one long table (one row per value), ';'-separated."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(["rapportage", "filter", "categorie", "reeks", "waarde"])
+    for result in results:
+        for index, category in enumerate(result.categories):
+            for series in result.series:
+                writer.writerow(
+                    [
+                        result.title,
+                        result.filter_text,
+                        category,
+                        series.label,
+                        _csv_number(series.values[index]),
+                    ]
+                )
+    return out.getvalue()

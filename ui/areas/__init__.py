@@ -28,6 +28,7 @@ P = Permission
 AREAS: tuple[AreaSpec, ...] = (
     AreaSpec("dossiers", "Dossiers", "ui.areas.dossiers", (P.DOSSIER_READ,)),
     AreaSpec("review", "Te beoordelen", "ui.areas.review", (P.APPROVE, P.PLAN_SUBMIT)),
+    AreaSpec("dashboard", "Teamoverzicht", "ui.areas.dashboard", (P.APPROVE, P.USERS_MANAGE)),
     AreaSpec("signals", "Signalen", "ui.areas.signals", (P.DOSSIER_READ,)),
     AreaSpec("providers", "Aanbieders", "ui.areas.providers"),
     AreaSpec("reports", "Rapportage", "ui.areas.reports", (P.LETTER_PRINT, P.EXPORT)),
