@@ -12,6 +12,7 @@ import sys
 
 from jeugdtoegang import __version__
 from jeugdtoegang.cli import (
+    caseload,
     decisions,
     households,
     indications,
@@ -23,7 +24,17 @@ from jeugdtoegang.cli import (
 )
 from jeugdtoegang.errors import JeugdtoegangError
 
-AREAS = (households, providers, plans, indications, decisions, security, sync, reports)
+AREAS = (
+    households,
+    providers,
+    plans,
+    indications,
+    decisions,
+    security,
+    sync,
+    reports,
+    caseload,
+)
 log = logging.getLogger("jeugdtoegang.cli")
 
 

@@ -26,6 +26,7 @@ class AreaSpec:
 
 P = Permission
 AREAS: tuple[AreaSpec, ...] = (
+    AreaSpec("mywork", "Mijn werk", "ui.areas.mywork", (P.PLAN_SUBMIT,)),
     AreaSpec("dossiers", "Dossiers", "ui.areas.dossiers", (P.DOSSIER_READ,)),
     AreaSpec("review", "Te beoordelen", "ui.areas.review", (P.APPROVE, P.PLAN_SUBMIT)),
     AreaSpec("dashboard", "Teamoverzicht", "ui.areas.dashboard", (P.APPROVE, P.USERS_MANAGE)),
