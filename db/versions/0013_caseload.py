@@ -1,5 +1,8 @@
 """Caseload: a responsible consultant and a stand-in per dossier (handover, "Mijn werk").
 
+Also refolds the search names of persons whose name has a letter the older fold kept
+(Turkish ı, ø, æ, ł, đ, ß …), so "Yilmaz" finds "Yılmaz" in existing databases.
+
 Revision ID: 0013_caseload
 Revises: 0007_sync
 Create Date: 2026-12-01 23:50:00
@@ -22,6 +25,32 @@ def upgrade() -> None:
         batch.add_column(sa.Column("stand_in", sa.String(length=100), nullable=True))
         batch.create_index("ix_household_responsible_consultant", ["responsible_consultant"])
         batch.create_index("ix_household_stand_in", ["stand_in"])
+    _refold_search_names()
+
+
+_SPECIAL = "ıİøØæÆœŒłŁđĐßðþ"
+
+
+def _refold_search_names() -> None:
+    from jeugdtoegang.domain.text import fold
+
+    bind = op.get_bind()
+    person = sa.table(
+        "person",
+        sa.column("id", sa.Uuid()),
+        sa.column("first_name", sa.String()),
+        sa.column("surname", sa.String()),
+        sa.column("search_first", sa.String()),
+        sa.column("search_surname", sa.String()),
+    )
+    rows = bind.execute(sa.select(person.c.id, person.c.first_name, person.c.surname)).all()
+    for person_id, first_name, surname in rows:
+        if any(ch in _SPECIAL for ch in f"{first_name}{surname}"):
+            bind.execute(
+                person.update()
+                .where(person.c.id == person_id)
+                .values(search_first=fold(first_name), search_surname=fold(surname))
+            )
 
 
 def downgrade() -> None:
