@@ -158,3 +158,17 @@ def unnamed(root: QWidget) -> list[QWidget]:
         for w in root.findChildren(QWidget)
         if _interactive(w) and not w.accessibleName() and w.isVisibleTo(root)
     ]
+
+
+def keyboard_friendly(root: QWidget) -> None:
+    """Tab always moves on: text fields and tables never keep the Tab key to themselves."""
+    for field in root.findChildren(QPlainTextEdit) + root.findChildren(QTextEdit):
+        field.setTabChangesFocus(True)
+    for view in root.findChildren(QAbstractItemView):
+        view.setTabKeyNavigation(False)
+
+
+def prepare(root: QWidget) -> None:
+    """Names for screen readers and a Tab key that never gets stuck (called per screen)."""
+    name_widgets(root)
+    keyboard_friendly(root)

@@ -31,7 +31,7 @@ from jeugdtoegang.progress import CancelToken, ProgressTask
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.engine import sqlite_path
 from ui import dialogs
-from ui.accessibility import name_widgets
+from ui.accessibility import prepare
 from ui.areas import AREAS, start_area
 from ui.lock import install_lock
 from ui.roles import gate
@@ -196,7 +196,7 @@ class MainWindow(QMainWindow):
                 "Dit onderdeel kon niet worden geladen. Neem contact op met de beheerder."
             )
         widget.setObjectName(widget.objectName() or f"area_{key}")
-        name_widgets(widget)
+        prepare(widget)
         index = self._area_index[key]
         placeholder = self.stack.widget(index)
         self.stack.removeWidget(placeholder)
