@@ -22,13 +22,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
-from jeugdtoegang.domain.actor import SYSTEM_ACTOR
 from jeugdtoegang.domain.authz import Permission, can, refusal
 from jeugdtoegang.domain.dutch import short_date
-from jeugdtoegang.domain.findings import Severity
 from jeugdtoegang.domain.indications import EvaluationDecision, IndicationStatus, Progress
 from jeugdtoegang.errors import FieldError, ValidationError
 from jeugdtoegang.services.context import AppContext
@@ -239,14 +237,31 @@ QUEUE_BUCKETS = (("0–2 dagen", 2), ("3–7 dagen", 7), ("8–14 dagen", 14), (
 
 @report("queue-age", "Te beoordelen naar wachttijd")
 def queue_age(session: Session, ctx: AppContext, flt: ReportFilter) -> Report:
-    """Items waiting for the team lead, by how long they have waited."""
-    from jeugdtoegang.services import review
+    """Items waiting for the team lead, by how long they have waited.
 
-    internal = ctx.with_actor(SYSTEM_ACTOR)
+    The same three sets as the review queue (submitted plans, indications and decision
+    drafts), read as submission times only: the dashboard needs no item details.
+    """
+    from jeugdtoegang.storage.models.decisions import Decision
+    from jeugdtoegang.storage.models.plans import Plan
+
+    moments = [
+        *session.execute(select(Plan.submitted_at).where(Plan.status == "ingediend")).scalars(),
+        *session.execute(
+            select(Indication.submitted_at).where(
+                Indication.status == IndicationStatus.INGEDIEND.value
+            )
+        ).scalars(),
+        *session.execute(
+            select(Decision.submitted_at).where(
+                Decision.status == "concept", Decision.submitted_at.is_not(None)
+            )
+        ).scalars(),
+    ]
     today = ctx.today()
     counts: Counter[str] = Counter()
-    for item in review.list_queue(internal):
-        waited = (today - item.submitted_at.date()).days if item.submitted_at else 0
+    for moment in moments:
+        waited = (today - moment.date()).days if moment else 0
         for label, limit in QUEUE_BUCKETS:
             if limit is None or waited <= limit:
                 counts[label] += 1
@@ -286,8 +301,11 @@ def _period(ctx: AppContext, flt: ReportFilter) -> tuple[date, date]:
 def tenzij_share(session: Session, ctx: AppContext, flt: ReportFilter) -> Report:
     """Per start month: development indications, and those longer than the term ("tenzij")."""
     start, end = _period(ctx, flt)
+    # a stored TERM_…_EXCEEDED finding on granted help is the approved "tenzij" (an
+    # error would have blocked it); matched in SQL so no findings are parsed here
+    longer = cast(Indication.findings, String).like("%TERM\\_%EXCEEDED%", escape="\\")
     rows = session.execute(
-        _indications(session, ctx, flt, Indication.start_date, Indication.findings).where(
+        _indications(session, ctx, flt, Indication.start_date, longer).where(
             Indication.perspective == "ontwikkeling",
             Indication.status.in_((*GRANTED, IndicationStatus.BEEINDIGD.value)),
             Indication.start_date >= start,
@@ -297,15 +315,10 @@ def tenzij_share(session: Session, ctx: AppContext, flt: ReportFilter) -> Report
     months = _months_between(start, end)
     total: Counter[str] = Counter()
     tenzij: Counter[str] = Counter()
-    for start_date, findings in rows:
+    for start_date, is_longer in rows:
         month = _month(start_date)
         total[month] += 1
-        if any(
-            isinstance(f, dict)
-            and f.get("severity") == Severity.APPROVAL.value
-            and str(f.get("code", "")).startswith("TERM_")
-            for f in findings or []
-        ):
+        if is_longer:
             tenzij[month] += 1
     share = [
         (Decimal(tenzij[m] * 100) / total[m]).quantize(Decimal("0.1")) if total[m] else Decimal(0)

@@ -66,3 +66,14 @@ def test_a_handover_with_bad_input_changes_nothing(ctx) -> None:
             household_id,
             "m.elamrani",
         )
+
+
+def test_demo_dossiers_belong_to_the_demo_consultants(ctx, lead_ctx) -> None:
+    from jeugdtoegang.demo import fill_demo
+    from jeugdtoegang.domain.actor import SYSTEM_ACTOR
+
+    fill_demo(ctx.with_actor(SYSTEM_ACTOR), 20)
+    load = reports.run_report(lead_ctx, "caseload")
+    assert set(load.categories) == {"c.jansen", "m.elamrani"}
+    assert load.value("c.jansen") == load.value("m.elamrani") == 10
+    assert caseload.my_work(ctx)  # Carla has work in the demo
