@@ -25,6 +25,11 @@ def upgrade() -> None:
         batch.add_column(sa.Column("stand_in", sa.String(length=100), nullable=True))
         batch.create_index("ix_household_responsible_consultant", ["responsible_consultant"])
         batch.create_index("ix_household_stand_in", ["stand_in"])
+    op.create_index(
+        "ix_indication_start",
+        "indication",
+        ["start_date", "status", "perspective", "predecessor_id"],
+    )
     _refold_search_names()
 
 
@@ -54,6 +59,7 @@ def _refold_search_names() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_indication_start", table_name="indication")
     with op.batch_alter_table("household") as batch:
         batch.drop_index("ix_household_stand_in")
         batch.drop_index("ix_household_responsible_consultant")

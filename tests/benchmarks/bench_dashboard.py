@@ -32,12 +32,13 @@ BASELINE_QUERIES = (
     "where closed_on is null group by 1",
     "select submitted_at from indication where status = 'ingediend'",
     "select start_date, findings from indication where perspective = 'ontwikkeling' "
-    "and status in ('goedgekeurd','afgegeven','beeindigd') and start_date >= '2025-12-01'",
+    "and coalesce(status, '') in ('goedgekeurd','afgegeven','beeindigd') "
+    "and start_date >= '2025-12-01'",
     "select evaluation_due from indication where status = 'afgegeven' "
     "and evaluation_due is not null and evaluated_on is null",
     "select e.decision, e.progress from indication_evaluation e "
     "join indication i on i.id = e.indication_id",
-    "select start_date, predecessor_id from indication where status in "
+    "select start_date, predecessor_id from indication where coalesce(status, '') in "
     "('goedgekeurd','afgegeven','beeindigd') and start_date >= '2025-12-01'",
     "select p.name, max(c.waiting_weeks) from provider p join contract c "
     "on c.provider_id = p.id where c.waiting_weeks is not null group by p.name",

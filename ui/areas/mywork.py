@@ -87,7 +87,7 @@ class MyWorkArea(QWidget):
         self.table.doubleClicked.connect(lambda _i: self.open_current())
         self.open_button = QPushButton("Dossier &openen", objectName="mywork_open")
         self.open_button.setAccessibleName("Dossier openen")
-        self.handover_button = QPushButton("Dossier &overdragen…", objectName="mywork_handover")
+        self.handover_button = QPushButton("Dossier over&dragen…", objectName="mywork_handover")
         self.handover_button.setAccessibleName("Dossier overdragen aan een collega")
         self.refresh_button = QPushButton("&Vernieuwen", objectName="mywork_refresh")
         self.refresh_button.setAccessibleName("Lijst vernieuwen")
