@@ -35,6 +35,9 @@ class ValidationError(JeugdtoegangError):
 
     def __init__(self, errors: list[FieldError] | FieldError, summary: str | None = None) -> None:
         self.errors = [errors] if isinstance(errors, FieldError) else list(errors)
+        if summary is None and len(self.errors) == 1 and self.errors[0].row is None:
+            # one problem: the sentence itself, never a machine field name ("- comment: …")
+            summary = self.errors[0].message
         text = summary or "De invoer is niet geldig:\n" + "\n".join(f"- {e}" for e in self.errors)
         super().__init__(text)
 

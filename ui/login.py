@@ -70,6 +70,7 @@ class LoginDialog(QDialog):
         self.login_button.setDefault(True)
         cancel = buttons.addButton("Afsluiten", QDialogButtonBox.ButtonRole.RejectRole)
         cancel.setObjectName("cancel_button")
+        cancel.setAutoDefault(False)  # Enter after tabbing never closes the program
         layout = QVBoxLayout(self)
         title = QLabel("<b>Inloggen bij Jeugdtoegang</b>")
         layout.addWidget(title)
@@ -181,6 +182,7 @@ class FirstRunDialog(QDialog):
         )
         self.create_button.setObjectName("create_admin_button")
         cancel = buttons.addButton("Afsluiten", QDialogButtonBox.ButtonRole.RejectRole)
+        cancel.setAutoDefault(False)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)

@@ -24,14 +24,17 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import make_url
 
 from jeugdtoegang import __version__
+from jeugdtoegang.domain.authz import Permission
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.paths import user_data_dir
 from jeugdtoegang.progress import CancelToken, ProgressTask
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.engine import sqlite_path
 from ui import dialogs
-from ui.areas import AREAS
+from ui.accessibility import prepare
+from ui.areas import AREAS, start_area
 from ui.lock import install_lock
+from ui.roles import gate
 from ui.workers import TaskHandle, TaskRunner
 
 log = logging.getLogger("jeugdtoegang.ui")
@@ -89,10 +92,12 @@ class MainWindow(QMainWindow):
         self.navigation.setObjectName("navigation")
         self.navigation.setMinimumWidth(150)
         self.navigation.setStyleSheet("QListWidget::item { padding: 7px 10px; }")
+        self.navigation.setAccessibleName("Onderdelen")
         for spec in AREAS:
             item = QListWidgetItem(spec.label)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             self.navigation.addItem(item)
+            item.setHidden(not spec.allowed(ctx.actor))  # not offered to this role
         self.stack = QStackedWidget()
         self.stack.setObjectName("area_stack")
         for _ in AREAS:
@@ -134,10 +139,25 @@ class MainWindow(QMainWindow):
         menu.addAction(open_action)
         menu.addSeparator()
         menu.addAction(quit_action)
+        gate(self.new_dossier_action, self.ctx.actor, Permission.DOSSIER_EDIT)
+        gate(self.search_action, self.ctx.actor, Permission.DOSSIER_READ)
+        self._build_area_shortcuts()
         help_menu = self.menuBar().addMenu("&Help")
         about_action = QAction("&Over Jeugdtoegang", self)
         about_action.triggered.connect(self._about)
         help_menu.addAction(about_action)
+
+    def _build_area_shortcuts(self) -> None:
+        """Ctrl+1 … Ctrl+9: the areas this role sees, in the order of the navigation."""
+        menu = self.menuBar().addMenu("&Ga naar")
+        visible = [spec for spec in AREAS if spec.allowed(self.ctx.actor)]
+        self.area_actions: dict[str, QAction] = {}
+        for number, spec in enumerate(visible[:9], start=1):
+            action = QAction(spec.label, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _checked=False, key=spec.key: self.show_area(key))
+            menu.addAction(action)
+            self.area_actions[spec.key] = action
 
     def _build_status_bar(self) -> None:
         info = self.ctx.database.info()
@@ -164,6 +184,8 @@ class MainWindow(QMainWindow):
         if widget is not None:
             return widget
         spec = AREAS[self._area_index[key]]
+        if not spec.allowed(self.ctx.actor):
+            return self.stack.widget(self._area_index[key])  # never built for this role
         try:
             module = importlib.import_module(spec.module)
             widget = module.create(self.ctx, self)
@@ -175,6 +197,7 @@ class MainWindow(QMainWindow):
                 "Dit onderdeel kon niet worden geladen. Neem contact op met de beheerder."
             )
         widget.setObjectName(widget.objectName() or f"area_{key}")
+        prepare(widget)
         index = self._area_index[key]
         placeholder = self.stack.widget(index)
         self.stack.removeWidget(placeholder)
@@ -204,6 +227,8 @@ class MainWindow(QMainWindow):
     # -- Shell ------------------------------------------------------------------------------
 
     def show_area(self, key: str) -> None:
+        if not AREAS[self._area_index[key]].allowed(self.ctx.actor):
+            key = start_area(self.ctx.actor)
         row = self._area_index[key]
         if self.navigation.currentRow() != row:
             self.navigation.setCurrentRow(row)  # → _on_navigation
@@ -211,14 +236,20 @@ class MainWindow(QMainWindow):
             self._show(key)
 
     def open_dossier(self, household_id: uuid.UUID, tab: str | None = None) -> None:
+        if not AREAS[self._area_index["dossiers"]].allowed(self.ctx.actor):
+            return
         self.show_area("dossiers")
         self.area("dossiers").open_dossier(household_id, tab)  # type: ignore[attr-defined]
 
     def new_dossier(self) -> None:
+        if not AREAS[self._area_index["dossiers"]].allowed(self.ctx.actor):
+            return
         self.show_area("dossiers")
         self.area("dossiers").new_dossier()  # type: ignore[attr-defined]
 
     def focus_search(self) -> None:
+        if not AREAS[self._area_index["dossiers"]].allowed(self.ctx.actor):
+            return
         self.show_area("dossiers")
         self.area("dossiers").focus_search()  # type: ignore[attr-defined]
 
@@ -269,8 +300,11 @@ class MainWindow(QMainWindow):
         splitter = settings.value("main_window/splitter")
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)
-        key = settings.value("main_window/area", "dossiers")
-        self.show_area(key if key in self._area_index else "dossiers")
+        start = start_area(self.ctx.actor)
+        key = settings.value("main_window/area", start)
+        if key not in self._area_index or not AREAS[self._area_index[key]].allowed(self.ctx.actor):
+            key = start
+        self.show_area(key)
 
     def save_state(self) -> None:
         settings = gui_settings()

@@ -17,12 +17,14 @@ from sqlalchemy.exc import OperationalError
 from jeugdtoegang import __version__
 from jeugdtoegang.cli import (
     access,
+    caseload,
     decisions,
     households,
     indications,
     lifecycle,
     plans,
     providers,
+    reports,
     requests,
     security,
     sync,
@@ -43,6 +45,8 @@ AREAS = (
     lifecycle,
     access,
     region_setup_cli,
+    reports,
+    caseload,
 )
 log = logging.getLogger("jeugdtoegang.cli")
 

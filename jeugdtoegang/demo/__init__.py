@@ -30,6 +30,13 @@ def fill_demo(ctx: AppContext, households: int | None = None, seed: int = 2026) 
 
 def _area_steps() -> list[Callable[[AppContext, dict[str, Any]], None]]:
     """Demo steps of the areas, in dependency order."""
-    from jeugdtoegang.demo import decisions, indications, plans, providers, users
+    from jeugdtoegang.demo import caseload, decisions, indications, plans, providers, users
 
-    return [users.fill, providers.fill, plans.fill, indications.fill, decisions.fill]
+    return [
+        users.fill,
+        caseload.fill,
+        providers.fill,
+        plans.fill,
+        indications.fill,
+        decisions.fill,
+    ]

@@ -8,9 +8,32 @@ import unicodedata
 _POSTCODE = re.compile(r"^\s*([1-9]\d{3})\s*([A-Za-z]{2})\s*$")
 
 
+#: letters that carry no combining mark to strip but are written without it on a Dutch
+#: keyboard: Turkish dotless ı and İ, Scandinavian ø/æ, Polish ł, Croatian đ, German ß
+_BASE_LETTERS = str.maketrans(
+    {
+        "ı": "i",
+        "İ": "I",
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ß": "ss",
+        "ð": "d",
+        "þ": "th",
+    }
+)
+
+
 def fold(text: str) -> str:
-    """Lower case without accents: 'Çelik-Öztürk' → 'celik-ozturk'."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Lower case without accents: 'Çelik-Öztürk' → 'celik-ozturk', 'Yılmaz' → 'yilmaz'."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_BASE_LETTERS))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
 

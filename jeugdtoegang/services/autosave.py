@@ -1,7 +1,10 @@
 """Recovery files for plan drafts, so a crash never loses what was typed.
 
 The editor writes the whole draft on every edit (debounced) and on focus change to
-``user_data_dir()/autosave/<household_id>.json``. The write is atomic: a temporary file
+``user_data_dir()/autosave/<author key>/<household_id>.json``. A draft belongs to the user
+who typed it: it is stored per author and record, carries the author's name, and is only
+ever offered to that same author (a team lead's refused edit is never offered to a
+consultant as her own unsaved work). The write is atomic: a temporary file
 in the same folder, flushed and fsynced, then renamed over the old file; a crash leaves
 either the previous or the new recovery file, never half of one. The files hold
 personal data and therefore live only in the user's own data folder; a successful save
@@ -11,6 +14,7 @@ removes the file.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import uuid
 from dataclasses import dataclass
@@ -22,7 +26,7 @@ from jeugdtoegang.atomic import write_atomically
 from jeugdtoegang.paths import user_data_dir
 from jeugdtoegang.storage.base import utcnow
 
-RECOVERY_SCHEMA = 1
+RECOVERY_SCHEMA = 2
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,7 @@ class Recovery:
     """An unsaved draft found on disk."""
 
     household_id: uuid.UUID
+    author: str
     base_version_no: int
     written_at: datetime
     content: dict[str, Any]
@@ -41,16 +46,27 @@ def autosave_dir() -> Path:
     return private_dir(user_data_dir() / "autosave")
 
 
-def recovery_path(household_id: uuid.UUID) -> Path:
-    return autosave_dir() / f"{household_id}.json"
+def _author_key(author: str) -> str:
+    """A folder name for a user: stable, case-insensitive, safe for every file system."""
+    if not author or not author.strip():
+        raise ValueError("a recovery file needs its author")
+    return hashlib.sha256(author.strip().casefold().encode("utf-8")).hexdigest()[:24]
 
 
-def write_recovery(household_id: uuid.UUID, content: dict[str, Any], base_version_no: int) -> Path:
-    """Atomically replace the recovery file of a household with ``content``."""
-    target = recovery_path(household_id)
+def recovery_path(household_id: uuid.UUID, author: str) -> Path:
+    return autosave_dir() / _author_key(author) / f"{household_id}.json"
+
+
+def write_recovery(
+    household_id: uuid.UUID, content: dict[str, Any], base_version_no: int, *, author: str
+) -> Path:
+    """Atomically replace ``author``'s recovery file of a household with ``content``."""
+    target = recovery_path(household_id, author)
+    target.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "schema": RECOVERY_SCHEMA,
         "household_id": str(household_id),
+        "author": author.strip(),
         "base_version_no": base_version_no,
         "written_at": utcnow().isoformat(),
         "content": content,
@@ -60,13 +76,17 @@ def write_recovery(household_id: uuid.UUID, content: dict[str, Any], base_versio
     return target
 
 
-def read_recovery(household_id: uuid.UUID) -> Recovery | None:
-    """The recovery file of a household, or None (also when it is unreadable)."""
-    path = recovery_path(household_id)
+def read_recovery(household_id: uuid.UUID, *, author: str) -> Recovery | None:
+    """``author``'s recovery file of a household, or None (also when unreadable or not theirs)."""
+    path = recovery_path(household_id, author)
     try:
         payload = json.loads(path.read_text(encoding="utf-8"))
+        owner = str(payload["author"])
+        if owner.casefold() != author.strip().casefold():
+            return None  # never someone else's draft, even if a file was moved
         return Recovery(
             household_id=uuid.UUID(payload["household_id"]),
+            author=owner,
             base_version_no=int(payload["base_version_no"]),
             written_at=datetime.fromisoformat(payload["written_at"]),
             content=dict(payload["content"]),
@@ -77,27 +97,30 @@ def read_recovery(household_id: uuid.UUID) -> Recovery | None:
         return None
 
 
-def clear_recovery(household_id: uuid.UUID) -> None:
-    """Remove the recovery file (after a successful save, or when the user declines it)."""
+def clear_recovery(household_id: uuid.UUID, *, author: str) -> None:
+    """Remove ``author``'s recovery file (after a successful save, or when declined)."""
     with contextlib.suppress(FileNotFoundError):
-        recovery_path(household_id).unlink()
+        recovery_path(household_id, author).unlink()
 
 
 def pending_recovery(
     household_id: uuid.UUID,
     stored_content: dict[str, Any] | None,
     stored_saved_at: datetime | None,
+    *,
+    author: str,
 ) -> Recovery | None:
-    """A recovery file worth offering: newer than the stored version and different from it.
+    """``author``'s recovery file worth offering: newer than the stored version, different.
 
-    A recovery file that equals the stored plan (or is older than it) is removed.
+    A recovery file that equals the stored plan (or is older than it) is removed. Another
+    user's draft is never returned.
     """
-    recovery = read_recovery(household_id)
+    recovery = read_recovery(household_id, author=author)
     if recovery is None:
         return None
     same = stored_content is not None and recovery.content == stored_content
     older = stored_saved_at is not None and recovery.written_at <= stored_saved_at
     if same or older:
-        clear_recovery(household_id)
+        clear_recovery(household_id, author=author)
         return None
     return recovery

@@ -36,6 +36,10 @@ TUSSENVOEGSELS = frozenset(
 _DOSSIER = re.compile(r"^\d{4}-[0-9A-Fa-f]{3}-\d{1,6}$")
 _NAME_WORDS = re.compile(r"^[^\d]+$")
 _DIGITS = re.compile(r"^[\d .-]{8,11}$")
+#: the end of a dossier number: "6EE-00009", "6ee-9", or the serial with its zeros "00009"
+_DOSSIER_TAIL = re.compile(r"^(?:([0-9A-Fa-f]{3})-(\d{1,6})|(0\d{1,5}|\d{5,6}))$")
+#: the start of a dossier number: "2026-6EE"
+_DOSSIER_HEAD = re.compile(r"^\d{4}-[0-9A-Fa-f]{1,3}-?$")
 
 _P = Person.__table__.c
 _H = Household.__table__.c
@@ -287,6 +291,13 @@ def _matching_ids(text: str, limit: int) -> Select[Any] | None:
         return select(_H.id).where(_H.dossier_number == query.upper())
     if _DIGITS.match(query) and len(normalise_bsn(query)) == 9 and normalise_bsn(query).isdigit():
         return select(_P.household_id).where(_P.bsn == normalise_bsn(query))
+    tail = _DOSSIER_TAIL.match(query)
+    if tail:
+        code, serial, bare = tail.groups()
+        suffix = f"-{code.upper()}-{int(serial):05d}" if code else f"-{int(bare):05d}"
+        return select(_H.id).where(_H.dossier_number.like(f"%{suffix}")).limit(limit)
+    if _DOSSIER_HEAD.match(query):
+        return select(_H.id).where(_prefix(_H.dossier_number, query.upper())).limit(limit)
     postcode = normalise_postcode(query)
     if postcode:
         return select(_H.id).where(_H.postcode == postcode).limit(limit)

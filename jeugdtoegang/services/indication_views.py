@@ -25,6 +25,7 @@ from jeugdtoegang.domain.indications import (
     RequestStatus,
     Unit,
 )
+from jeugdtoegang.domain.wording import amount_of_help
 from jeugdtoegang.storage.models.indications import Evaluation, Indication, ProviderRequest
 from jeugdtoegang.storage.snapshot import to_json_value
 
@@ -130,8 +131,7 @@ class IndicationView:
 
     @property
     def volume_text(self) -> str:
-        volume = f"{self.volume.normalize():f}".replace(".", ",")
-        return f"{volume} {self.unit.label} {self.frequency.label}"
+        return amount_of_help(self.volume, self.unit, self.frequency)
 
     def to_json(self) -> dict[str, Any]:
         data = {k: to_json_value(v) for k, v in asdict(self).items()}

@@ -296,7 +296,7 @@ def save_draft(
             data = document.to_json()
             if latest.content == data:
                 uow.rollback()
-                autosave.clear_recovery(household_id)
+                autosave.clear_recovery(household_id, author=ctx.actor.username)
                 return get_plan(ctx, household_id)
         else:
             plan = Plan(household_id=household_id, status="concept", current_version_no=0)
@@ -327,7 +327,7 @@ def save_draft(
             uow.commit()
         except IntegrityError as error:  # two first saves of one household at once
             raise StaleRecordError(Plan.label_nl) from error
-    autosave.clear_recovery(household_id)
+    autosave.clear_recovery(household_id, author=ctx.actor.username)
     return get_plan(ctx, household_id)
 
 

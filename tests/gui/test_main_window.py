@@ -42,11 +42,13 @@ def test_title_names_the_region_and_the_status_bar_shows_who_and_where(
 
 
 def test_areas_are_created_only_when_first_shown(qtbot: Any, main_window: MainWindow) -> None:
-    assert set(main_window._areas) == {"dossiers"}
+    assert set(main_window._areas) == {"mywork"}  # the consultant's start screen
     labels = [main_window.navigation.item(i).text() for i in range(main_window.navigation.count())]
-    assert labels[:6] == [
+    assert labels[:8] == [
+        "Mijn werk",
         "Dossiers",
         "Te beoordelen",
+        "Teamoverzicht",
         "Signalen",
         "Aanbieders",
         "Rapportage",

@@ -50,7 +50,10 @@ def test_consultant_builds_a_plan_with_goal_and_network_and_submits_it(qtbot, ct
     editor.section_tabs.setCurrentWidget(editor.agreement)
     editor.agreement.parents_date.setText("20-11-2026")
 
-    qtbot.waitUntil(lambda: autosave.read_recovery(household_id) is not None, timeout=2000)
+    qtbot.waitUntil(
+        lambda: autosave.read_recovery(household_id, author=ctx.actor.username) is not None,
+        timeout=2000,
+    )
     qtbot.waitUntil(
         lambda: (
             not any(
@@ -70,8 +73,8 @@ def test_consultant_builds_a_plan_with_goal_and_network_and_submits_it(qtbot, ct
     assert view.document.goals[0].actions[0].description == "De mentor belt elke maandag."
     assert view.document.network.members[0].name == "Ria Bakker"
     assert "Ingediend ter beoordeling" in editor.banner.text()
-    assert not editor.section_tabs.isEnabled()
-    assert autosave.read_recovery(household_id) is None
+    assert not editor.goals.isEnabled()
+    assert autosave.read_recovery(household_id, author=ctx.actor.username) is None
 
 
 def test_findings_panel_updates_as_you_type_and_submission_errors_are_dutch(
@@ -101,7 +104,7 @@ def test_unsaved_typing_is_offered_back_after_a_crash(qtbot, ctx, shown) -> None
     editor.close()
     editor.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    assert autosave.read_recovery(household_id) is not None
+    assert autosave.read_recovery(household_id, author=ctx.actor.username) is not None
 
     reopened = PlanEditor(ctx, FakeShell(ctx), household_id)
     qtbot.addWidget(reopened)
@@ -127,3 +130,32 @@ def test_history_dialog_shows_what_changed_between_versions(qtbot, ctx, shown) -
     html = dialog.diff_view.toPlainText()
     assert "Van versie 1 naar versie 2" in html
     assert "Eerste doel, nu scherper" in html
+
+
+def test_a_team_lead_cannot_type_in_the_plan_and_leaves_no_draft(qtbot, ctx, lead_ctx, shown):
+    household_id = make_household(ctx)
+    plans.save_draft(ctx, household_id, plans.get_plan(ctx, household_id).document, 0)
+    editor = open_editor(qtbot, lead_ctx, household_id)
+    assert not editor.goals.isEnabled() and not editor.save_button.isEnabled()
+    assert "teamleider" in editor.save_button.toolTip()
+    assert not editor.submit_button.isEnabled() and editor.submit_button.toolTip()
+    editor._dirty = True  # even a forced change writes no recovery file for the team lead
+    editor.flush()
+    assert autosave.read_recovery(household_id, author=lead_ctx.actor.username) is None
+
+
+def test_another_users_unsaved_typing_is_not_offered(qtbot, ctx, shown) -> None:
+    household_id = make_household(ctx)
+    editor = open_editor(qtbot, ctx, household_id)
+    editor.new_goal()
+    qtbot.keyClicks(editor.goals.description, "Alleen van Carla")
+    editor.flush()
+    editor.close()
+    colleague = ctx.with_actor(
+        type(ctx.actor)("m.elamrani", "Mira", ctx.actor.roles, team=ctx.actor.team)
+    )
+    other = PlanEditor(colleague, FakeShell(colleague), household_id)
+    qtbot.addWidget(other)
+    qtbot.wait(50)
+    assert shown.confirms == []
+    assert "Alleen van Carla" not in str(other.document().to_json())

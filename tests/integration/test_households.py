@@ -169,7 +169,11 @@ def run_cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
         # demo databases have accounts (see demo/users.py); scripted CLI use logs in by env
-        env={**os.environ, "JEUGDTOEGANG_USER": "c.jansen", "JEUGDTOEGANG_PASSWORD": "demo"},
+        env={
+            "JEUGDTOEGANG_USER": "c.jansen",
+            **os.environ,
+            "JEUGDTOEGANG_PASSWORD": "demo",
+        },
     )
 
 
@@ -194,3 +198,25 @@ def test_the_cli_reports_input_errors_in_dutch_without_a_traceback(tmp_path: Pat
     assert "Onbekende regio" in result.stderr and "Traceback" not in result.stderr
     result = run_cli(tmp_path / "leeg.sqlite", "households", "search", "x")
     assert result.returncode == 1 and "nog niet ingericht" in result.stderr
+
+
+def test_search_folds_letters_without_accents_and_finds_partial_dossier_numbers(
+    ctx: AppContext,
+) -> None:
+    data = replace(
+        jansen(),
+        members=(
+            PersonInput(
+                PersonRole.JEUGDIGE, "Elif", "Yılmaz", birth_date=date(2014, 1, 1), bsn="111222333"
+            ),
+        ),
+    )
+    detail = households.register_household(ctx, data)
+    generate_households(ctx, 30, seed=7)
+    assert ("Elif Yılmaz",) in [r.members for r in households.search_households(ctx, "Yilmaz")]
+    assert households.search_households(ctx, "yıl")
+    year, code, serial = detail.dossier_number.split("-")
+    for partial in (f"{code}-{serial}", f"{code.lower()}-{int(serial)}", serial, f"{year}-{code}"):
+        found = [r.dossier_number for r in households.search_households(ctx, partial)]
+        assert detail.dossier_number in found, partial
+    assert len(households.search_households(ctx, serial)) == 1

@@ -186,10 +186,10 @@ def test_saving_from_an_old_version_is_refused_without_overwriting(ctx) -> None:
         plans.save_draft(ctx, household_id, mine, 0)
 
 
-def _type_and_crash(home: str, household_id: str, content: dict) -> None:
+def _type_and_crash(home: str, household_id: str, content: dict, author: str) -> None:
     """A child process: the editor autosaves what was typed, then the process dies."""
     os.environ["JEUGDTOEGANG_HOME"] = home
-    autosave.write_recovery(uuid.UUID(household_id), content, 1)
+    autosave.write_recovery(uuid.UUID(household_id), content, 1, author=author)
     os._exit(1)  # no clean-up, no save: a crash
 
 
@@ -201,7 +201,7 @@ def test_typed_draft_survives_a_crash_and_is_restored_on_reopen(ctx, tmp_path) -
     )
     home = os.environ["JEUGDTOEGANG_HOME"]
     process = multiprocessing.get_context("spawn").Process(
-        target=_type_and_crash, args=(home, str(household_id), typed.to_json())
+        target=_type_and_crash, args=(home, str(household_id), typed.to_json(), ctx.actor.username)
     )
     process.start()
     process.join(60)
@@ -209,20 +209,27 @@ def test_typed_draft_survives_a_crash_and_is_restored_on_reopen(ctx, tmp_path) -
 
     reopened = plans.get_plan(ctx, household_id)
     recovery = autosave.pending_recovery(
-        household_id, reopened.document.to_json(), reopened.saved_at
+        household_id, reopened.document.to_json(), reopened.saved_at, author=ctx.actor.username
     )
     assert recovery is not None and recovery.base_version_no == 1
     restored = PlanDocument.from_json(recovery.content)
     assert restored == typed
     plans.save_draft(ctx, household_id, restored, reopened.version_no)
-    assert autosave.read_recovery(household_id) is None  # cleared by the successful save
+    assert (
+        autosave.read_recovery(household_id, author=ctx.actor.username) is None
+    )  # cleared by the successful save
     assert not list(autosave.autosave_dir().glob("*.tmp"))
 
 
 def test_a_recovery_file_equal_to_the_stored_plan_is_not_offered(ctx) -> None:
     household_id = make_household(ctx)
     saved = plans.save_draft(ctx, household_id, complete_plan(ctx, household_id), 0)
-    autosave.write_recovery(household_id, saved.document.to_json(), 1)
-    assert autosave.pending_recovery(household_id, saved.document.to_json(), None) is None
-    assert autosave.read_recovery(household_id) is None
+    autosave.write_recovery(household_id, saved.document.to_json(), 1, author=ctx.actor.username)
+    assert (
+        autosave.pending_recovery(
+            household_id, saved.document.to_json(), None, author=ctx.actor.username
+        )
+        is None
+    )
+    assert autosave.read_recovery(household_id, author=ctx.actor.username) is None
     assert str(autosave.autosave_dir()).startswith(os.environ["JEUGDTOEGANG_HOME"])

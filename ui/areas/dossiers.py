@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jeugdtoegang.domain.authz import Permission
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.views import HouseholdDetail
 from ui import dialogs
 from ui.models.households import COLUMNS, SEARCH_RESULT_LIMIT, HouseholdTableModel
+from ui.roles import gate
 
 SEARCH_DELAY_MS = 200
 #: Initial column widths in average characters (the last column stretches).
@@ -62,6 +64,7 @@ class DossierListPage(QWidget):
         self.new_button = QPushButton("Nieuw dossier")
         self.new_button.setObjectName("new_dossier_button")
         self.new_button.setToolTip("Een nieuw gezin registreren (Ctrl+N)")
+        gate(self.new_button, ctx.actor, Permission.DOSSIER_EDIT)
         self.count_label = QLabel()
         self.count_label.setObjectName("count_label")
 
@@ -235,6 +238,9 @@ class DossiersArea(QWidget):
     def new_dossier(self) -> None:
         from ui.widgets.household_form import HouseholdForm
 
+        if not self.list_page.new_button.isEnabled():  # this role registers no families
+            self.shell.status(self.list_page.new_button.toolTip())
+            return
         form = HouseholdForm(self.ctx, self.shell)
         form.setObjectName("new_household_form")
         form.saved.connect(lambda detail, f=form: self._registered(f, detail))

@@ -120,11 +120,13 @@ class ProvidersArea(QWidget):
         self.search.setMinimumWidth(260)
         self.search.textChanged.connect(self.refresh)
         self.segment = QComboBox(objectName="provider_segment_filter")
+        self.segment.setAccessibleName("Segment")
         self.segment.addItem("Alle segmenten", ALL)
         for segment in ctx.profile.segments:
             self.segment.addItem(segment.name, segment.id)
         self.segment.currentIndexChanged.connect(self.refresh)
         self.status = QComboBox(objectName="provider_status_filter")
+        self.status.setAccessibleName("Status van het contract")
         self.status.addItem("Elke status", ALL)
         for value, label in STATUSES:
             self.status.addItem(label, value)

@@ -1,14 +1,20 @@
 """Area "Te beoordelen": the team lead's queue; consultants see what was sent back to them.
 
-Left the queue (type, title, submitter, date); right the selected item with its findings
-and motivations, its review history, a comment field and the buttons "Goedkeuren",
-"Terugsturen" and "Dossier openen". One's own submissions are shown but cannot be
+Left the queue (type, title, submitter, date); right the selected item with the full
+picture (jeugdige and age, plan goal, product, provider, term with the chain of earlier
+help, amount, maximum cost, findings each with its motivation), the letter preview and
+the review history, a comment field and the buttons "Goedkeuren" (Alt+G), "Terugsturen"
+(Alt+T) and "Dossier openen" (Alt+D); no button is a default, so Enter never approves. One's own submissions are shown but cannot be
 approved (the core refuses too, and logs the attempt).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection
+import uuid
+from html import escape
+
+from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -19,16 +25,21 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from jeugdtoegang.domain.authz import Permission, can
 from jeugdtoegang.errors import JeugdtoegangError
-from jeugdtoegang.services import review
+from jeugdtoegang.services import review, review_detail
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.review import ReviewItem, ReviewStepView
+from jeugdtoegang.services.review_detail import ReviewDetail
+from ui.dossier.decisions_tab import Preview, render_preview
 from ui.models.rows import RowsModel
+from ui.widgets.review_picture import LetterPages, picture_html
 
 
 def _when(value) -> str:  # type: ignore[no-untyped-def]
@@ -61,6 +72,8 @@ class ReviewArea(QWidget):
         )
         self.table = QTableView()
         self.table.setObjectName("review_queue")
+        self.table.setAccessibleName("Te beoordelen items")
+        self.table.setTabKeyNavigation(False)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -69,39 +82,66 @@ class ReviewArea(QWidget):
         header_view.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header_view.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._selected)
+        # keyboard: the row with the cursor is the chosen item (also on first focus)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: current.isValid() and self.table.selectRow(current.row())
+        )
         self.table.doubleClicked.connect(lambda _i: self.open_dossier())
 
         self.item_title = QLabel("Kies links een item.")
         self.item_title.setObjectName("item_title")
         self.item_title.setWordWrap(True)
-        self.findings = QPlainTextEdit()
-        self.findings.setObjectName("findings_text")
-        self.findings.setReadOnly(True)
-        self.motivations = QPlainTextEdit()
-        self.motivations.setObjectName("motivations_text")
-        self.motivations.setReadOnly(True)
+        self.picture = QTextBrowser()
+        self.picture.setObjectName("review_picture")
+        self.picture.setAccessibleName("Voorstel met bevindingen en motivering")
+        self.picture.setOpenLinks(False)
+        self.letter = LetterPages()
         self.history = QPlainTextEdit()
         self.history.setObjectName("history_text")
+        self.history.setAccessibleName("Geschiedenis van de beoordeling")
         self.history.setReadOnly(True)
-        self.history.setMaximumHeight(110)
+        self.history.setTabChangesFocus(True)
+        self.detail_tabs = QTabWidget()
+        self.detail_tabs.setObjectName("review_detail_tabs")
+        self.detail_tabs.setAccessibleName("Gegevens van het gekozen item")
+        self.detail_tabs.addTab(self.picture, "&Voorstel")
+        self.detail_tabs.addTab(self.letter, "B&rief")
+        self.detail_tabs.addTab(self.history, "Ges&chiedenis")
         self.comment = QPlainTextEdit()
         self.comment.setObjectName("comment_field")
+        self.comment.setAccessibleName("Opmerking voor de consulent")
         self.comment.setPlaceholderText(
             "Opmerking (verplicht bij terugsturen; de consulent ziet deze)"
         )
-        self.comment.setMaximumHeight(80)
+        self.comment.setTabChangesFocus(True)
+        self.comment.setMaximumHeight(70)
         self.own_note = QLabel("U heeft dit zelf ingediend; een andere teamleider beoordeelt het.")
         self.own_note.setObjectName("own_note")
         self.own_note.setStyleSheet("color: #8a5300;")
         self.own_note.hide()
-        self.approve_button = QPushButton("Goedkeuren")
+        self.approve_button = QPushButton("Goedkeuren (Alt+G)")
         self.approve_button.setObjectName("approve_button")
-        self.return_button = QPushButton("Terugsturen")
+        self.approve_button.setAccessibleName("Goedkeuren")
+        self.approve_button.setToolTip("Goedkeuren (Alt+G)")
+        self.return_button = QPushButton("Terugsturen (Alt+T)")
         self.return_button.setObjectName("return_button")
-        self.open_button = QPushButton("Dossier openen")
+        self.return_button.setAccessibleName("Terugsturen naar de consulent")
+        self.return_button.setToolTip("Terugsturen met uw opmerking (Alt+T)")
+        self.open_button = QPushButton("&Dossier openen")
         self.open_button.setObjectName("open_button")
+        self.open_button.setAccessibleName("Dossier openen")
         self.refresh_button = QPushButton("Vernieuwen")
         self.refresh_button.setObjectName("refresh_button")
+        self.refresh_button.setAccessibleName("Lijst vernieuwen")
+        for button in (
+            self.approve_button,
+            self.return_button,
+            self.open_button,
+            self.refresh_button,
+        ):
+            # Enter never approves by accident: no button is a default button
+            button.setAutoDefault(False)
+            button.setDefault(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
@@ -112,15 +152,11 @@ class ReviewArea(QWidget):
         detail_layout = QVBoxLayout(detail)
         detail_layout.setContentsMargins(0, 0, 0, 0)
         detail_layout.addWidget(self.item_title)
-        detail_layout.addWidget(QLabel("Bevindingen (controles)"))
-        detail_layout.addWidget(self.findings, 2)
-        detail_layout.addWidget(QLabel("Motivering"))
-        detail_layout.addWidget(self.motivations, 2)
-        detail_layout.addWidget(QLabel("Geschiedenis van de beoordeling"))
-        detail_layout.addWidget(self.history, 1)
+        detail_layout.addWidget(self.detail_tabs, 1)
         detail_layout.addWidget(self.comment)
         detail_layout.addWidget(self.own_note)
         detail_layout.addLayout(buttons)
+        self.detail = detail
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -145,6 +181,8 @@ class ReviewArea(QWidget):
         )
         self.returned_table = QTableView()
         self.returned_table.setObjectName("returned_table")
+        self.returned_table.setAccessibleName("Naar u teruggestuurde items")
+        self.returned_table.setTabKeyNavigation(False)
         self.returned_table.setModel(self.returned_model)
         self.returned_table.verticalHeader().hide()
         returned_header = self.returned_table.horizontalHeader()
@@ -159,8 +197,10 @@ class ReviewArea(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([420, 640])
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(splitter, 1)
@@ -169,6 +209,15 @@ class ReviewArea(QWidget):
         self.return_button.clicked.connect(self.give_back)
         self.open_button.clicked.connect(self.open_dossier)
         self.refresh_button.clicked.connect(self.refresh)
+        for keys, slot in (("Alt+G", self.approve), ("Alt+T", self.give_back)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        QWidget.setTabOrder(self.table, self.detail_tabs)
+        QWidget.setTabOrder(self.detail_tabs, self.comment)
+        QWidget.setTabOrder(self.comment, self.return_button)
+        QWidget.setTabOrder(self.return_button, self.approve_button)
+        QWidget.setTabOrder(self.approve_button, self.open_button)
         if not self.may_approve:
             self.table.hide()
             detail.hide()
@@ -211,19 +260,20 @@ class ReviewArea(QWidget):
             widget.setEnabled(has and not item.own)  # type: ignore[union-attr]
         self.open_button.setEnabled(has)
         self.own_note.setVisible(has and item.own)  # type: ignore[union-attr]
+        self.detail_info: ReviewDetail | None = None
         if item is None:
             self.item_title.setText("Kies links een item.")
-            self.findings.setPlainText("")
-            self.motivations.setPlainText("")
+            self.picture.setHtml("")
             self.history.setPlainText("")
+            self.letter.show_message("Kies een item om de brief te zien.")
             return
-        self.item_title.setText(f"<b>{item.type_label}</b>: {item.title}")
-        self.findings.setPlainText(item.findings or "Geen bevindingen.")
-        self.motivations.setPlainText(item.motivations or "Geen motivering nodig.")
+        self.item_title.setText(f"<b>{escape(item.type_label)}</b>: {escape(item.title)}")
         try:
-            steps = review.history(self.ctx, item.object_type, item.id)
-        except JeugdtoegangError:
-            steps = []
+            detail = review_detail.review_detail(self.ctx, item.object_type, item.id)
+        except JeugdtoegangError as error:
+            self.picture.setPlainText(error.message)
+            detail = None
+        steps = list(detail.history) if detail is not None else []
         lines = [
             f"{_when(s.at)}  {s.action_text} door {s.by}" + (f": {s.comment}" if s.comment else "")
             for s in steps
@@ -231,12 +281,44 @@ class ReviewArea(QWidget):
         lines.append(f"{_when(item.submitted_at)}  Ingediend door {item.submitted_by} (nu)")
         self.history.setPlainText("\n".join(lines))
         self.comment.clear()
+        self.detail_info = detail
+        if detail is None:
+            return
+        self.picture.setHtml(picture_html(detail))
+        if detail.letter_decision_id is None:
+            self.letter.show_message(
+                "Bij dit item is nog geen beschikking gemaakt, dus nog geen brief."
+                if item.object_type != "plan"
+                else "Een perspectiefplan heeft geen beschikking; open het dossier voor de PDF."
+            )
+        else:
+            self.letter.show_message("De brief wordt gemaakt…")
+            self._load_letter(detail.letter_decision_id)
+
+    def _load_letter(self, decision_id: uuid.UUID) -> None:
+        self._letter_for = decision_id
+        self.shell.run_task(  # type: ignore[attr-defined]
+            "Brief laden",
+            lambda token: render_preview(self.ctx, decision_id, token),
+            self._show_letter,
+        )
+
+    def _show_letter(self, preview: Preview) -> None:
+        if getattr(self, "_letter_for", None) != preview.decision_id:
+            return  # the team lead moved on to another item
+        images = [
+            QImage(
+                page.pixels, page.width, page.height, page.stride, QImage.Format.Format_RGB32
+            ).copy()
+            for page in preview.pages
+        ]
+        self.letter.set_pages(images)
 
     # -- actions ----------------------------------------------------------------------------
 
     def approve(self) -> None:
         item = self.current()
-        if item is None:
+        if item is None or not self.approve_button.isEnabled():
             return
         try:
             review.approve_item(self.ctx, item.object_type, item.id, self.comment.toPlainText())
@@ -248,7 +330,7 @@ class ReviewArea(QWidget):
 
     def give_back(self) -> None:
         item = self.current()
-        if item is None:
+        if item is None or not self.return_button.isEnabled():
             return
         try:
             review.return_item(self.ctx, item.object_type, item.id, self.comment.toPlainText())

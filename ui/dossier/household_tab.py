@@ -8,8 +8,10 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from jeugdtoegang.domain.authz import Permission
 from jeugdtoegang.services import households as household_service
 from jeugdtoegang.services.context import AppContext
+from ui.roles import read_only_for
 from ui.widgets.household_form import HouseholdForm
 
 
@@ -30,6 +32,9 @@ class HouseholdTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.form)
+        self.editable = read_only_for(
+            self.form, ctx.actor, Permission.DOSSIER_EDIT, keep=(self.form.reveal_bsn_button,)
+        )
 
     def refresh(self) -> None:
         """Show the stored state again, unless the user is in the middle of an edit."""

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jeugdtoegang.domain.authz import Permission
 from jeugdtoegang.domain.indications import IndicationStatus
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.services import indications as indication_service
@@ -32,6 +33,7 @@ from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.indication_views import IndicationView
 from ui import dialogs
 from ui.models.indications import COL_START, SORT_ROLE, IndicationTableModel
+from ui.roles import gate
 from ui.widgets.evaluation_dialog import EvaluationDialog
 from ui.widgets.place_help import PlaceHelpDialog, pydate, qdate
 from ui.widgets.term_timeline import TermTimeline
@@ -186,6 +188,7 @@ class IndicationsTab(QWidget):
         self.detail_label = QLabel(objectName="detail_label")
         self.detail_label.setWordWrap(True)
         layout.addWidget(self.detail_label)
+        self._apply_role()
         self.refresh()
 
     # -- data ---------------------------------------------------------------------------------
@@ -202,6 +205,23 @@ class IndicationsTab(QWidget):
         if selected is not None:
             self._select(selected.id)
         self._selection_changed()
+
+    def _apply_role(self) -> None:
+        """What this role cannot do stays disabled, with the reason as tooltip."""
+        actor = self.ctx.actor
+        gate(
+            (
+                self.place_button,
+                self.follow_button,
+                self.evaluate_button,
+                self.end_date_button,
+                self.request_button,
+                self.issue_button,
+            ),
+            actor,
+            Permission.DOSSIER_EDIT,
+        )
+        gate(self.submit_button, actor, Permission.PLAN_SUBMIT)
 
     def selected(self) -> IndicationView | None:
         indexes = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
@@ -230,6 +250,7 @@ class IndicationsTab(QWidget):
         self.request_button.setEnabled(status is IndicationStatus.AFGEGEVEN)
         self.submit_button.setEnabled(status is IndicationStatus.CONCEPT)
         self.issue_button.setEnabled(status is IndicationStatus.GOEDGEKEURD)
+        self._apply_role()
         if row is None:
             self.detail_label.setText("Kies een indicatie in de tijdlijn of de lijst.")
             return

@@ -18,6 +18,7 @@ from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.services import households as household_service
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.views import HouseholdDetail, PersonView
+from ui.accessibility import prepare
 from ui.dossier import TABS
 
 log = logging.getLogger("jeugdtoegang.ui")
@@ -157,6 +158,7 @@ class DossierView(QWidget):
             log.error("dossier tab %s failed: %s", spec.key, type(error).__name__)
             widget = _message("Dit onderdeel kon niet worden geladen.")
         widget.setObjectName(widget.objectName() or f"tab_{spec.key}")
+        prepare(widget)
         saved = getattr(widget, "saved", None)
         if saved is not None and hasattr(saved, "connect"):
             saved.connect(self._on_saved)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jeugdtoegang.domain.authz import Permission, can
 from jeugdtoegang.domain.plan_rules import check_plan
 from jeugdtoegang.domain.plans import PlanDocument, PlanStatus
 from jeugdtoegang.errors import JeugdtoegangError
@@ -37,6 +38,7 @@ from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.plan_export import export_plan_pdf
 from jeugdtoegang.services.plans import PlanView
 from ui import dialogs
+from ui.roles import gate
 from ui.widgets.plan_fields import EditorContext, Section
 from ui.widgets.plan_findings import FindingsPanel
 from ui.widgets.plan_goals import GoalsSection
@@ -78,6 +80,8 @@ class PlanEditor(QWidget):
         self._loading = False
         self._dirty = False
         self._history_dialog: PlanHistoryDialog | None = None
+        self.may_edit = can(ctx.actor, Permission.DOSSIER_EDIT)
+        self.may_submit = can(ctx.actor, Permission.PLAN_SUBMIT)
 
         self.banner = QLabel()
         self.banner.setObjectName("plan_status_banner")
@@ -222,10 +226,18 @@ class PlanEditor(QWidget):
             )
         self.banner.setText(text)
         self.banner.setStyleSheet(f"QLabel {{ {_BANNER_STYLE[status]} padding:6px; }}")
-        editable = view.editable
-        self.section_tabs.setEnabled(editable)
+        editable = view.editable and self.may_edit
+        # the tab bar stays usable so a reader can still page through the sections
+        for section in self.sections.values():
+            section.setEnabled(editable)
+        self.section_tabs.setProperty("editable", editable)
         self.save_button.setEnabled(editable)
-        self.submit_button.setEnabled(status in (PlanStatus.CONCEPT, PlanStatus.TERUGGESTUURD))
+        self.submit_button.setEnabled(
+            self.may_submit and status in (PlanStatus.CONCEPT, PlanStatus.TERUGGESTUURD)
+        )
+        gate(self.save_button, self.ctx.actor, Permission.DOSSIER_EDIT)
+        gate(self.sections.values(), self.ctx.actor, Permission.DOSSIER_EDIT)
+        gate(self.submit_button, self.ctx.actor, Permission.PLAN_SUBMIT)
         self.history_button.setEnabled(view.id is not None)
         self.pdf_button.setEnabled(view.id is not None or self._dirty)
         self._show_dirty()
@@ -259,12 +271,15 @@ class PlanEditor(QWidget):
     def flush(self) -> None:
         """Write the recovery file now and refresh the findings (no-op when clean)."""
         self._timer.stop()
-        if not self._dirty:
+        if not self._dirty or not self.may_edit:
             return
         self._document = self.document()
         try:
             autosave.write_recovery(
-                self.household_id, self._document.to_json(), self.view.version_no
+                self.household_id,
+                self._document.to_json(),
+                self.view.version_no,
+                author=self.ctx.actor.username,
             )
         except OSError as error:
             self.shell.status(f"Herstelbestand kon niet worden geschreven: {error.strerror}")
@@ -283,8 +298,12 @@ class PlanEditor(QWidget):
 
     def check_recovery(self) -> bool:
         """Offer to restore a recovery file newer than the stored plan; True if restored."""
+        if not self.may_edit:
+            return False
         stored = self.view.document.to_json() if self.view.id is not None else None
-        recovery = autosave.pending_recovery(self.household_id, stored, self.view.saved_at)
+        recovery = autosave.pending_recovery(
+            self.household_id, stored, self.view.saved_at, author=self.ctx.actor.username
+        )
         if recovery is None:
             return False
         written = recovery.written_at.astimezone().strftime("%d-%m-%Y om %H:%M")
@@ -298,7 +317,7 @@ class PlanEditor(QWidget):
                 f"de wijzigingen horen bij versie {recovery.base_version_no}."
             )
         if not dialogs.confirm(self, "Niet opgeslagen wijzigingen", text):
-            autosave.clear_recovery(self.household_id)
+            autosave.clear_recovery(self.household_id, author=self.ctx.actor.username)
             return False
         try:
             document = PlanDocument.from_json(recovery.content)

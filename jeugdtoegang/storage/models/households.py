@@ -29,6 +29,10 @@ class Household(VersionedBase):
     team: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
     closed_on: Mapped[date | None] = mapped_column(Date)
+    #: the consultant who carries this dossier (caseload, "Mijn werk"); None: the creator
+    responsible_consultant: Mapped[str | None] = mapped_column(String(100), index=True)
+    #: a colleague standing in (holiday, illness): sees the dossier's work in "Mijn werk" too
+    stand_in: Mapped[str | None] = mapped_column(String(100), index=True)
 
     members: Mapped[list[Person]] = relationship(
         back_populates="household", order_by="Person.sort_key", lazy="selectin"

@@ -53,6 +53,8 @@ class Indication(VersionedBase):
         Index("ix_indication_status_end", "status", "end_date"),
         Index("ix_indication_provider", "provider_id", "status"),
         Index("ix_indication_status_evaluation", "status", "evaluation_due"),
+        # dashboard windows by start month (issue 16): covering for the monthly counts
+        Index("ix_indication_start", "start_date", "status", "perspective", "predecessor_id"),
     )
 
     household_id: Mapped[uuid.UUID] = mapped_column(
