@@ -20,6 +20,7 @@ from decimal import Decimal
 from jeugdtoegang.domain.costs import max_cost, weekly_equivalent
 from jeugdtoegang.domain.dutch import money, short_date
 from jeugdtoegang.domain.findings import Finding, Severity, apply_motivation
+from jeugdtoegang.domain.ijw_codes import jw301_findings
 from jeugdtoegang.domain.indications import (
     EvaluationDecision,
     Frequency,
@@ -421,6 +422,7 @@ def check_indication(proposal: IndicationProposal, context: RuleContext) -> Chec
     max_eind = suggested_end(context.profile, proposal.perspective, proposal.start)
     end = proposal.end or max_eind or proposal.start
     findings = _basic(proposal, context, end)
+    findings += jw301_findings(proposal.volume, proposal.unit, proposal.frequency)
     cost: Decimal | None = None
     if end >= proposal.start:
         cost = max_cost(
