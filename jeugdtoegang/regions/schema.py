@@ -34,7 +34,7 @@ Problem = tuple[Loc, str]
 RULE_ERROR = "profile_rule"
 """Pydantic error type of our own rules; ``ctx["problems"]`` holds ``(relative loc, Dutch text)``."""
 
-Unit = Literal["minuut", "uur", "dagdeel", "etmaal", "stuks", "euro"]
+Unit = Literal["minuut", "uur", "dagdeel", "etmaal", "stuks", "stuks-inspanning", "euro"]
 Frequency = Literal["dag", "week", "maand", "totaal"]
 Perspective = Literal["ontwikkeling", "stabilisatie", "beide"]
 WonenVorm = Literal["pleegzorg", "gezinshuis", "specialistisch-wonen"]

@@ -8,6 +8,7 @@ from jeugdtoegang.storage.models import (  # noqa: F401
     changelog,
     decisions,
     households,
+    ijw,
     indications,
     meta,
     plans,

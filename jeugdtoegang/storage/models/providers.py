@@ -52,7 +52,8 @@ class Contract(VersionedBase):
     __table_args__ = (
         CheckConstraint("status in ('actief', 'clientenstop', 'geschorst')", name="status_known"),
         CheckConstraint(
-            "unit in ('minuut', 'uur', 'dagdeel', 'etmaal', 'stuks', 'euro')", name="unit_known"
+            "unit in ('minuut', 'uur', 'dagdeel', 'etmaal', 'stuks', 'stuks-inspanning', 'euro')",
+            name="unit_known",
         ),
         CheckConstraint("valid_to is null or valid_to >= valid_from", name="period_ordered"),
         UniqueConstraint(
