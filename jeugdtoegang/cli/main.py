@@ -11,10 +11,19 @@ import logging
 import sys
 
 from jeugdtoegang import __version__
-from jeugdtoegang.cli import decisions, households, indications, plans, providers, security, sync
+from jeugdtoegang.cli import (
+    decisions,
+    households,
+    ijw,
+    indications,
+    plans,
+    providers,
+    security,
+    sync,
+)
 from jeugdtoegang.errors import JeugdtoegangError
 
-AREAS = (households, providers, plans, indications, decisions, security, sync)
+AREAS = (households, providers, plans, indications, decisions, security, sync, ijw)
 log = logging.getLogger("jeugdtoegang.cli")
 
 

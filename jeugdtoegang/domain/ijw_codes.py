@@ -24,6 +24,8 @@ from enum import StrEnum
 from jeugdtoegang.domain.findings import Finding, Severity
 from jeugdtoegang.domain.indications import Frequency, Unit
 
+#: units that convert exactly to minutes, for older fractional volumes (RS005)
+MINUTES_PER = {Unit.UUR: Decimal(60), Unit.DAGDEEL: Decimal(240)}
 #: name of the code list of Eenheid and of Frequentie (iStandaarden spelling)
 UNIT_LIST = "WJ756"
 FREQUENCY_LIST = "WMO757"
@@ -213,8 +215,9 @@ def omvang_or_budget(
     """Exactly one of Omvang and Budget (CD077/CD078).
 
     A euro allocation for the whole term (frequency 6) is sent as Budget in eurocent; any
-    other allocation as Omvang, euro volumes in eurocent (unit 83). Raises ``ValueError``
-    for a volume that is not whole (RS005): the rule check stops that earlier.
+    other allocation as Omvang, euro volumes in eurocent (unit 83). A fractional volume in
+    hours or dagdelen (recorded before the RS005 finding existed) goes out in minutes;
+    any other fractional volume raises ``ValueError("RS005")``: it cannot be sent.
     """
     if unit is Unit.EURO:
         cents = volume * 100
@@ -224,7 +227,11 @@ def omvang_or_budget(
             return None, int(budget_cents if budget_cents is not None else cents)
         return Omvang(int(cents), unit.code, frequency.code), None
     if volume != volume.to_integral_value():
-        raise ValueError("RS005")
+        minutes = volume * MINUTES_PER.get(unit, Decimal("0.5"))
+        if unit not in MINUTES_PER or minutes != minutes.to_integral_value():
+            raise ValueError("RS005")
+        # an older fractional volume is sent without loss in minutes (WJ756 01)
+        return Omvang(int(minutes), Unit.MINUUT.code, frequency.code), None
     return Omvang(int(volume), unit.code, frequency.code), None
 
 

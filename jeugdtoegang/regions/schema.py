@@ -333,6 +333,7 @@ class Settings(_Model):
     bezwaar_weeks: Int = Field(default=6, ge=1, le=26)
     provider_request_answer_workdays: Int = Field(default=5, ge=1, le=40)
     turns_18_horizon_months: Int = Field(default=12, ge=1, le=36)
+    start_norm_weeks: Int = Field(default=6, ge=1, le=52)  # iJw: JW305 expected within
 
     @model_validator(mode="after")
     def _retention_in_legal_range(self) -> Settings:

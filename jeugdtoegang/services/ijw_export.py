@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jeugdtoegang import atomic
-from jeugdtoegang.domain.authz import Permission, require
+from jeugdtoegang.domain.authz import Permission, can, require
 from jeugdtoegang.domain.ijw_codes import (
     AllocationTerms,
     ChangeCause,
@@ -66,6 +66,7 @@ class ExportResult:
     files: tuple[Path, ...]
     new_messages: int
     allocations: int
+    refused: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -74,7 +75,14 @@ class ExportResult:
             "bestanden": [str(f) for f in self.files],
             "nieuwe_berichten": self.new_messages,
             "toewijzingen": self.allocations,
+            "niet_verzonden": list(self.refused),
         }
+
+
+def require_exchange(ctx: AppContext) -> None:
+    """Who sends the day's letters (or exports for the back office) exchanges iJw messages."""
+    if not can(ctx.actor, Permission.LETTER_PRINT):
+        require(ctx.actor, Permission.EXPORT)
 
 
 def local_date(moment: datetime) -> date:
@@ -201,13 +209,15 @@ def _client(person: Person, household: Household) -> ClientData:
     )
 
 
-def prepare_day(ctx: AppContext, day: date, cancel: CancelToken | None = None) -> int:
+def prepare_day(
+    ctx: AppContext, day: date, cancel: CancelToken | None = None
+) -> tuple[int, list[str]]:
     """Record the JW301 messages of ``day`` for every allocation not yet sent in its state.
 
     One transaction: either all of the day's new messages are recorded or none. Returns
-    the number of new messages.
+    the number of new messages and why allocations could not be sent (RS005).
     """
-    require(ctx.actor, Permission.EXPORT)
+    require_exchange(ctx)
     with ctx.uow() as uow:
         session = uow.session
         rows = list(
@@ -240,6 +250,7 @@ def prepare_day(ctx: AppContext, day: date, cancel: CancelToken | None = None) -
                 continue
             groups[(row.gemeente_code, agb, row.person_id)].append(row)
         written = 0
+        refused: list[str] = []
         for (gemeente, agb, person_id), items in sorted(groups.items(), key=lambda g: str(g[0])):
             if cancel is not None:
                 cancel.raise_if_cancelled()
@@ -247,7 +258,20 @@ def prepare_day(ctx: AppContext, day: date, cancel: CancelToken | None = None) -
             household = session.get(Household, items[0].household_id)
             assert person is not None and household is not None
             items.sort(key=lambda r: r.allocation_number or 0)
-            products = [_product(r, sent.get(r.id), references.get(r.id)) for r in items]
+            sendable, products = [], []
+            for r in items:
+                try:
+                    products.append(_product(r, sent.get(r.id), references.get(r.id)))
+                    sendable.append(r)
+                except ValueError:
+                    refused.append(
+                        f"Toewijzing {r.allocation_number} ({gemeente}) is niet verzonden: de "
+                        f"omvang {r.volume} {r.unit} is geen heel getal (iJw RS005). Vervang "
+                        "de indicatie door een met een hele omvang."
+                    )
+            if not products:
+                continue
+            items = sendable
             key = "|".join(
                 f"{p.allocation_number}:{p.start}:{p.end}:{p.reason}:{p.omvang}:{p.budget}"
                 for p in products
@@ -277,7 +301,7 @@ def prepare_day(ctx: AppContext, day: date, cancel: CancelToken | None = None) -
             )
             written += 1
         uow.commit()
-        return written
+        return written, refused
 
 
 def _day_messages(session: Session, day: date) -> list[IjwMessage]:
@@ -299,7 +323,7 @@ def export_day(
 ) -> ProgressTask[ExportResult]:
     """Record the day's new JW301s, then write every message of the day (JW301, JW319)."""
     yield Progress(0, 1, "Toewijzingen verzamelen")
-    new = prepare_day(ctx, day, cancel)
+    new, refused = prepare_day(ctx, day, cancel)
     with ctx.uow(readonly=True) as uow:
         messages = [
             (m.sender, m.receiver, m.file_name, m.content) for m in _day_messages(uow.session, day)
@@ -319,7 +343,7 @@ def export_day(
         atomic.write_atomically(target, content.encode("utf-8"), prefix=TEMP_PREFIX)
         files.append(target)
         yield Progress(index + 1, len(messages), name)
-    return ExportResult(day, folder, tuple(files), new, allocations)
+    return ExportResult(day, folder, tuple(files), new, allocations, tuple(refused))
 
 
 # --- JW319 -------------------------------------------------------------------------------

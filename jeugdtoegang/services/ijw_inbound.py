@@ -31,13 +31,12 @@ from jeugdtoegang.ijw.messages import CareMessage, RequestMessage, read_care, re
 from jeugdtoegang.ijw.xmlcodec import Header, IjwMessageError, Reader
 from jeugdtoegang.progress import CancelToken, Progress, ProgressTask
 from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.services.ijw_export import require_exchange
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.ijw import IjwCareEvent, IjwMessage, IjwRequest
 from jeugdtoegang.storage.models.indications import Indication
 
 INBOUND = ("JW305", "JW307", "JW315", "JW317")
-#: an allocation without a reported start this many weeks after its start date is signalled
-DEFAULT_START_NORM_WEEKS = 6
 
 
 @dataclass(frozen=True)
@@ -243,7 +242,7 @@ def import_message(
     ctx: AppContext, data: bytes, name: str = "bericht.xml", received_on: date | None = None
 ) -> ImportResult:
     """Read one JW305/JW307/JW315/JW317 message into the database, all or nothing."""
-    require(ctx.actor, Permission.EXPORT)
+    require_exchange(ctx)
     received_on = received_on or ctx.today()
     try:
         code = Reader(data, INBOUND).code
@@ -455,11 +454,8 @@ class IjwSignalRow:
     detail: str
 
 
-def ijw_signal_rows(
-    session: Session, day: date, answer_days: int, norm_weeks: int
-) -> list[IjwSignalRow]:
-    """Open JW315/JW317 requests and allocations without a start within the norm."""
-    del answer_days
+def ijw_signal_rows(session: Session, day: date, norm_weeks: int) -> list[IjwSignalRow]:
+    """Open JW315/JW317 requests and sent allocations without a start within the norm."""
     found: list[IjwSignalRow] = []
     for r in session.execute(
         select(IjwRequest).where(IjwRequest.status.in_(("open", "in_onderzoek")))
@@ -478,6 +474,10 @@ def ijw_signal_rows(
         )
     limit = day - timedelta(weeks=norm_weeks)
     started = select(IjwCareEvent.indication_id).where(IjwCareEvent.kind == "start")
+    # only allocations a provider received (a JW301 was sent) can be reported as started
+    sent = select(IjwMessage.indication_id).where(
+        IjwMessage.message_code == "JW301", IjwMessage.indication_id.is_not(None)
+    )
     for r in session.execute(
         select(
             Indication.id,
@@ -492,6 +492,7 @@ def ijw_signal_rows(
             Indication.start_date <= limit,
             Indication.end_date >= day,
             Indication.id.not_in(started),
+            Indication.id.in_(sent),
         )
     ).all():
         found.append(

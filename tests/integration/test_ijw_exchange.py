@@ -284,3 +284,27 @@ def test_every_example_file_is_a_readable_message():
         ("JW319-antwoord.xml", "JW319"),
     ]:
         assert message_code(example(name)) == code
+
+
+def test_a_sent_allocation_without_a_start_within_the_norm_is_signalled(ctx, lead_ctx, tmp_path):
+    from jeugdtoegang.services.signals import SignalKind, compute_signals
+
+    add_provider(ctx)
+    _, person_id = make_family(ctx)
+    issued = _issued(ctx, lead_ctx, person_id)  # starts 2026-12-01
+    before_sent = compute_signals(ctx, date(2027, 2, 1))
+    assert SignalKind.GEEN_START not in {s.kind for s in before_sent}  # never sent: no signal
+    _export(ctx, local_date(issued.allocated_at), tmp_path)
+    within = compute_signals(ctx, date(2027, 1, 11))  # 6 weeks after the start: still in norm
+    assert SignalKind.GEEN_START not in {s.kind for s in within}
+    late = compute_signals(ctx, date(2027, 1, 13))
+    [signal] = [s for s in late if s.kind is SignalKind.GEEN_START]
+    assert signal.indication_id == issued.id and "JW305" in signal.detail
+    data = adapted(
+        "JW305-start-zorg.xml",
+        bsn=_bsn(ctx, person_id),
+        number=issued.allocation_number,
+        dates={"Begindatum": date(2027, 1, 12)},
+    )
+    import_message(backoffice(ctx), data)
+    assert SignalKind.GEEN_START not in {s.kind for s in compute_signals(ctx, date(2027, 1, 13))}

@@ -144,10 +144,17 @@ def test_omvang_or_budget_mapping(rule, volume, unit, frequency, omvang, budget)
     assert omvang_or_budget(Decimal(volume), unit, frequency, 90000) == (omvang, budget), rule
 
 
-@pytest.mark.parametrize(("volume", "unit"), [("1.5", Unit.UUR), ("12.345", Unit.EURO)])
+@pytest.mark.parametrize(("volume", "unit"), [("1.5", Unit.ETMAAL), ("12.345", Unit.EURO)])
 def test_rs005_a_broken_volume_never_reaches_the_message(volume, unit):
     with pytest.raises(ValueError, match="RS005"):
         omvang_or_budget(Decimal(volume), unit, Frequency.WEEK)
+
+
+def test_rs005_an_older_fractional_hour_volume_goes_out_in_whole_minutes():
+    assert omvang_or_budget(Decimal("1.5"), Unit.UUR, Frequency.WEEK) == (
+        Omvang(90, "01", "2"),
+        None,
+    )
 
 
 @pytest.mark.parametrize(
