@@ -209,6 +209,40 @@ def _client(person: Person, household: Household) -> ClientData:
     )
 
 
+def _changed_rows(session: Session, day: date) -> list[Indication]:
+    """Issued or ended allocations (as of ``day``) whose terms the provider has not had."""
+    rows = list(
+        session.execute(
+            select(Indication).where(
+                Indication.allocation_number.is_not(None),
+                Indication.status.in_(
+                    (IndicationStatus.AFGEGEVEN.value, IndicationStatus.BEEINDIGD.value)
+                ),
+                Indication.allocated_at < _end_of_day_utc(day),
+                Indication.updated_at < _end_of_day_utc(day),
+            )
+        ).scalars()
+    )
+    sent = _last_sent(session, [r.id for r in rows])
+    changed = [r for r in rows if sent.get(r.id) != terms_of(r)]
+    # an allocation ended before it was ever sent is not sent at all
+    changed = [
+        r
+        for r in changed
+        if r.id in sent
+        or r.status == IndicationStatus.AFGEGEVEN.value
+        or (r.ended_on is not None and r.ended_on >= r.start_date)
+    ]
+    return changed
+
+
+def pending_allocations(ctx: AppContext, day: date) -> int:
+    """How many allocations the export of ``day`` would send (nothing is written)."""
+    require_exchange(ctx)
+    with ctx.uow(readonly=True) as uow:
+        return len(_changed_rows(uow.session, day))
+
+
 def prepare_day(
     ctx: AppContext, day: date, cancel: CancelToken | None = None
 ) -> tuple[int, list[str]]:
@@ -220,28 +254,8 @@ def prepare_day(
     require_exchange(ctx)
     with ctx.uow() as uow:
         session = uow.session
-        rows = list(
-            session.execute(
-                select(Indication).where(
-                    Indication.allocation_number.is_not(None),
-                    Indication.status.in_(
-                        (IndicationStatus.AFGEGEVEN.value, IndicationStatus.BEEINDIGD.value)
-                    ),
-                    Indication.allocated_at < _end_of_day_utc(day),
-                    Indication.updated_at < _end_of_day_utc(day),
-                )
-            ).scalars()
-        )
-        sent = _last_sent(session, [r.id for r in rows])
-        changed = [r for r in rows if sent.get(r.id) != terms_of(r)]
-        # an allocation ended before it was ever sent is not sent at all
-        changed = [
-            r
-            for r in changed
-            if r.id in sent
-            or r.status == IndicationStatus.AFGEGEVEN.value
-            or (r.ended_on is not None and r.ended_on >= r.start_date)
-        ]
+        changed = _changed_rows(session, day)
+        sent = _last_sent(session, [r.id for r in changed])
         references = _references(session, [r.id for r in changed])
         groups: dict[tuple[str, str, uuid.UUID], list[Indication]] = defaultdict(list)
         for row in changed:
