@@ -271,6 +271,10 @@ def import_message(
             uow.commit()
     except IjwMessageError as error:
         raise _refuse(name, error.message) from None
+    if isinstance(parsed, CareMessage):
+        from jeugdtoegang.services.eligibility import forget_pools
+
+        forget_pools(ctx)
     return ImportResult(code, header.identification, header.sender, count)
 
 
@@ -400,9 +404,11 @@ class WaitingTime:
         }
 
 
-def waiting_days_by_provider(session: Session) -> dict[str, list[int]]:
+def waiting_days_by_provider(
+    session: Session, agbs: set[str] | None = None
+) -> dict[str, list[int]]:
     """Per provider AGB the days from request to start of every reported start."""
-    rows = session.execute(
+    query = (
         select(
             IjwCareEvent.day,
             IjwCareEvent.provider_agb,
@@ -412,7 +418,10 @@ def waiting_days_by_provider(session: Session) -> dict[str, list[int]]:
         )
         .join(Indication, Indication.id == IjwCareEvent.indication_id)
         .where(IjwCareEvent.kind == "start")
-    ).all()
+    )
+    if agbs is not None:
+        query = query.where(IjwCareEvent.provider_agb.in_(sorted(agbs)))
+    rows = session.execute(query).all()
     asked = dict(
         session.execute(
             select(IjwRequest.answer_indication_id, IjwRequest.received_on).where(
@@ -428,6 +437,14 @@ def waiting_days_by_provider(session: Session) -> dict[str, list[int]]:
         if requested is not None:
             result[r.provider_agb].append(max((r.day - requested).days, 0))
     return result
+
+
+def measured_waiting_weeks(session: Session, agbs: set[str]) -> dict[str, int]:
+    """Median measured waiting time in whole weeks (rounded up) per provider, if known."""
+    if not agbs:
+        return {}
+    days = waiting_days_by_provider(session, agbs)
+    return {agb: -(-int(statistics.median(v)) // 7) for agb, v in days.items() if v}
 
 
 def waiting_times(ctx: AppContext) -> dict[str, WaitingTime]:

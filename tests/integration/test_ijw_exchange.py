@@ -231,6 +231,11 @@ def test_start_and_stop_record_the_actual_term_and_the_waiting_time(ctx, lead_ct
     _, person_id = make_family(ctx)
     issued = _issued(ctx, lead_ctx, person_id, requested_on=date(2026, 11, 16))
     bsn = _bsn(ctx, person_id)
+    from jeugdtoegang.domain.providers import Need
+    from jeugdtoegang.services.eligibility import eligible_providers
+
+    before = eligible_providers(ctx, Need("ambulant", "45Z01", "Zeist", date(2027, 1, 4)))
+    assert [p.waiting_weeks for p in before.eligible if p.agb == PROVIDER_AGB] == [None]
     start = adapted(
         "JW305-start-zorg.xml",
         bsn=bsn,
@@ -253,6 +258,13 @@ def test_start_and_stop_record_the_actual_term_and_the_waiting_time(ctx, lead_ct
     )
     wait = waiting_times(ctx)[PROVIDER_AGB]
     assert (wait.starts, wait.median_days) == (1, 28.0)
+    # the provider picker shows the measured 4 weeks instead of the catalogue's estimate
+    from jeugdtoegang.domain.providers import Need
+    from jeugdtoegang.services.eligibility import eligible_providers
+
+    need = Need("ambulant", "45Z01", "Zeist", date(2027, 1, 4))
+    [ranked] = [p for p in eligible_providers(ctx, need).eligible if p.agb == PROVIDER_AGB]
+    assert ranked.waiting_weeks == 4
 
 
 def test_start_of_another_providers_allocation_is_refused(ctx, lead_ctx):
