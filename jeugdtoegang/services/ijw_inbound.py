@@ -372,6 +372,16 @@ def actual_term(ctx: AppContext, indication_id: uuid.UUID) -> ActualTerm:
                 IjwCareEvent.indication_id == indication_id
             )
         ).all()
+        person = uow.session.execute(
+            select(Indication.person_id).where(Indication.id == indication_id)
+        ).scalar()
+        uow.log_access(
+            "inzien",
+            "indication",
+            indication_id,
+            [person] if person else [],
+            "start en stop van de zorg (iJw)",
+        )
     by_kind = {r.kind: r for r in rows}
     stop = by_kind.get("stop")
     return ActualTerm(
