@@ -9,6 +9,7 @@ allocation.
 from __future__ import annotations
 
 import argparse
+import sys
 import uuid
 from datetime import date
 from pathlib import Path
@@ -105,22 +106,28 @@ def _export(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
-        results = run_to_end(ijw_inbound.import_files(ctx, args.files))
+        batch = run_to_end(ijw_inbound.import_files(ctx, args.files))
     finally:
         ctx.database.close()
 
     def text() -> str:
-        return "\n".join(
-            f"{r.code} {r.identification}: "
-            + (
-                "al eerder ingelezen, niets veranderd"
-                if r.already_imported
-                else f"{r.records} verwerkt"
+        return (
+            "\n".join(
+                f"{r.code} {r.identification}: "
+                + (
+                    "al eerder ingelezen, niets veranderd"
+                    if r.already_imported
+                    else f"{r.records} verwerkt"
+                )
+                for r in batch.results
             )
-            for r in results
+            or "Geen berichten verwerkt."
         )
 
-    emit(args, [r.to_json() for r in results], text)
+    emit(args, batch.to_json(), text)
+    if batch.refused:
+        print("\n".join(batch.refused), file=sys.stderr)
+        return 1
     return 0
 
 

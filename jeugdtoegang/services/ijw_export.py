@@ -45,6 +45,7 @@ from jeugdtoegang.ijw.messages import (
 from jeugdtoegang.progress import CancelToken, Progress, ProgressTask
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.indication_records import require_household_team
+from jeugdtoegang.storage.bulk import bulk_insert
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.ijw import IjwMessage, IjwRequest
 from jeugdtoegang.storage.models.indications import Indication
@@ -243,6 +244,18 @@ def pending_allocations(ctx: AppContext, day: date) -> int:
         return len(_changed_rows(uow.session, day))
 
 
+def _load(session: Session, model: Any, ids: set[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    """Records by id, read in chunks (no query per record)."""
+    found: dict[uuid.UUID, Any] = {}
+    ordered = sorted(ids, key=str)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        found.update(
+            {r.id: r for r in session.execute(select(model).where(model.id.in_(chunk))).scalars()}
+        )
+    return found
+
+
 def prepare_day(
     ctx: AppContext, day: date, cancel: CancelToken | None = None
 ) -> tuple[int, list[str]]:
@@ -265,12 +278,15 @@ def prepare_day(
             groups[(row.gemeente_code, agb, row.person_id)].append(row)
         written = 0
         refused: list[str] = []
+        persons = _load(session, Person, {person for _, _, person in groups})
+        households = _load(session, Household, {r.household_id for r in changed})
+        new_rows: list[dict[str, Any]] = []
+        batches: dict[tuple[str, str], list[uuid.UUID]] = defaultdict(list)
         for (gemeente, agb, person_id), items in sorted(groups.items(), key=lambda g: str(g[0])):
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            person = session.get(Person, person_id)
-            household = session.get(Household, items[0].household_id)
-            assert person is not None and household is not None
+            person = persons[person_id]
+            household = households[items[0].household_id]
             items.sort(key=lambda r: r.allocation_number or 0)
             sendable, products = [], []
             for r in items:
@@ -292,28 +308,36 @@ def prepare_day(
             )
             ident = identification("JW301", gemeente, agb, day.isoformat(), key)
             data = write_jw301(gemeente, agb, ident, day, _client(person, household), products)
-            for row, product in zip(items, products, strict=True):
-                session.add(
-                    IjwMessage(
-                        direction="uit",
-                        message_code="JW301",
-                        message_date=day,
-                        identification=ident,
-                        sender=gemeente,
-                        receiver=agb,
-                        household_id=row.household_id,
-                        indication_id=row.id,
-                        file_name=f"JW301_{gemeente}_{agb}_{day:%Y%m%d}_{ident}.xml",
-                        content=data.decode("utf-8") if row is items[0] else "",
-                        sha256=hashlib.sha256(data).hexdigest(),
-                        terms=_terms_json(terms_of(row)),
-                        reason_code=product.reason,
-                    )
+            digest = hashlib.sha256(data).hexdigest()
+            for index, (row, product) in enumerate(zip(items, products, strict=True)):
+                new_rows.append(
+                    {
+                        "direction": "uit",
+                        "message_code": "JW301",
+                        "message_date": day,
+                        "identification": ident,
+                        "sender": gemeente,
+                        "receiver": agb,
+                        "household_id": row.household_id,
+                        "indication_id": row.id,
+                        "file_name": f"JW301_{gemeente}_{agb}_{day:%Y%m%d}_{ident}.xml",
+                        "content": data.decode("utf-8") if index == 0 else "",
+                        "sha256": digest,
+                        "terms": _terms_json(terms_of(row)),
+                        "reason_code": product.reason,
+                    }
                 )
-            uow.log_access(
-                "exporteren", "ijw_message", None, [person_id], f"JW301 aan aanbieder {agb}"
-            )
+            batches[(gemeente, agb)].append(person_id)
             written += 1
+        bulk_insert(session, IjwMessage, new_rows, ctx.actor.username)
+        for (gemeente, agb), person_ids in sorted(batches.items()):
+            uow.log_access(
+                "exporteren",
+                "ijw_message",
+                None,
+                person_ids,
+                f"JW301 van gemeente {gemeente} aan aanbieder {agb} ({len(person_ids)} cliënten)",
+            )
         uow.commit()
         return written, refused
 

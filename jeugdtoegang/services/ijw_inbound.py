@@ -26,7 +26,6 @@ from jeugdtoegang.domain.authz import Permission, require
 from jeugdtoegang.domain.bsn import mask_bsn
 from jeugdtoegang.domain.indications import IndicationStatus
 from jeugdtoegang.domain.working_days import add_working_days
-from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.ijw.messages import CareMessage, RequestMessage, read_care, read_request
 from jeugdtoegang.ijw.xmlcodec import Header, IjwMessageError, Reader
 from jeugdtoegang.progress import CancelToken, Progress, ProgressTask
@@ -238,64 +237,123 @@ def _apply_care(session: Session, msg: CareMessage, data: bytes, name: str) -> i
     return len(msg.events)
 
 
+def _parse(data: bytes, name: str) -> CareMessage | RequestMessage:
+    try:
+        code = Reader(data, INBOUND).code
+        return read_care(data) if code in ("JW305", "JW307") else read_request(data)
+    except IjwMessageError as error:
+        raise _refuse(name, error.message) from None
+
+
+def _apply(
+    ctx: AppContext,
+    uow: Any,
+    parsed: CareMessage | RequestMessage,
+    data: bytes,
+    name: str,
+    received_on: date,
+) -> ImportResult:
+    """Check and write one parsed message inside an open unit of work (no commit)."""
+    header = parsed.header
+    try:
+        _require_municipality(ctx, header)
+        if _seen(uow.session, header):
+            return ImportResult(header.code, header.identification, header.sender, 0, True)
+        if isinstance(parsed, CareMessage):
+            count = _apply_care(uow.session, parsed, data, name)
+        else:
+            count = _apply_request(ctx, uow.session, parsed, data, name, received_on)
+    except IjwMessageError as error:
+        raise _refuse(name, error.message) from None
+    person = uow.session.execute(select(Person.id).where(Person.bsn == parsed.bsn)).scalar()
+    uow.log_access(
+        "inlezen",
+        "ijw_message",
+        None,
+        [person] if person else [],
+        f"{header.code} van aanbieder {header.sender}",
+    )
+    return ImportResult(header.code, header.identification, header.sender, count)
+
+
 def import_message(
     ctx: AppContext, data: bytes, name: str = "bericht.xml", received_on: date | None = None
 ) -> ImportResult:
     """Read one JW305/JW307/JW315/JW317 message into the database, all or nothing."""
     require_exchange(ctx)
-    received_on = received_on or ctx.today()
-    try:
-        code = Reader(data, INBOUND).code
-        parsed: CareMessage | RequestMessage = (
-            read_care(data) if code in ("JW305", "JW307") else read_request(data)
-        )
-    except IjwMessageError as error:
-        raise _refuse(name, error.message) from None
-    header = parsed.header
-    try:
-        _require_municipality(ctx, header)
-        with ctx.uow() as uow:
-            if _seen(uow.session, header):
-                return ImportResult(code, header.identification, header.sender, 0, True)
-            if isinstance(parsed, CareMessage):
-                count = _apply_care(uow.session, parsed, data, name)
-            else:
-                count = _apply_request(ctx, uow.session, parsed, data, name, received_on)
-            persons = {parsed.bsn}
-            ids = list(
-                uow.session.execute(select(Person.id).where(Person.bsn.in_(persons))).scalars()
-            )
-            uow.log_access(
-                "inlezen", "ijw_message", None, ids, f"{code} van aanbieder {header.sender}"
-            )
-            uow.commit()
-    except IjwMessageError as error:
-        raise _refuse(name, error.message) from None
-    if isinstance(parsed, CareMessage):
+    parsed = _parse(data, name)
+    with ctx.uow() as uow:
+        result = _apply(ctx, uow, parsed, data, name, received_on or ctx.today())
+        uow.commit()
+    if parsed.header.code in ("JW305", "JW307") and not result.already_imported:
         from jeugdtoegang.services.eligibility import forget_pools
 
         forget_pools(ctx)
-    return ImportResult(code, header.identification, header.sender, count)
+    return result
+
+
+@dataclass(frozen=True)
+class BatchImport:
+    """Messages read in one run: the applied ones and, per refused file, why."""
+
+    results: tuple[ImportResult, ...]
+    refused: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "verwerkt": [r.to_json() for r in self.results],
+            "geweigerd": list(self.refused),
+        }
+
+
+def import_batch(
+    ctx: AppContext,
+    messages: Iterable[tuple[str, bytes]],
+    received_on: date | None = None,
+    cancel: CancelToken | None = None,
+) -> ProgressTask[BatchImport]:
+    """Read many messages in one transaction, each under its own savepoint.
+
+    A refused message is rolled back on its own (it changes nothing) and reported; the
+    others are applied. Cancelling rolls back the whole run.
+    """
+    require_exchange(ctx)
+    items = list(messages)
+    day = received_on or ctx.today()
+    results: list[ImportResult] = []
+    refused: list[str] = []
+    with ctx.uow() as uow:
+        for index, (name, data) in enumerate(items):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            try:
+                parsed = _parse(data, name)
+                with uow.session.begin_nested():
+                    results.append(_apply(ctx, uow, parsed, data, name, day))
+            except IjwMessageError as error:
+                refused.append(error.message)
+            if index % 100 == 99 or index == len(items) - 1:
+                yield Progress(index + 1, len(items), name)
+        uow.commit()
+    from jeugdtoegang.services.eligibility import forget_pools
+
+    forget_pools(ctx)
+    return BatchImport(tuple(results), tuple(refused))
 
 
 def import_files(
     ctx: AppContext, paths: Iterable[Path], cancel: CancelToken | None = None
-) -> ProgressTask[list[ImportResult]]:
-    """Read several files, each in its own transaction; stops at the first refused one."""
-    items = list(paths)
-    results = []
-    for index, path in enumerate(items):
-        if cancel is not None:
-            cancel.raise_if_cancelled()
+) -> ProgressTask[BatchImport]:
+    """Read message files (see :func:`import_batch`); an unreadable file is refused."""
+    messages: list[tuple[str, bytes]] = []
+    unreadable: list[str] = []
+    for path in paths:
         try:
-            data = path.read_bytes()
+            messages.append((path.name, path.read_bytes()))
         except OSError as error:
-            raise JeugdtoegangError(
-                f"{path.name}: kan het bestand niet lezen ({error.strerror})."
-            ) from None
-        results.append(import_message(ctx, data, path.name))
-        yield Progress(index + 1, len(items), path.name)
-    return results
+            unreadable.append(f"{path.name}: kan het bestand niet lezen ({error.strerror}).")
+    result = yield from import_batch(ctx, messages, cancel=cancel)
+    return BatchImport(result.results, (*unreadable, *result.refused))
 
 
 # --- reading: requests, actual start/end, waiting times, signals ----------------------------

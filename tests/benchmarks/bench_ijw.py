@@ -20,7 +20,7 @@ from jeugdtoegang.domain.actor import Actor, Role
 from jeugdtoegang.progress import run_to_end
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.ijw_export import export_day
-from jeugdtoegang.services.ijw_inbound import import_message
+from jeugdtoegang.services.ijw_inbound import import_batch
 from jeugdtoegang.storage.bulk import bulk_insert
 from jeugdtoegang.storage.database import initialise, open_database
 from jeugdtoegang.storage.models.households import Household, Person
@@ -29,7 +29,7 @@ from tests.benchmarks._report import report
 from tests.indication_helpers import make_bsn
 from tests.integration.ijw_helpers import adapted
 
-ALLOCATIONS = 10_000
+ALLOCATIONS = int(os.environ.get("IJW_BENCH_N", "10000"))  # smaller for a quick look
 PROVIDERS = [f"{97_100_000 + n:08d}" for n in range(20)]
 SYSTEM = Actor("systeem", "Systeem", frozenset({Role.SYSTEEM}), team="Team Zeist")
 DAY = date(2027, 1, 4)
@@ -191,9 +191,11 @@ def test_export_10000_allocations_and_import_10000_start_stop_messages(tmp_path:
             for bsn, number, agb in records[:half]
         ]
         start = time.perf_counter()
-        for data in messages:
-            import_message(ctx, data, received_on=DAY)
+        batch = run_to_end(
+            import_batch(ctx, [(f"m{n}.xml", m) for n, m in enumerate(messages)], DAY)
+        )
         import_s = time.perf_counter() - start
+        assert not batch.refused and len(batch.results) == len(messages)
         bare_import_s = _bare_parse(messages)
 
         print()

@@ -320,3 +320,27 @@ def test_a_sent_allocation_without_a_start_within_the_norm_is_signalled(ctx, lea
     )
     import_message(backoffice(ctx), data)
     assert SignalKind.GEEN_START not in {s.kind for s in compute_signals(ctx, date(2027, 1, 13))}
+
+
+def test_a_batch_applies_the_good_messages_and_refuses_the_bad_one_alone(ctx, lead_ctx):
+    from jeugdtoegang.services.ijw_inbound import import_batch
+
+    add_provider(ctx)
+    _, person_id = make_family(ctx)
+    issued = _issued(ctx, lead_ctx, person_id)
+    bsn = _bsn(ctx, person_id)
+    good = adapted(
+        "JW305-start-zorg.xml",
+        bsn=bsn,
+        number=issued.allocation_number,
+        dates={"Begindatum": date(2026, 12, 14)},
+    )
+    unknown = adapted("JW315-verzoek-om-toewijzing.xml", bsn="111222333", ident="X1")
+    batch = run_to_end(
+        import_batch(backoffice(ctx), [("start.xml", good), ("vreemd.xml", unknown)])
+    )
+    assert [r.code for r in batch.results] == ["JW305"]
+    [reason] = batch.refused
+    assert reason.startswith("vreemd.xml: Onbekende cliënt") and "Er is niets veranderd" in reason
+    assert actual_term(ctx, issued.id).started == date(2026, 12, 14)
+    assert list_requests(ctx) == []

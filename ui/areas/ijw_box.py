@@ -18,7 +18,7 @@ from jeugdtoegang.domain.authz import Permission, can
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.ijw_export import ExportResult, export_day, pending_allocations
-from jeugdtoegang.services.ijw_inbound import ImportResult, import_files
+from jeugdtoegang.services.ijw_inbound import BatchImport, ImportResult, import_files
 from ui import dialogs
 
 
@@ -115,13 +115,16 @@ class IjwBox(QGroupBox):
             "Berichten inlezen", lambda token: import_files(self.ctx, files, token), self._imported
         )
 
-    def _imported(self, results: list[ImportResult]) -> None:
-        self.last_import = results
+    def _imported(self, batch: BatchImport) -> None:
+        self.last_import = list(batch.results)
         lines = [
             f"{r.code} {r.identification}: "
             + ("al eerder ingelezen" if r.already_imported else f"{r.records} verwerkt")
-            for r in results
+            for r in batch.results
         ]
-        self.shell.status(f"{len(results)} berichten ingelezen.")
-        dialogs.show_info(self, "\n".join(lines) or "Geen berichten.")
+        self.shell.status(f"{len(batch.results)} berichten ingelezen.")
+        if batch.refused:
+            dialogs.show_error(self, "Niet ingelezen:\n" + "\n".join(batch.refused))
+        if lines:
+            dialogs.show_info(self, "\n".join(lines))
         self.refresh()
