@@ -10,7 +10,10 @@ in ``<folder>/<gemeente>-<agb>/``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import tempfile
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -356,6 +359,34 @@ def _day_messages(session: Session, day: date) -> list[IjwMessage]:
     )
 
 
+def _write_file(target: Path, data: bytes) -> None:
+    """Atomic: a synced temporary file renamed over ``target`` (never a half file)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, name = tempfile.mkstemp(
+        prefix=TEMP_PREFIX, suffix=atomic.TEMP_SUFFIX, dir=target.parent
+    )
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(name, target)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
+def _fsync_directory(folder: Path) -> None:
+    if not hasattr(os, "O_DIRECTORY"):  # Windows cannot open a folder for fsync
+        return
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
 def export_day(
     ctx: AppContext, day: date, folder: Path, cancel: CancelToken | None = None
 ) -> ProgressTask[ExportResult]:
@@ -378,9 +409,11 @@ def export_day(
         if cancel is not None:
             cancel.raise_if_cancelled()
         target = folder / f"{sender}-{receiver}" / name
-        atomic.write_atomically(target, content.encode("utf-8"), prefix=TEMP_PREFIX)
+        _write_file(target, content.encode("utf-8"))
         files.append(target)
         yield Progress(index + 1, len(messages), name)
+    for directory in sorted({f.parent for f in files}):
+        _fsync_directory(directory)  # once per folder: the renames survive a power cut
     return ExportResult(day, folder, tuple(files), new, allocations, tuple(refused))
 
 
