@@ -31,15 +31,16 @@ _UNITS_OLD = "unit in ('minuut', 'uur', 'dagdeel', 'etmaal', 'stuks', 'euro')"
 _UNITS_NEW = "unit in ('minuut', 'uur', 'dagdeel', 'etmaal', 'stuks', 'stuks-inspanning', 'euro')"
 
 
-def _contract_units(condition: str) -> None:
-    """iJw unit 84 (stuks inspanning) becomes a contract unit."""
+def _contract_units(condition: str, length: int) -> None:
+    """iJw unit 84 (stuks inspanning, 'stuks-inspanning') becomes a contract unit."""
     with op.batch_alter_table("contract", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_contract_unit_known"), type_="check")
+        batch_op.alter_column("unit", type_=sa.String(length=length), existing_nullable=False)
         batch_op.create_check_constraint(op.f("ck_contract_unit_known"), condition)
 
 
 def upgrade() -> None:
-    _contract_units(_UNITS_NEW)
+    _contract_units(_UNITS_NEW, 20)
     op.create_table(
         "ijw_message",
         sa.Column("direction", sa.String(length=3), nullable=False),
@@ -161,7 +162,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    _contract_units(_UNITS_OLD)
+    _contract_units(_UNITS_OLD, 10)
     op.drop_table("ijw_care_event")
     with op.batch_alter_table("ijw_request", schema=None) as batch_op:
         batch_op.drop_index("ix_ijw_request_status_due")

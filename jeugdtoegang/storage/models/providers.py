@@ -87,7 +87,7 @@ class Contract(VersionedBase):
     product_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     vorm: Mapped[str | None] = mapped_column(String(30))
     themes: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    unit: Mapped[str] = mapped_column(String(10), nullable=False)
+    unit: Mapped[str] = mapped_column(String(20), nullable=False)
     tariff: Mapped[Decimal] = mapped_column(DecimalText, nullable=False)
     valid_from: Mapped[date] = mapped_column(Date, nullable=False)
     valid_to: Mapped[date | None] = mapped_column(Date)
