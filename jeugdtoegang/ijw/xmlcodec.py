@@ -22,6 +22,8 @@ from decimal import Decimal, InvalidOperation
 from jeugdtoegang.domain.bsn import is_valid_bsn
 from jeugdtoegang.errors import JeugdtoegangError
 
+#: a message is small; a larger file is refused before parsing
+MAX_MESSAGE_BYTES = 5_000_000
 NS_BASE = "http://www.istandaarden.nl/ijw/3_2/basisschema/schema"
 BERICHT_VERSIE = "3"
 BERICHT_SUBVERSIE = "2"
@@ -122,7 +124,12 @@ class Reader:
     """Strict, namespace-aware access to a received message."""
 
     def __init__(self, data: bytes, expected: Iterable[str]) -> None:
-        if b"<!DOCTYPE" in data[:4096].upper():
+        if len(data) > MAX_MESSAGE_BYTES:
+            raise IjwMessageError(
+                f"Het bericht is groter dan {MAX_MESSAGE_BYTES // 1_000_000} MB; zo groot is "
+                "een iJw-bericht nooit."
+            )
+        if b"<!DOCTYPE" in data.upper():
             raise IjwMessageError("Het bericht bevat een DOCTYPE; dat is in iJw niet toegestaan.")
         try:
             self.root = ET.fromstring(data)

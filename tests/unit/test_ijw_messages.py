@@ -116,3 +116,15 @@ def test_the_provider_examples_are_read():
         1000001,
         date(2027, 12, 31),
     )
+
+
+def test_a_doctype_anywhere_and_an_oversized_file_are_refused_before_parsing():
+    import pytest
+
+    from jeugdtoegang.ijw.xmlcodec import MAX_MESSAGE_BYTES, IjwMessageError
+
+    late = b"<?xml version='1.0'?><!--" + b"x" * 10_000 + b'--><!DOCTYPE x [<!ENTITY a "b">]><x/>'
+    with pytest.raises(IjwMessageError, match="DOCTYPE"):
+        read_care(late)
+    with pytest.raises(IjwMessageError, match="groter dan 5 MB"):
+        read_care(b" " * (MAX_MESSAGE_BYTES + 1))
