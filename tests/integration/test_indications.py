@@ -248,8 +248,9 @@ def test_cli_check_indication_prints_the_json_result(ctx, database, tmp_path, ca
         "productcode": "45Z01",
         "aanbieder_agb": "12345678",
         "perspectief": "ontwikkeling",
-        "start": "2026-12-01",
-        "eind": "2027-12-31",
+        # a start in the future: the CLI reads the real clock (RETROACTIVE_START otherwise)
+        "start": "2099-01-05",
+        "eind": "2100-01-01",
         "volume": "2",
         "eenheid": "uur",
         "frequentie": "week",
@@ -262,8 +263,8 @@ def test_cli_check_indication_prints_the_json_result(ctx, database, tmp_path, ca
     out = json.loads(capsys.readouterr().out)
     assert code == 0
     assert out["ok"] is True and out["approval_required"] is True
-    assert out["max_eind"] == "2027-08-31"
-    assert out["max_kosten"] == "9120.00"
+    assert out["max_eind"] == "2099-10-04"
+    assert out["max_kosten"] == "8320.00"  # 2 h × € 80 × 52 started weeks
     assert out["findings"][0]["code"] == "TERM_DEVELOPMENT_EXCEEDED"
 
 
