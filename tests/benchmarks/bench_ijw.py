@@ -201,6 +201,8 @@ def test_export_10000_allocations_and_import_10000_start_stop_messages(tmp_path:
         print()
         dialect = database.dialect
         report(f"ijw export {ALLOCATIONS:,} JW301 ({dialect})", export_s, bare_export_s, "s", "-")
-        report(f"ijw import {ALLOCATIONS:,} JW305/JW307 ({dialect})", import_s, bare_import_s, "s", "-")
+        report(
+            f"ijw import {ALLOCATIONS:,} JW305/JW307 ({dialect})", import_s, bare_import_s, "s", "-"
+        )
     finally:
         database.close()
