@@ -45,3 +45,8 @@ def ask_text(
     else:
         text, ok = QInputDialog.getText(parent, title, label)
     return text if ok else None
+
+
+def choose_open_files(parent: QWidget | None, title: str, file_filter: str) -> list[Path]:
+    names, _ = QFileDialog.getOpenFileNames(parent, title, "", file_filter)
+    return [Path(name) for name in names]

@@ -20,6 +20,7 @@ from jeugdtoegang.cli import (
     caseload,
     decisions,
     households,
+    ijw,
     indications,
     lifecycle,
     plans,
@@ -47,6 +48,7 @@ AREAS = (
     region_setup_cli,
     reports,
     caseload,
+    ijw,
 )
 log = logging.getLogger("jeugdtoegang.cli")
 

@@ -22,6 +22,7 @@ from jeugdtoegang.domain.budget import BudgetFigure, budget_finding, half_year, 
 from jeugdtoegang.domain.costs import max_cost, weekly_equivalent
 from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.domain.findings import Finding, Severity, apply_motivation
+from jeugdtoegang.domain.ijw_codes import jw301_findings
 from jeugdtoegang.domain.indication_policies import ChosenContract
 from jeugdtoegang.domain.indications import (
     EvaluationDecision,
@@ -515,6 +516,7 @@ def check_indication(proposal: IndicationProposal, context: RuleContext) -> Chec
         max_eind = proposal.start
     end = proposal.end or max_eind or proposal.start
     findings = _basic(proposal, context, end)
+    findings += jw301_findings(proposal.volume, proposal.unit, proposal.frequency)
     cost: Decimal | None = None
     if end >= proposal.start:
         cost = max_cost(

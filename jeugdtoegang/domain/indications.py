@@ -2,12 +2,12 @@
 
 An indication allocates a product of a provider to a jeugdige for a term and a volume.
 It is stored in the shape of the national iJw standard (JW301), so every value type here
-carries the code of its iJw code list (WJ756 unit, WJ757 frequency, COD327 referrer).
+carries the code of its iJw code list (WJ756 unit, WMO757 frequency, COD327 referrer).
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
 
@@ -25,7 +25,7 @@ class Perspective(StrEnum):
 
 
 class Frequency(StrEnum):
-    """Per what period the volume counts; ``code`` is iJw WJ757."""
+    """Per what period the volume counts; ``code`` is iJw WMO757."""
 
     DAG = "dag"
     WEEK = "week"
@@ -237,7 +237,7 @@ class RequestStatus(StrEnum):
 
 
 class ChangeReason(StrEnum):
-    """Why an allocation changed (JW301 reden wijziging); ``code`` as used in the export."""
+    """Why an allocation changed, as the consultant records it (JW301: see ijw_codes)."""
 
     ADMINISTRATIEVE_CORRECTIE = "administratieve-correctie"
     WIJZIGING = "wijziging"
@@ -253,14 +253,8 @@ class ChangeReason(StrEnum):
             "einde-hulp": "Hulp beëindigd",
         }[self.value]
 
-    @property
-    def code(self) -> str:
-        return {
-            "administratieve-correctie": "01",
-            "wijziging": "02",
-            "verzoek-aanbieder": "13",
-            "einde-hulp": "03",
-        }[self.value]
+    # The JW301 RedenWijziging (JZ002) is not a fixed code per reason: it depends on what
+    # changed since the provider's last message (domain.ijw_codes.change_reason).
 
 
 def overall_progress(per_goal: dict[str, Progress] | list[Progress]) -> Progress | None:
@@ -276,11 +270,7 @@ def overall_progress(per_goal: dict[str, Progress] | list[Progress]) -> Progress
 
 
 def add_working_days(day: date, days: int) -> date:
-    """The date ``days`` working days (Monday–Friday) after ``day``."""
-    current = day
-    remaining = days
-    while remaining > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
+    """The date ``days`` working days after ``day`` (weekends and Dutch holidays skipped)."""
+    from jeugdtoegang.domain.working_days import add_working_days as _add
+
+    return _add(day, days)

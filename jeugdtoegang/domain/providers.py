@@ -23,7 +23,7 @@ from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.domain.findings import Finding, Severity, apply_motivation
 from jeugdtoegang.errors import FieldError, ValidationError
 
-UNITS = ("minuut", "uur", "dagdeel", "etmaal", "stuks", "euro")
+UNITS = ("minuut", "uur", "dagdeel", "etmaal", "stuks", "stuks-inspanning", "euro")
 ALL = "*"
 LIST_SEPARATOR = "|"
 FREE_ACCESS_SEGMENT = "sociale-basis"

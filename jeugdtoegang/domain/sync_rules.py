@@ -57,6 +57,10 @@ TABLE_POLICIES: dict[str, TablePolicy] = {
     "free_access_provision": TablePolicy.CATALOGUE,
     "aanvraag": TablePolicy.DOSSIER,
     "region_setup": TablePolicy.SETUP,
+    # iJw messages in and out, requests and start/stop of care: dossier data
+    "ijw_message": TablePolicy.DOSSIER,
+    "ijw_request": TablePolicy.DOSSIER,
+    "ijw_care_event": TablePolicy.DOSSIER,
 }
 
 _NEEDS: dict[TablePolicy, tuple[Permission, ...]] = {

@@ -27,6 +27,7 @@ _UNIT_WORDS = {
     "dagdeel": ("dagdeel", "dagdelen"),
     "etmaal": ("dag en nacht", "dagen en nachten"),
     "stuks": ("keer", "keer"),
+    "stuks-inspanning": ("keer", "keer"),
 }
 _FREQUENCY_WORDS = {
     "dag": "per dag",

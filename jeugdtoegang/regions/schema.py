@@ -34,7 +34,7 @@ Problem = tuple[Loc, str]
 RULE_ERROR = "profile_rule"
 """Pydantic error type of our own rules; ``ctx["problems"]`` holds ``(relative loc, Dutch text)``."""
 
-Unit = Literal["minuut", "uur", "dagdeel", "etmaal", "stuks", "euro"]
+Unit = Literal["minuut", "uur", "dagdeel", "etmaal", "stuks", "stuks-inspanning", "euro"]
 Frequency = Literal["dag", "week", "maand", "totaal"]
 Perspective = Literal["ontwikkeling", "stabilisatie", "beide"]
 WonenVorm = Literal["pleegzorg", "gezinshuis", "specialistisch-wonen"]
@@ -369,6 +369,7 @@ class Settings(_Model):
     turns_18_horizon_months: Int = Field(default=12, ge=1, le=36)
     #: how long a referral by a huisarts, jeugdarts or medisch specialist stays valid
     referral_valid_months: Int = Field(default=12, ge=1, le=60)
+    start_norm_weeks: Int = Field(default=6, ge=1, le=52)  # iJw: JW305 expected within
 
     @model_validator(mode="after")
     def _retention_in_legal_range(self) -> Settings:

@@ -233,6 +233,23 @@ def _cache(session: Session) -> _Cache:
     return cache
 
 
+def real_waiting(session: Session, facts: list[ContractFacts]) -> list[ContractFacts]:
+    """Replace the catalogue's waiting estimate by the measured one where starts are known."""
+    from jeugdtoegang.services.ijw_inbound import measured_waiting_weeks
+
+    measured = measured_waiting_weeks(session, {f.agb for f in facts})
+    return [f._replace(waiting_weeks=measured[f.agb]) if f.agb in measured else f for f in facts]
+
+
+def forget_pools(ctx: AppContext) -> None:
+    """Drop the cached candidates of both engines (after new waiting times arrived)."""
+    engines = ctx.database.engines
+    for engine in (engines.write, engines.read):
+        cache = getattr(engine, "_jt_eligibility_cache", None)
+        if cache is not None:
+            cache.pools.clear()
+
+
 def _pool(session: Session, cache: _Cache, region: str, need: Need) -> tuple[CandidatePool, int]:
     params = {"region": region, "segment": need.segment, "product": need.product_code}
     count, versions, last_seq = session.execute(_FINGERPRINT, params).one()
@@ -241,7 +258,8 @@ def _pool(session: Session, cache: _Cache, region: str, need: Need) -> tuple[Can
     fingerprint = (int(count), int(versions))
     if cached is None or cached[0] != fingerprint:
         rows = session.execute(_CANDIDATES, params).all()
-        cached = (fingerprint, CandidatePool(_facts(row) for row in rows))
+        facts = real_waiting(session, [_facts(row) for row in rows])  # iJw JW305 (issue 17)
+        cached = (fingerprint, CandidatePool(facts))
         cache.pools[key] = cached
     return cached[1], int(last_seq or 0)
 

@@ -12,8 +12,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from jeugdtoegang.domain.costs import volume_in_cents
 from jeugdtoegang.domain.findings import Finding, Severity
+from jeugdtoegang.domain.ijw_codes import (
+    AllocationTerms,
+    cause_of,
+    change_reason,
+    omvang_or_budget,
+)
 from jeugdtoegang.domain.indications import (
     ChangeReason,
     EvaluationDecision,
@@ -274,26 +279,20 @@ def _local(moment: datetime | None) -> datetime | None:
         return moment
 
 
-def to_jw301(indication: IndicationView) -> dict[str, Any]:
+def to_jw301(indication: IndicationView, previous: AllocationTerms | None = None) -> dict[str, Any]:
     """The iJw JW301 toewijzing fields of an indication (without loss).
 
-    ``omvang`` carries volume, unit code (WJ756) and frequency code (WJ757); for the unit
-    euro (83) the volume is in eurocent and ``budget`` holds the whole budget in eurocent.
+    ``omvang`` carries volume, unit code (WJ756) and frequency code (WMO757), or
+    ``budget`` the whole budget in eurocent: never both (CD077/CD078, see
+    :func:`jeugdtoegang.domain.ijw_codes.omvang_or_budget`). ``reden_wijziging`` (JZ002)
+    follows from what changed since ``previous``, the terms the provider last received;
+    without it the allocation is initial and carries no reason (IV066).
     """
-    if indication.unit is Unit.EURO:
-        omvang: dict[str, Any] = {
-            "volume": volume_in_cents(indication.volume),
-            "eenheid": indication.unit_code,
-            "frequentie": indication.frequency_code,
-        }
-        budget: int | None = indication.budget_cents
-    else:
-        omvang = {
-            "volume": f"{indication.volume.normalize():f}",
-            "eenheid": indication.unit_code,
-            "frequentie": indication.frequency_code,
-        }
-        budget = None
+    terms = allocation_terms(indication)
+    omvang, budget = omvang_or_budget(
+        indication.volume, indication.unit, indication.frequency, indication.budget_cents
+    )
+    reason = change_reason(previous, terms, cause_of(indication.change_reason))
     allocated = _local(indication.allocated_at)
     return {
         "toewijzingnummer": indication.allocation_number,
@@ -305,8 +304,24 @@ def to_jw301(indication: IndicationView) -> dict[str, Any]:
         "toewijzingstijd": allocated.strftime("%H:%M:%S") if allocated else None,
         "ingangsdatum": indication.start.isoformat(),
         "einddatum": indication.end.isoformat(),
-        "reden_wijziging": indication.change_reason.code if indication.change_reason else None,
-        "omvang": omvang,
+        "reden_wijziging": reason.value if reason else None,
+        "omvang": (
+            {"volume": omvang.volume, "eenheid": omvang.eenheid, "frequentie": omvang.frequentie}
+            if omvang
+            else None
+        ),
         "budget": budget,
         "verwijzer": indication.referrer_code,
     }
+
+
+def allocation_terms(indication: IndicationView) -> AllocationTerms:
+    """The JW301 terms of an indication, to compare with what a provider received."""
+    return AllocationTerms(
+        start=indication.start,
+        end=indication.end,
+        volume=indication.volume,
+        unit_code=indication.unit_code,
+        frequency_code=indication.frequency_code,
+        budget_cents=indication.budget_cents,
+    )

@@ -46,6 +46,8 @@ class SignalKind(StrEnum):
     BUDGET = "budget"
     VERZOEK_AANBIEDER = "verzoek_aanbieder"
     AWB_TERMIJN = "awb_termijn"
+    IJW_VERZOEK = "ijw_verzoek"
+    GEEN_START = "geen_start"
 
     @property
     def label(self) -> str:
@@ -59,6 +61,8 @@ class SignalKind(StrEnum):
             "budget": "Budget aanbieder",
             "verzoek_aanbieder": "Verzoek aanbieder",
             "awb_termijn": "Beslistermijn",
+            "ijw_verzoek": "Verzoek aanbieder (iJw)",
+            "geen_start": "Hulp niet gestart",
         }[self.value]
 
 
@@ -447,6 +451,42 @@ def _awb(session: Session, day: date, weeks: int) -> list[Signal]:
     return signals
 
 
+def _ijw(session: Session, day: date, norm_weeks: int) -> list[Signal]:
+    """JW315/JW317 requests to answer and allocations without a JW305 within the norm."""
+    from jeugdtoegang.services.ijw_inbound import ijw_signal_rows
+
+    rows = ijw_signal_rows(session, day, norm_weeks)
+    wanted = list({row.household_id for row in rows})
+    dossiers = dict(
+        session.execute(
+            select(Household.id, Household.dossier_number).where(Household.id.in_(wanted))
+        ).all()
+    )
+    signals = []
+    for row in rows:
+        if row.due < day:
+            severity = SignalSeverity.URGENT
+        elif row.due <= day + timedelta(days=2):
+            severity = SignalSeverity.AANDACHT
+        else:
+            severity = SignalSeverity.INFO
+        request = row.kind == "verzoek"
+        signals.append(
+            Signal(
+                SignalKind.IJW_VERZOEK if request else SignalKind.GEEN_START,
+                severity,
+                row.household_id,
+                row.person_id,
+                "Verzoek aanbieder beantwoorden (iJw)" if request else "Hulp niet gestart",
+                row.due,
+                row.detail,
+                dossiers.get(row.household_id, ""),
+                row.indication_id,
+            )
+        )
+    return signals
+
+
 def compute_signals(ctx: AppContext, day: date | None = None) -> list[Signal]:
     """All signals on ``day`` (default: today), most urgent and earliest first."""
     require(ctx.actor, Permission.DOSSIER_READ)
@@ -462,6 +502,7 @@ def compute_signals(ctx: AppContext, day: date | None = None) -> list[Signal]:
             signals += _bridging(session, day)
         signals += _requests(session, day)
         signals += _awb(session, day, profile.settings.awb_decision_weeks)
+        signals += _ijw(session, day, profile.settings.start_norm_weeks)
         uow.log_access("inzien", "signals", None, [], f"signalen {day.isoformat()}")
     return sorted(
         signals, key=lambda s: (s.severity.rank, s.due_date or date.max, s.dossier_number)

@@ -15,6 +15,7 @@ from jeugdtoegang.domain.indications import (
 )
 from jeugdtoegang.errors import PermissionDeniedError, RuleViolationError
 from jeugdtoegang.services import indications as svc
+from jeugdtoegang.services.indication_views import allocation_terms
 from jeugdtoegang.services.signals import SignalKind, compute_signals
 from tests.indication_helpers import add_plan, add_provider, draft, make_family
 
@@ -111,7 +112,10 @@ def test_after_issue_only_the_end_date_changes_and_other_changes_replace(ctx, le
     shorter = svc.change_end_date(ctx, issued.id, date(2027, 6, 30))
     assert shorter.end == date(2027, 6, 30)
     assert shorter.allocation_number == issued.allocation_number
-    assert shorter.change_reason is not None and shorter.change_reason.code == "02"
+    # JZ002 05 verkorting (was 02, cliënt overleden), relative to what was sent before
+    jw301 = svc.to_jw301(shorter, allocation_terms(issued))
+    assert jw301["reden_wijziging"] == "05"
+    assert svc.to_jw301(issued)["reden_wijziging"] is None  # IV066: initial, no reason
     assert shorter.max_cost < issued.max_cost
     with pytest.raises(RuleViolationError, match="akkoord"):
         svc.change_end_date(ctx, issued.id, date(2028, 6, 30))
@@ -186,7 +190,8 @@ def test_jw301_mapping_keeps_every_field(ctx, lead_ctx):
     assert message["productcode"] == "45Z01"
     assert message["ingangsdatum"] == "2026-12-01"
     assert message["einddatum"] == "2027-08-31"
-    assert message["omvang"] == {"volume": "2", "eenheid": "04", "frequentie": "2"}
+    assert message["omvang"] == {"volume": 2, "eenheid": "04", "frequentie": "2"}
+    assert message["budget"] is None  # CD077: never both
     assert message["verwijzer"] == "01"
     assert message["toewijzingsdatum"] and message["toewijzingstijd"]
     assert message["aanbieder_agb"] == "12345678"

@@ -283,7 +283,7 @@ def test_all_problems_are_reported_one_per_line(tmp_path: Path) -> None:
     lines = caught.value.message.splitlines()
     assert all(line.startswith("Regioprofiel twente.toml: veld '") for line in lines)
     assert any("municipalities[0].cbs_code' (gemeente 'Almelo')" in line for line in lines)
-    assert any("'stuks' of 'euro' zijn (gekregen: 'kwartier')" in line for line in lines)
+    assert any("'stuks-inspanning' of 'euro' zijn (gekregen: 'kwartier')" in line for line in lines)
     assert len(lines) == len(caught.value.problems) >= 3
 
 

@@ -27,6 +27,7 @@ from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.decision_views import BatchResult
 from jeugdtoegang.services.letter_batch import batch_letters, pending_letter_ids
 from ui import dialogs
+from ui.areas.ijw_box import IjwBox
 
 
 def letters_text(count: int) -> str:
@@ -63,6 +64,8 @@ class ReportsArea(QWidget):
         layout.addWidget(QLabel("<h2>Rapportage</h2>"))
         layout.addWidget(box)
         layout.addWidget(hint)
+        self.ijw_box = IjwBox(ctx, shell, self.day)
+        layout.addWidget(self.ijw_box)
         layout.addStretch(1)
         self.refresh()
 
@@ -70,6 +73,8 @@ class ReportsArea(QWidget):
         return self.day_edit.date().toPython()
 
     def refresh(self) -> None:
+        if hasattr(self, "ijw_box"):
+            self.ijw_box.refresh()
         try:
             count = len(pending_letter_ids(self.ctx, self.day()))
         except JeugdtoegangError as error:

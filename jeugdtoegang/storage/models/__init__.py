@@ -9,6 +9,7 @@ from jeugdtoegang.storage.models import (  # noqa: F401
     changelog,
     decisions,
     households,
+    ijw,
     indications,
     login_state,
     meta,

@@ -52,7 +52,8 @@ class Contract(VersionedBase):
     __table_args__ = (
         CheckConstraint("status in ('actief', 'clientenstop', 'geschorst')", name="status_known"),
         CheckConstraint(
-            "unit in ('minuut', 'uur', 'dagdeel', 'etmaal', 'stuks', 'euro')", name="unit_known"
+            "unit in ('minuut', 'uur', 'dagdeel', 'etmaal', 'stuks', 'stuks-inspanning', 'euro')",
+            name="unit_known",
         ),
         CheckConstraint("valid_to is null or valid_to >= valid_from", name="period_ordered"),
         UniqueConstraint(
@@ -86,7 +87,7 @@ class Contract(VersionedBase):
     product_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     vorm: Mapped[str | None] = mapped_column(String(30))
     themes: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    unit: Mapped[str] = mapped_column(String(10), nullable=False)
+    unit: Mapped[str] = mapped_column(String(20), nullable=False)
     tariff: Mapped[Decimal] = mapped_column(DecimalText, nullable=False)
     valid_from: Mapped[date] = mapped_column(Date, nullable=False)
     valid_to: Mapped[date | None] = mapped_column(Date)

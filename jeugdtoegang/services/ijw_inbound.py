@@ -1,0 +1,595 @@
+"""Reading provider messages: JW315/JW317 requests, JW305/JW307 start and stop of care.
+
+A message is checked completely before anything is written and applied in one
+transaction: a malformed message, an unknown client (matched on BSN only, never on a
+name), an unknown allocation or a provider that is not the allocation's provider is
+refused with a precise Dutch reason and changes nothing. A message read before (same
+sender and BerichtIdentificatie) is not applied again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import statistics
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jeugdtoegang.domain.authz import Permission, require
+from jeugdtoegang.domain.bsn import mask_bsn
+from jeugdtoegang.domain.indications import IndicationStatus
+from jeugdtoegang.domain.working_days import add_working_days
+from jeugdtoegang.ijw.messages import CareMessage, RequestMessage, read_care, read_request
+from jeugdtoegang.ijw.xmlcodec import Header, IjwMessageError, Reader
+from jeugdtoegang.progress import CancelToken, Progress, ProgressTask
+from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.services.ijw_export import require_exchange
+from jeugdtoegang.storage.models.households import Household, Person
+from jeugdtoegang.storage.models.ijw import IjwCareEvent, IjwMessage, IjwRequest
+from jeugdtoegang.storage.models.indications import Indication
+
+INBOUND = ("JW305", "JW307", "JW315", "JW317")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    code: str
+    identification: str
+    sender: str
+    records: int
+    already_imported: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "bericht": self.code,
+            "identificatie": self.identification,
+            "afzender": self.sender,
+            "verwerkt": self.records,
+            "al_ingelezen": self.already_imported,
+        }
+
+
+def _refuse(path_name: str, reason: str) -> IjwMessageError:
+    return IjwMessageError(f"{path_name}: {reason} Er is niets veranderd.")
+
+
+def _person_by_bsn(session: Session, bsn: str) -> Person:
+    person = session.execute(select(Person).where(Person.bsn == bsn)).scalar_one_or_none()
+    if person is None:
+        raise IjwMessageError(
+            f"Onbekende cliënt: geen jeugdige met BSN {mask_bsn(bsn)} in deze database."
+        )
+    return person
+
+
+def _seen(session: Session, header: Header) -> bool:
+    return (
+        session.execute(
+            select(IjwMessage.id).where(
+                IjwMessage.direction == "in",
+                IjwMessage.sender == header.sender,
+                IjwMessage.identification == header.identification,
+                IjwMessage.message_code == header.code,
+            )
+        ).first()
+        is not None
+    )
+
+
+def _record(
+    session: Session,
+    header: Header,
+    data: bytes,
+    name: str,
+    household: uuid.UUID | None,
+    indication: uuid.UUID | None = None,
+) -> IjwMessage:
+    message = IjwMessage(
+        direction="in",
+        message_code=header.code,
+        message_date=header.dagtekening,
+        identification=header.identification,
+        sender=header.sender,
+        receiver=header.receiver,
+        household_id=household,
+        indication_id=indication,
+        file_name=name[:200],
+        content=data.decode("utf-8", errors="replace"),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def _allocation(session: Session, gemeente: str, number: int) -> Indication:
+    row = session.execute(
+        select(Indication).where(
+            Indication.gemeente_code == gemeente, Indication.allocation_number == number
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        raise IjwMessageError(
+            f"Onbekende toewijzing: gemeente {gemeente} heeft geen toewijzingnummer {number}."
+        )
+    return row
+
+
+def _check_allocation(row: Indication, person: Person, agb: str, number: int) -> None:
+    if row.person_id != person.id:
+        raise IjwMessageError(
+            f"Toewijzing {number} hoort bij een andere cliënt dan BSN {mask_bsn(person.bsn)}."
+        )
+    if (row.maatwerk_agb or row.provider_agb) != agb:
+        raise IjwMessageError(f"Toewijzing {number} is niet aan aanbieder {agb} gegeven.")
+
+
+def _require_municipality(ctx: AppContext, header: Header) -> None:
+    if ctx.profile.municipality(header.receiver) is None:
+        raise IjwMessageError(
+            f"Bericht/Header/Ontvanger {header.receiver} is geen gemeente van regio "
+            f"{ctx.profile.name}."
+        )
+
+
+def _apply_request(
+    ctx: AppContext,
+    session: Session,
+    msg: RequestMessage,
+    data: bytes,
+    name: str,
+    received_on: date,
+) -> int:
+    person = _person_by_bsn(session, msg.bsn)
+    household = session.get(Household, person.household_id)
+    assert household is not None
+    message = _record(session, msg.header, data, name, household.id)
+    due = add_working_days(received_on, ctx.profile.settings.provider_request_answer_workdays)
+    for product in msg.products:
+        indication_id = None
+        if product.allocation_number is not None:
+            row = _allocation(session, msg.header.receiver, product.allocation_number)
+            _check_allocation(row, person, msg.header.sender, product.allocation_number)
+            indication_id = row.id
+        session.add(
+            IjwRequest(
+                kind=msg.header.code,
+                message_id=message.id,
+                household_id=household.id,
+                person_id=person.id,
+                gemeente_code=msg.header.receiver,
+                provider_agb=msg.header.sender,
+                reference=product.reference,
+                indication_id=indication_id,
+                product_category=product.category,
+                product_code=product.code,
+                start_date=product.start,
+                end_date=product.end,
+                volume=product.volume,
+                unit_code=product.unit,
+                frequency_code=product.frequency,
+                referrer_code=product.referrer,
+                received_on=received_on,
+                answer_due=due,
+                status="open",
+            )
+        )
+    return len(msg.products)
+
+
+def _apply_care(session: Session, msg: CareMessage, data: bytes, name: str) -> int:
+    person = _person_by_bsn(session, msg.bsn)
+    message = _record(session, msg.header, data, name, person.household_id)
+    kind = "start" if msg.header.code == "JW305" else "stop"
+    for event in msg.events:
+        row = _allocation(session, msg.header.receiver, event.allocation_number)
+        _check_allocation(row, person, msg.header.sender, event.allocation_number)
+        if kind == "start" and not row.start_date <= event.day <= row.end_date:
+            raise IjwMessageError(
+                f"Begindatum {event.day.isoformat()} van toewijzing {event.allocation_number} "
+                f"valt buiten de looptijd ({row.start_date.isoformat()} t/m "
+                f"{row.end_date.isoformat()})."
+            )
+        existing = session.execute(
+            select(IjwCareEvent).where(
+                IjwCareEvent.indication_id == row.id, IjwCareEvent.kind == kind
+            )
+        ).scalar_one_or_none()
+        if kind == "stop":
+            start = session.execute(
+                select(IjwCareEvent.day).where(
+                    IjwCareEvent.indication_id == row.id, IjwCareEvent.kind == "start"
+                )
+            ).scalar()
+            if start is None:
+                raise IjwMessageError(
+                    f"Stop zorg voor toewijzing {event.allocation_number} zonder eerdere "
+                    "start zorg (JW305)."
+                )
+            if event.day < start:
+                raise IjwMessageError(
+                    f"Einddatum {event.day.isoformat()} ligt voor de begindatum "
+                    f"{start.isoformat()} van toewijzing {event.allocation_number}."
+                )
+        if existing is None:
+            session.add(
+                IjwCareEvent(
+                    indication_id=row.id,
+                    message_id=message.id,
+                    kind=kind,
+                    day=event.day,
+                    reason_code=event.reason,
+                    provider_agb=msg.header.sender,
+                )
+            )
+        else:  # a correction by the provider: a new version of the same record
+            existing.day = event.day
+            existing.reason_code = event.reason
+            existing.message_id = message.id
+        session.flush()
+    return len(msg.events)
+
+
+def _parse(data: bytes, name: str) -> CareMessage | RequestMessage:
+    try:
+        code = Reader(data, INBOUND).code
+        return read_care(data) if code in ("JW305", "JW307") else read_request(data)
+    except IjwMessageError as error:
+        raise _refuse(name, error.message) from None
+
+
+def _apply(
+    ctx: AppContext,
+    uow: Any,
+    parsed: CareMessage | RequestMessage,
+    data: bytes,
+    name: str,
+    received_on: date,
+) -> ImportResult:
+    """Check and write one parsed message inside an open unit of work (no commit)."""
+    header = parsed.header
+    try:
+        _require_municipality(ctx, header)
+        if _seen(uow.session, header):
+            return ImportResult(header.code, header.identification, header.sender, 0, True)
+        if isinstance(parsed, CareMessage):
+            count = _apply_care(uow.session, parsed, data, name)
+        else:
+            count = _apply_request(ctx, uow.session, parsed, data, name, received_on)
+    except IjwMessageError as error:
+        raise _refuse(name, error.message) from None
+    person = uow.session.execute(select(Person.id).where(Person.bsn == parsed.bsn)).scalar()
+    uow.log_access(
+        "inlezen",
+        "ijw_message",
+        None,
+        [person] if person else [],
+        f"{header.code} van aanbieder {header.sender}",
+    )
+    return ImportResult(header.code, header.identification, header.sender, count)
+
+
+def import_message(
+    ctx: AppContext, data: bytes, name: str = "bericht.xml", received_on: date | None = None
+) -> ImportResult:
+    """Read one JW305/JW307/JW315/JW317 message into the database, all or nothing."""
+    require_exchange(ctx)
+    parsed = _parse(data, name)
+    with ctx.uow() as uow:
+        result = _apply(ctx, uow, parsed, data, name, received_on or ctx.today())
+        uow.commit()
+    if parsed.header.code in ("JW305", "JW307") and not result.already_imported:
+        from jeugdtoegang.services.eligibility import forget_pools
+
+        forget_pools(ctx)
+    return result
+
+
+@dataclass(frozen=True)
+class BatchImport:
+    """Messages read in one run: the applied ones and, per refused file, why."""
+
+    results: tuple[ImportResult, ...]
+    refused: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "verwerkt": [r.to_json() for r in self.results],
+            "geweigerd": list(self.refused),
+        }
+
+
+def import_batch(
+    ctx: AppContext,
+    messages: Iterable[tuple[str, bytes]],
+    received_on: date | None = None,
+    cancel: CancelToken | None = None,
+) -> ProgressTask[BatchImport]:
+    """Read many messages in one transaction, each under its own savepoint.
+
+    A refused message is rolled back on its own (it changes nothing) and reported; the
+    others are applied. Cancelling rolls back the whole run.
+    """
+    require_exchange(ctx)
+    items = list(messages)
+    day = received_on or ctx.today()
+    results: list[ImportResult] = []
+    refused: list[str] = []
+    with ctx.uow() as uow:
+        for index, (name, data) in enumerate(items):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            try:
+                parsed = _parse(data, name)
+                with uow.session.begin_nested():
+                    results.append(_apply(ctx, uow, parsed, data, name, day))
+            except IjwMessageError as error:
+                refused.append(error.message)
+            if index % 100 == 99 or index == len(items) - 1:
+                yield Progress(index + 1, len(items), name)
+        uow.commit()
+    from jeugdtoegang.services.eligibility import forget_pools
+
+    forget_pools(ctx)
+    return BatchImport(tuple(results), tuple(refused))
+
+
+def import_files(
+    ctx: AppContext, paths: Iterable[Path], cancel: CancelToken | None = None
+) -> ProgressTask[BatchImport]:
+    """Read message files (see :func:`import_batch`); an unreadable file is refused."""
+    messages: list[tuple[str, bytes]] = []
+    unreadable: list[str] = []
+    for path in paths:
+        try:
+            messages.append((path.name, path.read_bytes()))
+        except OSError as error:
+            unreadable.append(f"{path.name}: kan het bestand niet lezen ({error.strerror}).")
+    result = yield from import_batch(ctx, messages, cancel=cancel)
+    return BatchImport(result.results, (*unreadable, *result.refused))
+
+
+# --- reading: requests, actual start/end, waiting times, signals ----------------------------
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    id: uuid.UUID
+    kind: str
+    household_id: uuid.UUID
+    person_id: uuid.UUID
+    provider_agb: str
+    reference: str
+    product_code: str | None
+    indication_id: uuid.UUID | None
+    received_on: date
+    answer_due: date
+    status: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "bericht": self.kind,
+            "household_id": str(self.household_id),
+            "aanbieder_agb": self.provider_agb,
+            "referentie": self.reference,
+            "productcode": self.product_code,
+            "indicatie_id": str(self.indication_id) if self.indication_id else None,
+            "ontvangen": self.received_on.isoformat(),
+            "antwoord_voor": self.answer_due.isoformat(),
+            "status": self.status,
+        }
+
+
+def list_requests(ctx: AppContext, status: str | None = None) -> list[RequestRow]:
+    require(ctx.actor, Permission.DOSSIER_READ)
+    with ctx.uow(readonly=True) as uow:
+        query = select(IjwRequest).order_by(IjwRequest.answer_due, IjwRequest.received_on)
+        if status:
+            query = query.where(IjwRequest.status == status)
+        rows = list(uow.session.execute(query).scalars())
+        uow.log_access("inzien", "ijw_request", None, [r.person_id for r in rows], "verzoeken")
+        return [
+            RequestRow(
+                r.id,
+                r.kind,
+                r.household_id,
+                r.person_id,
+                r.provider_agb,
+                r.reference,
+                r.product_code,
+                r.indication_id,
+                r.received_on,
+                r.answer_due,
+                r.status,
+            )
+            for r in rows
+        ]
+
+
+@dataclass(frozen=True)
+class ActualTerm:
+    started: date | None
+    stopped: date | None
+    stop_reason: str | None
+
+
+def actual_term(ctx: AppContext, indication_id: uuid.UUID) -> ActualTerm:
+    """The start and end of care as the provider reported them (JW305/JW307)."""
+    require(ctx.actor, Permission.DOSSIER_READ)
+    with ctx.uow(readonly=True) as uow:
+        rows = uow.session.execute(
+            select(IjwCareEvent.kind, IjwCareEvent.day, IjwCareEvent.reason_code).where(
+                IjwCareEvent.indication_id == indication_id
+            )
+        ).all()
+        person = uow.session.execute(
+            select(Indication.person_id).where(Indication.id == indication_id)
+        ).scalar()
+        uow.log_access(
+            "inzien",
+            "indication",
+            indication_id,
+            [person] if person else [],
+            "start en stop van de zorg (iJw)",
+        )
+    by_kind = {r.kind: r for r in rows}
+    stop = by_kind.get("stop")
+    return ActualTerm(
+        by_kind["start"].day if "start" in by_kind else None,
+        stop.day if stop else None,
+        stop.reason_code if stop else None,
+    )
+
+
+@dataclass(frozen=True)
+class WaitingTime:
+    """Real waiting time at one provider: days from request to the reported start."""
+
+    provider_agb: str
+    starts: int
+    median_days: float
+    mean_days: float
+
+    @property
+    def median_weeks(self) -> float:
+        return round(self.median_days / 7, 1)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "aanbieder_agb": self.provider_agb,
+            "starts": self.starts,
+            "mediaan_dagen": self.median_days,
+            "gemiddeld_dagen": round(self.mean_days, 1),
+            "mediaan_weken": self.median_weeks,
+        }
+
+
+def waiting_days_by_provider(
+    session: Session, agbs: set[str] | None = None
+) -> dict[str, list[int]]:
+    """Per provider AGB the days from request to start of every reported start."""
+    query = (
+        select(
+            IjwCareEvent.day,
+            IjwCareEvent.provider_agb,
+            Indication.id,
+            Indication.requested_on,
+            Indication.allocated_at,
+        )
+        .join(Indication, Indication.id == IjwCareEvent.indication_id)
+        .where(IjwCareEvent.kind == "start")
+    )
+    if agbs is not None:
+        query = query.where(IjwCareEvent.provider_agb.in_(sorted(agbs)))
+    rows = session.execute(query).all()
+    asked = dict(
+        session.execute(
+            select(IjwRequest.answer_indication_id, IjwRequest.received_on).where(
+                IjwRequest.answer_indication_id.is_not(None), IjwRequest.kind == "JW315"
+            )
+        ).all()
+    )
+    result: dict[str, list[int]] = defaultdict(list)
+    for r in rows:
+        requested = (
+            asked.get(r.id) or r.requested_on or (r.allocated_at.date() if r.allocated_at else None)
+        )
+        if requested is not None:
+            result[r.provider_agb].append(max((r.day - requested).days, 0))
+    return result
+
+
+def measured_waiting_weeks(session: Session, agbs: set[str]) -> dict[str, int]:
+    """Median measured waiting time in whole weeks (rounded up) per provider, if known."""
+    if not agbs:
+        return {}
+    days = waiting_days_by_provider(session, agbs)
+    return {agb: -(-int(statistics.median(v)) // 7) for agb, v in days.items() if v}
+
+
+def waiting_times(ctx: AppContext) -> dict[str, WaitingTime]:
+    """Real waiting times per provider (request → reported start), for picker and dashboard."""
+    require(ctx.actor, Permission.DOSSIER_READ)
+    with ctx.uow(readonly=True) as uow:
+        days = waiting_days_by_provider(uow.session)
+    return {
+        agb: WaitingTime(
+            agb, len(values), float(statistics.median(values)), statistics.fmean(values)
+        )
+        for agb, values in days.items()
+        if values
+    }
+
+
+@dataclass(frozen=True)
+class IjwSignalRow:
+    kind: str  # "verzoek" or "geen_start"
+    household_id: uuid.UUID
+    person_id: uuid.UUID
+    indication_id: uuid.UUID | None
+    due: date
+    detail: str
+
+
+def ijw_signal_rows(session: Session, day: date, norm_weeks: int) -> list[IjwSignalRow]:
+    """Open JW315/JW317 requests and sent allocations without a start within the norm."""
+    found: list[IjwSignalRow] = []
+    for r in session.execute(
+        select(IjwRequest).where(IjwRequest.status.in_(("open", "in_onderzoek")))
+    ).scalars():
+        found.append(
+            IjwSignalRow(
+                "verzoek",
+                r.household_id,
+                r.person_id,
+                r.indication_id,
+                r.answer_due,
+                f"Aanbieder {r.provider_agb} vroeg op {r.received_on:%d-%m-%Y} om "
+                f"{'een toewijzing' if r.kind == 'JW315' else 'een wijziging'} ({r.kind}); "
+                f"antwoord vóór {r.answer_due:%d-%m-%Y} met een toewijzing of een JW319.",
+            )
+        )
+    limit = day - timedelta(weeks=norm_weeks)
+    started = select(IjwCareEvent.indication_id).where(IjwCareEvent.kind == "start")
+    # only allocations a provider received (a JW301 was sent) can be reported as started
+    sent = select(IjwMessage.indication_id).where(
+        IjwMessage.message_code == "JW301", IjwMessage.indication_id.is_not(None)
+    )
+    for r in session.execute(
+        select(
+            Indication.id,
+            Indication.household_id,
+            Indication.person_id,
+            Indication.start_date,
+            Indication.provider_name,
+            Indication.product_name,
+        ).where(
+            Indication.status == IndicationStatus.AFGEGEVEN.value,
+            Indication.allocation_number.is_not(None),
+            Indication.start_date <= limit,
+            Indication.end_date >= day,
+            Indication.id.not_in(started),
+            Indication.id.in_(sent),
+        )
+    ).all():
+        found.append(
+            IjwSignalRow(
+                "geen_start",
+                r.household_id,
+                r.person_id,
+                r.id,
+                r.start_date + timedelta(weeks=norm_weeks),
+                f"{r.provider_name or 'De aanbieder'} meldde geen start van "
+                f"{r.product_name or 'de hulp'} (JW305) binnen {norm_weeks} weken na "
+                f"{r.start_date:%d-%m-%Y}. Vraag na of de hulp is begonnen.",
+            )
+        )
+    return found
