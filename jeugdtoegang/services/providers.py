@@ -21,6 +21,7 @@ from jeugdtoegang.domain.providers import ContractStatus, split_list
 from jeugdtoegang.domain.text import fold
 from jeugdtoegang.errors import NotFoundError
 from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage.commitments import committed_by_month
 from jeugdtoegang.storage.models.providers import Contract, FreeAccessProvision, Provider
 
 _P = Provider.__table__.c
@@ -187,6 +188,9 @@ def committed_in_session(
 ) -> dict[uuid.UUID, Decimal]:
     """Sum of the max costs of indications per provider in ``start..end`` (0 when none)."""
     ids = list(provider_ids)
+    stored = committed_by_month(session, ids, start, end)  # whole months: the aggregate
+    if stored is not None:
+        return {provider_id: stored.get(provider_id, Decimal(0)) for provider_id in ids}
     function = _committed_function()
     found = function(session, ids, start, end) if function is not None and ids else {}
     return {provider_id: found.get(provider_id, Decimal(0)) for provider_id in ids}

@@ -6,6 +6,7 @@ Each area owns one module; add new modules to the import list below.
 from jeugdtoegang.storage.models import (  # noqa: F401
     audit,
     changelog,
+    commitments,
     decisions,
     households,
     indications,
