@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -26,13 +26,20 @@ from jeugdtoegang.domain.decisions import (
     default_addressee_choice,
 )
 from jeugdtoegang.domain.text import full_name
-from jeugdtoegang.errors import FieldError, NotFoundError, RuleViolationError, ValidationError
+from jeugdtoegang.errors import (
+    FieldError,
+    NotFoundError,
+    RuleViolationError,
+    StaleRecordError,
+    ValidationError,
+)
 from jeugdtoegang.letters.render import render_letter
 from jeugdtoegang.services.authz import guarded
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.decision_letter import (
     final_letter_bytes,
     letter_model,
+    store_final_letter,
     stored_final,
 )
 from jeugdtoegang.services.decision_views import (
@@ -347,25 +354,43 @@ def approve_decision(
 ) -> DecisionDetail:
     """Approve a draft: it becomes final with today's date as the letter date.
 
-    The final letter is rendered and stored in the same transaction, so an approved
-    decision always has exactly one letter.
+    The final letter is rendered first, outside any write transaction (rendering takes
+    long and must not hold the write lock); the short transaction that approves then stores
+    it, so an approved decision always has exactly one letter. A decision changed in the
+    meantime is refused ("intussen gewijzigd") and nothing is stored.
     """
-    with ctx.uow() as uow:
+    approved_at = utcnow()
+    with ctx.uow(readonly=True) as uow:
         decision = _load(uow.session, decision_id)
         _require_concept(decision, "goedgekeurd")
         forbid_self_approval(ctx.actor, decision.submitted_by or decision.created_by)
-        decision.status = DecisionStatus.GOEDGEKEURD.value
-        decision.decision_date = ctx.today()
-        decision.approved_by = ctx.actor.username
-        decision.approved_at = utcnow()
-        decision.review_comment = comment
+        version = decision.version
+        with uow.session.no_autoflush:  # the approved state, only to compose its letter
+            _set_approved(decision, ctx, approved_at, comment)
+            model = letter_model(uow.session, ctx.profile, decision, ctx.today())
+    pdf = render_letter(model)
+    with ctx.uow() as uow:
+        decision = _load(uow.session, decision_id)
+        if decision.version != version:
+            raise StaleRecordError("De beschikking", decision.updated_by)
+        _set_approved(decision, ctx, approved_at, comment)
         uow.session.flush()
-        final_letter_bytes(uow.session, ctx.profile, decision, ctx.today())
+        store_final_letter(uow.session, decision, pdf)
         uow.log_access(
             "goedkeuren", "decision", decision.id, [decision.person_id], comment or "beoordeling"
         )
         uow.commit()
     return get_decision(ctx, decision_id, purpose=None)
+
+
+def _set_approved(
+    decision: Decision, ctx: AppContext, approved_at: datetime, comment: str | None
+) -> None:
+    decision.status = DecisionStatus.GOEDGEKEURD.value
+    decision.decision_date = ctx.today()
+    decision.approved_by = ctx.actor.username
+    decision.approved_at = approved_at
+    decision.review_comment = comment
 
 
 @guarded(Permission.APPROVE, object_type="decision")
@@ -413,15 +438,28 @@ def list_pending_decisions(ctx: AppContext) -> list[PendingDecisionView]:
 
 
 def letter_pdf(ctx: AppContext, decision_id: uuid.UUID) -> bytes:
-    """The letter: a fresh CONCEPT rendering for a draft; the stored final bytes otherwise."""
+    """The letter: a fresh CONCEPT rendering for a draft; the stored final bytes otherwise.
+
+    Rendering happens between a read and a short write (the access log, and storing a
+    final letter approved before letters were stored), never inside a write transaction.
+    """
     require(ctx.actor, Permission.DOSSIER_READ)
+    pdf: bytes | None = None
+    with ctx.uow(readonly=True) as uow:
+        decision = _load(uow.session, decision_id)
+        final = DecisionStatus(decision.status) in FINAL_STATUSES
+        if final and stored_final(uow.session, decision.id) is not None:
+            pdf = final_letter_bytes(uow.session, ctx.profile, decision, ctx.today())
+        else:
+            model = letter_model(uow.session, ctx.profile, decision, ctx.today())
+    if pdf is None:
+        pdf = render_letter(model)
     with ctx.uow() as uow:
         decision = _load(uow.session, decision_id)
-        if DecisionStatus(decision.status) in FINAL_STATUSES:
-            pdf = final_letter_bytes(uow.session, ctx.profile, decision, ctx.today())
+        if final:
+            pdf = store_final_letter(uow.session, decision, pdf)
             action, purpose = "afdrukken", "definitieve brief"
         else:
-            pdf = render_letter(letter_model(uow.session, ctx.profile, decision, ctx.today()))
             action, purpose = "inzien", "conceptbrief"
         uow.log_access(action, "decision", decision.id, [decision.person_id], purpose)
         uow.commit()
