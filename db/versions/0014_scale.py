@@ -23,6 +23,9 @@ def upgrade() -> None:
         sa.Column("amount_micro", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("provider_id", "month", name=op.f("pk_provider_commitment")),
     )
+    op.create_index("ix_household_name_dossier", "household", ["name", "dossier_number"])
+    op.create_index("ix_person_role_birth", "person", ["role", "birth_date"])
+    op.create_index("ix_indication_status_requested", "indication", ["status", "requested_on"])
     from jeugdtoegang.storage.commitments import rebuild
 
     rebuild(op.get_bind())  # from the indications already there
@@ -42,6 +45,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("provider_commitment")
+    op.drop_index("ix_household_name_dossier", table_name="household")
+    op.drop_index("ix_person_role_birth", table_name="person")
+    op.drop_index("ix_indication_status_requested", table_name="indication")
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
         op.execute(

@@ -4,8 +4,9 @@ Evaluations due (within the profile's window) or overdue, terms ending, jeugdige
 18 without an 18+ perspective, provider budgets passed, providers' requests to answer
 (5 working days) and requests nearing the Awb decision term (8 weeks).
 
-Set-based: one query per kind of signal, whatever the number of households (10,000
-households in well under a second); no loops over the database per household.
+Set-based: one query per kind of signal over an indexed date window (end dates, birth
+dates, request dates, open requests) or the maintained budget aggregate; nothing reads
+every household or person.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from jeugdtoegang.services.indication_inputs import (
     half_year,
     has_18plus_perspective,
 )
+from jeugdtoegang.storage.commitments import committed_by_month
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.indications import Indication, ProviderRequest
 from jeugdtoegang.storage.snapshot import to_json_value
@@ -247,7 +249,9 @@ def _budget(session: Session, ctx: AppContext, day: date) -> list[Signal]:
     for provider_id, budget_year, name in rows:
         budgets[provider_id] = max(budgets[provider_id], budget_year)
         names[provider_id] = name
-    committed = committed_by_provider(session, budgets, start, end)
+    committed = committed_by_month(session, budgets, start, end)  # the maintained aggregate
+    if committed is None:
+        committed = committed_by_provider(session, budgets, start, end)
     signals = []
     for provider_id, budget_year in budgets.items():
         limit = budget_year / 2

@@ -50,6 +50,8 @@ class Indication(VersionedBase):
         Index("ix_indication_person_product", "person_id", "product_code"),
         Index("ix_indication_status_end", "status", "end_date"),
         Index("ix_indication_provider", "provider_id", "status"),
+        # the Awb signal reads open requests by request date
+        Index("ix_indication_status_requested", "status", "requested_on"),
     )
 
     household_id: Mapped[uuid.UUID] = mapped_column(
