@@ -16,8 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, attributes
 
@@ -56,7 +54,10 @@ def apply_deltas(bind: Session | Connection, deltas: Delta) -> None:
     if not deltas:
         return
     dialect = bind.get_bind().dialect.name if isinstance(bind, Session) else bind.dialect.name
-    make = pg_insert if dialect == "postgresql" else sqlite_insert
+    if dialect == "postgresql":  # imported on first use: not on the GUI's start-up path
+        from sqlalchemy.dialects.postgresql import insert as make
+    else:
+        from sqlalchemy.dialects.sqlite import insert as make
     rows = [
         {"provider_id": provider, "month": month, "amount_micro": amount}
         for (provider, month), amount in sorted(
