@@ -205,6 +205,15 @@ def _client(url: str, seconds: float, seed: int, world_path: str, out_path: str)
         "counter": increment,
     }
     first_error: dict[str, str] = {}
+    for op in names:  # warm-up: first-use imports and caches are not part of the figures
+        try:
+            operations[op]()
+        except Exception as error:
+            first_error.setdefault(op, f"warm-up {type(error).__name__}: {error}"[:300])
+    Path(out_path + ".ready").touch()
+    go = Path(out_path).with_name("go")
+    while not go.exists():  # all clients start measuring together
+        time.sleep(0.05)
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         op = rng.choices(names, weights)[0]
@@ -240,6 +249,10 @@ def _baseline_client(url: str, seconds: float, seed: int, world_path: str, out: 
     ids = [uuid.UUID(i) for i in world["households"]]
     samples: list[float] = []
     as_param = (lambda u: u.hex) if url.startswith("sqlite") else (lambda u: u)
+    Path(out + ".ready").touch()
+    go = Path(out).with_name("go")
+    while not go.exists():
+        time.sleep(0.05)
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         started = time.perf_counter()
@@ -274,6 +287,7 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 
 def _spawn(kind: str, url: str, world: Path, folder: Path) -> list[dict[str, Any]]:
+    (folder / "go").unlink(missing_ok=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
     procs = []
     for n in range(CLIENTS):
@@ -298,6 +312,12 @@ def _spawn(kind: str, url: str, world: Path, folder: Path) -> list[dict[str, Any
                 out,
             )
         )
+    waited = time.monotonic() + 900
+    while time.monotonic() < waited and not all(
+        Path(f"{out}.ready").exists() or proc.poll() is not None for proc, out in procs
+    ):
+        time.sleep(0.1)
+    (folder / "go").touch()
     results = []
     for proc, out in procs:
         proc.wait(timeout=SECONDS + 600)

@@ -132,3 +132,23 @@ def test_signals_read_indexed_date_windows_not_every_household(
     assert plans
     scans = [p for p in plans if re.search(r"\bSCAN (person|indication|household)\b", p)]
     assert not scans, scans
+
+
+def test_provider_pages_by_key_match_the_full_filtered_list(ctx: AppContext) -> None:
+    from jeugdtoegang.demo import providers as demo_providers
+    from jeugdtoegang.services import providers
+
+    admin = ctx.with_actor(TEAMLEIDER)
+    demo_providers.fill(admin, {"seed": 1})
+    for filters in ({}, {"segment": "ambulant"}, {"status": "actief"}, {"text": "zorg"}):
+        text = str(filters.get("text", ""))
+        rest = {k: v for k, v in filters.items() if k != "text"}
+        full = providers.list_providers(admin, text, **rest)  # type: ignore[arg-type]
+        paged, after = [], None
+        while True:
+            page = providers.list_providers(admin, text, after=after, limit=7, **rest)  # type: ignore[arg-type]
+            paged += page
+            if len(page) < 7:
+                break
+            after = providers.page_key(page[-1])
+        assert [r.agb for r in paged] == [r.agb for r in full], filters
