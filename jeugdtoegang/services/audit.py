@@ -23,7 +23,8 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import String, and_, or_, select, true, type_coerce
+from sqlalchemy import String, and_, select, true, type_coerce
+from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import Permission, can, refusal
 from jeugdtoegang.errors import FieldError, NotFoundError, PermissionDeniedError, ValidationError
@@ -579,15 +580,47 @@ def dossier_log(
                 select(Person.id).where(Person.household_id == household_id)
             ).scalars()
         )
-        subject_seqs = select(AuditSubject.entry_seq).where(AuditSubject.person_id.in_(members))
-        rows = uow.session.execute(
-            select(AuditEntry.__table__)
-            .where(or_(_A.object_id == household_id, _A.seq.in_(subject_seqs)))
-            .order_by(_A.seq.desc())
-            .limit(limit)
-        ).all()
+        rows = _dossier_entries(uow.session, household_id, members, limit)
         uow.log_access("logboek_inzien", "household", household_id, members, "logboek dossier")
     return [_entry_view(r) for r in rows]
+
+
+#: object types whose entries carry a household id as ``object_id``
+DOSSIER_OBJECT_TYPES = ("household", "plan")
+
+
+def _dossier_entries(
+    session: Session, household_id: uuid.UUID, members: list[uuid.UUID], limit: int
+) -> list[Any]:
+    """The newest ``limit`` entries on the dossier or its members, through indexes only.
+
+    Each source is read newest first from its own index (object type + id; person +
+    sequence) with its own limit, so the cost follows the dossier, not the log's size.
+    """
+    on_dossier = session.execute(
+        select(_A.seq)
+        .where(_A.object_type.in_(DOSSIER_OBJECT_TYPES), _A.object_id == household_id)
+        .order_by(_A.seq.desc())
+        .limit(limit)
+    ).scalars()
+    about_members = (
+        session.execute(
+            select(AuditSubject.entry_seq)
+            .where(AuditSubject.person_id.in_(members))
+            .order_by(AuditSubject.entry_seq.desc())
+            .limit(limit)
+        ).scalars()
+        if members
+        else []
+    )
+    wanted = sorted({*on_dossier, *about_members}, reverse=True)[:limit]
+    rows: list[Any] = []
+    for start in range(0, len(wanted), 500):
+        rows += session.execute(
+            select(AuditEntry.__table__).where(_A.seq.in_(wanted[start : start + 500]))
+        ).all()
+    rows.sort(key=lambda row: row.seq, reverse=True)
+    return rows
 
 
 # --- retention -----------------------------------------------------------------------------

@@ -199,7 +199,16 @@ def final_letter_bytes(
     if decision.sent_on is None:  # the first final print fixes the verzenddatum
         decision.sent_on = today
         session.flush()
-    pdf = render_letter(letter_model(session, profile, decision, today))
+    return store_final_letter(
+        session, decision, render_letter(letter_model(session, profile, decision, today))
+    )
+
+
+def store_final_letter(session: Session, decision: Decision, pdf: bytes) -> bytes:
+    """Store a final letter rendered beforehand; an already stored one wins (returned)."""
+    existing = stored_final(session, decision.id)
+    if existing is not None:
+        return existing.pdf
     session.add(FinalLetter(decision_id=decision.id, pdf=pdf, sha256=sha256(pdf)))
     session.flush()
     return pdf

@@ -29,13 +29,19 @@ from jeugdtoegang.domain.decisions import (
 )
 from jeugdtoegang.domain.motivation import MotivationParts, describe_missing
 from jeugdtoegang.domain.text import full_name
-from jeugdtoegang.errors import FieldError, NotFoundError, RuleViolationError, ValidationError
+from jeugdtoegang.errors import (
+    FieldError,
+    NotFoundError,
+    RuleViolationError,
+    ValidationError,
+)
 from jeugdtoegang.letters.render import render_letter
 from jeugdtoegang.services.authz import comment_reference, guarded, list_teams, shown
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.decision_letter import (
     final_letter_bytes,
     letter_model,
+    store_final_letter,
     stored_final,
 )
 from jeugdtoegang.services.decision_motivation import (
@@ -518,19 +524,38 @@ def list_pending_decisions(ctx: AppContext) -> list[PendingDecisionView]:
 
 @guarded(Permission.DOSSIER_READ, object_type="decision", target="decision")
 def letter_pdf(ctx: AppContext, decision_id: uuid.UUID) -> bytes:
-    """The letter: a fresh CONCEPT rendering for a draft; the stored final bytes otherwise."""
+    """The letter: a fresh CONCEPT rendering for a draft; the stored final bytes otherwise.
+
+    Rendering happens between a read and a short write, never inside a write transaction
+    (it takes long and would hold the write lock). The first final print fixes the
+    verzenddatum; a letter stored in the meantime by another workstation wins.
+    """
+    pdf: bytes | None = None
+    with ctx.uow(readonly=True) as uow:
+        decision = _load(uow.session, decision_id)
+        final = DecisionStatus(decision.status) in FINAL_STATUSES
+        if final and stored_final(uow.session, decision.id) is not None:
+            pdf = final_letter_bytes(uow.session, ctx.profile, decision, ctx.today())
+        else:
+            with uow.session.no_autoflush:
+                if final and decision.sent_on is None:
+                    decision.sent_on = ctx.today()  # only to compose; stored below
+                model = letter_model(uow.session, ctx.profile, decision, ctx.today())
+    if pdf is None:
+        pdf = render_letter(model)
     with ctx.uow() as uow:
         decision = _load(uow.session, decision_id)
-        if DecisionStatus(decision.status) in FINAL_STATUSES:
-            pdf = final_letter_bytes(uow.session, ctx.profile, decision, ctx.today())
+        if final:
+            if decision.sent_on is None:  # the first final print fixes the verzenddatum
+                decision.sent_on = ctx.today()
+                uow.session.flush()
+            pdf = store_final_letter(uow.session, decision, pdf)
             action, purpose = "afdrukken", "definitieve brief"
         else:
-            pdf = render_letter(letter_model(uow.session, ctx.profile, decision, ctx.today()))
             action, purpose = "inzien", "conceptbrief"
         uow.log_access(action, "decision", decision.id, [decision.person_id], purpose)
         uow.commit()
     return pdf
-
 
 @guarded(Permission.LETTER_PRINT, object_type="decision", target="decision")
 def mark_sent(ctx: AppContext, decision_id: uuid.UUID) -> DecisionDetail:

@@ -41,8 +41,6 @@ from jeugdtoegang.errors import FieldError, ValidationError
 from jeugdtoegang.regions import Municipality, RegionProfile
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.providers import committed_in_session
-from jeugdtoegang.storage.changelog import CHANGE_COUNTER
-from jeugdtoegang.storage.models.meta import SequenceCounter
 from jeugdtoegang.storage.models.providers import Contract, FreeAccessProvision, Provider
 
 _P = Provider.__table__.c
@@ -80,13 +78,12 @@ _CANDIDATES = (
     )
 )
 _BY_PROVIDER = select(*_COLUMNS).join(Provider.__table__, _P.id == _C.provider_id)
-_S = SequenceCounter.__table__.c
 #: One small query per selection: a fingerprint of the product's contracts (read from the
-#: covering index) and the database's change counter (any write at all raises it).
+#: covering index). Commitments are not cached: they come from the maintained aggregate
+#: (at most 12 month rows per provider), so no write elsewhere invalidates anything.
 _FINGERPRINT = select(
     func.count(),
     func.coalesce(func.sum(_C.version), 0),
-    select(_S.last_seq).where(_S.name == CHANGE_COUNTER).scalar_subquery(),
 ).where(
     _C.region_slug == bindparam("region"),
     _C.segment == bindparam("segment"),
@@ -212,15 +209,13 @@ class _Cache:
     """Per-database cache of candidate pools, commitments and provisions.
 
     A pool is reused while the fingerprint (count and summed versions of the product's
-    contracts) is unchanged, so any insert, update or delete (import, sync) rebuilds it.
-    Commitments and provisions are reused while the database's change counter is
-    unchanged: any write anywhere (an indication approved, a sync) invalidates them.
+    contracts) is unchanged, so any insert, update or delete (import, sync) rebuilds it;
+    the same holds for a municipality's free-access provisions.
     """
 
     def __init__(self) -> None:
         self.pools: dict[tuple[str, str, str], tuple[tuple[int, int], CandidatePool]] = {}
-        self.committed: dict[tuple[int, int], dict[uuid.UUID, Decimal]] = {}
-        self.provisions: dict[tuple[int, str], list[FreeAccessFacts]] = {}
+        self.provisions: dict[str, tuple[tuple[int, int], list[FreeAccessFacts]]] = {}
 
 
 def _cache(session: Session) -> _Cache:
@@ -250,9 +245,9 @@ def forget_pools(ctx: AppContext) -> None:
             cache.pools.clear()
 
 
-def _pool(session: Session, cache: _Cache, region: str, need: Need) -> tuple[CandidatePool, int]:
+def _pool(session: Session, cache: _Cache, region: str, need: Need) -> CandidatePool:
     params = {"region": region, "segment": need.segment, "product": need.product_code}
-    count, versions, last_seq = session.execute(_FINGERPRINT, params).one()
+    count, versions = session.execute(_FINGERPRINT, params).one()
     key = (region, need.segment, need.product_code)
     cached = cache.pools.get(key)
     fingerprint = (int(count), int(versions))
@@ -261,36 +256,33 @@ def _pool(session: Session, cache: _Cache, region: str, need: Need) -> tuple[Can
         facts = real_waiting(session, [_facts(row) for row in rows])  # iJw JW305 (issue 17)
         cached = (fingerprint, CandidatePool(facts))
         cache.pools[key] = cached
-    return cached[1], int(last_seq or 0)
+    return cached[1]
 
 
-def _committed(
-    session: Session, cache: _Cache, pool: CandidatePool, last_seq: int, day: date
-) -> dict[uuid.UUID, Decimal]:
-    key = (last_seq, half_year(day)[0].toordinal())
-    known = cache.committed.get(key)
-    if known is None:
-        cache.committed = {k: v for k, v in cache.committed.items() if k[0] == last_seq}
-        known = cache.committed[key] = {}
-    if any(snapshot is known for snapshot in pool.covered_by):
-        return known
-    missing = [p for p in pool.with_budget if p not in known]
-    if missing:
-        known.update(committed_in_session(session, missing, *half_year(day)))
-    pool.covered_by = [*pool.covered_by[-3:], known]
-    return known
+def _committed(session: Session, pool: CandidatePool, day: date) -> dict[uuid.UUID, Decimal]:
+    """Commitments of the pool's budgeted providers in the need's half year (the one budget
+    figure of :mod:`jeugdtoegang.domain.budget`), as an indexed aggregate."""
+    if not pool.with_budget:
+        return {}
+    return committed_in_session(session, pool.with_budget, *half_year(day))
+
+
+_PROVISIONS_FINGERPRINT = select(func.count(), func.coalesce(func.sum(_F.version), 0)).where(
+    _F.municipality == bindparam("gemeente")
+)
 
 
 def _cached_provisions(
-    session: Session, cache: _Cache, last_seq: int, gemeente: str, day: date
+    session: Session, cache: _Cache, gemeente: str, day: date
 ) -> list[FreeAccessFacts]:
-    key = (last_seq, gemeente)
-    found = cache.provisions.get(key)
-    if found is None:
+    count, versions = session.execute(_PROVISIONS_FINGERPRINT, {"gemeente": gemeente}).one()
+    fingerprint = (int(count), int(versions))
+    cached = cache.provisions.get(gemeente)
+    if cached is None or cached[0] != fingerprint:
         if len(cache.provisions) > 64:
             cache.provisions.clear()
-        found = cache.provisions[key] = _provisions(session, gemeente)
-    return [p for p in found if p.valid_on(day)]
+        cached = cache.provisions[gemeente] = (fingerprint, _provisions(session, gemeente))
+    return [p for p in cached[1] if p.valid_on(day)]
 
 
 def eligibility_in_session(
@@ -301,22 +293,17 @@ def eligibility_in_session(
     policy = _policy(profile, need, municipality)
     cache = _cache(session)
     if need.segment == FREE_ACCESS_SEGMENT:
-        pool, last_seq = CandidatePool(()), _last_seq(session)
+        pool = CandidatePool(())
         committed: dict[uuid.UUID, Decimal] = {}
     else:
-        pool, last_seq = _pool(session, cache, region, need)
-        committed = _committed(session, cache, pool, last_seq, need.start)
+        pool = _pool(session, cache, region, need)
+        committed = _committed(session, pool, need.start)
     provisions = (
-        _cached_provisions(session, cache, last_seq, municipality.name, need.start)
+        _cached_provisions(session, cache, municipality.name, need.start)
         if shows_free_access(profile, need)
         else []
     )
     return select_providers(pool, need, municipality.name, policy, committed, provisions)
-
-
-def _last_seq(session: Session) -> int:
-    value = session.execute(select(_S.last_seq).where(_S.name == CHANGE_COUNTER)).scalar()
-    return int(value or 0)
 
 
 def eligible_providers(ctx: AppContext, need: Need) -> EligibilityResult:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, String, and_, func, or_, select, type_coerce
+from sqlalchemy import Select, String, and_, func, or_, select, tuple_, type_coerce
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import Permission, require_team
@@ -450,19 +450,22 @@ def count_households(ctx: AppContext) -> int:
 
 
 @guarded(Permission.DOSSIER_READ, object_type="household")
-def list_households(ctx: AppContext, offset: int, limit: int) -> list[HouseholdRow]:
-    """A page of the dossier list, ordered by name then dossier number."""
+def list_households(
+    ctx: AppContext, offset: int, limit: int, *, after: tuple[str, str] | None = None
+) -> list[HouseholdRow]:
+    """A page of the dossier list, ordered by name then dossier number.
+
+    Pass ``after`` = (name, dossier number) of the last row shown to get the next page by
+    key: the index ``ix_household_name_dossier`` is read from that point on, so the last
+    page costs what the first does (``offset`` reads and skips every earlier row).
+    """
+    query = select(_H.id).order_by(_H.name, _H.dossier_number).limit(limit)
+    if after is not None:
+        query = query.where(tuple_(_H.name, _H.dossier_number) > tuple_(*after))
+    elif offset:
+        query = query.offset(offset)
     with ctx.uow(readonly=True) as uow:
         teams = team_condition(_H.team, list_teams(ctx, Permission.DOSSIER_READ))
-        ids = [
-            r[0]
-            for r in uow.session.execute(
-                select(_H.id)
-                .where(teams)
-                .order_by(_H.name, _H.dossier_number)
-                .offset(offset)
-                .limit(limit)
-            )
-        ]
+        ids = [r[0] for r in uow.session.execute(query.where(teams))]
         rows = _rows_for(uow.session, ids)
     return shown(ctx, Permission.DOSSIER_READ, rows, "dossierlijst", household=lambda r: r.id)

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.dutch import money
@@ -21,6 +21,7 @@ from jeugdtoegang.domain.providers import ContractStatus, split_list
 from jeugdtoegang.domain.text import fold
 from jeugdtoegang.errors import NotFoundError
 from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage.commitments import committed_by_month
 from jeugdtoegang.storage.models.providers import Contract, FreeAccessProvision, Provider
 
 _P = Provider.__table__.c
@@ -187,6 +188,9 @@ def committed_in_session(
 ) -> dict[uuid.UUID, Decimal]:
     """Sum of the max costs of indications per provider in ``start..end`` (0 when none)."""
     ids = list(provider_ids)
+    stored = committed_by_month(session, ids, start, end)  # whole months: the aggregate
+    if stored is not None:
+        return {provider_id: stored.get(provider_id, Decimal(0)) for provider_id in ids}
     function = _committed_function()
     found = function(session, ids, start, end) if function is not None and ids else {}
     return {provider_id: found.get(provider_id, Decimal(0)) for provider_id in ids}
@@ -231,23 +235,48 @@ def list_providers(
     *,
     segment: str | None = None,
     status: str | None = None,
+    after: tuple[str, str] | None = None,
+    limit: int | None = None,
 ) -> list[ProviderRow]:
     """Providers of the region, filtered by name/AGB text, segment and status.
 
-    Segments and statuses count only contracts that are current or start later.
+    Segments and statuses count only contracts that are current or start later. Filters
+    run in SQL, so ``limit`` gives full pages; pass ``after`` = (search name, AGB) of the
+    last row shown for the next page by key (index on ``search_name``).
     """
     today = ctx.today()
     wanted = fold(text)
     region = ctx.profile.slug
+    current = and_(_C.region_slug == region, or_(_C.valid_to.is_(None), _C.valid_to >= today))
+    query = select(_P.id, _P.agb, _P.name, _P.identity, _P.search_name).order_by(
+        _P.search_name, _P.agb
+    )
+    if wanted:
+        query = query.where(
+            or_(_P.search_name.contains(wanted, autoescape=True), _P.agb.startswith(wanted))
+        )
+    for column, value in ((_C.segment, segment), (_C.status, status)):
+        if value:
+            query = query.where(exists().where(_C.provider_id == _P.id, current, column == value))
+    if after is not None:
+        query = query.where(tuple_(_P.search_name, _P.agb) > tuple_(*after))
+    if limit is not None:
+        query = query.limit(limit)
     with ctx.uow(readonly=True) as uow:
-        providers = uow.session.execute(
-            select(_P.id, _P.agb, _P.name, _P.identity, _P.search_name).order_by(_P.search_name)
-        ).all()
-        contracts = uow.session.execute(
-            select(_C.provider_id, _C.segment, _C.status).where(
-                _C.region_slug == region, (_C.valid_to.is_(None)) | (_C.valid_to >= today)
-            )
-        ).all()
+        providers = uow.session.execute(query).all()
+        contract_query = select(_C.provider_id, _C.segment, _C.status).where(current)
+        if limit is not None:
+            contracts = [
+                row
+                for start in range(0, len(providers), 500)
+                for row in uow.session.execute(
+                    contract_query.where(
+                        _C.provider_id.in_([p[0] for p in providers[start : start + 500]])
+                    )
+                )
+            ]
+        else:
+            contracts = list(uow.session.execute(contract_query))
     per_provider: dict[uuid.UUID, list[tuple[str, str]]] = {}
     for provider_id, seg, stat in contracts:
         per_provider.setdefault(provider_id, []).append((seg, stat))
@@ -265,6 +294,11 @@ def list_providers(
             continue
         rows.append(ProviderRow(provider_id, agb, name, identity, segments, statuses, len(items)))
     return rows
+
+
+def page_key(row: ProviderRow) -> tuple[str, str]:
+    """The ``after`` key of a provider row for the next page of :func:`list_providers`."""
+    return fold(row.naam), row.agb
 
 
 def _contract_view(row: Any) -> ContractView:

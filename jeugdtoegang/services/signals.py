@@ -4,8 +4,9 @@ Evaluations due (within the profile's window) or overdue, terms ending, jeugdige
 18 without an 18+ perspective, provider budgets passed, providers' requests to answer
 (5 working days) and requests nearing the Awb decision term (8 weeks).
 
-Set-based: one query per kind of signal, whatever the number of households (10,000
-households in well under a second); no loops over the database per household.
+Set-based: one query per kind of signal over an indexed date window (end dates, birth
+dates, request dates, open requests) or the maintained budget aggregate; nothing reads
+every household or person.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.storage.base import VersionedBase, utcnow
-from jeugdtoegang.storage.changelog import CHANGE_COUNTER, next_sequence
+from jeugdtoegang.storage.changelog import allocate_changes
 from jeugdtoegang.storage.models.changelog import ChangeLogEntry
 from jeugdtoegang.storage.snapshot import to_json_value
 
@@ -46,11 +46,15 @@ def bulk_insert(
         values["version"] = 1
         full_rows.append(values)
     session.execute(insert(table), full_rows)
-    first = next_sequence(session, CHANGE_COUNTER, len(full_rows))
+    if table.name == "indication":
+        from jeugdtoegang.storage.commitments import apply_deltas, deltas_for
+
+        apply_deltas(session, deltas_for((None, values) for values in full_rows))
+    numbers = allocate_changes(session, len(full_rows))
     log_rows = [
         {
             "id": uuid.uuid4(),
-            "seq": first + index,
+            "seq": numbers[index],
             "table_name": table.name,
             "record_id": values["id"],
             "version": 1,

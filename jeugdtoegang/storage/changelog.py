@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import event, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.storage.base import VersionedBase, utcnow
@@ -36,6 +36,64 @@ def next_sequence(session: Session, counter: str, count: int) -> int:
         raise RuntimeError(f"sequence counter {counter!r} missing; database not initialised")
     last = session.execute(select(table.c.last_seq).where(table.c.name == counter)).scalar_one()
     return int(last) - count + 1
+
+
+#: PostgreSQL: the database sequence that numbers change-log rows (created by 0014_scale).
+CHANGE_SEQUENCE = "change_log_seq"
+#: PostgreSQL advisory-lock key ("jt-changes"): writers hold it shared while their numbers
+#: are uncommitted; an export takes it exclusively for an instant to close its range.
+_WRITERS_LOCK = 0x6A742D6368616E67
+_ALLOCATE = text(f"SELECT nextval('{CHANGE_SEQUENCE}') FROM generate_series(1, :count) ORDER BY 1")
+
+
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def allocate_changes(session: Session, count: int) -> list[int]:
+    """``count`` change-log numbers, increasing, for one write transaction.
+
+    SQLite serialises writers anyway (``BEGIN IMMEDIATE``): numbers come from the
+    ``changes`` counter row and are gap-free. PostgreSQL takes them from a sequence, so
+    writers never queue behind one row; numbers are unique and increasing but a
+    rolled-back transaction leaves a hole, and a later number may commit first. Writers
+    therefore hold a shared advisory lock until commit, which lets
+    :func:`settled_sequence` find the point below which every number is final.
+    """
+    if count <= 0:
+        return []
+    if not _is_postgres(session):
+        first = next_sequence(session, CHANGE_COUNTER, count)
+        return list(range(first, first + count))
+    if session.info.get("jt_allocated_in") is not session.get_transaction():
+        session.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": _WRITERS_LOCK})
+        session.info["jt_allocated_in"] = session.get_transaction()
+    return [int(n) for n in session.execute(_ALLOCATE, {"count": count}).scalars()]
+
+
+def settled_sequence(session: Session) -> int:
+    """The highest change-log number such that no lower number can still appear.
+
+    A sync export covers exactly ``since + 1 .. settled_sequence()``; numbers in that
+    range that never appear were rolled back (holes are normal on PostgreSQL). On
+    PostgreSQL the exclusive advisory lock waits for writers that hold uncommitted numbers
+    and is released at once (its own short transaction), so writers pause only for an
+    instant.
+    """
+    maximum = select(func.max(ChangeLogEntry.__table__.c.seq))
+    if not _is_postgres(session):
+        return int(session.execute(maximum).scalar() or 0)
+    if session.info.get("jt_allocated_in") is session.get_transaction():
+        # this transaction holds numbers itself: wait for the others on its own connection
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITERS_LOCK})
+        return int(session.execute(maximum).scalar() or 0)
+    bind = session.get_bind()
+    engine = getattr(bind, "engine", bind)
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITERS_LOCK})
+        value = connection.execute(maximum).scalar()
+        connection.commit()
+    return int(value or 0)
 
 
 def _actor_name(session: Session) -> str:
@@ -87,9 +145,8 @@ def _log_changes(session: Session, _flush_context: Any) -> None:
             )
     if not rows:
         return
-    first = next_sequence(session, CHANGE_COUNTER, len(rows))
-    for offset, row in enumerate(rows):
-        row["seq"] = first + offset
+    for row, seq in zip(rows, allocate_changes(session, len(rows)), strict=True):
+        row["seq"] = seq
         row["id"] = uuid.uuid4()
     session.execute(insert(ChangeLogEntry.__table__), rows)
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.storage.changelog import CHANGE_COUNTER, install_session_hooks
+from jeugdtoegang.storage.commitments import install_commitment_hooks
 from jeugdtoegang.storage.engine import Engines, create_engines, resolve_database_url
 from jeugdtoegang.storage.migrate import upgrade_database
 from jeugdtoegang.storage.models.meta import DatabaseInfo, SequenceCounter
@@ -42,6 +43,7 @@ class Database:
         self.write_sessions = sessionmaker(self.engines.write, expire_on_commit=False)
         self.read_sessions = sessionmaker(self.engines.read, expire_on_commit=False)
         install_session_hooks(self.write_sessions)
+        install_commitment_hooks(self.write_sessions)
 
     @property
     def url(self) -> str:

@@ -1,7 +1,10 @@
 """Collect the changes a peer has not received yet, as bundle :class:`Change` items.
 
 "Everything since sequence N": the change log holds every insert, update and delete
-(tombstone) with a gap-free sequence number. Per record only its last change in the
+(tombstone) with an increasing sequence number. Numbers may have holes (PostgreSQL): a
+bundle covers the explicit range ``seq_from..seq_to`` up to the settled sequence
+(:func:`jeugdtoegang.storage.changelog.settled_sequence`), so nothing committed later can
+still appear inside it. Per record only its last change in the
 range travels (its full state), together with the ``[version, digest]`` of the states it
 had before, so the receiver can tell a newer version from a concurrent edit.
 """
@@ -16,10 +19,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.progress import CancelToken, Progress
+from jeugdtoegang.storage.changelog import settled_sequence
 from jeugdtoegang.storage.models.changelog import ChangeLogEntry
 from jeugdtoegang.sync.bundle import Change, digest
 from jeugdtoegang.sync.records import chunks
@@ -41,7 +45,7 @@ class Collected:
 
 
 def last_sequence(session: Session) -> int:
-    return int(session.execute(select(func.max(_LOG.c.seq))).scalar() or 0)
+    return settled_sequence(session)
 
 
 def _earlier_states(

@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from jeugdtoegang.storage.changelog import CHANGE_COUNTER, next_sequence
+from jeugdtoegang.storage.changelog import allocate_changes
+from jeugdtoegang.storage.commitments import apply_deltas, deltas_for, previous_states
 from jeugdtoegang.storage.models.changelog import ChangeLogEntry
 from jeugdtoegang.sync.bundle import digest
 from jeugdtoegang.sync.tables import row_from_json
@@ -91,6 +92,15 @@ def write_state(
         session.execute(insert(table).values(values))
 
 
+def _keep_commitments(session: Session, rows: Sequence[LogRow]) -> None:
+    """Budget commitments follow indications written by sync (previous logged state → new)."""
+    ids = [row.record_id for row in rows if row.table == "indication"]
+    if ids:
+        before = previous_states(session, ids)
+        new = {row.record_id: row.data for row in rows if row.table == "indication"}
+        apply_deltas(session, deltas_for((before.get(i), new[i]) for i in new))
+
+
 @dataclass(frozen=True)
 class LogRow:
     """One change-log row to write for a record state taken over or resolved."""
@@ -111,14 +121,15 @@ class LogRow:
 def write_log(
     session: Session, rows: Sequence[LogRow], operations: Sequence[str] | None = None
 ) -> None:
-    """Append change-log rows with fresh, gap-free sequence numbers."""
+    """Append change-log rows with fresh sequence numbers (increasing, not gap-free)."""
     if not rows:
         return
-    first = next_sequence(session, CHANGE_COUNTER, len(rows))
+    _keep_commitments(session, rows)
+    numbers = allocate_changes(session, len(rows))
     values = [
         {
             "id": uuid.uuid4(),
-            "seq": first + index,
+            "seq": numbers[index],
             "table_name": row.table,
             "record_id": row.record_id,
             "version": row.version,

@@ -63,6 +63,21 @@ def test_search_among_100000_persons(big_ctx: AppContext) -> None:
             [i[0] for i in ids],
         ).fetchall()
 
+    def raw_words(query: str) -> list[tuple[object, ...]]:
+        """Both words, like the service: first name and surname of the same person."""
+        first, last = fold(query.split()[0]), fold(query.split()[-1])
+        ids = raw.execute(
+            "SELECT DISTINCT household_id FROM person WHERE search_surname >= ? AND "
+            "search_surname < ? AND search_first >= ? AND search_first < ? AND ended_on IS NULL "
+            "LIMIT 50",
+            (last, last + "\uffff", first, first + "\uffff"),
+        ).fetchall()
+        return raw.execute(
+            f"SELECT h.id, h.name, p.first_name FROM household h JOIN person p ON p.household_id = h.id "
+            f"WHERE h.id IN ({','.join('?' * len(ids))})",
+            [i[0] for i in ids],
+        ).fetchall()
+
     def raw_bsn(bsn: str) -> list[tuple[object, ...]]:
         return raw.execute(
             "SELECT h.id, h.name, p2.first_name FROM person p JOIN household h ON h.id = p.household_id "
@@ -82,6 +97,8 @@ def test_search_among_100000_persons(big_ctx: AppContext) -> None:
         it2 = iter(queries * 2)
         if label == "BSN":
             base = time_calls(lambda it2=it2: raw_bsn(next(it2)), 300)
+        elif label.startswith("name words"):
+            base = time_calls(lambda it2=it2: raw_words(next(it2)), 300)
         else:
             base = time_calls(lambda it2=it2: raw_prefix(next(it2).split()[-1]), 300)
         report(

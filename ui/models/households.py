@@ -107,7 +107,9 @@ class HouseholdTableModel(QAbstractTableModel):
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008, N802
         if not self.canFetchMore(parent):
             return
-        page = household_service.list_households(self._ctx, len(self._rows), PAGE_SIZE)
+        last = self._rows[-1] if self._rows else None
+        after = (last.name, last.dossier_number) if last is not None else None
+        page = household_service.list_households(self._ctx, 0, PAGE_SIZE, after=after)
         if not page:
             self._total = len(self._rows)  # dossiers were removed meanwhile
             return

@@ -7,6 +7,7 @@ from jeugdtoegang.storage.models import (  # noqa: F401
     audit,
     audit_anchor,
     changelog,
+    commitments,
     decisions,
     households,
     ijw,

@@ -16,6 +16,8 @@ class Household(VersionedBase):
 
     __tablename__ = "household"
     label_nl = "Het dossier"
+    #: the dossier list pages by key on (name, dossier number)
+    __table_args__ = (Index("ix_household_name_dossier", "name", "dossier_number"),)
 
     dossier_number: Mapped[str] = mapped_column(String(20), unique=True, nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -53,6 +55,8 @@ class Person(VersionedBase):
         Index(
             "ix_person_search_first", "search_first", "search_surname", "household_id", "ended_on"
         ),
+        # the "turning 18" signal reads a window of birth dates
+        Index("ix_person_role_birth", "role", "birth_date"),
     )
 
     household_id: Mapped[uuid.UUID] = mapped_column(

@@ -55,6 +55,8 @@ class Indication(VersionedBase):
         Index("ix_indication_status_evaluation", "status", "evaluation_due"),
         # dashboard windows by start month (issue 16): covering for the monthly counts
         Index("ix_indication_start", "start_date", "status", "perspective", "predecessor_id"),
+        # the Awb signal reads open requests by request date
+        Index("ix_indication_status_requested", "status", "requested_on"),
     )
 
     household_id: Mapped[uuid.UUID] = mapped_column(

@@ -20,12 +20,13 @@ class DatabaseInfo(VersionedBase):
 
 
 class SequenceCounter(VersionedBase):
-    """Gap-free per-database change sequence.
+    """Named per-database counters (dossier numbers, kenmerken, the audit log).
 
-    Each write transaction that changes records raises ``last_seq`` by the number of
-    changes. The UPDATE takes a row lock (PostgreSQL) or runs under ``BEGIN IMMEDIATE``
-    (SQLite), so sequence numbers are handed out in commit order, which an export "since
-    sequence N" relies on. Its own changes are not change-logged.
+    On SQLite the ``changes`` counter also numbers the change log (writers are serialised
+    by ``BEGIN IMMEDIATE`` anyway, so the numbers are gap-free and in commit order). On
+    PostgreSQL the change log is numbered by the ``change_log_seq`` sequence instead (no
+    row that every writer locks); see :func:`jeugdtoegang.storage.changelog.allocate_changes`.
+    Its own changes are not change-logged.
     """
 
     __tablename__ = "sequence_counter"

@@ -1,0 +1,165 @@
+"""Maintaining and reading :class:`ProviderCommitment` (budget commitments per month).
+
+Every path that writes indications keeps the aggregate in the same transaction: the
+session hook (local edits, from the attribute history), :func:`bulk_insert` (demo data)
+and the sync writer (from the record's previous change-log state). A budget figure for a
+year or half year then reads at most 12 rows per provider, however many indications exist.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, attributes
+
+from jeugdtoegang.domain.commitments import MICRO, commitment_of, month_shares, whole_months
+from jeugdtoegang.domain.costs import to_cents
+from jeugdtoegang.storage.models.commitments import ProviderCommitment
+from jeugdtoegang.storage.models.indications import Indication
+
+_T = ProviderCommitment.__table__
+_I = Indication.__table__
+#: the columns of an indication that decide its commitment
+FIELDS = ("status", "provider_id", "start_date", "end_date", "max_cost")
+
+Delta = dict[tuple[uuid.UUID, date], int]
+
+
+def _add(deltas: Delta, state: dict[str, Any] | None, sign: int) -> None:
+    commitment = commitment_of(state)
+    if commitment is None:
+        return
+    for month, amount in month_shares(commitment).items():
+        deltas[(commitment.provider_id, month)] += sign * amount
+
+
+def deltas_for(pairs: Iterable[tuple[dict[str, Any] | None, dict[str, Any] | None]]) -> Delta:
+    """Net change per (provider, month) for (old state, new state) pairs of indications."""
+    deltas: Delta = defaultdict(int)
+    for old, new in pairs:
+        _add(deltas, old, -1)
+        _add(deltas, new, +1)
+    return {key: value for key, value in deltas.items() if value}
+
+
+def apply_deltas(bind: Session | Connection, deltas: Delta) -> None:
+    """Add the deltas to the stored month amounts (upsert, in a fixed order: no deadlocks)."""
+    if not deltas:
+        return
+    dialect = bind.get_bind().dialect.name if isinstance(bind, Session) else bind.dialect.name
+    if dialect == "postgresql":  # imported on first use: not on the GUI's start-up path
+        from sqlalchemy.dialects.postgresql import insert as make
+    else:
+        from sqlalchemy.dialects.sqlite import insert as make
+    rows = [
+        {"provider_id": provider, "month": month, "amount_micro": amount}
+        for (provider, month), amount in sorted(
+            deltas.items(), key=lambda i: (str(i[0][0]), i[0][1])
+        )
+    ]
+    statement = make(_T)
+    statement = statement.on_conflict_do_update(
+        index_elements=["provider_id", "month"],
+        set_={"amount_micro": _T.c.amount_micro + statement.excluded.amount_micro},
+    )
+    for row in rows:  # one by one keeps the lock order on PostgreSQL
+        bind.execute(statement, row)
+
+
+def _old_state(obj: Indication) -> dict[str, Any]:
+    state: dict[str, Any] = {}
+    for name in FIELDS:
+        history = attributes.get_history(obj, name)
+        if history.deleted:
+            state[name] = history.deleted[0]
+        elif history.unchanged:
+            state[name] = history.unchanged[0]
+        else:
+            state[name] = getattr(obj, name)
+    return state
+
+
+def _new_state(obj: Indication) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in FIELDS}
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    if session.info.get("sync_apply"):
+        return  # the sync writer maintains the aggregate itself
+    pairs = []
+    for obj in session.new:
+        if isinstance(obj, Indication):
+            pairs.append((None, _new_state(obj)))
+    for obj in session.dirty:
+        if isinstance(obj, Indication) and session.is_modified(obj, include_collections=False):
+            pairs.append((_old_state(obj), _new_state(obj)))
+    for obj in session.deleted:
+        if isinstance(obj, Indication):
+            pairs.append((_old_state(obj), None))
+    if pairs:
+        apply_deltas(session, deltas_for(pairs))
+
+
+def install_commitment_hooks(target: Any) -> None:
+    from sqlalchemy import event
+
+    event.listen(target, "after_flush", _after_flush)
+
+
+def previous_states(
+    session: Session, record_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, Any] | None]:
+    """The last logged state of each indication (what it was before a sync write)."""
+    from jeugdtoegang.storage.models.changelog import ChangeLogEntry
+
+    log = ChangeLogEntry.__table__
+    found: dict[uuid.UUID, dict[str, Any] | None] = {}
+    for start in range(0, len(record_ids), 500):
+        part = list(record_ids[start : start + 500])
+        rows = session.execute(
+            select(log.c.record_id, log.c.data)
+            .where(log.c.table_name == "indication", log.c.record_id.in_(part))
+            .order_by(log.c.seq)
+        )
+        for record_id, data in rows:
+            found[record_id] = data
+    return found
+
+
+def rebuild(bind: Session | Connection) -> None:
+    """Recompute the whole aggregate from the indications (migration, repair, tests)."""
+    bind.execute(delete(_T))
+    rows = bind.execute(select(*(_I.c[name] for name in FIELDS)))
+    states = [dict(zip(FIELDS, row, strict=True)) for row in rows]
+    apply_deltas(bind, deltas_for((None, state) for state in states))
+
+
+_SUM = (
+    select(_T.c.provider_id, func.sum(_T.c.amount_micro))
+    .where(
+        _T.c.provider_id.in_(bindparam("ids", expanding=True)),
+        _T.c.month >= bindparam("first"),
+        _T.c.month <= bindparam("last"),
+    )
+    .group_by(_T.c.provider_id)
+)
+
+
+def committed_by_month(
+    session: Session, provider_ids: Iterable[uuid.UUID], start: date, end: date
+) -> dict[uuid.UUID, Decimal] | None:
+    """Committed money per provider in start..end from the aggregate (None: not whole months)."""
+    ids = list(set(provider_ids))
+    if not whole_months(start, end):
+        return None
+    if not ids:
+        return {}
+    rows = session.execute(_SUM, {"ids": ids, "first": start, "last": end.replace(day=1)})
+    return {provider: to_cents(Decimal(int(total)) / MICRO) for provider, total in rows}

@@ -1,0 +1,404 @@
+"""Team load test: N consultant processes on one database for a fixed time.
+
+Each client process runs a consultant mix against the real services: search, open a
+dossier, edit it, save and check an indication draft, render a concept letter, log in,
+and increment a shared counter with optimistic locking and retry. The parent prints the
+throughput, p50/p95/p99 per operation, errors per operation, and the lost updates (the
+acknowledged increments compared with the counter's final value; must be 0).
+
+    JT_LOAD_CLIENTS=20 JT_LOAD_SECONDS=60 JT_LOAD_HOUSEHOLDS=1000 \\
+        .venv/bin/python -m pytest tests/benchmarks/bench_team_load.py -s
+
+PostgreSQL runs when ``JEUGDTOEGANG_TEST_PG`` names a server (``source .ci/postgres.sh &&
+pg_start``); the SQLite run uses one shared file. The baseline line is the same clients
+doing the bare SQL of a dossier read and a versioned update with the driver, in the same
+run and on the same database, so the ratio shows the cost of the application itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CLIENTS = int(os.environ.get("JT_LOAD_CLIENTS", "20"))
+SECONDS = float(os.environ.get("JT_LOAD_SECONDS", "30"))
+HOUSEHOLDS = int(os.environ.get("JT_LOAD_HOUSEHOLDS", "400"))
+TODAY = date(2026, 11, 23)
+REGION = "zuidoost-utrecht"
+#: the consultant mix: operation and weight
+MIX = (
+    ("search", 24),
+    ("open", 24),
+    ("edit", 14),
+    ("draft", 10),
+    ("check", 12),
+    ("letter", 4),
+    ("login", 2),
+    ("counter", 10),
+)
+COUNTER_DOSSIER = "TELLER-1"
+
+
+# -- set-up -----------------------------------------------------------------------------
+
+
+def _prepare(url: str) -> dict[str, Any]:
+    from sqlalchemy import select
+
+    from jeugdtoegang.demo import fill_demo
+    from jeugdtoegang.domain.actor import Actor, Role
+    from jeugdtoegang.services.context import AppContext
+    from jeugdtoegang.storage.database import initialise, open_database
+    from jeugdtoegang.storage.models.decisions import Decision
+    from jeugdtoegang.storage.models.households import Household, Person
+
+    database = open_database(url)
+    initialise(database, REGION, team_name="Team Zeist")
+    system = AppContext(
+        database,
+        Actor("systeem", "Systeem", frozenset(Role), team="Team Zeist"),
+        today=lambda: TODAY,
+    )
+    started = time.perf_counter()
+    fill_demo(system, households=HOUSEHOLDS)
+    with system.uow() as uow:
+        uow.session.add(
+            Household(
+                dossier_number=COUNTER_DOSSIER,
+                name="Teller",
+                gemeente="Zeist",
+                gemeente_code="0355",
+                notes="0",
+                team="Team Zeist",
+            )
+        )
+        uow.commit()
+    with database.read_sessions() as session:
+        households = [
+            str(i)
+            for i in session.execute(
+                select(Household.id).where(Household.dossier_number != COUNTER_DOSSIER)
+            ).scalars()
+        ]
+        youth = [
+            str(i)
+            for i in session.execute(
+                select(Person.id).where(Person.role == "jeugdige", Person.ended_on.is_(None))
+            ).scalars()
+        ]
+        surnames = sorted({s for s in session.execute(select(Person.surname)).scalars()})
+        decisions = [
+            str(i)
+            for i in session.execute(
+                select(Decision.id).where(Decision.status == "concept")
+            ).scalars()
+        ]
+    database.close()
+    print(f"database filled with {HOUSEHOLDS} households in {time.perf_counter() - started:.0f} s")
+    return {
+        "households": households,
+        "youth": youth,
+        "surnames": surnames[:200],
+        "decisions": decisions,
+    }
+
+
+# -- one client process -------------------------------------------------------------------
+
+
+def _client(url: str, seconds: float, seed: int, world_path: str, out_path: str) -> None:
+    from sqlalchemy import select
+
+    from jeugdtoegang.domain.actor import Actor, Role
+    from jeugdtoegang.errors import JeugdtoegangError
+    from jeugdtoegang.services import auth, decisions, households, indications
+    from jeugdtoegang.services.context import AppContext
+    from jeugdtoegang.services.indication_inputs import IndicationDraft
+    from jeugdtoegang.storage.database import open_database
+    from jeugdtoegang.storage.models.households import Household
+    from tests.indication_helpers import proposal
+
+    world = json.loads(Path(world_path).read_text())
+    rng = random.Random(seed)
+    database = open_database(url, migrate=False)
+    actor = Actor(
+        "c.jansen",
+        "Carla Jansen",
+        frozenset({Role.CONSULENT, Role.TEAMLEIDER}),
+        team="Team Zeist",
+    )
+    ctx = AppContext(database, actor, today=lambda: TODAY)
+    names = [op for op, _ in MIX]
+    weights = [w for _, w in MIX]
+    samples: dict[str, list[float]] = {op: [] for op in names}
+    errors: dict[str, int] = {op: 0 for op in names}
+    conflicts = 0
+    acked = 0
+    with database.read_sessions() as session:
+        counter_id = session.execute(
+            select(Household.id).where(Household.dossier_number == COUNTER_DOSSIER)
+        ).scalar_one()
+
+    def draft() -> IndicationDraft:
+        return IndicationDraft(
+            proposal=proposal(start=date(2027, 1, 4), end=None),
+            person_id=uuid.UUID(rng.choice(world["youth"])),
+        )
+
+    def increment() -> None:
+        nonlocal acked, conflicts
+        while True:
+            with database.write_sessions() as session:
+                row = session.execute(
+                    select(Household.version, Household.notes).where(Household.id == counter_id)
+                ).one()
+                from sqlalchemy import update
+
+                done = session.execute(
+                    update(Household)
+                    .where(Household.id == counter_id, Household.version == row.version)
+                    .values(notes=str(int(row.notes) + 1), version=row.version + 1)
+                    .execution_options(synchronize_session=False)
+                ).rowcount
+                session.commit()
+            if done == 1:
+                acked += 1
+                return
+            conflicts += 1
+
+    def edit() -> None:
+        nonlocal conflicts
+        household_id = uuid.UUID(rng.choice(world["households"]))
+        detail = households.get_household(ctx, household_id)
+        data = households.household_input_from(detail)
+        data = type(data)(**{**data.__dict__, "notes": f"notitie {rng.random():.6f}"})
+        try:
+            households.update_household(ctx, household_id, detail.version, data)
+        except JeugdtoegangError as error:
+            if "intussen gewijzigd" not in str(error):
+                raise
+            conflicts += 1
+
+    operations = {
+        "search": lambda: households.search_households(ctx, rng.choice(world["surnames"])[:4]),
+        "open": lambda: households.get_household(ctx, uuid.UUID(rng.choice(world["households"]))),
+        "edit": edit,
+        "draft": lambda: indications.save_concept(ctx, draft()),
+        "check": lambda: indications.check_proposal(ctx, draft()),
+        "letter": lambda: (
+            decisions.letter_pdf(ctx, uuid.UUID(rng.choice(world["decisions"])))
+            if world["decisions"]
+            else None
+        ),
+        "login": lambda: auth.login(database, "m.elamrani", "demo"),
+        "counter": increment,
+    }
+    first_error: dict[str, str] = {}
+    for op in names:  # warm-up: first-use imports and caches are not part of the figures
+        try:
+            operations[op]()
+        except Exception as error:
+            first_error.setdefault(op, f"warm-up {type(error).__name__}: {error}"[:300])
+    Path(out_path + ".ready").touch()
+    go = Path(out_path).with_name("go")
+    while not go.exists():  # all clients start measuring together
+        time.sleep(0.05)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        op = rng.choices(names, weights)[0]
+        started = time.perf_counter()
+        try:
+            operations[op]()
+        except Exception as error:  # counted and reported, the run goes on
+            errors[op] += 1
+            first_error.setdefault(op, f"{type(error).__name__}: {error}"[:300])
+            continue
+        samples[op].append((time.perf_counter() - started) * 1000)
+    database.close()
+    Path(out_path).write_text(
+        json.dumps(
+            {
+                "samples": samples,
+                "errors": errors,
+                "first_error": first_error,
+                "acked": acked,
+                "conflicts": conflicts,
+            }
+        )
+    )
+
+
+def _baseline_client(url: str, seconds: float, seed: int, world_path: str, out: str) -> None:
+    """Bare driver work of the same kind: read a dossier with members, versioned update."""
+    from sqlalchemy import create_engine, text
+
+    world = json.loads(Path(world_path).read_text())
+    rng = random.Random(seed)
+    engine = create_engine(url)
+    ids = [uuid.UUID(i) for i in world["households"]]
+    samples: list[float] = []
+    as_param = (lambda u: u.hex) if url.startswith("sqlite") else (lambda u: u)
+    Path(out + ".ready").touch()
+    go = Path(out).with_name("go")
+    while not go.exists():
+        time.sleep(0.05)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        household = as_param(rng.choice(ids))
+        with engine.begin() as connection:
+            version = connection.execute(
+                text("SELECT version FROM household WHERE id = :id"), {"id": household}
+            ).scalar_one()
+            connection.execute(
+                text("SELECT * FROM person WHERE household_id = :id"), {"id": household}
+            ).all()
+            connection.execute(
+                text(
+                    "UPDATE household SET notes = :n, version = :v + 1 "
+                    "WHERE id = :id AND version = :v"
+                ),
+                {"n": str(rng.random()), "v": version, "id": household},
+            )
+        samples.append((time.perf_counter() - started) * 1000)
+    engine.dispose()
+    Path(out).write_text(json.dumps({"samples": {"bare": samples}}))
+
+
+# -- the parent ---------------------------------------------------------------------------
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def _spawn(kind: str, url: str, world: Path, folder: Path) -> list[dict[str, Any]]:
+    (folder / "go").unlink(missing_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    procs = []
+    for n in range(CLIENTS):
+        out = folder / f"{kind}-{n}.json"
+        procs.append(
+            (
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "tests.benchmarks.bench_team_load",
+                        kind,
+                        url,
+                        str(SECONDS),
+                        str(n),
+                        str(world),
+                        str(out),
+                    ],
+                    env=env,
+                    cwd=ROOT,
+                ),
+                out,
+            )
+        )
+    waited = time.monotonic() + 900
+    while time.monotonic() < waited and not all(
+        Path(f"{out}.ready").exists() or proc.poll() is not None for proc, out in procs
+    ):
+        time.sleep(0.1)
+    (folder / "go").touch()
+    results = []
+    for proc, out in procs:
+        proc.wait(timeout=SECONDS + 600)
+        assert proc.returncode == 0, f"client ended with {proc.returncode}"
+        results.append(json.loads(out.read_text()))
+    return results
+
+
+def run_load(url: str, label: str, folder: Path) -> dict[str, Any]:
+    from sqlalchemy import select
+
+    from jeugdtoegang.storage.database import open_database
+    from jeugdtoegang.storage.models.households import Household
+
+    world = folder / "world.json"
+    world.write_text(json.dumps(_prepare(url)))
+    results = _spawn("client", url, world, folder)
+    baseline = _spawn("baseline", url, world, folder)
+    database = open_database(url, migrate=False)
+    with database.read_sessions() as session:
+        final = int(
+            session.execute(
+                select(Household.notes).where(Household.dossier_number == COUNTER_DOSSIER)
+            ).scalar_one()
+        )
+    database.close()
+    acked = sum(r["acked"] for r in results)
+    total_ops = sum(len(v) for r in results for v in r["samples"].values())
+    bare = [s for r in baseline for s in r["samples"]["bare"]]
+    print(f"\n== team load on {label}: {CLIENTS} clients, {SECONDS:.0f} s, "
+          f"{HOUSEHOLDS} households (shared 2-core machine) ==")  # fmt: skip
+    print(f"throughput {total_ops / SECONDS:8.1f} ops/s   "
+          f"baseline (bare read+versioned update) {len(bare) / SECONDS:8.1f} ops/s   "
+          f"ratio {len(bare) / max(total_ops, 1):.2f}x")  # fmt: skip
+    print(f"{'operation':<10}{'count':>8}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'errors':>8}")
+    for op, _ in MIX:
+        values = [s for r in results for s in r["samples"][op]]
+        failed = sum(r["errors"][op] for r in results)
+        print(
+            f"{op:<10}{len(values):>8}{_percentile(values, 0.5):>10.1f}"
+            f"{_percentile(values, 0.95):>10.1f}{_percentile(values, 0.99):>10.1f}{failed:>8}"
+        )
+        for r in results:
+            if op in r["first_error"]:
+                print(f"    first error: {r['first_error'][op]}")
+                break
+    print(f"{'bare':<10}{len(bare):>8}{_percentile(bare, 0.5):>10.1f}"
+          f"{_percentile(bare, 0.95):>10.1f}{_percentile(bare, 0.99):>10.1f}")  # fmt: skip
+    lost = acked - final
+    print(f"counter: {acked} acknowledged increments, final value {final}, lost updates {lost}, "
+          f"optimistic retries/conflicts {sum(r['conflicts'] for r in results)}")  # fmt: skip
+    return {"lost": lost, "ops": total_ops}
+
+
+def test_team_load_on_a_shared_sqlite_file(tmp_path: Path) -> None:
+    outcome = run_load(f"sqlite:///{tmp_path / 'team.sqlite'}", "SQLite file", tmp_path)
+    assert outcome["lost"] == 0
+
+
+def test_team_load_on_postgresql(tmp_path: Path) -> None:
+    base = os.environ.get("JEUGDTOEGANG_TEST_PG")
+    if not base:
+        pytest.skip("set JEUGDTOEGANG_TEST_PG (source .ci/postgres.sh && pg_start)")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"jt_load_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    try:
+        outcome = run_load(url, "PostgreSQL", tmp_path)
+        assert outcome["lost"] == 0
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    kind, url, seconds, seed, world_path, out_path = sys.argv[1:7]
+    target = _client if kind == "client" else _baseline_client
+    target(url, float(seconds), int(seed), world_path, out_path)
