@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import make_url
 
-from jeugdtoegang import __version__
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.paths import user_data_dir
 from jeugdtoegang.progress import CancelToken, ProgressTask
@@ -245,13 +244,10 @@ class MainWindow(QMainWindow):
             self.open_database_handler(path)
 
     def _about(self) -> None:
-        dialogs.show_info(
-            self,
-            f"Jeugdtoegang {__version__}\n\n"
-            "Werkplek voor lokale toegangsteams jeugdhulp: gezinnen, perspectiefplannen, "
-            f"indicaties en beschikkingen.\n\nRegio: {self.ctx.profile.name}",
-            "Over Jeugdtoegang",
-        )
+        from ui.about import AboutDialog
+
+        dialog = AboutDialog(self.ctx.database.url, self)
+        dialog.exec()
 
     # -- state ------------------------------------------------------------------------------
 

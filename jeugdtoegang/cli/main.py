@@ -11,10 +11,19 @@ import logging
 import sys
 
 from jeugdtoegang import __version__
-from jeugdtoegang.cli import decisions, households, indications, plans, providers, security, sync
+from jeugdtoegang.cli import (
+    decisions,
+    households,
+    indications,
+    plans,
+    providers,
+    security,
+    settings_cmd,
+    sync,
+)
 from jeugdtoegang.errors import JeugdtoegangError
 
-AREAS = (households, providers, plans, indications, decisions, security, sync)
+AREAS = (households, providers, plans, indications, decisions, security, sync, settings_cmd)
 log = logging.getLogger("jeugdtoegang.cli")
 
 
@@ -38,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _start_log()
     try:
         return int(args.handler(args))
     except JeugdtoegangError as error:
@@ -48,13 +58,28 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as error:  # one boundary: never show a traceback to the user
         # the type only: exception texts can hold personal data
-        log.debug("unexpected error: %s", type(error).__name__)
+        log.error("unexpected error: %s", type(error).__name__)
         print(
             f"Er ging iets onverwachts mis ({type(error).__name__}). Er is niets half "
             "opgeslagen. Probeer het opnieuw of neem contact op met de beheerder.",
             file=sys.stderr,
         )
         return 2
+
+
+def _start_log() -> None:
+    """The rotating log file in the user data folder (never fatal for a command)."""
+    try:
+        from jeugdtoegang.applog import configure_logging
+        from jeugdtoegang.settings import load_settings
+
+        try:
+            level = load_settings().log_level
+        except JeugdtoegangError:
+            level = "INFO"
+        configure_logging("cli", level)
+    except OSError:  # pragma: no cover - a read-only user folder must not stop a command
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover
