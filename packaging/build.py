@@ -56,7 +56,7 @@ def build() -> Path:
     target = DIST / f"{meta['name']}-{meta['version']}"
     started = time.perf_counter()
     subprocess.run(
-        [str(PYTHON), "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
+        [str(PYTHON), "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
          "--distpath", str(DIST), "--workpath", str(WORK), str(HERE / "jeugdtoegang.spec")],
         check=True, cwd=ROOT,
     )
@@ -66,7 +66,9 @@ def build() -> Path:
 
 
 def add_desktop_files(target: Path, version: str) -> None:
-    """The .desktop entry, the icon and the Linux install scripts beside the program."""
+    """The GUI link, the .desktop entry, the icon and the install scripts beside the program."""
+    if sys.platform != "win32":  # one executable; the GUI is the same file under its own name
+        (target / "jeugdtoegang-gui").symlink_to("jeugdtoegang")
     shutil.copy2(ROOT / "resources" / "icons" / "jeugdtoegang-256.png", target / "jeugdtoegang.png")
     for name in ("jeugdtoegang.desktop", "install.sh", "uninstall.sh"):
         source = HERE / "linux" / name

@@ -110,6 +110,20 @@ def sync_between_fresh_databases(f: Frozen) -> None:
     f.cli_json(["--db", str(second), "sync", "import", str(bundle), "--peer", "a"], env_b)
 
 
+def server_driver_loads(f: Frozen) -> None:
+    """A server URL reaches the PostgreSQL driver (the system's libpq on Linux): with no
+    server listening the program must say it cannot connect, not that a module is missing."""
+    url = "postgresql+psycopg://jeugdtoegang:x@127.0.0.1:9/jeugdtoegang?connect_timeout=3"
+    result = subprocess.run([str(f.cli), "--db", url, "households", "search", "a"],
+                            env=f.env(f.scratch / "h-server"), capture_output=True, text=True,
+                            timeout=120)
+    text = result.stdout + result.stderr
+    if result.returncode == 0 or any(
+        word in text for word in ("ModuleNotFoundError", "ImportError", "libpq", "Traceback")
+    ):
+        raise SmokeError(f"de PostgreSQL-driver laadt niet goed:\n{text[-1500:]}")
+
+
 def previous_release(f: Frozen) -> None:
     home = f.scratch / "upgrade-home"
     shutil.copytree(PREVIOUS_RELEASE / "home", home)
@@ -181,6 +195,7 @@ def main(argv: list[str]) -> int:
             db, env = step("init --demo", lambda: make_demo(f))
             step("zoeken en brief als PDF", lambda: search_and_letter(f, db, env))
             step("sync export en import", lambda: sync_between_fresh_databases(f))
+            step("PostgreSQL-driver geladen", lambda: server_driver_loads(f))
             step("database van versie 0.1.0 bijgewerkt", lambda: previous_release(f))
             step("install.sh en uninstall.sh", lambda: install_and_uninstall(f))
             step("GUI hoofdvenster", lambda: gui_start(f, db, env))

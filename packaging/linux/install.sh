@@ -36,4 +36,7 @@ fi
 if [ -z "$root" ] && command -v update-desktop-database >/dev/null 2>&1; then
     update-desktop-database -q /usr/share/applications || true
 fi
+if ! (ldconfig -p 2>/dev/null | grep -q "libpq.so.5"); then
+    echo "let op: libpq (Debian/Ubuntu: libpq5) ontbreekt; nodig voor een PostgreSQL-server van het team" >&2
+fi
 echo "jeugdtoegang $version geïnstalleerd in $target"
