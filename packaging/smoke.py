@@ -124,15 +124,25 @@ def server_driver_loads(f: Frozen) -> None:
         raise SmokeError(f"de PostgreSQL-driver laadt niet goed:\n{text[-1500:]}")
 
 
+def _schema_revision(db: Path) -> str:
+    import sqlite3
+
+    with sqlite3.connect(db) as connection:
+        return str(connection.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+
+
 def previous_release(f: Frozen) -> None:
     home = f.scratch / "upgrade-home"
     shutil.copytree(PREVIOUS_RELEASE / "home", home)
     db = f.scratch / "upgrade" / "jeugdtoegang.sqlite"
     db.parent.mkdir()
     shutil.copy2(PREVIOUS_RELEASE / "jeugdtoegang.sqlite", db)
+    before = _schema_revision(db)
     found = f.cli_json(["--db", str(db), "households", "search", "a"], f.env(home, **DEMO_USER))
+    after = _schema_revision(db)
     backups = list(db.parent.glob("jeugdtoegang.backup-*-voor-migratie.sqlite"))
-    if not backups:
+    print(f"smoke: schema {before} → {after}, back-ups: {len(backups)}", flush=True)
+    if after != before and not backups:
         raise SmokeError("geen back-up gemaakt voor de migratie van de vorige versie")
     if not found:
         raise SmokeError("de gegevens van de vorige versie zijn niet meer te vinden")
