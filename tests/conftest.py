@@ -30,6 +30,8 @@ def _isolated_home(
 ) -> None:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("JEUGDTOEGANG_HOME", str(home))
+    # never read the real machine-wide settings file of the machine running the tests
+    monkeypatch.setenv("JEUGDTOEGANG_MACHINE_SETTINGS", str(home / "machine-settings.toml"))
     monkeypatch.delenv("JEUGDTOEGANG_DB", raising=False)
 
 

@@ -9,6 +9,7 @@ database without a region gets a start dialog: open the demo, or start a new emp
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -65,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=f"open de demodatabase ({DEMO_FILE} in de gebruikersmap; wordt zo nodig gevuld)",
     )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="controle na installatie: open het hoofdvenster (inloggen met JEUGDTOEGANG_USER en "
+        "JEUGDTOEGANG_PASSWORD), meld het en sluit af",
+    )
     return parser
 
 
@@ -79,6 +86,11 @@ def configure_application(app: QApplication) -> None:
     app.setApplicationDisplayName("Jeugdtoegang")
     app.setOrganizationName(ORGANISATION)
     app.setApplicationVersion(__version__)
+    from ui.about import app_icon
+
+    app.setWindowIcon(app_icon())
+    # on Linux desktops the task bar finds the icon through the .desktop entry of this name
+    app.setDesktopFileName("jeugdtoegang")
     QLocale.setDefault(QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands))
     if not _translators:
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
@@ -279,12 +291,30 @@ def open_for_session(db: str | None, *, demo: bool = False) -> Database | None:
     return database
 
 
-def build_window(db: str | None, *, demo: bool = False) -> MainWindow | None:
+def _smoke_test_actor(database: Database) -> Actor:
+    """The smoke test logs in like a script: with the account in the environment."""
+    import os
+
+    from jeugdtoegang.services import auth
+
+    username = os.environ.get("JEUGDTOEGANG_USER", "").strip()
+    password = os.environ.get("JEUGDTOEGANG_PASSWORD")
+    if not auth.has_users(database) or not username or password is None:
+        raise JeugdtoegangError(
+            "De controle na installatie heeft een account nodig: zet JEUGDTOEGANG_USER en "
+            "JEUGDTOEGANG_PASSWORD."
+        )
+    return auth.login(database, username, password)
+
+
+def build_window(
+    db: str | None, *, demo: bool = False, smoke_test: bool = False
+) -> MainWindow | None:
     """Everything up to a ready (not yet shown) main window; None when the user stopped."""
     database = open_for_session(db, demo=demo)
     if database is None:
         return None
-    actor = login.obtain_actor(database)
+    actor = _smoke_test_actor(database) if smoke_test else login.obtain_actor(database)
     if actor is None:
         database.close()
         return None
@@ -317,14 +347,35 @@ def switch_database(current: MainWindow, path: Path) -> MainWindow | None:
     return window
 
 
+SMOKE_TIMEOUT_MS = 120_000
+
+
+def _report_smoke_test(app: QApplication, window: MainWindow, started: float) -> None:
+    """Called once the main window is shown: say so on stdout and leave with 0."""
+    import time
+
+    shown = window.isVisible() and window.windowHandle() is not None
+    print(  # noqa: T201 - the smoke test's answer to the installer script
+        f"smoke-test: hoofdvenster {'getoond' if shown else 'NIET getoond'} "
+        f"na {time.perf_counter() - started:.2f} s",
+        flush=True,
+    )
+    window.close()
+    app.exit(0 if shown else 3)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    import time
+
+    started = time.perf_counter()
     args = build_parser().parse_args(list(argv) if argv is not None else None)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     configure_application(app)
+    _start_log()
     sys.excepthook = excepthook
     try:
-        window = build_window(args.db, demo=args.demo)
+        window = build_window(args.db, demo=args.demo, smoke_test=args.smoke_test)
     except JeugdtoegangError as error:
         dialogs.show_error(None, error.message, START_FAILED_TITLE)
         return 1
@@ -335,7 +386,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     _windows.append(window)
     window.show()
-    return int(app.exec())
+    if args.smoke_test:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: _report_smoke_test(app, window, started))
+        QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: app.exit(4))
+    code = int(app.exec())
+    log.info("jeugdtoegang-gui %s stopped (exit %s)", __version__, code)
+    return code
+
+
+def _start_log() -> None:
+    """The rotating log file in the user data folder (never fatal)."""
+    try:
+        from jeugdtoegang.applog import configure_logging
+        from jeugdtoegang.settings import load_settings
+
+        level = "INFO"
+        with contextlib.suppress(JeugdtoegangError):  # reported where the settings are used
+            level = load_settings().log_level
+        configure_logging("gui", level)
+        log.info("jeugdtoegang-gui %s started", __version__)
+    except OSError:  # pragma: no cover - a read-only user folder must not stop the program
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -181,12 +181,19 @@ class LockController(QObject):
         self._focus = None
 
 
+def effective_lock_minutes(ctx: AppContext) -> int:
+    """The machine or user settings file's ``lock_minutes``, else the region profile's."""
+    from jeugdtoegang.settings import load_settings
+
+    return load_settings().lock_minutes or ctx.profile.settings.lock_minutes
+
+
 def install_lock(
     window: QMainWindow, ctx: AppContext, minutes: float | None = None
 ) -> LockController:
     """Lock ``window`` after the profile's ``lock_minutes`` of inactivity."""
     if minutes is None:
-        minutes = float(ctx.profile.settings.lock_minutes)
+        minutes = float(effective_lock_minutes(ctx))
     controller = LockController(window, ctx, minutes)
     window.lock_controller = controller  # type: ignore[attr-defined]
     return controller

@@ -277,13 +277,10 @@ class MainWindow(QMainWindow):
             self.open_database_handler(path)
 
     def _about(self) -> None:
-        dialogs.show_info(
-            self,
-            f"Jeugdtoegang {__version__}\n\n"
-            "Werkplek voor lokale toegangsteams jeugdhulp: gezinnen, perspectiefplannen, "
-            f"indicaties en beschikkingen.\n\nRegio: {self.ctx.profile.name}",
-            "Over Jeugdtoegang",
-        )
+        from ui.about import AboutDialog
+
+        dialog = AboutDialog(self.ctx.database.url, self)
+        dialog.exec()
 
     # -- state ------------------------------------------------------------------------------
 

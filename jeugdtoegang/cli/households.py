@@ -6,6 +6,7 @@ import argparse
 
 from jeugdtoegang.cli.common import add_json_flag, emit, open_context, open_db
 from jeugdtoegang.domain.actor import local_actor
+from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.regions import load_all_profiles, load_profile
 from jeugdtoegang.services import households
 from jeugdtoegang.services.context import AppContext
@@ -14,7 +15,9 @@ from jeugdtoegang.storage.database import initialise
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     init = sub.add_parser("init", help="database aanmaken of bijwerken voor een regio")
-    init.add_argument("--region", required=True, help="regio (slug), zie 'regions'")
+    init.add_argument(
+        "--region", help="regio (slug), zie 'regions'; standaard 'region' uit de instellingen"
+    )
     init.add_argument("--municipality", help="gemeente van het team (optioneel)")
     init.add_argument("--team", help="naam van het team (optioneel)")
     init.add_argument("--demo", action="store_true", help="vul met fictieve demogegevens")
@@ -38,7 +41,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _init(args: argparse.Namespace) -> int:
-    profile = load_profile(args.region)
+    region = args.region
+    if not region:
+        from jeugdtoegang.settings import load_settings
+
+        region = load_settings().region
+    if not region:
+        raise JeugdtoegangError(
+            "Geef de regio met --region (zie 'jeugdtoegang regions'), of zet 'region' in het "
+            "instellingenbestand."
+        )
+    profile = load_profile(region)
     database = open_db(args)
     try:
         info = initialise(

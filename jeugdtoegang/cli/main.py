@@ -28,6 +28,7 @@ from jeugdtoegang.cli import (
     reports,
     requests,
     security,
+    settings_cmd,
     sync,
 )
 from jeugdtoegang.cli import setup as region_setup_cli
@@ -49,6 +50,7 @@ AREAS = (
     reports,
     caseload,
     ijw,
+    settings_cmd,
 )
 log = logging.getLogger("jeugdtoegang.cli")
 
@@ -74,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)  # every file and folder this process creates is private to the user
     parser = build_parser()
     args = parser.parse_args(argv)
+    _start_log()
     try:
         return int(args.handler(args))
     except JeugdtoegangError as error:
@@ -96,13 +99,28 @@ def main(argv: list[str] | None = None) -> int:
 
 def _unexpected(error: Exception) -> int:
     # the type only: exception texts can hold personal data
-    log.debug("unexpected error: %s", type(error).__name__)
+    log.error("unexpected error: %s", type(error).__name__)
     print(
         f"Er ging iets onverwachts mis ({type(error).__name__}). Er is niets half "
         "opgeslagen. Probeer het opnieuw of neem contact op met de beheerder.",
         file=sys.stderr,
     )
     return 2
+
+
+def _start_log() -> None:
+    """The rotating log file in the user data folder (never fatal for a command)."""
+    try:
+        from jeugdtoegang.applog import configure_logging
+        from jeugdtoegang.settings import load_settings
+
+        try:
+            level = load_settings().log_level
+        except JeugdtoegangError:
+            level = "INFO"
+        configure_logging("cli", level)
+    except OSError:  # pragma: no cover - a read-only user folder must not stop a command
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,10 +25,16 @@ BUSY_TIMEOUT_MS = 30_000
 
 
 def resolve_database_url(db: str | os.PathLike[str] | None = None) -> str:
-    """Turn ``--db`` / ``JEUGDTOEGANG_DB`` (a path or a SQLAlchemy URL) into a URL."""
+    """Turn ``--db`` / ``JEUGDTOEGANG_DB`` (a path or a SQLAlchemy URL) into a URL.
+
+    Without either, the ``database`` of the settings files (machine or user) is used, and
+    without that the default file in the user data folder.
+    """
     raw = str(db) if db is not None else os.environ.get("JEUGDTOEGANG_DB") or ""
     if not raw:
-        raw = str(default_database_path())
+        from jeugdtoegang.settings import load_settings
+
+        raw = load_settings().database or str(default_database_path())
     if "://" in raw:
         return raw
     path = Path(raw).expanduser().resolve()
