@@ -99,16 +99,29 @@ def search_and_letter(f: Frozen, db: Path, env: dict[str, str]) -> None:
 
 
 def sync_between_fresh_databases(f: Frozen) -> None:
+    """A new office and a new laptop: enrol the laptop, export, join (accounts travel)."""
     key = "smoke-" + "k" * 40
-    first, second = f.scratch / "a.sqlite", f.scratch / "b.sqlite"
-    env_a = f.env(f.scratch / "home-a", JEUGDTOEGANG_SYNC_KEY=key)
-    env_b = f.env(f.scratch / "home-b", JEUGDTOEGANG_SYNC_KEY=key)
-    f.cli_json(["--db", str(first), "init", "--region", "twente"], env_a)
-    f.cli_json(["--db", str(second), "init", "--region", "twente"], env_b)
-    bundle = f.scratch / "a-naar-b.jtsync"
-    f.cli_json(["--db", str(first), "sync", "export", "--to", "b", "-o", str(bundle)], env_a)
-    f.cli_json(["--db", str(second), "sync", "import", str(bundle), "--peer", "a"], env_b)
-
+    office, laptop = f.scratch / "kantoor.sqlite", f.scratch / "laptop.sqlite"
+    beheer = {"JEUGDTOEGANG_USER": "beheer", "JEUGDTOEGANG_PASSWORD": "demo"}
+    env_office = f.env(f.scratch / "home-kantoor", JEUGDTOEGANG_SYNC_KEY=key, **beheer)
+    env_laptop = f.env(f.scratch / "home-laptop", JEUGDTOEGANG_SYNC_KEY=key)
+    f.cli_json(["--db", str(office), "init", "--region", "twente", "--demo", "--households",
+                "5"], env_office)
+    f.cli_json(["--db", str(office), "sync", "workstation", "enrol", "--self"], env_office)
+    f.cli_json(["--db", str(laptop), "init", "--region", "twente"], env_laptop)
+    request = f.scratch / "laptop.jtwerkplek"
+    shown = f.cli_json(["--db", str(laptop), "sync", "workstation", "request", "-o",
+                        str(request), "--name", "laptop"], env_laptop)
+    f.cli_json(["--db", str(office), "sync", "workstation", "enrol", str(request),
+                "--fingerprint", shown["fingerprint"]], env_office)
+    office_id = f.cli_json(["--db", str(office), "sync", "workstation", "show"], env_office)
+    bundle = f.scratch / "naar-laptop.jtsync"
+    f.cli_json(["--db", str(office), "sync", "export", "--to", "laptop", "-o", str(bundle)],
+               env_office)
+    joined = f.cli_json(["--db", str(laptop), "sync", "join", str(bundle), "--vertrouw",
+                         office_id["fingerprint"]], {**env_laptop, **beheer})
+    if joined["conflicts"] != 0 or joined["applied"] == 0:
+        raise SmokeError(f"aansluiten van de laptop ging mis: {joined}")
 
 def server_driver_loads(f: Frozen) -> None:
     """A server URL reaches the PostgreSQL driver (the system's libpq on Linux): with no

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import make_url
 
-from jeugdtoegang import __version__
 from jeugdtoegang.domain.authz import Permission
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.paths import user_data_dir
