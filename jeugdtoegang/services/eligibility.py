@@ -414,7 +414,7 @@ def _group_alternatives(
     for group in profile.products_in(need.segment):
         if not group.group or group.code == product.code:
             continue
-        pool, _ = _pool(session, cache, region, replace(need, product_code=group.code))
+        pool = _pool(session, cache, region, replace(need, product_code=group.code))
         serving, _ = pool.split(municipality.name)
         for c in serving:
             if not exclusions(c, replace(need, product_code=group.code), municipality.name):
