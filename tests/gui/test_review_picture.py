@@ -30,8 +30,8 @@ def _tenzij_indication(ctx: AppContext):  # type: ignore[no-untyped-def]
         household_id,
         person_id,
         product="Ambulante begeleiding",
-        start=date(2026, 1, 5),
-        end=date(2026, 10, 4),
+        start=date(2025, 1, 6),
+        end=date(2025, 7, 5),
     )
     view = svc.save_concept(
         ctx,
@@ -44,7 +44,9 @@ def _tenzij_indication(ctx: AppContext):  # type: ignore[no-untyped-def]
     )
     submitted = svc.submit_indication(ctx, view.id)
     assert submitted.status is IndicationStatus.INGEDIEND
-    with ctx.uow() as uow:  # shown as a follow-up of earlier help (set directly: display only)
+    # earlier help that ended long before (no implicit follow-up: that needs an evaluation),
+    # linked directly to show the chain in the panel
+    with ctx.uow() as uow:
         uow.session.get(Indication, view.id).predecessor_id = earlier
         uow.commit()
     return household_id, person_id, submitted
@@ -77,7 +79,7 @@ def test_the_review_panel_shows_the_whole_proposal_of_a_tenzij_indication(
         "45Z01",
         "01-12-2026 tot en met 31-12-2027 (13 maanden)",
         "Ambulante begeleiding",  # the chain of earlier help
-        "05-01-2026 – 04-10-2026",
+        "06-01-2025 – 05-07-2025",
         "2 uur per week",
         money(indication.max_cost),  # the stored figure, not a recomputation
         "Alleen met motivering en uw goedkeuring",
