@@ -258,7 +258,11 @@ def test_a_full_disk_gives_a_dutch_message_no_torn_file_and_no_export_entry(
 
 
 def test_the_cli_reports_a_full_disk_with_exit_1(
-    ctx: AppContext, database_url: str, full_disk: Path, capsys: pytest.CaptureFixture[str]
+    ctx: AppContext,
+    database_url: str,
+    full_disk: Path,
+    capsys: pytest.CaptureFixture[str],
+    cli_login: AppContext,
 ) -> None:
     household_id, _ = make_household(ctx)
     detail = households.get_household(ctx, household_id, purpose=None)
@@ -395,8 +399,16 @@ def test_argument_errors_are_dutch_and_exit_1(capsys: pytest.CaptureFixture[str]
 
 
 def test_the_doorbraak_command_and_report_work_from_the_cli(
-    ctx: AppContext, database_url: str, capsys: pytest.CaptureFixture[str]
+    ctx: AppContext,
+    database_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from jeugdtoegang.cli import common
+    from jeugdtoegang.domain.actor import local_actor
+
+    # a user outside the dossier's team who is also a team lead (no team: sees the report)
+    monkeypatch.setattr(common, "cli_actor", lambda _args, _database: local_actor())
     household_id, _ = make_household(ctx)
     code = cli_main(
         ["--db", database_url, "doorbraak", "open", "--household", str(household_id),
