@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jeugdtoegang.atomic import write_atomically
+from jeugdtoegang.atomic import private_dir, write_atomically
 from jeugdtoegang.paths import user_data_dir
 from jeugdtoegang.storage.base import utcnow
 
@@ -62,7 +62,7 @@ def write_recovery(
 ) -> Path:
     """Atomically replace ``author``'s recovery file of a household with ``content``."""
     target = recovery_path(household_id, author)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)  # per-user drafts: readable by the owner only
     payload = {
         "schema": RECOVERY_SCHEMA,
         "household_id": str(household_id),

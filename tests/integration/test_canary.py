@@ -83,7 +83,9 @@ def test_the_canary_bsn_lies_only_where_the_readme_says_and_every_file_is_privat
         export_plan_pdf(ctx, detail.id, out / "plan.pdf")
         write_inzage(admin, child, out / "inzage.json")
         write_inzage(admin, child, out / "inzage.pdf")
-        write_recovery(detail.id, {"notes": f"BSN {CANARY} gecontroleerd"}, 1)
+        write_recovery(
+            detail.id, {"notes": f"BSN {CANARY} gecontroleerd"}, 1, author=ctx.actor.username
+        )
         backup_sqlite(home / "team.sqlite", "voor-migratie")
         from jeugdtoegang.services.sync import export_bundle
 

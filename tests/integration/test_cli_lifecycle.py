@@ -142,7 +142,8 @@ def test_household_add_show_and_the_indication_life_cycle(
     assert code == 0 and len(listed) == 2
 
 
-def test_bad_input_is_exit_1_with_a_dutch_message(ctx, database, tmp_path, capsys):
+def test_bad_input_is_exit_1_with_a_dutch_message(ctx, database, accounts, tmp_path, capsys):
+    accounts("c.jansen")
     code, err = run(database, capsys, "households", "add", write(tmp_path, "h.json", {"naam": ""}))
     assert code == 1 and "leden" in err and "naam" in err
     code, err = run(database, capsys, "indications", "submit", "geen-id")
