@@ -289,13 +289,13 @@ def _matching_ids(text: str, limit: int) -> Select[Any] | None:
         return None
     if _DOSSIER.match(query):
         return select(_H.id).where(_H.dossier_number == query.upper())
-    if _DIGITS.match(query) and len(normalise_bsn(query)) == 9 and normalise_bsn(query).isdigit():
-        return select(_P.household_id).where(_P.bsn == normalise_bsn(query))
     tail = _DOSSIER_TAIL.match(query)
     if tail:
         code, serial, bare = tail.groups()
         suffix = f"-{code.upper()}-{int(serial):05d}" if code else f"-{int(bare):05d}"
         return select(_H.id).where(_H.dossier_number.like(f"%{suffix}")).limit(limit)
+    if _DIGITS.match(query) and len(normalise_bsn(query)) == 9 and normalise_bsn(query).isdigit():
+        return select(_P.household_id).where(_P.bsn == normalise_bsn(query))
     if _DOSSIER_HEAD.match(query):
         return select(_H.id).where(_prefix(_H.dossier_number, query.upper())).limit(limit)
     postcode = normalise_postcode(query)
