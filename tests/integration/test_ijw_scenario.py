@@ -97,6 +97,8 @@ def test_the_whole_exchange_runs_on_the_demo(ctx, lead_ctx, tmp_path):
         unit=Unit.UUR,
         frequency=Frequency.WEEK,
         provider_agb=agb,
+        # Zeist also contracts a group offer (45Z03): individual help needs its reason
+        motivations={"GROUP_OFFER_FIRST": "Groepsaanbod past niet: individuele hulp is nodig."},
     )
     view = svc.save_concept(
         ctx,
@@ -190,7 +192,7 @@ def test_the_whole_exchange_runs_on_the_demo(ctx, lead_ctx, tmp_path):
     del household_id
 
 
-def test_the_ijw_commands_print_json(tmp_path, capsys, monkeypatch):
+def test_the_ijw_commands_print_json(tmp_path, capsys, monkeypatch, cli_login):
     db = tmp_path / "team.sqlite"
     assert (
         main(["--db", str(db), "init", "--region", "zuidoost-utrecht", "--team", "Team Zeist"]) == 0

@@ -103,7 +103,7 @@ def demo_letters(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
         folder: Path = tmp_path_factory.mktemp(region)
         database = open_database(f"sqlite:///{folder / 'demo.sqlite'}")
         opened.append(database)
-        initialise(database, region, team_name="Team demo")
+        initialise(database, region, team_name=CONSULENT.team)
         ctx = AppContext(database, CONSULENT, today=lambda: TODAY)
         fill_demo(ctx, households=DEMO_HOUSEHOLDS)
         with ctx.uow(readonly=True) as uow:
