@@ -145,7 +145,7 @@ def _weeks(ctx: AppContext) -> int:
     return ctx.profile.settings.awb_decision_weeks
 
 
-@guarded(Permission.PLAN_SUBMIT, object_type="household")
+@guarded(Permission.PLAN_SUBMIT, object_type="household", target="household")
 def add_request(
     ctx: AppContext,
     household_id: uuid.UUID,
@@ -207,7 +207,7 @@ def _require_open(row: Aanvraag) -> None:
         )
 
 
-@guarded(Permission.PLAN_SUBMIT, object_type="aanvraag")
+@guarded(Permission.PLAN_SUBMIT, object_type="aanvraag", target="aanvraag")
 def suspend_request(
     ctx: AppContext,
     request_id: uuid.UUID,
@@ -235,7 +235,7 @@ def suspend_request(
         return _view(row, uow.session.get(Person, row.person_id), ctx.today(), _weeks(ctx))
 
 
-@guarded(Permission.PLAN_SUBMIT, object_type="aanvraag")
+@guarded(Permission.PLAN_SUBMIT, object_type="aanvraag", target="aanvraag")
 def resume_request(ctx: AppContext, request_id: uuid.UUID, end: date) -> RequestView:
     """End the running opschorting: the information arrived on ``end``."""
     with ctx.uow() as uow:
@@ -256,7 +256,7 @@ def resume_request(ctx: AppContext, request_id: uuid.UUID, end: date) -> Request
         return _view(row, uow.session.get(Person, row.person_id), ctx.today(), _weeks(ctx))
 
 
-@guarded(Permission.PLAN_SUBMIT, object_type="aanvraag")
+@guarded(Permission.PLAN_SUBMIT, object_type="aanvraag", target="aanvraag")
 def extend_request(
     ctx: AppContext,
     request_id: uuid.UUID,

@@ -15,6 +15,7 @@ from jeugdtoegang.storage.models.decisions import Decision
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.indications import Indication, ProviderRequest
 from jeugdtoegang.storage.models.plans import Plan
+from jeugdtoegang.storage.models.requests import Aanvraag
 
 DOORBRAAK_ACTION = "doorbraak"
 _OWNER: dict[str, Any] = {
@@ -23,6 +24,7 @@ _OWNER: dict[str, Any] = {
     "indication": Indication,
     "person": Person,
     "provider_request": ProviderRequest,
+    "aanvraag": Aanvraag,
 }
 
 

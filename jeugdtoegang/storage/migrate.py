@@ -108,8 +108,27 @@ def upgrade_database(engine: Engine) -> Path | None:
     path = sqlite_path(str(engine.url))
     if current and path is not None and path.exists() and path.stat().st_size > 0:
         backup = backup_sqlite(path, "voor-migratie")
-    with engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, "heads")
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        raw = connection.connection.dbapi_connection if sqlite else None
+        if raw is not None:
+            # SQLite alters a table by copying it: with foreign keys enforced, dropping the
+            # old copy of a referenced table fails. The pragma only works outside a
+            # transaction; the keys are checked after the upgrade instead (below).
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                config = alembic_config()
+                config.attributes["connection"] = connection
+                command.upgrade(config, "heads")
+                if raw is not None:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise DatabaseVersionError(
+                            "De database kon niet worden bijgewerkt: verwijzingen kloppen niet "
+                            f"meer ({len(broken)}). Er is niets gewijzigd."
+                        )
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys = ON")
     return backup

@@ -209,6 +209,7 @@ def test_cli_requests_and_decisions_create_submit_approve(
     database_url: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    cli_login: AppContext,
 ) -> None:
     household_id, person_id = make_household(ctx)
     db = ["--db", database_url]
@@ -275,7 +276,9 @@ def test_cli_requests_and_decisions_create_submit_approve(
     assert date(2026, 11, 2) + timedelta(weeks=8) == date(2026, 12, 28)
 
 
-def test_the_review_queue_shows_the_days_left_and_the_missing_parts(ctx: AppContext) -> None:
+def test_the_review_queue_shows_the_days_left_and_the_missing_parts(
+    ctx: AppContext, lead_ctx: AppContext
+) -> None:
     household_id, person_id = make_household(ctx)
     view = requests.add_request(
         ctx, household_id, person_id, date(2026, 11, 2), RequestedBy.OUDERS, "hulp thuis"
@@ -294,7 +297,7 @@ def test_the_review_queue_shows_the_days_left_and_the_missing_parts(ctx: AppCont
         aanvraag_id=view.id,
     )
     decisions.submit_decision(ctx, detail.id)
-    (pending,) = decisions.list_pending_decisions(ctx)
+    (pending,) = decisions.list_pending_decisions(lead_ctx)
     assert "35 dagen over, uiterlijk 28-12-2026" in pending.findings
     assert "de afweging" in pending.findings
 
