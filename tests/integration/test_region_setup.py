@@ -29,7 +29,7 @@ from jeugdtoegang.storage.models.decisions import Decision, FinalLetter
 from jeugdtoegang.storage.models.region_setup import RegionSetup
 from jeugdtoegang.sync.keys import ENV_KEY
 from tests.conftest import CONSULENT, TEAMLEIDER, TODAY
-from tests.integration.decision_fixtures import add_indication, make_household
+from tests.integration.decision_fixtures import add_indication, case_parts, make_household
 from tests.integration.sync_helpers import TEAM_KEY, DatabaseFactory
 
 pytestmark = pytest.mark.postgres
@@ -75,6 +75,7 @@ def draft_decision(ctx: AppContext, gemeente: str = "Zeist") -> uuid.UUID:
         "hulp thuis bij de opvoeding",
         "Daan is vaak boos, thuis en op school.",
         goals=["Daan kan beter omgaan met boosheid."],
+        parts=case_parts(DecisionType.TOEKENNING),
     ).id
 
 
@@ -200,8 +201,14 @@ def test_a_setup_change_made_on_one_workstation_arrives_on_another_by_sync(
     monkeypatch.setenv(ENV_KEY, TEAM_KEY)
     factory = DatabaseFactory(tmp_path, os.environ.get("JEUGDTOEGANG_TEST_PG") or None)
     try:
-        office = AppContext(factory.create("kantoor"), BEHEER, lambda: TODAY)
-        laptop = AppContext(factory.create("laptop"), CONSULENT, lambda: TODAY)
+        from jeugdtoegang.services import auth
+        from tests.integration.sync_helpers import PASSWORD, join, office_with_accounts
+
+        admin = office_with_accounts(factory.create("kantoor"))
+        office = AppContext(admin.database, admin.actor, lambda: TODAY)
+        laptop_db = factory.create("laptop")
+        join(office, laptop_db, tmp_path, "laptop")  # an enrolled laptop of the team
+        laptop = AppContext(laptop_db, auth.login(laptop_db, "c.jansen", PASSWORD), lambda: TODAY)
         settle_zeist(office, title="Verordening jeugdhulp Zeist 2026 (kantoor)")
         bundle = tmp_path / "naar-laptop.jtsync"
         sync_service.export_bundle(office, "laptop", bundle)
