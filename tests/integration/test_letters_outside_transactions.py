@@ -45,14 +45,17 @@ def watch_render(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> list[bool]
     return could_write
 
 
-def test_approving_renders_the_final_letter_without_holding_the_write_lock(
+def test_the_first_final_print_renders_without_holding_the_write_lock(
     ctx: AppContext, lead_ctx: AppContext, watch_render: list[bool]
 ) -> None:
     _household, decision_id = make_decision(ctx, DecisionType.TOEKENNING)
-    decisions.approve_decision(lead_ctx, decision_id)
+    decisions.approve_decision(lead_ctx, decision_id)  # composes, renders nothing (Awb 6:8)
+    assert watch_render == []
+    first = decisions.letter_pdf(ctx, decision_id)  # the first final print: verzenddatum
     assert watch_render == [True]
     with ctx.uow(readonly=True) as uow:
         stored = uow.session.query(FinalLetter).filter_by(decision_id=decision_id).one()
+    assert first == stored.pdf
     assert decisions.letter_pdf(ctx, decision_id) == stored.pdf  # stored once, never re-rendered
     assert watch_render == [True]
 
@@ -65,19 +68,24 @@ def test_a_concept_letter_renders_without_holding_the_write_lock(
     assert pdf.startswith(b"%PDF") and watch_render == [True]
 
 
-def test_an_approval_refuses_a_decision_changed_while_its_letter_rendered(
+def test_two_first_prints_at_once_store_one_letter_and_both_get_those_bytes(
     ctx: AppContext, lead_ctx: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _household, decision_id = make_decision(ctx, DecisionType.TOEKENNING)
+    decisions.approve_decision(lead_ctx, decision_id)
     real = decision_letter.render_letter
+    other_print: list[bytes] = []
 
-    def render_while_someone_edits(model: Any) -> bytes:
-        decisions.return_decision(ctx.with_actor(lead_ctx.actor), decision_id, "Graag aanvullen")
+    def render_while_another_workstation_prints(model: Any) -> bytes:
+        if not other_print:  # the other workstation prints (and stores) first
+            other_print.append(b"")
+            other_print[0] = decisions.letter_pdf(lead_ctx, decision_id)
         return real(model)
 
-    monkeypatch.setattr(decisions, "render_letter", render_while_someone_edits)
-    monkeypatch.setattr(decision_letter, "render_letter", render_while_someone_edits)
-    with pytest.raises(Exception, match="intussen gewijzigd"):
-        decisions.approve_decision(lead_ctx, decision_id)
+    monkeypatch.setattr(decisions, "render_letter", render_while_another_workstation_prints)
+    monkeypatch.setattr(decision_letter, "render_letter", render_while_another_workstation_prints)
+    mine = decisions.letter_pdf(ctx, decision_id)
     with ctx.uow(readonly=True) as uow:
-        assert uow.session.query(FinalLetter).filter_by(decision_id=decision_id).count() == 0
+        stored = uow.session.query(FinalLetter).filter_by(decision_id=decision_id).all()
+    assert len(stored) == 1
+    assert mine == stored[0].pdf == other_print[0]
