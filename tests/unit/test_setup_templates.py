@@ -21,7 +21,7 @@ from jeugdtoegang.domain.provenance import (
 from jeugdtoegang.regions import available_slugs
 from jeugdtoegang.regions.setup_document import template_document, template_provenance
 
-SEEDS = Path("/work/shared/seeds")
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"  # beside the checkout
 LAW_TITLES = ("Jeugdwet", "Algemene wet bestuursrecht")
 
 
