@@ -1,6 +1,6 @@
 """Local accounts: first run, login with rate limiting, passwords, user management.
 
-Passwords are hashed with scrypt (``hashlib.scrypt``, memory-hard; standard library) with
+Passwords are hashed with scrypt (RFC 7914, memory-hard; from ``cryptography``) with
 a random per-user salt; the cost parameters are stored in the hash string
 (``scrypt$<log2 n>$<r>$<p>$<salt hex>$<hash hex>``) so they can be raised later without
 invalidating existing hashes. Failed logins are counted per account; from the third one
@@ -10,7 +10,6 @@ login, failed login and refusal is written to the audit log.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import uuid
@@ -58,10 +57,12 @@ def hash_password(password: str, *, log2_n: int | None = None) -> str:
 
 
 def _scrypt(password: str, salt: bytes, log2_n: int, r: int, p: int) -> bytes:
-    n = 2**log2_n
-    return hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=256 * n * r + 2**24, dklen=32
-    )
+    """scrypt (RFC 7914) from ``cryptography``: the same bytes as ``hashlib.scrypt`` (which
+    exists only when Python happens to be linked to OpenSSL), so hashes made by earlier
+    versions still verify."""
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+    return Scrypt(salt=salt, length=32, n=2**log2_n, r=r, p=p).derive(password.encode("utf-8"))
 
 
 def verify_password(password: str, stored: str) -> bool:

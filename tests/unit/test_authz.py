@@ -85,3 +85,14 @@ def test_nobody_approves_their_own_submission() -> None:
 def test_every_permission_has_a_dutch_label() -> None:
     for permission in Permission:
         assert permission.label and permission.infinitive.endswith(("te zien", "en", "ren"))
+
+
+def test_password_hashes_are_the_same_scrypt_as_the_standard_library() -> None:
+    """Hashes made by earlier versions (hashlib.scrypt) still verify."""
+    import hashlib
+
+    from jeugdtoegang.services.auth import _scrypt
+
+    salt = bytes(range(16))
+    expected = hashlib.scrypt(b"geheim", salt=salt, n=2**10, r=8, p=1, dklen=32)
+    assert _scrypt("geheim", salt, 10, 8, 1) == expected
