@@ -80,7 +80,8 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.setObjectName("main_window")
         fictional = " — FICTIEVE DEMOGEGEVENS" if ctx.setup.fictional else ""  # issue 13
-        self.setWindowTitle(f"Jeugdtoegang — {ctx.profile.name}{fictional}")
+        # the desktop adds the application's name itself ("Twente — Jeugdtoegang")
+        self.setWindowTitle(f"{ctx.profile.name}{fictional}")
         self.runner = TaskRunner(self, on_error=self.show_error)
         #: set by the application: called with the path the user chose in "Database openen…"
         self.open_database_handler: Callable[[Path], None] | None = None

@@ -33,7 +33,7 @@ from ui.workers import UNEXPECTED_MESSAGE
 def test_title_names_the_region_and_the_status_bar_shows_who_and_where(
     main_window: MainWindow,
 ) -> None:
-    assert main_window.windowTitle() == "Jeugdtoegang — Zuidoost-Utrecht"
+    assert main_window.windowTitle() == "Zuidoost-Utrecht"
     labels = {name: label.text() for name, label in main_window.status_labels.items()}
     assert labels["status_region"] == "Regio: Zuidoost-Utrecht"
     assert labels["status_team"] == "Team: Team Zeist"
@@ -217,7 +217,7 @@ def test_an_empty_database_offers_demo_or_new_and_a_new_one_gets_the_chosen_regi
     qtbot.addWidget(window)
 
     assert asked == [True]
-    assert window.windowTitle() == "Jeugdtoegang — Twente"
+    assert window.windowTitle() == "Twente"
     assert window.status_labels["status_team"].text() == "Team: Team Enschede-Zuid"
     assert window.area("dossiers").list_page.count_label.text() == "0 dossiers"
     info = window.ctx.database.info()

@@ -155,5 +155,5 @@ def test_a_demo_database_is_marked_fictional_in_the_title_bar(
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    assert window.windowTitle() == "Jeugdtoegang — Zuidoost-Utrecht — FICTIEVE DEMOGEGEVENS"
+    assert window.windowTitle() == "Zuidoost-Utrecht — FICTIEVE DEMOGEGEVENS"
     window.runner.wait_for_idle(5000)
