@@ -7,7 +7,9 @@ import getpass
 import json
 import os
 import sys
+import uuid
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from jeugdtoegang.domain.actor import Actor
@@ -88,6 +90,22 @@ def emit(args: argparse.Namespace, data: Any, text: str | Callable[[], str]) -> 
         print(json.dumps(data, ensure_ascii=False, indent=2, default=json_default))
     else:
         print(text() if callable(text) else text)
+
+
+def uuid_arg(value: str) -> uuid.UUID:
+    """argparse type: a record id (refused in Dutch when it is not a UUID)."""
+    try:
+        return uuid.UUID(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"geen geldig id: {value!r}") from error
+
+
+def day_arg(value: str) -> date:
+    """argparse type: a date as JJJJ-MM-DD (refused in Dutch otherwise)."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"geen datum (JJJJ-MM-DD): {value!r}") from error
 
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:

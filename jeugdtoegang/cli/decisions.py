@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import uuid
-from datetime import date
 from pathlib import Path
 
-from jeugdtoegang.cli.common import add_json_flag, emit, open_context
+from jeugdtoegang.cli.common import add_json_flag, day_arg, emit, open_context, uuid_arg
 from jeugdtoegang.cli.decision_files import create_from_request, read_decision_file
 from jeugdtoegang.domain.motivation import describe_missing
 from jeugdtoegang.errors import JeugdtoegangError
@@ -15,19 +13,8 @@ from jeugdtoegang.progress import run_to_end
 from jeugdtoegang.services import decisions
 from jeugdtoegang.services.letter_batch import batch_letters, write_atomically
 
-
-def _uuid(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"geen geldig id: {value!r}") from error
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"geen datum (JJJJ-MM-DD): {value!r}") from error
+_uuid = uuid_arg
+_day = day_arg
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

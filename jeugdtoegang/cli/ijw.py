@@ -10,29 +10,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-import uuid
-from datetime import date
 from pathlib import Path
 
-from jeugdtoegang.cli.common import add_json_flag, emit, open_context
+from jeugdtoegang.cli.common import add_json_flag, day_arg, emit, open_context, uuid_arg
 from jeugdtoegang.domain.ijw_codes import RedenAfwijzing, VerzoekAntwoord
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.progress import run_to_end
 from jeugdtoegang.services import ijw_export, ijw_inbound
 
-
-def _uuid(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"geen geldig id: {value!r}") from error
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"geen datum (JJJJ-MM-DD): {value!r}") from error
+_uuid = uuid_arg
+_day = day_arg
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

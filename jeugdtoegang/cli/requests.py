@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import uuid
-from datetime import date
 
-from jeugdtoegang.cli.common import add_json_flag, emit, open_context
+from jeugdtoegang.cli.common import add_json_flag, day_arg, emit, open_context, uuid_arg
 from jeugdtoegang.cli.plans import resolve_household
 from jeugdtoegang.domain.requests import RequestedBy
 from jeugdtoegang.services import requests
 from jeugdtoegang.services.requests import RequestView
 
-
-def _uuid(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"geen geldig id: {value!r}") from error
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"geen datum (JJJJ-MM-DD): {value!r}") from error
+_uuid = uuid_arg
+_day = day_arg
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
