@@ -47,6 +47,7 @@ class SignalKind(StrEnum):
     BUDGET = "budget"
     VERZOEK_AANBIEDER = "verzoek_aanbieder"
     AWB_TERMIJN = "awb_termijn"
+    AANVRAAG_TERMIJN = "aanvraag_termijn"
     IJW_VERZOEK = "ijw_verzoek"
     GEEN_START = "geen_start"
 
@@ -62,6 +63,7 @@ class SignalKind(StrEnum):
             "budget": "Budget aanbieder",
             "verzoek_aanbieder": "Verzoek aanbieder",
             "awb_termijn": "Beslistermijn",
+            "aanvraag_termijn": "Beslistermijn aanvraag",
             "ijw_verzoek": "Verzoek aanbieder (iJw)",
             "geen_start": "Hulp niet gestart",
         }[self.value]
@@ -452,6 +454,45 @@ def _awb(session: Session, day: date, weeks: int) -> list[Signal]:
     return signals
 
 
+def _aanvragen(session: Session, day: date, weeks: int) -> list[Signal]:
+    """Open aanvragen whose Awb term (with opschorting and verdaging) ends within
+    ``AWB_WARNING_DAYS`` or has passed; the term itself is the domain's (Awb 4:13-4:15)."""
+    from jeugdtoegang.services.requests import term_of
+    from jeugdtoegang.storage.models.requests import Aanvraag
+
+    # an open aanvraag received before this date can be near its term (extensions and
+    # suspensions only move the term later, so nothing later can be near it)
+    latest = day - timedelta(weeks=weeks) + timedelta(days=AWB_WARNING_DAYS)
+    rows = session.execute(
+        select(Aanvraag, Household.dossier_number)
+        .join(Household, Household.id == Aanvraag.household_id)
+        .where(Aanvraag.outcome == "open", Aanvraag.received_on <= latest)
+    ).all()
+    signals = []
+    for aanvraag, dossier_number in rows:
+        term = term_of(aanvraag, day, weeks)
+        left = term.days_left(day)
+        if term.suspended_now or left > AWB_WARNING_DAYS:
+            continue
+        overdue = term.overdue(day)
+        signals.append(
+            Signal(
+                SignalKind.AANVRAAG_TERMIJN,
+                SignalSeverity.URGENT if overdue or left <= 0 else SignalSeverity.AANDACHT,
+                aanvraag.household_id,
+                aanvraag.person_id,
+                "Beslistermijn aanvraag verstreken"
+                if overdue
+                else f"Beslistermijn aanvraag: nog {left} {'dag' if left == 1 else 'dagen'}",
+                term.due,
+                f"Aanvraag ontvangen op {short_date(aanvraag.received_on)}; beslissen uiterlijk "
+                f"{short_date(term.due)} (Awb 4:13), of op tijd verdagen (Awb 4:14).",
+                dossier_number,
+            )
+        )
+    return signals
+
+
 def _ijw(session: Session, day: date, norm_weeks: int) -> list[Signal]:
     """JW315/JW317 requests to answer and allocations without a JW305 within the norm."""
     from jeugdtoegang.services.ijw_inbound import ijw_signal_rows
@@ -503,6 +544,7 @@ def compute_signals(ctx: AppContext, day: date | None = None) -> list[Signal]:
             signals += _bridging(session, day)
         signals += _requests(session, day)
         signals += _awb(session, day, profile.settings.awb_decision_weeks)
+        signals += _aanvragen(session, day, profile.settings.awb_decision_weeks)
         signals += _ijw(session, day, profile.settings.start_norm_weeks)
         uow.log_access("inzien", "signals", None, [], f"signalen {day.isoformat()}")
     return sorted(

@@ -322,3 +322,24 @@ def test_a_withdrawn_decision_is_listed_as_replaced(ctx: AppContext, lead_ctx: A
     decisions.approve_decision(lead_ctx, correction.id)
     row = decisions.get_decision(ctx, first).row
     assert row.status_label == f"Vervangen door {correction.row.kenmerk}"
+
+
+def test_signals_show_an_aanvraag_near_or_past_its_awb_term(ctx: AppContext) -> None:
+    from jeugdtoegang.services.signals import SignalKind, compute_signals
+
+    household_id, person_id = make_household(ctx)
+    view = requests.add_request(
+        ctx, household_id, person_id, date(2026, 11, 2), RequestedBy.OUDERS, "hulp thuis"
+    )
+
+    def aanvraag_signals(day: date) -> list:  # type: ignore[type-arg]
+        return [s for s in compute_signals(ctx, day) if s.kind is SignalKind.AANVRAAG_TERMIJN]
+
+    assert aanvraag_signals(date(2026, 11, 23)) == []  # 35 days left: no signal yet
+    (near,) = aanvraag_signals(date(2026, 12, 21))
+    assert near.due_date == date(2026, 12, 28) and "nog 7 dagen" in near.title
+    (late,) = aanvraag_signals(date(2027, 1, 4))
+    assert late.severity.value == "urgent" and "verstreken" in late.title
+    # while suspended (waiting for information, Awb 4:15) the term stands still: no signal
+    requests.suspend_request(ctx, view.id, date(2026, 12, 20), "wacht op verslag school")
+    assert aanvraag_signals(date(2026, 12, 21)) == []
