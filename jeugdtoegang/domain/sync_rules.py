@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from jeugdtoegang.domain.actor import Actor, Role
-from jeugdtoegang.domain.authz import Permission, can
+from jeugdtoegang.domain.authz import Permission, can, in_scope
 
 
 class TablePolicy(StrEnum):
@@ -116,6 +116,9 @@ class ChangeFacts:
     at: datetime
     old: Mapping[str, Any] | None  # the receiver's current state (None: new here)
     new: Mapping[str, Any] | None  # the incoming state (None: a deletion)
+    #: the teams of the dossier the record belongs to, before and after the change (a
+    #: record moved to another team must be in the author's scope on both sides)
+    teams: tuple[str | None, ...] = ()
 
 
 Accounts = Callable[[str], Account | None]
@@ -165,12 +168,29 @@ def refusal_reason(
     else:
         actor = account.actor()
     reason = _role_reason(policy, facts, actor)
+    if reason is None and policy in (TablePolicy.DOSSIER, TablePolicy.REVIEW):
+        reason = _team_reason(facts, actor)
     if authority_author_ok:
         # the office checked every approval when it was made there or imported there
         return reason
     if reason is None and policy in (TablePolicy.DOSSIER, TablePolicy.REVIEW):
         reason = _approval_reason(policy, facts, actor, accounts, submitter)
     return reason
+
+
+def _team_reason(facts: ChangeFacts, actor: Actor) -> str | None:
+    """Need-to-know holds for bundles too: a dossier of another team is refused, as it is
+    when the author works locally (a doorbraak only opens reading, never writing)."""
+    for team in facts.teams:
+        if not (
+            in_scope(actor, Permission.DOSSIER_EDIT, team)
+            or in_scope(actor, Permission.APPROVE, team)
+        ):
+            return (
+                f"'{actor.username}' (team: {actor.team or 'geen'}) mag geen dossiers van "
+                f"{team} wijzigen"
+            )
+    return None
 
 
 def _roles_text(actor: Actor) -> str:

@@ -141,6 +141,7 @@ def check_changes(
         for part in chunks([uuid.UUID(i) for i in ids]):
             for row in session.execute(select(table).where(table.c.id.in_(part))).mappings():
                 locals_[(name, str(row["id"]))] = {k: _plain(v) for k, v in row.items()}
+    teams = _dossier_teams(session, changes, locals_)
     problems: list[str] = []
     for change in changes:
         where = f"{change.table} {change.id[:8]} (wijziging {change.seq})"
@@ -153,6 +154,7 @@ def check_changes(
             at=datetime.fromisoformat(change.updated_at),
             old=locals_.get((change.table, change.id)),
             new=change.data,
+            teams=_teams_of(change, locals_.get((change.table, change.id)), teams),
         )
         reason = refusal_reason(
             facts,
@@ -163,6 +165,53 @@ def check_changes(
         if reason is not None:
             problems.append(f"{where}: {reason}")
     return problems
+
+
+def _dossier_teams(
+    session: Session, changes: list[Change], locals_: dict[tuple[str, str], Any]
+) -> dict[str, str | None]:
+    """Household id → team, from this database and from the households in the bundle."""
+    from jeugdtoegang.storage.models.households import Household
+
+    wanted: set[str] = set()
+    for change in changes:
+        for state in (change.data, locals_.get((change.table, change.id))):
+            if state and state.get("household_id"):
+                wanted.add(str(state["household_id"]))
+    found: dict[str, str | None] = {}
+    ids = [uuid.UUID(i) for i in wanted if _is_uuid(i)]
+    for part in chunks(ids):
+        for household_id, team in session.execute(
+            select(Household.id, Household.team).where(Household.id.in_(part))
+        ):
+            found[str(household_id)] = team
+    for change in changes:  # a household new in the bundle (or moved) counts as it arrives
+        if change.table == "household" and change.data is not None:
+            found.setdefault(change.id, change.data.get("team"))
+    return found
+
+
+def _teams_of(
+    change: Change, old: dict[str, Any] | None, teams: dict[str, str | None]
+) -> tuple[str | None, ...]:
+    """The teams of the dossier this change touches, before and after it."""
+    found: list[str | None] = []
+    for state in (old, change.data):
+        if not state:
+            continue
+        if change.table == "household":
+            found.append(state.get("team"))
+        elif state.get("household_id"):
+            found.append(teams.get(str(state["household_id"])))
+    return tuple(dict.fromkeys(found))
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _plain(value: Any) -> Any:

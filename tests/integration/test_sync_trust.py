@@ -524,3 +524,27 @@ def test_well_signed_unauthorised_or_invalid_changes_are_never_applied(
         sync_service.import_bundle(office, bad)
 
     assert dump_without_audit(office.database)[0] == before
+
+
+def test_a_consultant_bundle_writing_a_dossier_of_another_team_is_refused(
+    team, tmp_path: Path
+) -> None:
+    """Need-to-know holds for bundles too: Carla (Team Zeist) cannot write Team Bunnik's
+    dossier through her laptop, as she cannot at the office."""
+    laptop, office, _ = team
+    good = genuine(laptop, tmp_path)
+
+    def other_team(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for change in changes:
+            if change["table"] == "household" and change["data"]:
+                change["data"] = {**change["data"], "team": "Team Bunnik"}
+        return changes
+
+    bad = tmp_path / "ander-team.jtsync"
+    forge(good, bad, edit=other_team)
+
+    message = refused(office, bad)
+
+    assert "mag geen dossiers van Team Bunnik wijzigen" in message
+    # her own team's work still arrives
+    assert sync_service.import_bundle(office, good).applied > 0
