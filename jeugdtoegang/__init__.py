@@ -5,4 +5,4 @@ imports Qt or the ``ui`` package; that rule is checked by an import-linter contr
 test suite.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

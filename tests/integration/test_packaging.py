@@ -181,3 +181,12 @@ def test_the_gui_smoke_test_shows_the_main_window_and_exits(tmp_path: Path) -> N
     assert "smoke-test: hoofdvenster getoond" in result.stdout
     log_text = (tmp_path / "home" / "logs" / "jeugdtoegang.log").read_text(encoding="utf-8")
     assert "jeugdtoegang-gui" in log_text and "started" in log_text
+
+
+def test_the_package_version_is_the_programs_version() -> None:
+    import tomllib
+
+    from jeugdtoegang import __version__
+
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert meta["version"] == __version__  # the archive's name and "Over" say the same
