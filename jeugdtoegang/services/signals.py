@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from jeugdtoegang.domain.authz import Permission, require
 from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.domain.indications import IndicationStatus
+from jeugdtoegang.domain.requests import decision_term
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.indication_inputs import (
     half_year,
@@ -435,7 +436,7 @@ def _awb(session: Session, day: date, weeks: int) -> list[Signal]:
     ).all()
     signals = []
     for r in rows:
-        deadline = r.requested_on + timedelta(weeks=weeks)
+        deadline = decision_term(r.requested_on, day, weeks=weeks).due  # Awb 4:13, once
         signals.append(
             Signal(
                 SignalKind.AWB_TERMIJN,
