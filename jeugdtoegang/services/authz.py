@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -341,11 +341,18 @@ def shown(
     *,
     household: Callable[[T], uuid.UUID | None] = lambda item: item.household_id,  # type: ignore[attr-defined]
     action: str = "inzien",
+    team: Callable[[T], str | None] | None = None,
+    people: Callable[[T], Iterable[uuid.UUID]] | None = None,
 ) -> list[T]:
     """The items of a list that this user may see (team scope), and one audit entry that
     names every person of the dossiers shown (NEN 7513: lists and search results are
     reads too). Internal calls as the system actor are not logged: nobody sees them.
+
+    Rows that were read with their dossier's ``team`` and members' ids (``people``) are
+    scoped and logged without reading them again.
     """
+    if team is not None and people is not None:
+        return _shown_from_rows(ctx, permission, items, purpose, household, action, team, people)
     ids = {h for h in (household(i) for i in items) if h is not None}
     with ctx.uow(readonly=True) as uow:
         teams = household_teams(uow.session, ids)
@@ -358,6 +365,29 @@ def shown(
         if visible and Role.SYSTEEM not in ctx.actor.roles:
             people = members_of(uow.session, {h for h in map(household, visible) if h})
             uow.log_access(action, "household", None, people, f"{purpose} ({len(visible)})")
+    return visible
+
+
+def _shown_from_rows(
+    ctx: AppContext,
+    permission: Permission,
+    items: Sequence[T],
+    purpose: str,
+    household: Callable[[T], uuid.UUID | None],
+    action: str,
+    team: Callable[[T], str | None],
+    people: Callable[[T], Iterable[uuid.UUID]],
+) -> list[T]:
+    """:func:`shown` for rows that carry their team and members (no queries)."""
+    visible = [
+        item
+        for item in items
+        if household(item) is None or in_scope(ctx.actor, permission, team(item))
+    ]
+    if visible and Role.SYSTEEM not in ctx.actor.roles:
+        person_ids = sorted({p for item in visible for p in people(item)})
+        with ctx.uow(readonly=True) as uow:
+            uow.log_access(action, "household", None, person_ids, f"{purpose} ({len(visible)})")
     return visible
 
 

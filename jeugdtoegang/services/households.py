@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -353,16 +352,16 @@ def _rows_for(
 ) -> list[HouseholdRow]:
     """Household rows with their current members' names, in list order (or by name).
 
-    Two small queries: the households, then their members' names. The members' household
-    ids are read as plain text: parsing a UUID for every member row costs more than the
-    query itself.
+    One Core query (household left-joined with its current members), run on the session's
+    connection: the ORM's per-statement machinery costs more than the query itself. The
+    household ids are read as plain text: parsing a UUID for every row costs more still.
     """
     ids = household_ids if isinstance(household_ids, Select) else list(household_ids)
     if isinstance(ids, list) and not ids:
         return []
-    heads = session.execute(
+    query = (
         select(
-            _H.id,
+            type_coerce(_H.id, String),
             _H.dossier_number,
             _H.name,
             _H.street,
@@ -371,35 +370,58 @@ def _rows_for(
             _H.city,
             _H.gemeente,
             _H.wijk,
-        ).where(_H.id.in_(ids))
-    ).all()
-    members: dict[str, list[str]] = defaultdict(list)
-    for household_id, first, tussen, surname in session.execute(
-        select(type_coerce(_P.household_id, String), _P.first_name, _P.tussenvoegsel, _P.surname)
-        .where(_P.household_id.in_(ids), _P.ended_on.is_(None))
-        .order_by(_P.household_id, _P.sort_key)
-    ):
-        members[_key(household_id)].append(
-            f"{first} {tussen} {surname}" if tussen else f"{first} {surname}"
+            _H.team,
+            _P.id,
+            _P.first_name,
+            _P.tussenvoegsel,
+            _P.surname,
         )
-    order = {hid: i for i, hid in enumerate(ids)} if isinstance(ids, list) else None
-    rows = []
-    for head in heads:
-        household_id, number, name, street, house_number, postcode, city, gemeente, wijk = head
+        .select_from(
+            Household.__table__.outerjoin(
+                Person.__table__, and_(_P.household_id == _H.id, _P.ended_on.is_(None))
+            )
+        )
+        .where(_H.id.in_(ids))
+        .order_by(_H.id, _P.sort_key)
+    )
+    rows: list[HouseholdRow] = []
+    current_key: str | None = None
+    head: Any = None
+    names: list[str] = []
+    people: list[uuid.UUID] = []
+
+    def finish() -> None:
+        _, number, name, street, house_number, postcode, city, gemeente, wijk, team = head[:10]
         line = f"{street} {house_number}".strip()
         rows.append(
             HouseholdRow(
-                id=household_id,
+                id=uuid.UUID(current_key),
                 dossier_number=number,
                 name=name,
                 address=f"{line}, {city}" if city else line,
                 postcode=postcode,
                 gemeente=gemeente,
                 wijk=wijk,
-                members=tuple(members[_key(household_id)]),
+                members=tuple(names),
+                team=team,
+                person_ids=tuple(people),
             )
         )
-    if order is not None:
+
+    for row in session.connection().execute(query):
+        key = _key(row[0])
+        if key != current_key:
+            if head is not None:
+                finish()
+            current_key, head, names, people = key, row, [], []
+        person_id, first, tussen, surname = row[10:]
+        if person_id is not None:
+            names.append(f"{first} {tussen} {surname}" if tussen else f"{first} {surname}")
+            people.append(person_id)
+    if head is not None:
+        finish()
+    if isinstance(ids, list):
+        order = {hid: i for i, hid in enumerate(ids)}
         rows.sort(key=lambda r: order[r.id])
     else:
         rows.sort(key=lambda r: (r.name, r.dossier_number))
@@ -422,7 +444,8 @@ def search_households(ctx: AppContext, text: str, limit: int = SEARCH_LIMIT) -> 
     # only the user's team(s); every person shown is logged (never the search text: a BSN)
     return shown(
         ctx, Permission.DOSSIER_READ, rows, f"zoeken op {_search_kind(text)}",
-        household=lambda r: r.id, action="zoeken",
+        household=lambda r: r.id, action="zoeken", team=lambda r: r.team,
+        people=lambda r: r.person_ids,
     )  # fmt: skip
 
 
@@ -468,4 +491,7 @@ def list_households(
         teams = team_condition(_H.team, list_teams(ctx, Permission.DOSSIER_READ))
         ids = [r[0] for r in uow.session.execute(query.where(teams))]
         rows = _rows_for(uow.session, ids)
-    return shown(ctx, Permission.DOSSIER_READ, rows, "dossierlijst", household=lambda r: r.id)
+    return shown(
+        ctx, Permission.DOSSIER_READ, rows, "dossierlijst", household=lambda r: r.id,
+        team=lambda r: r.team, people=lambda r: r.person_ids,
+    )  # fmt: skip

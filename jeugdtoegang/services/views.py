@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -62,9 +62,14 @@ class HouseholdRow:
     gemeente: str
     wijk: str | None
     members: tuple[str, ...]
+    #: the dossier's team and its current members' ids, read with the row so that scoping
+    #: and the audit entry of a list or search need no second query (never shown or exported)
+    team: str | None = field(default=None, repr=False, compare=False)
+    person_ids: tuple[uuid.UUID, ...] = field(default=(), repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         data = {k: to_json_value(v) for k, v in asdict(self).items()}
+        del data["team"], data["person_ids"]
         data["members"] = list(self.members)
         return data
 
