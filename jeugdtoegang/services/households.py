@@ -375,6 +375,7 @@ def _rows_for(
             _P.first_name,
             _P.tussenvoegsel,
             _P.surname,
+            _P.sort_key,
         )
         .select_from(
             Household.__table__.outerjoin(
@@ -382,15 +383,15 @@ def _rows_for(
             )
         )
         .where(_H.id.in_(ids))
-        .order_by(_H.id, _P.sort_key)
+        .order_by(_H.id)  # members are put in order below: no temporary sort in SQLite
     )
     rows: list[HouseholdRow] = []
     current_key: str | None = None
     head: Any = None
-    names: list[str] = []
-    people: list[uuid.UUID] = []
+    members: list[tuple[Any, str, uuid.UUID]] = []
 
     def finish() -> None:
+        members.sort(key=lambda m: (m[0] is None, m[0]))
         _, number, name, street, house_number, postcode, city, gemeente, wijk, team = head[:10]
         line = f"{street} {house_number}".strip()
         rows.append(
@@ -402,9 +403,9 @@ def _rows_for(
                 postcode=postcode,
                 gemeente=gemeente,
                 wijk=wijk,
-                members=tuple(names),
+                members=tuple(m[1] for m in members),
                 team=team,
-                person_ids=tuple(people),
+                person_ids=tuple(m[2] for m in members),
             )
         )
 
@@ -413,11 +414,11 @@ def _rows_for(
         if key != current_key:
             if head is not None:
                 finish()
-            current_key, head, names, people = key, row, [], []
-        person_id, first, tussen, surname = row[10:]
+            current_key, head, members = key, row, []
+        person_id, first, tussen, surname, sort_key = row[10:]
         if person_id is not None:
-            names.append(f"{first} {tussen} {surname}" if tussen else f"{first} {surname}")
-            people.append(person_id)
+            name = f"{first} {tussen} {surname}" if tussen else f"{first} {surname}"
+            members.append((sort_key, name, person_id))
     if head is not None:
         finish()
     if isinstance(ids, list):
