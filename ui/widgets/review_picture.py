@@ -89,9 +89,16 @@ def picture_html(detail: ReviewDetail) -> str:
 class LetterPages(QScrollArea):
     """Rendered letter pages, scaled to the width of the view (whole page readable)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        name: str = "review_letter_preview",
+        page_name: str = "review_letter_page",
+    ) -> None:
         super().__init__(parent)
-        self.setObjectName("review_letter_preview")
+        self.setObjectName(name)
+        self._page_name = page_name
         self.setAccessibleName("Voorbeeld van de brief")
         self.setWidgetResizable(True)
         self._images: list[QImage] = []
@@ -132,7 +139,7 @@ class LetterPages(QScrollArea):
         width = max(200, self.viewport().width() - 24)
         for number, image in enumerate(self._images, start=1):
             label = QLabel()
-            label.setObjectName(f"review_letter_page_{number}")
+            label.setObjectName(f"{self._page_name}_{number}")
             label.setPixmap(
                 QPixmap.fromImage(image).scaledToWidth(
                     width, Qt.TransformationMode.SmoothTransformation
