@@ -178,6 +178,7 @@ class DecisionsTab(QWidget):
         self.submit_button.setEnabled(
             row is not None
             and row.status is DecisionStatus.CONCEPT
+            and not row.submitted  # already with the team lead
             and can(actor, Permission.PLAN_SUBMIT)
         )
         self.approve_button.setEnabled(

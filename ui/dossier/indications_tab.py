@@ -107,6 +107,7 @@ class ProviderRequestDialog(_FormDialog):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd-MM-yyyy")
         self.reason_edit = QPlainTextEdit(objectName="reason_edit")
+        self.reason_edit.setTabChangesFocus(True)  # Tab moves on (issue 16)
         self.kind_edit = QLineEdit("verlenging", objectName="kind_edit")
         self.form.addRow("Ontvangen op", self.received_edit)
         self.form.addRow("Soort verzoek", self.kind_edit)
