@@ -141,9 +141,9 @@ class DecisionsTab(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.scroll)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([460, 840])
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)  # the letter gets the room
+        splitter.setSizes([380, 760])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.refresh()

@@ -260,7 +260,10 @@ class IndicationsTab(QWidget):
             parts.append(f"Opmerking teamleider: {row.review_comment}")
         parts += [f"Motivering ({code}): {text}" for code, text in row.motivations.items()]
         if row.open_requests:
-            parts.append(f"{row.open_requests} open verzoek(en) van de aanbieder")
+            parts.append(
+                f"{row.open_requests} open "
+                f"{'verzoek' if row.open_requests == 1 else 'verzoeken'} van de aanbieder"
+            )
         self.detail_label.setText("<br>".join(parts))
 
     def _goals(self) -> list[tuple[str, str]]:
