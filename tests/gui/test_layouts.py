@@ -98,3 +98,38 @@ def test_the_layout_check_finds_a_cut_off_label_and_a_widget_outside_its_parent(
     cut.setGeometry(10, 10, 200, 60)
     outside.setGeometry(100, 100, 100, 30)
     assert layout_problems(window) == []
+
+
+def test_at_1280x800_the_whole_letter_page_and_wie_doet_wat_are_in_view(
+    qtbot: Any, demo_like_ctx: Any, shown: Any
+) -> None:
+    from PySide6.QtWidgets import QGroupBox, QLabel
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(demo_like_ctx)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    household_id = _busy_household(demo_like_ctx)
+    window.open_dossier(household_id, "decisions")
+    view = window.area("dossiers").dossier_view(household_id)
+    tab = view.tab_widget("decisions")
+    qtbot.waitUntil(lambda: tab.page_count() > 0, timeout=20000)
+    _settle(window)
+    page = tab.findChild(QLabel, "letter_page_1")
+    # the full width of the page is shown (it used to be cut off at half the page)
+    assert page.width() <= tab.scroll.viewport().width()
+    assert page.height() > page.width()  # a whole A4 page, not a squeezed strip
+
+    window.open_dossier(household_id, "plan")
+    editor = view.tab_widget("plan")
+    editor.section_tabs.setCurrentWidget(editor.goals)
+    _settle(window)
+    box = next(b for b in editor.goals.findChildren(QGroupBox) if b.title() == "Wie doet wat?")
+    scroll_viewport = box.parentWidget()
+    while scroll_viewport.objectName() != "qt_scrollarea_viewport":
+        scroll_viewport = scroll_viewport.parentWidget()
+    top = box.mapTo(scroll_viewport, box.rect().topLeft()).y()
+    assert 0 <= top < scroll_viewport.height() - 20, (top, scroll_viewport.height())
