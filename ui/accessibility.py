@@ -172,3 +172,23 @@ def prepare(root: QWidget) -> None:
     """Names for screen readers and a Tab key that never gets stuck (called per screen)."""
     name_widgets(root)
     keyboard_friendly(root)
+
+
+def focus_first(area: QWidget) -> None:
+    """Give the focus to the area's own first field (``focus_first()`` when it has one),
+    or to the first widget in its tab order that takes keyboard focus."""
+    own = getattr(area, "focus_first", None)
+    if callable(own):
+        own()
+        return
+    widget = area.nextInFocusChain()
+    while widget is not None and widget is not area:
+        if (
+            area.isAncestorOf(widget)
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and widget.isEnabled()
+            and widget.isVisibleTo(area)
+        ):
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        widget = widget.nextInFocusChain()

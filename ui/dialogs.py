@@ -16,8 +16,15 @@ def show_info(parent: QWidget | None, message: str, title: str = "Jeugdtoegang")
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
-    answer = QMessageBox.question(parent, title, text)
-    return answer == QMessageBox.StandardButton.Yes
+    """Ask yes or no; Enter and Escape answer "Nee" (the safe choice is the default)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    box.setObjectName("confirm_box")
+    yes = box.addButton("Ja", QMessageBox.ButtonRole.YesRole)
+    no = box.addButton("Nee", QMessageBox.ButtonRole.NoRole)
+    box.setDefaultButton(no)
+    box.setEscapeButton(no)
+    box.exec()
+    return box.clickedButton() is yes
 
 
 def choose_open_file(parent: QWidget | None, title: str, file_filter: str) -> Path | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -30,7 +30,7 @@ from jeugdtoegang.progress import CancelToken, ProgressTask
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.engine import sqlite_path
 from ui import dialogs
-from ui.accessibility import prepare
+from ui.accessibility import focus_first, prepare
 from ui.areas import AREAS, start_area
 from ui.lock import install_lock
 from ui.roles import gate
@@ -149,13 +149,13 @@ class MainWindow(QMainWindow):
 
     def _build_area_shortcuts(self) -> None:
         """Ctrl+1 … Ctrl+9: the areas this role sees, in the order of the navigation."""
-        menu = self.menuBar().addMenu("&Ga naar")
+        menu = self.menuBar().addMenu("Ond&erdelen")  # Alt+E: Alt+G is Goedkeuren in Te beoordelen
         visible = [spec for spec in AREAS if spec.allowed(self.ctx.actor)]
         self.area_actions: dict[str, QAction] = {}
         for number, spec in enumerate(visible[:9], start=1):
             action = QAction(spec.label, self)
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
-            action.triggered.connect(lambda _checked=False, key=spec.key: self.show_area(key))
+            action.triggered.connect(lambda _checked=False, key=spec.key: self.go_to_area(key))
             menu.addAction(action)
             self.area_actions[spec.key] = action
 
@@ -235,6 +235,11 @@ class MainWindow(QMainWindow):
         elif self.stack.currentIndex() != row or key not in self._areas:
             self._show(key)
 
+    def go_to_area(self, key: str) -> None:
+        """Show an area and put the keyboard focus in it (Ctrl+1 … Ctrl+9, and at start)."""
+        self.show_area(key)
+        focus_first(self.area(self.current_area_key()))
+
     def open_dossier(self, household_id: uuid.UUID, tab: str | None = None) -> None:
         if not AREAS[self._area_index["dossiers"]].allowed(self.ctx.actor):
             return
@@ -302,6 +307,11 @@ class MainWindow(QMainWindow):
         if key not in self._area_index or not AREAS[self._area_index[key]].allowed(self.ctx.actor):
             key = start
         self.show_area(key)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self.focusWidget() is None:  # the keyboard starts in the area, not nowhere
+            focus_first(self.area(self.current_area_key()))
 
     def save_state(self) -> None:
         settings = gui_settings()

@@ -58,7 +58,7 @@ def test_the_import_preview_lists_every_error_and_blocks_import_until_skipping(
     assert [(e.row, e.field) for e in errors] == [(5, "agb"), (5, "tarief"), (5, "gemeenten")]
     index = dialog.errors.index(0, 2)
     assert "AGB-code" in dialog.errors.data(index)
-    assert "3 fout(en) in 1 rij(en)" in dialog.summary.text()
+    assert "3 fouten in 1 rij" in dialog.summary.text()
     assert not dialog.import_button.isEnabled()
     dialog.skip_invalid.setChecked(True)
     assert dialog.import_button.isEnabled()
@@ -66,7 +66,7 @@ def test_the_import_preview_lists_every_error_and_blocks_import_until_skipping(
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert area.last_report is not None and area.last_report.rows_skipped == 1
     assert [r.agb for r in area.model.rows] == ["98000001", "98000002", "98000003"]
-    assert "3 aanbieder(s)" in area.count.text()
+    assert "3 aanbieders" in area.count.text()
     assert shown.infos and "Catalogus ingelezen" in shown.infos[0]
 
 

@@ -45,7 +45,12 @@ def _table(name: str, model: RowsModel, stretch: int) -> QTableView:  # type: ig
     table.verticalHeader().hide()
     table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    for column in range(model.columnCount()):  # every column title readable (issue 16)
+        header.resizeSection(
+            column, max(header.sectionSize(column), header.sectionSizeHint(column))
+        )
     return table
 
 

@@ -95,6 +95,14 @@ class DashboardArea(QWidget):
         self.pdf_button.setAccessibleName("Grafieken afdrukken als PDF")
         for button in (self.refresh_button, self.csv_button, self.pdf_button):
             button.setAutoDefault(False)
+        # long segment names must not make the window wider than 1280 px (issue 16):
+        # the combos show about 18 characters and elide the rest; the list shows all
+        for combo in (self.gemeente, self.segment, self.period):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(18)
+            combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
         bar = QHBoxLayout()
         for text, widget in (
             ("Gemeente", self.gemeente),
@@ -106,9 +114,14 @@ class DashboardArea(QWidget):
             bar.addWidget(label)
             bar.addWidget(widget)
         bar.addStretch(1)
-        bar.addWidget(self.refresh_button)
-        bar.addWidget(self.csv_button)
-        bar.addWidget(self.pdf_button)
+        # the actions sit beside the title, the filters on their own row: the area fits
+        # beside the navigation at 1280 px (issue 16)
+        heading = QHBoxLayout()
+        heading.addWidget(title)
+        heading.addStretch(1)
+        heading.addWidget(self.refresh_button)
+        heading.addWidget(self.csv_button)
+        heading.addWidget(self.pdf_button)
         self.status_label = QLabel("", objectName="dashboard_status")
         self.status_label.setWordWrap(True)
 
@@ -120,7 +133,7 @@ class DashboardArea(QWidget):
         scroll.setWidget(self.grid_holder)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
+        layout.addLayout(heading)
         layout.addLayout(bar)
         layout.addWidget(self.status_label)
         layout.addWidget(scroll, 1)

@@ -226,6 +226,16 @@ class DossiersArea(QWidget):
             view.saved.connect(lambda _detail: self.list_page.model.reload())
         self.tabs.setCurrentWidget(view)
         view.select_tab(tab or "household")
+        view.tabs.tabBar().setFocus(Qt.FocusReason.OtherFocusReason)  # arrows choose a tab
+
+    def focus_first(self) -> None:
+        """The keyboard starts in the search field, or in the open dossier's tabs."""
+        current = self.tabs.currentWidget()
+        tabs = getattr(current, "tabs", None)
+        if current is self.list_page or tabs is None:
+            self.focus_search()
+        else:
+            tabs.tabBar().setFocus(Qt.FocusReason.OtherFocusReason)
 
     def doorbraak(self) -> None:
         """Open another team's dossier for reading after a logged doorbraak."""

@@ -108,6 +108,12 @@ class MyWorkArea(QWidget):
         layout.addWidget(self.table, 1)
         self.refresh()
 
+    def focus_first(self) -> None:
+        """The keyboard starts in the list (Enter opens the dossier)."""
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.table.currentIndex().isValid() and self.model.rowCount() > 0:
+            self.table.selectRow(0)
+
     def refresh(self) -> None:
         try:
             items = caseload.my_work(self.ctx)

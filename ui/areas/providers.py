@@ -70,7 +70,8 @@ class ImportPreviewDialog(QDialog):
         )
         if preview.errors:
             summary += (
-                f"\n{len(preview.errors)} fout(en) in {preview.invalid_rows} rij(en). Zonder "
+                f"\n{len(preview.errors)} {'fout' if len(preview.errors) == 1 else 'fouten'} in "
+                f"{preview.invalid_rows} {'rij' if preview.invalid_rows == 1 else 'rijen'}. Zonder "
                 "'ongeldige rijen overslaan' wordt er niets ingelezen."
             )
         else:
@@ -192,7 +193,7 @@ class ProvidersArea(QWidget):
             dialogs.show_error(self, error.message)
             return
         self.model.set_rows(rows)
-        self.count.setText(f"{len(rows)} aanbieder(s)")
+        self.count.setText(f"{len(rows)} aanbieder" if len(rows) == 1 else f"{len(rows)} aanbieders")
         self.table.resizeColumnsToContents()
         if rows:
             self.table.selectRow(0)

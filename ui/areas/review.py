@@ -197,9 +197,10 @@ class ReviewArea(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(detail)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([420, 640])
+        # the queue keeps its subjects readable at 1280 px; the letter scales to its pane
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([520, 560])
         self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(title)

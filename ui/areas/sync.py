@@ -208,7 +208,7 @@ class SyncArea(QWidget):
                 message = (
                     f"Bundel van '{result.source_name}' ingelezen: {result.applied} "
                     f"overgenomen, {result.unchanged} al aanwezig, {result.conflicts} "
-                    "conflict(en)."
+                    f"{'conflict' if result.conflicts == 1 else 'conflicten'}."
                 )
             self.shell.status(message)
             dialogs.show_info(self, message, "Inlezen klaar")

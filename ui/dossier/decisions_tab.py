@@ -11,14 +11,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -37,6 +35,7 @@ from jeugdtoegang.services.letter_batch import write_atomically
 from ui import dialogs
 from ui.models.decisions import DecisionTableModel
 from ui.widgets.new_decision_dialog import NewDecisionDialog
+from ui.widgets.review_picture import LetterPages
 
 PREVIEW_SCALE = 1.3  # 72 dpi × 1.3 ≈ 94 dpi: sharp on screen, quick to render
 
@@ -127,13 +126,10 @@ class DecisionsTab(QWidget):
 
         self.info = QLabel(objectName="decision_info")
         self.info.setWordWrap(True)
-        self.pages = QWidget(objectName="letter_pages")
-        self.pages_layout = QVBoxLayout(self.pages)
-        self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.scroll = QScrollArea(objectName="letter_preview")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.pages)
-        self.scroll.setStyleSheet("QScrollArea { background: #8a8f94; }")
+        # the pages are scaled to the width of the pane: the whole page width is readable
+        # at 1280×800 too (issue 16)
+        self.scroll = LetterPages(name="letter_preview", page_name="letter_page")
+        self.scroll.show_message("Kies een beschikking om de brief te zien.")
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -145,9 +141,9 @@ class DecisionsTab(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.scroll)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([460, 840])  # the letter page (about 800 px wide) fits
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)  # the letter gets the room
+        splitter.setSizes([380, 760])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.refresh()
@@ -182,6 +178,7 @@ class DecisionsTab(QWidget):
         self.submit_button.setEnabled(
             row is not None
             and row.status is DecisionStatus.CONCEPT
+            and not row.submitted  # already with the team lead
             and can(actor, Permission.PLAN_SUBMIT)
         )
         self.approve_button.setEnabled(
@@ -232,20 +229,17 @@ class DecisionsTab(QWidget):
         self._show_pages(preview)
 
     def _show_pages(self, preview: Preview | None) -> None:
-        while self.pages_layout.count():
-            item = self.pages_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
         if preview is None:
+            self.scroll.show_message("Kies een beschikking om de brief te zien.")
             return
-        for number, page in enumerate(preview.pages, start=1):
-            image = QImage(
-                page.pixels, page.width, page.height, page.stride, QImage.Format.Format_RGB32
-            ).copy()
-            label = QLabel(objectName=f"letter_page_{number}")
-            label.setPixmap(QPixmap.fromImage(image))
-            label.setToolTip(f"Pagina {number} van {len(preview.pages)}")
-            self.pages_layout.addWidget(label)
+        self.scroll.set_pages(
+            [
+                QImage(
+                    page.pixels, page.width, page.height, page.stride, QImage.Format.Format_RGB32
+                ).copy()
+                for page in preview.pages
+            ]
+        )
 
     def page_count(self) -> int:
         return len(self.preview.pages) if self.preview else 0

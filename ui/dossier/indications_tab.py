@@ -107,6 +107,7 @@ class ProviderRequestDialog(_FormDialog):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd-MM-yyyy")
         self.reason_edit = QPlainTextEdit(objectName="reason_edit")
+        self.reason_edit.setTabChangesFocus(True)  # Tab moves on (issue 16)
         self.kind_edit = QLineEdit("verlenging", objectName="kind_edit")
         self.form.addRow("Ontvangen op", self.received_edit)
         self.form.addRow("Soort verzoek", self.kind_edit)
@@ -259,7 +260,10 @@ class IndicationsTab(QWidget):
             parts.append(f"Opmerking teamleider: {row.review_comment}")
         parts += [f"Motivering ({code}): {text}" for code, text in row.motivations.items()]
         if row.open_requests:
-            parts.append(f"{row.open_requests} open verzoek(en) van de aanbieder")
+            parts.append(
+                f"{row.open_requests} open "
+                f"{'verzoek' if row.open_requests == 1 else 'verzoeken'} van de aanbieder"
+            )
         self.detail_label.setText("<br>".join(parts))
 
     def _goals(self) -> list[tuple[str, str]]:

@@ -46,6 +46,7 @@ class LogTab(QWidget):
         intro.setWordWrap(True)
         self.count_label = QLabel("")
         self.count_label.setObjectName("log_count")
+        self.count_label.setWordWrap(True)  # a long message never widens the window
         self.refresh_button = QPushButton("Vernieuwen")
         self.refresh_button.setObjectName("refresh_log_button")
         self.model: RowsModel[AuditEntryView] = RowsModel(COLUMNS, self)

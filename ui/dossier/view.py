@@ -10,15 +10,15 @@ import logging
 import uuid
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.services import households as household_service
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.views import HouseholdDetail, PersonView
-from ui.accessibility import prepare
+from ui.accessibility import focus_first, prepare
 from ui.dossier import TABS
 
 log = logging.getLogger("jeugdtoegang.ui")
@@ -69,8 +69,13 @@ class DossierView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("dossier_view_tabs")
         self._tab_widgets: dict[str, QWidget] = {}
-        for spec in TABS:
-            self.tabs.addTab(QWidget(), spec.label)
+        for number, spec in enumerate(TABS, start=1):
+            index = self.tabs.addTab(QWidget(), spec.label)
+            self.tabs.setTabToolTip(index, f"{spec.label} (Alt+{number})")
+            # Alt+1 … Alt+5 choose a tab from anywhere in the dossier, focus in the tab
+            shortcut = QShortcut(QKeySequence(f"Alt+{number}"), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda key=spec.key: self.go_to_tab(key))
         self.tabs.currentChanged.connect(self._on_tab_changed)
 
         layout = QVBoxLayout(self)
@@ -128,6 +133,11 @@ class DossierView(QWidget):
         index = self.tab_keys().index(key)
         self.tab_widget(key)
         self.tabs.setCurrentIndex(index)
+
+    def go_to_tab(self, key: str) -> None:
+        """Choose a tab by keyboard and put the focus in it (its first field or button)."""
+        self.select_tab(key)
+        focus_first(self.tab_widget(key))
 
     def current_tab_key(self) -> str:
         return TABS[self.tabs.currentIndex()].key

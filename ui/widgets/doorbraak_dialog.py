@@ -45,6 +45,7 @@ class DoorbraakDialog(QDialog):
         self.number_field.setObjectName("doorbraak_number")
         self.number_field.setPlaceholderText("bijvoorbeeld 2026-00012")
         self.reason_field = QPlainTextEdit()
+        self.reason_field.setTabChangesFocus(True)  # Tab moves on (issue 16)
         self.reason_field.setObjectName("doorbraak_reason")
         self.reason_field.setPlaceholderText(
             f"Waarom heeft u dit dossier nu nodig? (minstens {DOORBRAAK_MIN_REASON} tekens)"

@@ -77,6 +77,7 @@ class EvaluationDialog(QDialog):
         self.advice_label.setWordWrap(True)
         layout.addWidget(self.advice_label)
         self.notes_edit = QPlainTextEdit(objectName="notes_edit")
+        self.notes_edit.setTabChangesFocus(True)  # Tab moves on (issue 16)
         self.notes_edit.setPlaceholderText(
             "Toelichting: wat ging goed, wat niet, wat is afgesproken (bij 'tenzij': de motivering)"
         )

@@ -191,6 +191,7 @@ class HouseholdForm(QWidget):
         self.postcode_field.setMaximumWidth(110)
         self.city_field = self._line("city", "plaats")
         self.notes_field = QPlainTextEdit()
+        self.notes_field.setTabChangesFocus(True)  # Tab moves on (issue 16)
         self.notes_field.setObjectName("notes_field")
         self.notes_field.setMaximumHeight(90)
 

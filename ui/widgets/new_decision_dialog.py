@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -82,7 +84,7 @@ class NewDecisionDialog(QDialog):
         self.created: DecisionDetail | None = None
         self.setWindowTitle("Nieuwe beschikking")
         self.setObjectName("new_decision_dialog")
-        self.resize(720, 820)
+        self.resize(720, 660)
 
         detail = households.get_household(ctx, household_id, purpose=None)
         self._indications = indications.list_for_household(ctx, household_id)
@@ -99,6 +101,7 @@ class NewDecisionDialog(QDialog):
         self.request_text = QLineEdit(objectName="request_text")
         self.request_text.setPlaceholderText("bijv. hulp bij opvoeden thuis en op school")
         self.motivation = QPlainTextEdit(objectName="decision_motivation")
+        self.motivation.setTabChangesFocus(True)  # Tab moves on (issue 16)
         self.motivation.setMinimumHeight(110)
         self.motivation.setPlaceholderText(
             "De feiten en de reden van het besluit, in gewone woorden (B1)."
@@ -113,6 +116,8 @@ class NewDecisionDialog(QDialog):
         self.parts: dict[str, QLineEdit | QPlainTextEdit] = {}
         for key, _label, single in PART_FIELDS:
             box: QLineEdit | QPlainTextEdit = QLineEdit() if single else QPlainTextEdit()
+            if isinstance(box, QPlainTextEdit):
+                box.setTabChangesFocus(True)  # Tab moves on (issue 16)
             box.setObjectName(f"part_{key}")
             if isinstance(box, QPlainTextEdit):
                 box.setFixedHeight(72)
@@ -152,8 +157,15 @@ class NewDecisionDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuleren")
         buttons.accepted.connect(self.create_draft)
         buttons.rejected.connect(self.reject)
+        # the form scrolls inside the dialog: the dialog fits on a 1280×800 screen (issue 16)
+        holder = QWidget()
+        holder.setLayout(form)
+        scroll = QScrollArea(objectName="decision_form_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(holder)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.errors)
         layout.addWidget(buttons)
         self.person_combo.currentIndexChanged.connect(self._fill_help)

@@ -393,6 +393,8 @@ class PlaceHelpDialog(QDialog):
         self.save_button.clicked.connect(lambda: self.save(submit=False))
         self.submit_button.clicked.connect(lambda: self.save(submit=True))
         cancel.clicked.connect(self.reject)
+        cancel.setAutoDefault(False)  # Enter never throws the typed work away
+        self.submit_button.setAutoDefault(False)  # submitting is a deliberate choice
         row.addWidget(cancel)
         row.addStretch(1)
         for button in (self.back_button, self.next_button, self.save_button, self.submit_button):
@@ -424,6 +426,8 @@ class PlaceHelpDialog(QDialog):
         last = index == len(STEPS) - 1
         self.save_button.setVisible(last)
         self.submit_button.setVisible(last)
+        # Enter goes on to the next step; at the end it saves a concept (the safe choice)
+        (self.save_button if last else self.next_button).setDefault(True)
         if index >= 3:
             self.refresh_findings()
 
@@ -654,6 +658,7 @@ class PlaceHelpDialog(QDialog):
                 edit = self._motivations.get(finding.code)
                 if edit is None:
                     edit = QPlainTextEdit(objectName=f"motivation_{finding.code}")
+                    edit.setTabChangesFocus(True)  # Tab moves on (issue 16)
                     edit.setPlaceholderText("Motivering (waarom is dit hier nodig?)")
                     edit.setFixedHeight(60)
                     edit.textChanged.connect(self._motivation_changed)

@@ -75,6 +75,7 @@ class MaatwerkDialog(QDialog):
         self.agb = QLineEdit(objectName="maatwerk_agb")
         self.agb.setPlaceholderText("8 cijfers (als bekend)")
         self.motivation = QPlainTextEdit(objectName="maatwerk_motivation")
+        self.motivation.setTabChangesFocus(True)  # Tab moves on (issue 16)
         self.motivation.setPlaceholderText("Waarom past geen gecontracteerde aanbieder?")
         form.addRow("Naam aanbieder", self.name)
         form.addRow("AGB-code", self.agb)

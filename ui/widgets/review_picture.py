@@ -89,11 +89,23 @@ def picture_html(detail: ReviewDetail) -> str:
 class LetterPages(QScrollArea):
     """Rendered letter pages, scaled to the width of the view (whole page readable)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        name: str = "review_letter_preview",
+        page_name: str = "review_letter_page",
+    ) -> None:
         super().__init__(parent)
-        self.setObjectName("review_letter_preview")
+        self.setObjectName(name)
+        self._page_name = page_name
         self.setAccessibleName("Voorbeeld van de brief")
         self.setWidgetResizable(True)
+        # a steady scroll bar: pages that appear or go never change the width they are
+        # scaled to (no rescale loop), and the page never needs a horizontal scroll bar
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._built_width = 0
         self._images: list[QImage] = []
         self._holder = QWidget()
         self._layout = QVBoxLayout(self._holder)
@@ -129,20 +141,24 @@ class LetterPages(QScrollArea):
             self._message = QLabel(message or "")
             self._message.setWordWrap(True)
             self._layout.addWidget(self._message)
-        width = max(200, self.viewport().width() - 24)
+        width = self._page_width()
+        self._built_width = width
         for number, image in enumerate(self._images, start=1):
             label = QLabel()
-            label.setObjectName(f"review_letter_page_{number}")
-            label.setPixmap(
-                QPixmap.fromImage(image).scaledToWidth(
-                    width, Qt.TransformationMode.SmoothTransformation
-                )
+            label.setObjectName(f"{self._page_name}_{number}")
+            pixmap = QPixmap.fromImage(image).scaledToWidth(
+                width, Qt.TransformationMode.SmoothTransformation
             )
+            label.setPixmap(pixmap)
+            label.setFixedSize(pixmap.size())  # the whole page, never squeezed
             label.setToolTip(f"Pagina {number} van {len(self._images)}")
             self._layout.addWidget(label)
         self._layout.addStretch(1)
 
+    def _page_width(self) -> int:
+        return max(200, self.viewport().width() - 24)
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
-        if self._images:
+        if self._images and self._page_width() != self._built_width:
             self._rebuild(None)

@@ -98,7 +98,9 @@ class TermTimeline(QWidget):
             painter.setPen(QPen(QColor("#e3e3e3")))
             painter.drawLine(QPointF(pos, HEADER_HEIGHT - 4), QPointF(pos, self.height()))
             painter.setPen(QColor("#555555"))
-            painter.drawText(QPointF(pos + 2, 14), f"{MONTHS_NL[month.month - 1]} {month:%y}")
+            label = f"{MONTHS_NL[month.month - 1]} {month:%y}"
+            if pos + 2 + painter.fontMetrics().horizontalAdvance(label) <= self.width():
+                painter.drawText(QPointF(pos + 2, 14), label)  # never a half month name
             month += relativedelta(months=step)
         self._bars = []
         y = HEADER_HEIGHT
