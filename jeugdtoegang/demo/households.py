@@ -153,6 +153,8 @@ def generate_households(
             births = _children_births(rng, today)
             # the mother is 20-37 at the eldest's birth; the father 0-6 years older
             mother_birth = _years_before(births[0], rng, 20, 37)
+            # no child born when the mother (or a single father) is over 43
+            births = [b for b in births if (b - mother_birth).days < 43 * 365]
             parents: list[tuple[str, tuple[str, str], date]] = []
             if rng.random() < 0.3:  # one parent: mostly the mother, sometimes the father
                 if rng.random() < 0.85:
@@ -160,7 +162,7 @@ def generate_households(
                         (_pick(rng, pool(ADULT_WOMEN), used), (tussen, surname), mother_birth)
                     )
                 else:
-                    father_birth = _years_before(births[0], rng, 22, 40)
+                    father_birth = mother_birth - timedelta(days=rng.randint(0, 3 * 365))
                     parents.append(
                         (_pick(rng, pool(ADULT_MEN), used), (tussen, surname), father_birth)
                     )
