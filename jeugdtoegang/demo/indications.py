@@ -40,10 +40,20 @@ from jeugdtoegang.storage.models.indications import Evaluation, Indication, Prov
 from jeugdtoegang.storage.models.meta import SequenceCounter
 from jeugdtoegang.storage.numbering import next_numeric
 
-CONSULTANTS = ("m.devries", "s.elamrani", "j.hoekstra")
+#: the demo accounts' consultants (demo.users): the review queue shows people who exist
+CONSULTANTS = ("c.jansen", "m.elamrani")
 LEAD = "t.bakker"
 SHARE = 0.7
-STORIES = ("overdue", "due", "tenzij", "request", "phase_out", "pending", "awb")
+STORIES = (
+    "overdue",
+    "due",
+    "tenzij",
+    "request",
+    "phase_out",
+    "pending",
+    "awb",
+    "tenzij_granted",
+)
 
 
 def _stamp(day: date) -> datetime:
@@ -160,7 +170,12 @@ class _Builder:
             "submitted_by": None if status is IndicationStatus.CONCEPT else submitter,
             "submitted_at": None
             if status is IndicationStatus.CONCEPT
-            else _stamp(start - timedelta(days=10)),
+            # submitted before the start, never after today
+            else _stamp(
+                min(
+                    start - timedelta(days=10), self.today - timedelta(days=1 + len(self.rows) % 12)
+                )
+            ),
             "evaluation_due": end if perspective is Perspective.ONTWIKKELING else None,
         }
         row.update(extra)
@@ -363,6 +378,36 @@ def _story(
             motivations={
                 "TERM_DEVELOPMENT_EXCEEDED": "Behandeling EMDR duurt 12 maanden "
                 "volgens de diagnostiek van de GGZ."
+            },
+            findings=[
+                {
+                    "code": "TERM_DEVELOPMENT_EXCEEDED",
+                    "severity": Severity.APPROVAL.value,
+                    "message": f"Ontwikkelingsgerichte hulp duurt hoogstens {dev} "
+                    "maanden. Langer kan alleen 'tenzij'.",
+                    "field": "eind",
+                }
+            ],
+        )
+    elif story == "tenzij_granted":
+        # longer than the development term, approved by the team lead with a motivation
+        start = today - relativedelta(months=4)
+        builder.add(
+            person,
+            household,
+            goals,
+            issued,
+            start,
+            dev,
+            product_code=code,
+            end=term_end(start, dev + 3),
+            perspective=Perspective.ONTWIKKELING,
+            approved_by=LEAD,
+            approved_at=_stamp(start - timedelta(days=5)),
+            motivations={
+                "TERM_DEVELOPMENT_EXCEEDED": "De behandeling van de angst duurt volgens de "
+                "diagnostiek langer; stoppen na de gewone termijn geeft een grote kans op "
+                "terugval."
             },
             findings=[
                 {

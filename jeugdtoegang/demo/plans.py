@@ -54,7 +54,7 @@ CONSULTANTS = (
 LEAD = "t.bakker"
 PLAN_SHARE = 0.65
 #: households whose plan carries the indication stories (demo.indications.STORIES)
-STORY_HOUSEHOLDS = 7
+STORY_HOUSEHOLDS = 8
 
 
 def _rid(rng: random.Random) -> str:
@@ -372,8 +372,10 @@ def fill(ctx: AppContext, state: dict[str, Any]) -> None:
                 kind = rng.choices(
                     ("concept", "ingediend", "vastgesteld", "teruggestuurd"), (30, 20, 40, 10)
                 )[0]
-                # the plan starts after the jeugdige's birth (a baby: some weeks after)
-                start = today - timedelta(days=rng.randint(20, max(21, min(320, born_days - 30))))
+                # the plan starts after the jeugdige's birth (a baby: some weeks after); a
+                # submitted plan waits days to weeks for the team lead, not months
+                latest = 45 if kind == "ingediend" else 320
+                start = today - timedelta(days=rng.randint(6, max(7, min(latest, born_days - 30))))
             goals_help = _goals(
                 rng, tuple(ctx.profile.life_domains), family, start, today, rng.randint(2, 4)
             )

@@ -327,7 +327,17 @@ def test_the_screens_have_realistic_work(region: str, demos) -> None:  # type: i
     due = [i for i in running if i.evaluation_due and TODAY <= i.evaluation_due <= TODAY + window]
     overdue = [i for i in running if i.evaluation_due and i.evaluation_due < TODAY]
     tenzij = [i for i in demo.indications if i.predecessor_id and i.approved_by]
-    assert due and overdue and tenzij
+    longer = [i for i in running if "TERM_DEVELOPMENT_EXCEEDED" in str(i.findings)]
+    assert due and overdue and tenzij and longer
+    # nothing happened after today; the queue waits days to weeks, not months
+    for row in demo.indications:
+        assert row.submitted_at is None or row.submitted_at.date() <= TODAY
+        assert row.submitted_by in (None, "c.jansen", "m.elamrani")
+    for plan in demo.plans:
+        for stamp in (plan.submitted_at, plan.decided_at):
+            assert stamp is None or stamp.date() <= TODAY
+        if plan.status == "ingediend":
+            assert (TODAY - plan.submitted_at.date()).days <= 60
     # the review queue: submitted plans, indications and decisions
     assert any(p.status == "ingediend" for p in demo.plans)
     assert any(i.status == "ingediend" for i in demo.indications)
