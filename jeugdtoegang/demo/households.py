@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import uuid
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -62,6 +63,11 @@ def _birth(rng: random.Random, today: date, min_age: int, max_age: int) -> date:
 
 def _years_before(day: date, rng: random.Random, low: float, high: float) -> date:
     return day - timedelta(days=int(rng.uniform(low, high) * 365.25))
+
+
+@cache
+def _surnames_of(family: str) -> tuple[tuple[str, str], ...]:
+    return tuple(n for n in SURNAMES if origin(n[1]) == family)
 
 
 def _pick(rng: random.Random, names: tuple[str, ...], used: set[str]) -> str:
@@ -145,7 +151,7 @@ def generate_households(
             used: set[str] = set()
             tussen, surname = rng.choice(SURNAMES)
             family = origin(surname)
-            surnames = tuple(n for n in SURNAMES if origin(n[1]) == family)
+            surnames = _surnames_of(family)
 
             def pool(names: tuple[str, ...], family: str = family) -> tuple[str, ...]:
                 return of_origin(names, family)

@@ -1,5 +1,7 @@
 """Fictional Dutch names and streets for the demo set (no real persons)."""
 
+from functools import cache
+
 #: children's first names (born 2005-2026), girls and boys
 CHILD_GIRLS = (
     "Emma",
@@ -278,6 +280,7 @@ def origin(name: str) -> str:
     return NAME_ORIGIN.get(name, "nl")
 
 
+@cache
 def of_origin(names: tuple[str, ...], wanted: str) -> tuple[str, ...]:
     """The names that fit a family of origin ``wanted`` (its own and the international)."""
     return tuple(n for n in names if origin(n) in (wanted, "int"))
