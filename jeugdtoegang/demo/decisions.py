@@ -19,10 +19,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from jeugdtoegang.demo.ages import text_fits
 from jeugdtoegang.domain.actor import Actor, Role
 from jeugdtoegang.domain.decisions import AMBTSHALVE_TYPES, DecisionType
 from jeugdtoegang.domain.motivation import AfbouwStep
 from jeugdtoegang.domain.requests import RequestedBy
+from jeugdtoegang.domain.terms import age_on
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.letters.compose import volume_text
 from jeugdtoegang.services import decisions, requests
@@ -42,12 +44,14 @@ FACTS = (
     "Opa en oma helpen één middag per week. Meer kunnen zij niet doen.",
     "De school maakt zich zorgen. Uw kind mist veel lessen.",
     "Uw kind slaapt slecht en is vaak bang. De huisarts heeft ons gevraagd mee te kijken.",
+    "Uw kind heeft elke dag driftbuien. Thuis is het daardoor vaak onrustig.",
 )
 REQUESTS = (
     "hulp thuis bij de opvoeding",
     "begeleiding voor uw kind na school",
     "een logeerplek in het weekend",
     "behandeling bij angst",
+    "hulp bij de driftbuien van uw kind",
 )
 GOALS = (
     "Uw kind kan beter omgaan met boosheid.",
@@ -105,6 +109,47 @@ TYPE_PARTS: dict[DecisionType, dict[str, str]] = {
         "withdrawal_reason": "In het oude besluit stond een fout in de einddatum van de hulp.",
     },
 }
+
+
+#: parts for a jeugdige too young for the school texts above (ages: demo.ages)
+YOUNG_PARTS: dict[DecisionType, dict[str, str]] = {
+    DecisionType.GEDEELTELIJKE_TOEKENNING: {
+        "weighing": "{kind} heeft hulp nodig bij boosheid. Voor het weekend is al hulp geregeld.",
+        "refused_part": "de extra begeleiding in het weekend",
+        "refused_reason": "Opa en oma passen in het weekend op {kind}. Die hulp uit het netwerk "
+        "gaat voor.",
+    },
+    DecisionType.VERLENGING: {
+        "evaluation_result": "In het gesprek over de hulp zagen we vooruitgang. {kind} is thuis "
+        "rustiger. Ruzie thuis komt minder vaak voor.",
+    },
+}
+
+
+def _fitting(texts: tuple[str, ...], ages: tuple[int, ...], at_least: int) -> tuple[str, ...]:
+    """The texts that fit a jeugdige of each of ``ages`` (at least ``at_least`` of them)."""
+    found = tuple(t for t in texts if all(text_fits(t, age) for age in ages))
+    return found if len(found) >= at_least else texts
+
+
+def _parts_for(decision_type: DecisionType, ages: tuple[int, ...]) -> dict[str, str]:
+    parts = dict(TYPE_PARTS[decision_type])
+    if any(not text_fits(text, age) for text in parts.values() for age in ages):
+        parts |= YOUNG_PARTS.get(decision_type, {})
+    return parts
+
+
+def _age(ctx: AppContext, person_id: uuid.UUID) -> tuple[int, ...]:
+    """The jeugdige's age two months ago and today (the aanvraag lies in between)."""
+    with ctx.uow(readonly=True) as uow:
+        person = uow.session.get(Person, person_id)
+        if person is None or person.birth_date is None:
+            return ()
+        today = ctx.today()
+        return (
+            age_on(person.birth_date, today - timedelta(days=70)),
+            age_on(person.birth_date, today),
+        )
 
 
 def _indications_by_person(
@@ -229,15 +274,17 @@ def fill(ctx: AppContext, state: dict[str, Any]) -> None:
         **extra: Any,
     ) -> uuid.UUID:
         kind = _first_name(ctx, person_id)
-        requested = rng.choice(REQUESTS)
+        age = _age(ctx, person_id)
+        requested = rng.choice(_fitting(REQUESTS, age, 1))
         indication_ids = [i for i, *_ in links]
         draft = draft_motivation(
             author, household_id, person_id, decision_type, indication_ids, requested=requested
         )
         own = {
-            k: v.format(kind=kind, gevraagd=requested) for k, v in TYPE_PARTS[decision_type].items()
+            k: v.format(kind=kind, gevraagd=requested)
+            for k, v in _parts_for(decision_type, age).items()
         }
-        facts = (*draft.facts[:3], *rng.sample(FACTS, 2))
+        facts = (*draft.facts[:3], *rng.sample(_fitting(FACTS, age, 2), 2))
         parts = draft.merged(**({"facts": facts} | own))
         if decision_type is DecisionType.AFWIJZING:
             # the articles follow the reason category (prefilled when the decision is made)
@@ -279,7 +326,7 @@ def fill(ctx: AppContext, state: dict[str, Any]) -> None:
             request_date,
             requested,
             "",
-            goals=rng.sample(GOALS, 2),
+            goals=rng.sample(_fitting(GOALS, age, 2), 2),
             parts=parts,
             aanvraag_id=aanvraag_id,
             **extra,
@@ -351,18 +398,21 @@ def fill(ctx: AppContext, state: dict[str, Any]) -> None:
 def _open_requests(
     author: AppContext, state: dict[str, Any], skip: set[uuid.UUID], rng: random.Random
 ) -> None:
-    """Three open aanvragen: one on time, one suspended (4:15), one extended (4:14)."""
+    """Four open aanvragen: one on time, one suspended (4:15), one extended (4:14) and one
+    past the Awb term of 8 weeks (the signal and the dashboard's overdue bar)."""
     today = author.today()
-    found = _jeugdigen_without_help(author, state.get("household_ids", [])[40:], skip, 3)
+    found = _jeugdigen_without_help(author, state.get("household_ids", [])[40:], skip, 4)
     for index, (person_id, household_id, _name) in enumerate(found):
-        received = today - timedelta(days=(10, 30, 50)[index])
+        received = today - timedelta(days=(10, 30, 50, 63)[index])
         view = requests.add_request(
             author,
             household_id,
             person_id,
             received,
-            (RequestedBy.OUDERS, RequestedBy.VERWIJZER, RequestedBy.OUDERS)[index],
-            rng.choice(REQUESTS),
+            (RequestedBy.OUDERS, RequestedBy.VERWIJZER, RequestedBy.OUDERS, RequestedBy.OUDERS)[
+                index
+            ],
+            rng.choice(_fitting(REQUESTS, _age(author, person_id), 1)),
             requester_name="Huisartsenpraktijk De Brink" if index == 1 else "",
             acknowledged_on=received + timedelta(days=3),
         )

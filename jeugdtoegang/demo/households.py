@@ -5,17 +5,25 @@ from __future__ import annotations
 import random
 import uuid
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
 
 from jeugdtoegang.demo.names import (
-    FIRST_NAMES_ADULT,
-    FIRST_NAMES_CHILD,
-    NETWORK_RELATIONS,
+    ADULT_MEN,
+    ADULT_WOMEN,
+    CHILD_BOYS,
+    CHILD_GIRLS,
+    NETWORK,
+    OLDER_MEN,
+    OLDER_WOMEN,
     STREETS,
     SURNAMES,
+    of_origin,
+    origin,
 )
+from jeugdtoegang.demo.postcodes import Address, address_book
 from jeugdtoegang.domain.text import fold
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.bulk import bulk_insert
@@ -23,9 +31,13 @@ from jeugdtoegang.storage.changelog import next_sequence
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.numbering import database_code
 
+#: Demo BSNs start with 999, the range the RvIG keeps for test numbers: valid for the
+#: 11-check, never a real person's number, and recognisable as fictional.
+FICTIONAL_BSN_PREFIX = "999"
+
 
 class BsnGenerator:
-    """Unique, valid (11-check) fictional BSNs, deterministic for a seed."""
+    """Unique, valid (11-check) fictional BSNs (prefix 999), deterministic for a seed."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
@@ -33,8 +45,7 @@ class BsnGenerator:
 
     def next(self) -> str:
         while True:
-            digits = [self.rng.randint(0, 9) for _ in range(8)]
-            digits[0] = self.rng.randint(1, 6)
+            digits = [9, 9, 9] + [self.rng.randint(0, 9) for _ in range(5)]
             total = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True))
             last = total % 11
             if last == 10:
@@ -48,6 +59,40 @@ class BsnGenerator:
 def _birth(rng: random.Random, today: date, min_age: int, max_age: int) -> date:
     days = rng.randint(min_age * 365 + 1, max_age * 365 - 1)
     return today - timedelta(days=days)
+
+
+def _years_before(day: date, rng: random.Random, low: float, high: float) -> date:
+    return day - timedelta(days=int(rng.uniform(low, high) * 365.25))
+
+
+@cache
+def _surnames_of(family: str) -> tuple[tuple[str, str], ...]:
+    return tuple(n for n in SURNAMES if origin(n[1]) == family)
+
+
+def _pick(rng: random.Random, names: tuple[str, ...], used: set[str]) -> str:
+    """A first name not yet used in this household (unique first names per family)."""
+    name = rng.choice([n for n in names if n not in used] or [n for n in names])
+    used.add(name)
+    return name
+
+
+def _children_births(rng: random.Random, today: date) -> list[date]:
+    """Birth dates of the children, eldest first: 1 to 4 children, 1.5 to 6 years apart.
+
+    The eldest is 0-17 (mostly of school age, as in a youth team's caseload); younger
+    siblings are never born in the future.
+    """
+    eldest_age = rng.choices(
+        (rng.uniform(0.5, 4), rng.uniform(4, 12), rng.uniform(12, 17.9)), (12, 45, 43)
+    )[0]
+    births = [today - timedelta(days=int(eldest_age * 365.25))]
+    for _ in range(rng.choice((0, 0, 1, 1, 1, 2, 2, 3))):
+        nxt = births[-1] + timedelta(days=int(rng.uniform(1.5, 6) * 365.25))
+        if nxt > today - timedelta(days=60):
+            break
+        births.append(nxt)
+    return births
 
 
 def _person(
@@ -89,7 +134,6 @@ def generate_households(
     rng = random.Random(seed)
     bsns = BsnGenerator(rng)
     today = ctx.today()
-    municipalities = ctx.profile.municipalities
     household_rows: list[dict[str, Any]] = []
     person_rows: list[dict[str, Any]] = []
     with ctx.uow() as uow:
@@ -98,12 +142,41 @@ def generate_households(
         )
         first_seq = next_sequence(uow.session, "dossier_number", count)
         code = database_code(uow.session)
+        info = ctx.database.info()
+        book = address_book(ctx.profile, ctx.actor.team or info.team_name, info.municipality)
         for index in range(count):
             household_id = uuid.uuid4()
+            address: Address = rng.choice(book)
+            municipality = address.municipality
+            used: set[str] = set()
             tussen, surname = rng.choice(SURNAMES)
-            municipality = rng.choice(municipalities)
-            wijk = rng.choice(municipality.wijken) if municipality.wijken else None
-            postcode = f"{rng.randint(1000, 9999)} {rng.choice('ABCDEGHJKLMNPRSTVWXZ')}{rng.choice('ABCDEGHJKLMNPRSTVWXZ')}"
+            family = origin(surname)
+            surnames = _surnames_of(family)
+
+            def pool(names: tuple[str, ...], family: str = family) -> tuple[str, ...]:
+                return of_origin(names, family)
+
+            births = _children_births(rng, today)
+            # the mother is 20-37 at the eldest's birth; the father 0-6 years older
+            mother_birth = _years_before(births[0], rng, 20, 37)
+            # no child born when the mother (or a single father) is over 43
+            births = [b for b in births if (b - mother_birth).days < 43 * 365]
+            parents: list[tuple[str, tuple[str, str], date]] = []
+            if rng.random() < 0.3:  # one parent: mostly the mother, sometimes the father
+                if rng.random() < 0.85:
+                    parents.append(
+                        (_pick(rng, pool(ADULT_WOMEN), used), (tussen, surname), mother_birth)
+                    )
+                else:
+                    father_birth = mother_birth - timedelta(days=rng.randint(0, 3 * 365))
+                    parents.append(
+                        (_pick(rng, pool(ADULT_MEN), used), (tussen, surname), father_birth)
+                    )
+            else:  # the children carry the father's surname; the mother often her own
+                father_birth = _years_before(mother_birth, rng, 0, 6)
+                parents.append((_pick(rng, pool(ADULT_MEN), used), (tussen, surname), father_birth))
+                mother_name = (tussen, surname) if rng.random() < 0.3 else rng.choice(surnames)
+                parents.append((_pick(rng, pool(ADULT_WOMEN), used), mother_name, mother_birth))
             household_rows.append(
                 {
                     "id": household_id,
@@ -111,57 +184,66 @@ def generate_households(
                     "name": f"Gezin {' '.join(p for p in (tussen.capitalize(), surname) if p)}",
                     "street": rng.choice(STREETS),
                     "house_number": str(rng.randint(1, 180)),
-                    "postcode": postcode,
-                    "city": municipality.name,
+                    "postcode": address.postcode(rng),
+                    "city": address.woonplaats,
                     "gemeente_code": municipality.cbs_code,
                     "gemeente": municipality.name,
-                    "wijk": wijk,
+                    "wijk": address.wijk,
                     "team": ctx.actor.team,
                     "notes": None,
                     "closed_on": None,
                 }
             )
-            parents = 1 if rng.random() < 0.3 else 2
-            for p in range(parents):
-                first = rng.choice(FIRST_NAMES_ADULT)
-                parent_surname = (tussen, surname) if p == 0 else rng.choice(SURNAMES)
+            for first, (p_tussen, p_surname), birth in parents:
                 person_rows.append(
                     _person(
                         household_id,
                         "ouder",
                         first,
-                        parent_surname[0],
-                        parent_surname[1],
-                        _birth(rng, today, 26, 55),
+                        p_tussen,
+                        p_surname,
+                        birth,
                         bsns.next(),
                         gezag=True,
                         relation="ouder",
                     )
                 )
-            for _ in range(rng.choice((1, 1, 2, 2, 3))):
+            for birth in births:
+                names = pool(CHILD_GIRLS if rng.random() < 0.5 else CHILD_BOYS)
                 person_rows.append(
                     _person(
                         household_id,
                         "jeugdige",
-                        rng.choice(FIRST_NAMES_CHILD),
+                        _pick(rng, names, used),
                         tussen,
                         surname,
-                        _birth(rng, today, 1, 18),
+                        birth,
                         bsns.next(),
                     )
                 )
             if with_network and rng.random() < 0.7:
-                n_tussen, n_surname = rng.choice(SURNAMES)
+                relation, female, older = rng.choice(NETWORK)
+                names = (
+                    (OLDER_WOMEN if female else OLDER_MEN)
+                    if older
+                    else (ADULT_WOMEN if female else ADULT_MEN)
+                )
+                # a grandparent has a parent's surname; an aunt or uncle may; others their own
+                n_tussen, n_surname = (
+                    rng.choice(parents)[1]
+                    if older or (relation in ("tante", "oom") and rng.random() < 0.5)
+                    else rng.choice(SURNAMES)
+                )
                 person_rows.append(
                     _person(
                         household_id,
                         "netwerk",
-                        rng.choice(FIRST_NAMES_ADULT),
+                        _pick(rng, of_origin(names, origin(n_surname)), used),
                         n_tussen,
                         n_surname,
                         None,
                         None,
-                        relation=rng.choice(NETWORK_RELATIONS),
+                        relation=relation,
                     )
                 )
         ids = bulk_insert(uow.session, Household, household_rows, ctx.actor.username)

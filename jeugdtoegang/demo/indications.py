@@ -18,6 +18,8 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
+from jeugdtoegang.demo.ages import product_fits
+from jeugdtoegang.demo.plan_texts import HELP_FAMILY
 from jeugdtoegang.domain.costs import budget_cents, max_cost
 from jeugdtoegang.domain.findings import Severity
 from jeugdtoegang.domain.indications import (
@@ -29,7 +31,8 @@ from jeugdtoegang.domain.indications import (
     Unit,
     add_working_days,
 )
-from jeugdtoegang.domain.terms import term_end
+from jeugdtoegang.domain.terms import age_on, term_end
+from jeugdtoegang.domain.text import fold
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.bulk import bulk_insert
 from jeugdtoegang.storage.models.households import Household, Person
@@ -37,10 +40,20 @@ from jeugdtoegang.storage.models.indications import Evaluation, Indication, Prov
 from jeugdtoegang.storage.models.meta import SequenceCounter
 from jeugdtoegang.storage.numbering import next_numeric
 
-CONSULTANTS = ("m.devries", "s.elamrani", "j.hoekstra")
+#: the demo accounts' consultants (demo.users): the review queue shows people who exist
+CONSULTANTS = ("c.jansen", "m.elamrani")
 LEAD = "t.bakker"
 SHARE = 0.7
-STORIES = ("overdue", "due", "tenzij", "request", "phase_out", "pending", "awb")
+STORIES = (
+    "overdue",
+    "due",
+    "tenzij",
+    "request",
+    "phase_out",
+    "pending",
+    "awb",
+    "tenzij_granted",
+)
 
 
 def _stamp(day: date) -> datetime:
@@ -64,6 +77,31 @@ class _Builder:
             for p in profile.products
             if p.code in self.contracts and profile.product_needs_beschikking(p)
         ]
+
+    def product_for(
+        self, goals: list[tuple[str, tuple[str, ...]]], age: int
+    ) -> tuple[str, list[str]] | None:
+        """A contracted product for the need of the plan's goals that fits the age.
+
+        Returns (product code, the goal ids it serves); None when no goal needs jeugdhulp
+        with a beschikking this region offers.
+        """
+        profile = self.ctx.profile
+        offered = [
+            p for p in profile.products if p.code in self.products() and product_fits(p.name, age)
+        ]
+        options: list[tuple[str, list[str]]] = []
+        for goal_id, words in goals:
+            for word in words:
+                match = next((p for p in offered if word in fold(p.name)), None)
+                if match is not None:
+                    options.append((match.code, [goal_id]))
+                    break
+        if not options:
+            return None
+        code, served = self.rng.choice(options)
+        served = [g for c, ids in options if c == code for g in ids]
+        return code, served
 
     def add(
         self,
@@ -102,7 +140,7 @@ class _Builder:
             "household_id": household.id,
             "person_id": person.id,
             "gemeente_code": household.gemeente_code,
-            "goal_ids": goals[: self.rng.randint(1, max(1, min(2, len(goals))))],
+            "goal_ids": goals[:2],
             "segment": product.segment,
             "product_code": product.code,
             "product_name": product.name,
@@ -132,7 +170,12 @@ class _Builder:
             "submitted_by": None if status is IndicationStatus.CONCEPT else submitter,
             "submitted_at": None
             if status is IndicationStatus.CONCEPT
-            else _stamp(start - timedelta(days=10)),
+            # submitted before the start, never after today
+            else _stamp(
+                min(
+                    start - timedelta(days=10), self.today - timedelta(days=1 + len(self.rows) % 12)
+                )
+            ),
             "evaluation_due": end if perspective is Perspective.ONTWIKKELING else None,
         }
         row.update(extra)
@@ -190,11 +233,17 @@ def _contracts(ctx: AppContext, session: Any) -> dict[str, list[Any]]:
     return found
 
 
-def _story(builder: _Builder, story: str, person: Person, household: Household, goals: list[str]):
+def _story(
+    builder: _Builder,
+    story: str,
+    person: Person,
+    household: Household,
+    goals: list[str],
+    code: str | None,
+) -> None:
     today = builder.today
     issued, ended = IndicationStatus.AFGEGEVEN, IndicationStatus.BEEINDIGD
     dev = builder.ctx.profile.term_rules.development_max_months
-    code = "45Z01" if "45Z01" in builder.contracts else None
     if story == "overdue":
         builder.add(
             person,
@@ -239,7 +288,7 @@ def _story(builder: _Builder, story: str, person: Person, household: Household, 
                 first,
                 "deels",
                 "voortzetten_tenzij",
-                "Doelen deels gehaald; zonder hulp dreigt schooluitval.",
+                "Doelen deels gehaald; zonder hulp is de kans op terugval groot.",
             )
             motivation = (
                 "De traumabehandeling loopt nog; afschalen nu geeft een grote kans "
@@ -340,6 +389,36 @@ def _story(builder: _Builder, story: str, person: Person, household: Household, 
                 }
             ],
         )
+    elif story == "tenzij_granted":
+        # longer than the development term, approved by the team lead with a motivation
+        start = today - relativedelta(months=4)
+        builder.add(
+            person,
+            household,
+            goals,
+            issued,
+            start,
+            dev,
+            product_code=code,
+            end=term_end(start, dev + 3),
+            perspective=Perspective.ONTWIKKELING,
+            approved_by=LEAD,
+            approved_at=_stamp(start - timedelta(days=5)),
+            motivations={
+                "TERM_DEVELOPMENT_EXCEEDED": "De behandeling van de angst duurt volgens de "
+                "diagnostiek langer; stoppen na de gewone termijn geeft een grote kans op "
+                "terugval."
+            },
+            findings=[
+                {
+                    "code": "TERM_DEVELOPMENT_EXCEEDED",
+                    "severity": Severity.APPROVAL.value,
+                    "message": f"Ontwikkelingsgerichte hulp duurt hoogstens {dev} "
+                    "maanden. Langer kan alleen 'tenzij'.",
+                    "field": "eind",
+                }
+            ],
+        )
     elif story == "awb":
         builder.add(
             person,
@@ -352,17 +431,36 @@ def _story(builder: _Builder, story: str, person: Person, household: Household, 
         )
 
 
-def _random(builder: _Builder, person: Person, household: Household, goals: list[str]) -> None:
+def _random(
+    builder: _Builder,
+    person: Person,
+    household: Household,
+    goals: list[str],
+    code: str,
+    plan: dict[str, Any],
+) -> None:
+    """One indication within the plan's period: help that ended, runs, or is still asked."""
     rng, today = builder.rng, builder.today
-    status = rng.choices(list(IndicationStatus), (10, 6, 6, 60, 18))[0]
     months = builder.ctx.profile.term_rules.development_max_months
+    plan_start: date = plan["start"]
+    if plan["approved"]:
+        status = rng.choices(list(IndicationStatus), (10, 6, 6, 60, 18))[0]
+    else:  # no approved plan yet: the help is still being prepared
+        status = rng.choice((IndicationStatus.CONCEPT, IndicationStatus.INGEDIEND))
+    first_day = plan_start + timedelta(days=7)
     if status is IndicationStatus.BEEINDIGD:
-        start = today - relativedelta(months=months + rng.randint(1, 14))
-    elif status is IndicationStatus.AFGEGEVEN:
-        start = today - relativedelta(months=rng.randint(0, months - 2), days=rng.randint(0, 27))
-    else:
-        start = today + timedelta(days=rng.randint(3, 40))
-    row = builder.add(person, household, goals, status, start, months)
+        months = rng.choice((3, 4, 6))
+        start = first_day + timedelta(days=rng.randint(0, 20))
+        if term_end(start, months) >= today - timedelta(days=7):
+            status = IndicationStatus.AFGEGEVEN  # too recent to have ended
+    if status is IndicationStatus.AFGEGEVEN:
+        # running now: started after the plan and not yet at its end date
+        earliest = max(first_day, today - relativedelta(months=months - 1))
+        span = max(0, (today - timedelta(days=3) - earliest).days)
+        start = earliest + timedelta(days=rng.randint(0, span))
+    elif status is not IndicationStatus.BEEINDIGD:
+        start = max(today, first_day) + timedelta(days=rng.randint(3, 40))
+    row = builder.add(person, household, goals, status, start, months, product_code=code)
     if row["perspective"] == Perspective.STABILISATIE.value:
         row["end_date"] = term_end(start, 24)
         row["max_cost"] = max_cost(
@@ -416,25 +514,42 @@ def fill(ctx: AppContext, state: dict[str, Any]) -> None:
         households = {
             h.id: h for h in session.scalars(select(Household).where(Household.id.in_(list(plans))))
         }
-        youth: dict[Any, list[Person]] = defaultdict(list)
-        for person in session.scalars(
-            select(Person)
-            .where(Person.household_id.in_(list(plans)), Person.role == "jeugdige")
-            .order_by(Person.sort_key)
-        ):
-            youth[person.household_id].append(person)
+        meta: dict[Any, dict[str, Any]] = state.get("plan_meta") or {}
+        people = {
+            p.id: p
+            for p in session.scalars(
+                select(Person).where(
+                    Person.household_id.in_(list(plans)), Person.role == "jeugdige"
+                )
+            )
+        }
+        story_households = list(state.get("story_households") or [])
         stories = list(STORIES)
-        for household_id in sorted(plans, key=str):
+        # in the order the households were made (uuid4 ids: sorting them is not stable)
+        for household_id in [h for h in state.get("household_ids", []) if h in plans]:
             household = households.get(household_id)
-            children = [c for c in youth.get(household_id, []) if c.birth_date]
-            goals = plans[household_id]
-            if household is None or not children or not goals:
+            plan = meta.get(household_id)
+            if household is None or plan is None or not plans[household_id]:
                 continue
-            child = children[0]
-            if stories:
-                _story(builder, stories.pop(0), child, household, goals)
-            elif rng.random() < SHARE:
-                _random(builder, child, household, goals)
+            child = people.get(plan["child_id"])
+            if child is None or child.birth_date is None:
+                continue
+            if stories and household_id in story_households:
+                age = age_on(child.birth_date, plan["start"])
+                found = builder.product_for(plan["goals"], age) or builder.product_for(
+                    [("", HELP_FAMILY)], age
+                )
+                code = "45Z01" if "45Z01" in builder.contracts else None
+                goals = found[1] if found else plans[household_id]
+                _story(
+                    builder, stories.pop(0), child, household, goals, code or (found or (None,))[0]
+                )
+                continue
+            if rng.random() >= SHARE:
+                continue
+            found = builder.product_for(plan["goals"], age_on(child.birth_date, plan["start"]))
+            if found is not None:
+                _random(builder, child, household, found[1], found[0], plan)
         _allocate(builder, session, ctx.actor.username)
         indication_ids = bulk_insert(session, Indication, builder.rows, ctx.actor.username)
         bulk_insert(session, Evaluation, builder.evaluations, ctx.actor.username)

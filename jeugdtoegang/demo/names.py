@@ -1,85 +1,165 @@
 """Fictional Dutch names and streets for the demo set (no real persons)."""
 
-FIRST_NAMES_CHILD = (
-    "Noah",
+from functools import cache
+
+#: children's first names (born 2005-2026), girls and boys
+CHILD_GIRLS = (
     "Emma",
-    "Liam",
     "Julia",
-    "Luca",
     "Mila",
-    "Sem",
     "Tess",
-    "Finn",
     "Sophie",
-    "Daan",
     "Zoë",
-    "Levi",
     "Nora",
-    "Milan",
     "Yara",
-    "Lucas",
     "Saar",
-    "Mees",
     "Anna",
-    "Adam",
     "Fenna",
-    "Sven",
     "Evi",
-    "Bram",
     "Lotte",
-    "Mohammed",
     "Amira",
-    "Ilias",
     "Noor",
-    "Jesse",
     "Esmée",
-    "Thijs",
     "Lieke",
-    "Ayoub",
     "Fleur",
-    "Ruben",
     "Sara",
-    "Stijn",
     "Hanna",
-)
-FIRST_NAMES_ADULT = (
-    "Peter",
-    "Marieke",
-    "Mark",
-    "Linda",
-    "Dennis",
-    "Sandra",
-    "Kevin",
-    "Esther",
-    "Mohamed",
-    "Fatima",
-    "Jeroen",
-    "Anouk",
-    "Ahmet",
-    "Ayşe",
-    "Bas",
-    "Ingrid",
-    "Rik",
-    "Manon",
-    "Hans",
-    "Petra",
-    "Youssef",
-    "Naima",
-    "Erik",
-    "Chantal",
-    "Martijn",
-    "Wendy",
-    "Rachid",
-    "Samira",
-    "Wouter",
+    "Isa",
+    "Roos",
+    "Jasmijn",
+    "Femke",
+    "Lina",
+    "Maud",
+    "Sanne",
+    "Elif",
+    "Liv",
     "Ilse",
-    "Marco",
-    "Natasja",
-    "Gerrit",
-    "Joke",
-    "Ronald",
-    "Monique",
 )
+CHILD_BOYS = (
+    "Noah",
+    "Liam",
+    "Luca",
+    "Sem",
+    "Finn",
+    "Daan",
+    "Levi",
+    "Milan",
+    "Lucas",
+    "Mees",
+    "Adam",
+    "Sven",
+    "Bram",
+    "Mohammed",
+    "Ilias",
+    "Jesse",
+    "Thijs",
+    "Ayoub",
+    "Ruben",
+    "Stijn",
+    "Jayden",
+    "Tim",
+    "Lars",
+    "Emir",
+    "Gijs",
+    "Hugo",
+    "Max",
+    "Teun",
+    "Yusuf",
+    "Niels",
+)
+#: parents' first names (born 1970-2002), women and men
+ADULT_WOMEN = (
+    "Marieke",
+    "Linda",
+    "Sandra",
+    "Esther",
+    "Fatima",
+    "Anouk",
+    "Ayşe",
+    "Ingrid",
+    "Manon",
+    "Petra",
+    "Naima",
+    "Chantal",
+    "Wendy",
+    "Samira",
+    "Natasja",
+    "Monique",
+    "Kim",
+    "Laura",
+    "Sharon",
+    "Mirjam",
+    "Nadia",
+    "Iris",
+    "Daphne",
+    "Hatice",
+    "Jolanda",
+    "Kirsten",
+)
+ADULT_MEN = (
+    "Peter",
+    "Mark",
+    "Dennis",
+    "Kevin",
+    "Mohamed",
+    "Jeroen",
+    "Ahmet",
+    "Bas",
+    "Rik",
+    "Hans",
+    "Youssef",
+    "Erik",
+    "Martijn",
+    "Rachid",
+    "Wouter",
+    "Marco",
+    "Ronald",
+    "Sander",
+    "Jeffrey",
+    "Tom",
+    "Mehmet",
+    "Joost",
+    "Bart",
+    "Robin",
+    "Niels",
+    "Arjen",
+)
+#: grandparents' generation (network)
+OLDER_WOMEN = (
+    "Joke",
+    "Gerda",
+    "Riet",
+    "Annie",
+    "Wilma",
+    "Tineke",
+    "Hennie",
+    "Aaltje",
+    "Emine",
+    "Khadija",
+)
+OLDER_MEN = (
+    "Gerrit",
+    "Henk",
+    "Jan",
+    "Kees",
+    "Wim",
+    "Theo",
+    "Bert",
+    "Hassan",
+    "Jan-Willem",
+    "Mustafa",
+)
+FEMALE_NAMES = frozenset((*CHILD_GIRLS, *ADULT_WOMEN, *OLDER_WOMEN))
+
+#: the older sets' names, for code that wants any name
+FIRST_NAMES_CHILD = CHILD_GIRLS + CHILD_BOYS
+FIRST_NAMES_ADULT = ADULT_WOMEN + ADULT_MEN
+
+
+def is_female(first_name: str) -> bool:
+    return first_name in FEMALE_NAMES
+
+
 SURNAMES = (
     ("", "Jansen"),
     ("de", "Vries"),
@@ -144,4 +224,63 @@ STREETS = (
     "Burgemeester de Withstraat",
     "Populierenlaan",
 )
-NETWORK_RELATIONS = ("oma", "opa", "tante", "oom", "buurvrouw", "buurman", "vriendin", "trainer")
+#: network relations: (relation, female?, older generation?)
+NETWORK = (
+    ("oma", True, True),
+    ("opa", False, True),
+    ("tante", True, False),
+    ("oom", False, False),
+    ("buurvrouw", True, False),
+    ("buurman", False, False),
+    ("vriendin", True, False),
+)
+NETWORK_RELATIONS = tuple(relation for relation, _f, _o in NETWORK)
+
+#: names that belong with a Turkish (tr) or Moroccan (ma) family name, or fit any family
+#: (int); every other name is Dutch (nl). Keeps "Fatima van der Meer" out of the demo.
+_ORIGIN = {
+    "tr": (
+        "Yılmaz",
+        "Kaya",
+        "Öztürk",
+        "Çelik",
+        "Ayşe",
+        "Hatice",
+        "Emine",
+        "Ahmet",
+        "Mehmet",
+        "Elif",
+        "Emir",
+        "Yusuf",
+        "Mustafa",
+    ),
+    "ma": (
+        "Amrani",
+        "Bouzid",
+        "Fatima",
+        "Naima",
+        "Samira",
+        "Nadia",
+        "Mohamed",
+        "Youssef",
+        "Rachid",
+        "Hassan",
+        "Mohammed",
+        "Ilias",
+        "Ayoub",
+        "Amira",
+        "Khadija",
+    ),
+    "int": ("Adam", "Sara", "Noor", "Lina", "Yara", "Liam", "Hanna", "Max"),
+}
+NAME_ORIGIN = {name: origin for origin, names in _ORIGIN.items() for name in names}
+
+
+def origin(name: str) -> str:
+    return NAME_ORIGIN.get(name, "nl")
+
+
+@cache
+def of_origin(names: tuple[str, ...], wanted: str) -> tuple[str, ...]:
+    """The names that fit a family of origin ``wanted`` (its own and the international)."""
+    return tuple(n for n in names if origin(n) in (wanted, "int"))

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+# Texts are picked per jeugdige: a text that names an age-bound problem (school, spijbelen,
+# zindelijkheid, ...; resources/demo/leeftijden.toml) is only used when it fits the age.
+# {kind} is the jeugdige the plan is about, {ouder} "moeder" or "vader", {netwerk} a helper.
+
 # life domain (default names, matched case-insensitively on the first word) -> (krachten, zorgen)
 SITUATIONS: dict[str, list[tuple[str, str]]] = {
     "opvoeden": [
         (
-            "We zijn een hecht gezin. Als het goed gaat, lachen we veel samen. "
-            "{kind} kan heel lief zijn voor het kleine broertje.",
+            "We zijn een hecht gezin. Als het goed gaat, lachen we veel samen.",
             "Na school ontploft {kind} vaak. Dan schreeuwen we allebei en dat willen we niet meer.",
         ),
         (
@@ -17,6 +22,14 @@ SITUATIONS: dict[str, list[tuple[str, str]]] = {
         (
             "Ik weet goed wat mijn kinderen nodig hebben, ook al ben ik alleen.",
             "Ik ben op. Ik heb nooit eens een avond voor mezelf.",
+        ),
+        (
+            "{kind} is een vrolijk kind en speelt graag buiten.",
+            "{kind} heeft elke dag driftbuien. Dan gooit {kind} met spullen en wij weten niet wat te doen.",
+        ),
+        (
+            "We hebben een vast ritme met eten en naar bed gaan.",
+            "{kind} is nog niet zindelijk en wil niet op de wc. Dat geeft elke dag strijd.",
         ),
     ],
     "onderwijs": [
@@ -28,6 +41,14 @@ SITUATIONS: dict[str, list[tuple[str, str]]] = {
             "Met rekenen gaat het goed, daar is {kind} trots op.",
             "Lezen gaat moeilijk; {kind} schaamt zich in de klas.",
         ),
+        (
+            "{kind} gaat met plezier naar de peuteropvang.",
+            "{kind} praat nog weinig. Het consultatiebureau wil dat we dat goed volgen.",
+        ),
+        (
+            "{kind} heeft een bijbaan bij de supermarkt en is daar trots op.",
+            "{kind} weet niet welke mbo-opleiding past en dreigt uit te vallen.",
+        ),
     ],
     "gezondheid": [
         (
@@ -38,6 +59,10 @@ SITUATIONS: dict[str, list[tuple[str, str]]] = {
             "Ik heb mijn medicijnen nu goed geregeld met de huisarts.",
             "Ik heb sinds vorig jaar last van somberheid en dat merken de kinderen.",
         ),
+        (
+            "{kind} eet goed en groeit goed, zegt het consultatiebureau.",
+            "{kind} wordt 's nachts vaak huilend wakker. We zijn allebei moe.",
+        ),
     ],
     "veiligheid": [
         (
@@ -47,7 +72,7 @@ SITUATIONS: dict[str, list[tuple[str, str]]] = {
     ],
     "sociaal": [
         (
-            "Oma woont om de hoek en springt vaak bij.",
+            "{netwerk} woont om de hoek en springt vaak bij.",
             "Veel vrienden hebben we hier niet; we wonen hier pas een jaar.",
         ),
         (
@@ -75,9 +100,42 @@ SITUATIONS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-# (domain key, goal text, perspective, actions: (owner kind, owner name, what))
-GOALS: list[tuple[str, str, str, list[tuple[str, str, str]]]] = [
-    (
+#: the kinds of help a goal may need, as words in the names of the region's products
+#: (first match wins); () = no jeugdhulp with a beschikking for this goal
+HELP_FAMILY = (
+    "gezinsbegeleiding",
+    "gezinsbehandeling",
+    "activerend",
+    "integrale",
+    "ambulante jeugdhulp",
+)
+HELP_CHILD = ("individueel", "activerend", "integrale", "ambulante jeugdhulp")
+HELP_GGZ = ("ggz", "individueel", "activerend", "integrale", "ambulante jeugdhulp")
+HELP_STABLE = ("stabiliserend", "individueel", "integrale", "ambulante jeugdhulp")
+HELP_SCHOOL = ("op school", "individueel", "activerend", "integrale", "ambulante jeugdhulp")
+HELP_YOUNG = (
+    "ouder en kind",
+    "gezinsbegeleiding",
+    "activerend",
+    "integrale",
+    "ambulante jeugdhulp",
+)
+HELP_18 = ("18-/18+", "stabiliserend", "individueel", "integrale", "ambulante jeugdhulp")
+HELP_RESPITE = ("logeer", "logeren")
+HELP_DYSLEXIA = ("dyslexie",)
+
+
+class GoalText(NamedTuple):
+    domain: str  # life domain key
+    text: str
+    perspective: str
+    actions: list[tuple[str, str, str]]  # (owner kind, owner name, what)
+    help: tuple[str, ...]  # product-name words of the jeugdhulp it may need
+    about: str = "kind"  # "kind": the jeugdige is the goal's member; "ouder": a parent
+
+
+GOALS: list[GoalText] = [
+    GoalText(
         "opvoeden",
         "Er is minder ruzie thuis: we kunnen rustig praten als {kind} boos is.",
         "ontwikkeling",
@@ -90,18 +148,68 @@ GOALS: list[tuple[str, str, str, list[tuple[str, str, str]]]] = [
             ("jeugdige", "{kind}", "{kind} gaat naar de eigen kamer als het te veel wordt."),
             ("jeugdhulp", "", "Gezinsbegeleiding komt 1 keer per week thuis."),
         ],
+        HELP_FAMILY,
     ),
-    (
+    GoalText(
+        "opvoeden",
+        "{kind} heeft minder driftbuien en wij weten wat we dan doen.",
+        "ontwikkeling",
+        [
+            (
+                "ouders",
+                "",
+                "We blijven rustig, benoemen wat {kind} voelt en wachten tot het over is.",
+            ),
+            ("jeugdhulp", "", "Video-hometraining: samen terugkijken wat goed gaat."),
+        ],
+        HELP_YOUNG,
+    ),
+    GoalText(
+        "opvoeden",
+        "{kind} is overdag zindelijk.",
+        "ontwikkeling",
+        [
+            ("ouders", "", "Elke twee uur samen naar de wc, met een sticker als het lukt."),
+            ("voorliggend veld", "consultatiebureau", "Advies van de jeugdverpleegkundige."),
+        ],
+        (),
+    ),
+    GoalText(
         "onderwijs",
         "{kind} gaat weer elke dag naar school.",
         "ontwikkeling",
         [
-            ("school", "mentor", "De mentor belt op maandag even met moeder hoe de week gaat."),
+            ("school", "mentor", "De mentor belt op maandag even met {ouder} hoe de week gaat."),
             ("jeugdige", "{kind}", "{kind} zet 's avonds een wekker en legt de tas klaar."),
             ("netwerk", "{netwerk}", "Brengt {kind} op dinsdag en donderdag naar school."),
         ],
+        HELP_SCHOOL,
     ),
-    (
+    GoalText(
+        "onderwijs",
+        "{kind} leest beter en durft weer hardop te lezen in de klas.",
+        "ontwikkeling",
+        [
+            ("school", "intern begeleider", "Elke dag een kwartier extra lezen met de juf."),
+            ("ouders", "", "We lezen thuis elke avond tien minuten samen."),
+        ],
+        HELP_DYSLEXIA,
+    ),
+    GoalText(
+        "onderwijs",
+        "{kind} speelt op de peuteropvang met andere kinderen en zegt wat {kind} wil.",
+        "ontwikkeling",
+        [
+            (
+                "voorliggend veld",
+                "peuteropvang",
+                "Vier ochtenden peuteropvang met extra taalaanbod.",
+            ),
+            ("ouders", "", "We praten veel met {kind} en benoemen wat we doen."),
+        ],
+        HELP_YOUNG,
+    ),
+    GoalText(
         "opvoeden",
         "Wij zijn het samen eens over de regels thuis.",
         "ontwikkeling",
@@ -113,8 +221,9 @@ GOALS: list[tuple[str, str, str, list[tuple[str, str, str]]]] = [
             ),
             ("voorliggend veld", "CJG", "Oudercursus 'Positief opvoeden' bij het CJG (8 avonden)."),
         ],
+        HELP_FAMILY,
     ),
-    (
+    GoalText(
         "gezondheid",
         "{kind} slaapt beter en is uitgerust op school.",
         "stabilisatie",
@@ -126,17 +235,30 @@ GOALS: list[tuple[str, str, str, list[tuple[str, str, str]]]] = [
                 "Slaapadvies bij de jeugdverpleegkundige.",
             ),
         ],
+        (),
     ),
-    (
+    GoalText(
+        "gezondheid",
+        "{kind} slaapt 's nachts door en wij zijn overdag uitgerust.",
+        "ontwikkeling",
+        [
+            ("ouders", "", "Elke avond hetzelfde slaapritueel: badje, liedje, licht uit."),
+            ("voorliggend veld", "consultatiebureau", "Slaapadvies van de jeugdverpleegkundige."),
+        ],
+        (),
+    ),
+    GoalText(
         "sociaal",
-        "Moeder heeft iemand om op terug te vallen als het even niet gaat.",
+        "{Ouder} heeft iemand om op terug te vallen als het even niet gaat.",
         "ontwikkeling",
         [
             ("netwerk", "{netwerk}", "Past op woensdagmiddag op de kinderen."),
-            ("ouders", "", "Moeder gaat naar de inloop in het buurthuis."),
+            ("ouders", "", "{Ouder} gaat naar de inloop in het buurthuis."),
         ],
+        (),
+        "ouder",
     ),
-    (
+    GoalText(
         "financi",
         "We hebben overzicht over onze geldzaken en er komen geen nieuwe schulden bij.",
         "stabilisatie",
@@ -144,8 +266,10 @@ GOALS: list[tuple[str, str, str, list[tuple[str, str, str]]]] = [
             ("voorliggend veld", "Schuldhulpmaatje", "Samen elke twee weken de post doornemen."),
             ("ouders", "", "We maken een weekbudget voor boodschappen."),
         ],
+        (),
+        "ouder",
     ),
-    (
+    GoalText(
         "gezondheid",
         "{kind} leert omgaan met de diagnose autisme, thuis en op school.",
         "stabilisatie",
@@ -158,8 +282,39 @@ GOALS: list[tuple[str, str, str, list[tuple[str, str, str]]]] = [
             ),
             ("ouders", "", "Ouders volgen de psycho-educatie over autisme."),
         ],
+        HELP_STABLE,
     ),
-    (
+    GoalText(
+        "gezondheid",
+        "{kind} is minder angstig en durft weer alleen naar de training.",
+        "ontwikkeling",
+        [
+            ("jeugdhulp", "", "Cognitieve gedragstherapie bij angst (12 gesprekken)."),
+            ("ouders", "", "We prijzen elke stap die {kind} zelf zet."),
+        ],
+        HELP_GGZ,
+    ),
+    GoalText(
+        "opvoeden",
+        "{Ouder} heeft elke maand een weekend rust; {kind} logeert dan met plezier.",
+        "stabilisatie",
+        [
+            ("jeugdhulp", "", "Eén weekend per maand logeren bij een logeerhuis."),
+            ("netwerk", "{netwerk}", "Haalt {kind} op zondag op."),
+        ],
+        HELP_RESPITE,
+    ),
+    GoalText(
+        "werk",
+        "{kind} weet wat er na de 18e verjaardag geregeld moet zijn: wonen, geld en school.",
+        "stabilisatie",
+        [
+            ("jeugdige", "{kind}", "{kind} vraagt zelf de zorgtoeslag en studiefinanciering aan."),
+            ("jeugdhulp", "", "Begeleiding bij de overgang naar 18+, samen met de Wmo."),
+        ],
+        HELP_18,
+    ),
+    GoalText(
         "veiligheid",
         "Iedereen in huis weet wat we doen als het thuis niet veilig voelt.",
         "ontwikkeling",
@@ -167,20 +322,21 @@ GOALS: list[tuple[str, str, str, list[tuple[str, str, str]]]] = [
             ("ouders", "", "We maken samen een veiligheidsplan en bespreken het met de kinderen."),
             ("netwerk", "{netwerk}", "Is bereikbaar als de kinderen even weg moeten."),
         ],
+        HELP_FAMILY,
     ),
 ]
 
 NETWORK_ROLES = (
     "past op als het nodig is",
     "brengt naar school en sport",
-    "luisterend oor voor moeder",
+    "luisterend oor voor {ouder}",
     "gaat mee naar gesprekken",
     "helpt met huiswerk",
 )
 
 NO_NETWORK_REASONS = (
     "Het gezin woont sinds kort in de gemeente; familie woont in het buitenland.",
-    "Moeder heeft het contact met haar familie verbroken en kent nog weinig mensen in de buurt.",
+    "{Ouder} heeft weinig contact met de familie en kent nog weinig mensen in de buurt.",
 )
 
 EVALUATION_NOTES = {
@@ -195,7 +351,7 @@ PERSPECTIVE_18 = {
     "onderwijs_werk": "{kind} maakt de mbo-opleiding af en zoekt een stage.",
     "inkomen": "Aanvraag zorgtoeslag en studiefinanciering; een bankrekening op eigen naam.",
     "zorg_na_18": "De begeleiding loopt door via de Wmo; de huisarts blijft betrokken.",
-    "arranged_by": "{kind} met moeder; de consulent helpt bij de Wmo-aanvraag.",
+    "arranged_by": "{kind} met {ouder}; de consulent helpt bij de Wmo-aanvraag.",
 }
 
 RETURN_COMMENTS = (
@@ -203,4 +359,4 @@ RETURN_COMMENTS = (
     "Wie uit het netwerk doet mee? Graag met naam en rol.",
 )
 
-PARENT_VIEWS = ("Moeder wil eerst met haar zus overleggen voordat ze tekent.",)
+PARENT_VIEWS = ("{Ouder} wil eerst met haar zus overleggen voordat ze tekent.",)

@@ -17,6 +17,8 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
 from jeugdtoegang.demo import plan_texts as texts
+from jeugdtoegang.demo.ages import text_fits
+from jeugdtoegang.demo.names import is_female
 from jeugdtoegang.domain.plans import (
     Action,
     Agreement,
@@ -51,6 +53,8 @@ CONSULTANTS = (
 )
 LEAD = "t.bakker"
 PLAN_SHARE = 0.65
+#: households whose plan carries the indication stories (demo.indications.STORIES)
+STORY_HOUSEHOLDS = 8
 
 
 def _rid(rng: random.Random) -> str:
@@ -62,16 +66,32 @@ def _stamp(day: date, rng: random.Random) -> datetime:
 
 
 class _Family:
-    def __init__(self, people: list[Any]) -> None:
+    def __init__(self, people: list[Any], child: Any | None = None) -> None:
         self.parents = [p for p in people if p.role == "ouder"]
         self.children = [p for p in people if p.role == "jeugdige"]
         self.network = [p for p in people if p.role == "netwerk"]
+        #: the jeugdige the plan's goals are about (texts are picked to fit their age)
+        self.child = child if child is not None else self.eldest
 
     @property
-    def child(self) -> Any | None:
-        """The eldest child: most goals are about them."""
+    def eldest(self) -> Any | None:
         dated = [c for c in self.children if c.birth_date]
         return min(dated, key=lambda c: c.birth_date, default=None)
+
+    @property
+    def parent_word(self) -> str:
+        """ "moeder" when the family has a mother, else "vader"."""
+        if not self.parents or any(is_female(p.first_name) for p in self.parents):
+            return "moeder"
+        return "vader"
+
+    def age(self, day: date) -> int:
+        child = self.child
+        return age_on(child.birth_date, day) if child is not None and child.birth_date else 10
+
+    def fits(self, text: str, start: date, today: date) -> bool:
+        """The text fits the jeugdige both when the plan starts and today."""
+        return text_fits(text, self.age(start)) and text_fits(text, self.age(today))
 
 
 def _name(person: Any | None) -> str:
@@ -84,35 +104,58 @@ def _domain_for(key: str, domains: tuple[str, ...]) -> str:
 
 def _fill(template: str, family: _Family) -> str:
     network = family.network[0] if family.network else None
-    helper = f"{network.relation} {network.first_name}".strip() if network else "oma"
-    return template.replace("{kind}", _name(family.child)).replace("{netwerk}", helper)
+    helper = f"{network.relation} {network.first_name}".strip() if network else "de buurvrouw"
+    word = family.parent_word
+    return (
+        template.replace("{kind}", _name(family.child))
+        .replace("{netwerk}", helper)
+        .replace("{ouder}", word)
+        .replace("{Ouder}", word.capitalize())
+    )
 
 
 def _situations(
-    rng: random.Random, domains: tuple[str, ...], family: _Family
+    rng: random.Random, domains: tuple[str, ...], family: _Family, start: date, today: date
 ) -> tuple[DomainSituation, ...]:
     result = []
     for domain in domains:
         options = next((v for k, v in texts.SITUATIONS.items() if k in fold(domain)), None)
-        if options and rng.random() < 0.75:
-            krachten, zorgen = rng.choice(options)
-            result.append(
-                DomainSituation(
-                    domain=domain, krachten=_fill(krachten, family), zorgen=_fill(zorgen, family)
-                )
-            )
+        fitting = [
+            (_fill(k, family), _fill(z, family))
+            for k, z in options or []
+            if family.fits(_fill(f"{k} {z}", family), start, today)
+        ]
+        if fitting and rng.random() < 0.75:
+            krachten, zorgen = rng.choice(fitting)
+            result.append(DomainSituation(domain=domain, krachten=krachten, zorgen=zorgen))
         else:
             result.append(DomainSituation(domain=domain))
     return tuple(result)
 
 
+def goal_fits(goal: texts.GoalText, family: _Family, start: date, today: date) -> bool:
+    """True when a goal template (text and actions) fits the age of the plan's jeugdige."""
+    whole = " ".join((goal.text, *(what for _k, _o, what in goal.actions)))
+    return family.fits(_fill(whole, family), start, today)
+
+
 def _goals(
-    rng: random.Random, domains: tuple[str, ...], family: _Family, start: date, count: int
-) -> list[Goal]:
+    rng: random.Random,
+    domains: tuple[str, ...],
+    family: _Family,
+    start: date,
+    today: date,
+    count: int,
+) -> list[tuple[Goal, tuple[str, ...]]]:
+    """Goals that fit the jeugdige's age, each with the kinds of help it may need."""
+    fitting = [g for g in texts.GOALS if goal_fits(g, family, start, today)]
     goals = []
-    for key, text, perspective, actions in rng.sample(texts.GOALS, count):
-        members = (str(family.child.id),) if family.child is not None else ()
-        months = 9 if perspective == "ontwikkeling" else 12
+    for template in rng.sample(fitting, min(count, len(fitting))):
+        if template.about == "ouder" and family.parents:
+            members: tuple[str, ...] = (str(family.parents[-1].id),)
+        else:
+            members = (str(family.child.id),) if family.child is not None else ()
+        months = 9 if template.perspective == "ontwikkeling" else 12
         goal_actions = tuple(
             Action(
                 id=_rid(rng),
@@ -120,21 +163,20 @@ def _goals(
                 owner_name=_fill(owner, family),
                 description=_fill(what, family),
             )
-            for kind, owner, what in actions
+            for kind, owner, what in template.actions
             if kind != "netwerk" or family.network
         )
-        goals.append(
-            Goal(
-                id=_rid(rng),
-                domain=_domain_for(key, domains),
-                description=_fill(text, family),
-                member_ids=members,
-                perspective=GoalPerspective(perspective),
-                target_date=start + relativedelta(months=months),
-                evaluation_date=start + relativedelta(months=rng.choice((3, 4, 6))),
-                actions=goal_actions,
-            )
+        goal = Goal(
+            id=_rid(rng),
+            domain=_domain_for(template.domain, domains),
+            description=_fill(template.text, family),
+            member_ids=members,
+            perspective=GoalPerspective(template.perspective),
+            target_date=start + relativedelta(months=months),
+            evaluation_date=start + relativedelta(months=rng.choice((3, 4, 6))),
+            actions=goal_actions,
         )
+        goals.append((goal, template.help))
     return goals
 
 
@@ -145,14 +187,16 @@ def _network(rng: random.Random, family: _Family) -> Network:
                 NetworkMember(
                     id=_rid(rng),
                     name=f"{p.first_name} {p.surname}".strip(),
-                    role=f"{p.relation}, {rng.choice(texts.NETWORK_ROLES)}".strip(", "),
+                    role=f"{p.relation}, {_fill(rng.choice(texts.NETWORK_ROLES), family)}".strip(
+                        ", "
+                    ),
                     person_id=str(p.id),
                 )
                 for p in family.network
             )
         )
     return Network(
-        no_network_reason=rng.choice(texts.NO_NETWORK_REASONS),
+        no_network_reason=_fill(rng.choice(texts.NO_NETWORK_REASONS), family),
         strengthening=StrengtheningAction(
             kind=rng.choice(list(StrengtheningKind)),
             description="Aanmelding loopt via het lokale team; eerste kennismaking binnen een maand.",
@@ -165,7 +209,8 @@ def _perspectives(family: _Family, today: date, horizon: int) -> tuple[Perspecti
     for child in family.children:
         if child.birth_date and turns_18_within(child.birth_date, today, horizon):
             fields = {
-                k: v.replace("{kind}", child.first_name) for k, v in texts.PERSPECTIVE_18.items()
+                k: _fill(v.replace("{kind}", child.first_name), family)
+                for k, v in texts.PERSPECTIVE_18.items()
             }
             result.append(
                 Perspective18(person_id=str(child.id), care_laws=("Wmo", "Zvw"), **fields)
@@ -203,15 +248,19 @@ def _evaluated(rng: random.Random, goals: tuple[Goal, ...], today: date) -> tupl
 
 
 def _versions(
-    rng: random.Random, ctx: AppContext, family: _Family, state_kind: str
+    rng: random.Random,
+    ctx: AppContext,
+    family: _Family,
+    state_kind: str,
+    start: date,
+    goals_help: list[tuple[Goal, tuple[str, ...]]],
 ) -> list[tuple[PlanDocument, str, date]]:
     """The versions (document, status, saved on) of one plan, oldest first."""
     today = ctx.today()
     profile = ctx.profile
     domains = tuple(profile.life_domains)
-    start = today - timedelta(days=rng.randint(20, 320))
     consultant = rng.choice(CONSULTANTS)[1]
-    goals = _goals(rng, domains, family, start, rng.randint(2, 4))
+    goals = [goal for goal, _help in goals_help]
     regie = (
         Regiehouder()
         if rng.random() < 0.7
@@ -223,7 +272,7 @@ def _versions(
         start_date=start,
         regiehouder=regie,
         consultant=consultant,
-        domains=_situations(rng, domains, family),
+        domains=_situations(rng, domains, family, start, today),
         goals=tuple(goals[:2]),
     )
     complete = first.model_copy(
@@ -289,20 +338,48 @@ def fill(ctx: AppContext, state: dict[str, Any]) -> None:
     plan_rows: list[dict[str, Any]] = []
     version_rows: list[dict[str, Any]] = []
     goal_ids: dict[Any, list[str]] = {}
+    meta: dict[Any, dict[str, Any]] = {}
+    stories: list[Any] = []
     with ctx.uow() as uow:
         people: dict[Any, list[Any]] = defaultdict(list)
         for person in uow.session.scalars(
             select(Person).where(Person.household_id.in_(household_ids))
         ):
             people[person.household_id].append(person)
+        dev = ctx.profile.term_rules.development_max_months
+        today = ctx.today()
         for household_id in household_ids:
             if rng.random() > PLAN_SHARE:
                 continue
-            family = _Family(people[household_id])
-            kind = rng.choices(
-                ("concept", "ingediend", "vastgesteld", "teruggestuurd"), (30, 20, 40, 10)
-            )[0]
-            versions = _versions(rng, ctx, family, kind)
+            members = sorted(people[household_id], key=lambda p: (p.sort_key, p.first_name))
+            children = [c for c in members if c.role == "jeugdige" and c.birth_date]
+            if not children:
+                continue
+            # the plan is about one jeugdige (mostly the eldest); texts fit their age
+            child = (
+                children[0] if len(children) == 1 or rng.random() < 0.6 else rng.choice(children)
+            )
+            family = _Family(members, child)
+            born_days = (today - child.birth_date).days
+            story = len(stories) < STORY_HOUSEHOLDS and age_on(child.birth_date, today) >= 8
+            if story:
+                # the indication stories (demo.indications) start up to dev + 2 months ago:
+                # their plan was approved before that
+                kind = "vastgesteld"
+                start = today - relativedelta(months=dev + 3) - timedelta(days=rng.randint(0, 25))
+                stories.append(household_id)
+            else:
+                kind = rng.choices(
+                    ("concept", "ingediend", "vastgesteld", "teruggestuurd"), (30, 20, 40, 10)
+                )[0]
+                # the plan starts after the jeugdige's birth (a baby: some weeks after); a
+                # submitted plan waits days to weeks for the team lead, not months
+                latest = 45 if kind == "ingediend" else 320
+                start = today - timedelta(days=rng.randint(6, max(7, min(latest, born_days - 30))))
+            goals_help = _goals(
+                rng, tuple(ctx.profile.life_domains), family, start, today, rng.randint(2, 4)
+            )
+            versions = _versions(rng, ctx, family, kind, start, goals_help)
             plan_id = uuid.uuid4()
             submitter = rng.choice(CONSULTANTS)[0]
             last_doc, last_status, last_day = versions[-1]
@@ -324,7 +401,7 @@ def fill(ctx: AppContext, state: dict[str, Any]) -> None:
                     "decided_by": LEAD if decided else None,
                     "decided_at": _stamp(last_day + timedelta(days=1), rng) if decided else None,
                     "decision_comment": None,
-                    "return_comment": rng.choice(texts.RETURN_COMMENTS)
+                    "return_comment": _return_comment(last_doc)
                     if last_status == "teruggestuurd"
                     else None,
                 }
@@ -341,7 +418,23 @@ def fill(ctx: AppContext, state: dict[str, Any]) -> None:
                     }
                 )
             goal_ids[household_id] = [g.id for g in last_doc.goals]
+            help_of = {goal.id: help_words for goal, help_words in goals_help}
+            meta[household_id] = {
+                "start": start,
+                "status": last_status,
+                "approved": approved is not None,
+                "child_id": child.id,
+                "goals": [(g.id, help_of.get(g.id, ())) for g in last_doc.goals],
+            }
         bulk_insert(uow.session, Plan, plan_rows, ctx.actor.username)
         bulk_insert(uow.session, PlanVersion, version_rows, ctx.actor.username)
         uow.commit()
     state["plans"] = goal_ids
+    state["plan_meta"] = meta
+    state["story_households"] = stories
+
+
+def _return_comment(document: PlanDocument) -> str:
+    """The team lead's comment; the one about the school goal only when there is one."""
+    school = any("school" in fold(g.description) for g in document.goals)
+    return texts.RETURN_COMMENTS[0 if school else 1]

@@ -1,0 +1,69 @@
+"""Which demo problems and help fit which age (the table in resources/demo/leeftijden.toml).
+
+The generator only picks texts and products that fit the jeugdige they are about; the
+coherence test checks the whole demo database against the same table.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+
+from jeugdtoegang.domain.text import fold
+from jeugdtoegang.paths import resource_path
+
+
+@dataclass(frozen=True)
+class AgeRule:
+    """A problem (or a kind of help) and the ages [low, high] it fits."""
+
+    name: str
+    low: int
+    high: int
+    words: tuple[str, ...]
+
+    def fits(self, age: int) -> bool:
+        return self.low <= age <= self.high
+
+
+def _rules(section: str) -> tuple[AgeRule, ...]:
+    data = tomllib.loads(resource_path("demo", "leeftijden.toml").read_text(encoding="utf-8"))
+    return tuple(
+        AgeRule(name, int(rule["min"]), int(rule["max"]), tuple(fold(w) for w in rule["woorden"]))
+        for name, rule in data[section].items()
+    )
+
+
+@cache
+def problem_rules() -> tuple[AgeRule, ...]:
+    return _rules("problemen")
+
+
+@cache
+def product_rules() -> tuple[AgeRule, ...]:
+    return _rules("producten")
+
+
+def _matching(rules: tuple[AgeRule, ...], text: str) -> list[AgeRule]:
+    folded = fold(text)
+    return [rule for rule in rules if any(word in folded for word in rule.words)]
+
+
+def problems_in(text: str) -> list[AgeRule]:
+    """The age-bound problems a text mentions."""
+    return _matching(problem_rules(), text)
+
+
+def text_fits(text: str, age: int) -> bool:
+    """True when every age-bound problem in ``text`` fits a jeugdige of ``age``."""
+    return all(rule.fits(age) for rule in problems_in(text))
+
+
+def product_rules_for(product_name: str) -> list[AgeRule]:
+    return _matching(product_rules(), product_name)
+
+
+def product_fits(product_name: str, age: int) -> bool:
+    """True when a product (by its catalogue name) fits a jeugdige of ``age``."""
+    return all(rule.fits(age) for rule in product_rules_for(product_name))
