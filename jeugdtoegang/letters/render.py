@@ -66,6 +66,26 @@ GREY = colors.HexColor("#555555")
 LIGHT = colors.HexColor("#F1F3F5")
 
 
+class _Para(Paragraph):
+    """A paragraph that does not break its lines again for the width it was just wrapped to.
+
+    Frames, KeepTogether, lists and tables each ask a paragraph for its size, mostly with
+    the same width; reportlab's Paragraph breaks the lines anew on every call (about a
+    third of the layout time of a letter). The result of the last width is kept, as long as
+    the line breaking it belongs to (``blPara``) is still the one on the paragraph.
+    """
+
+    _memo: tuple[float, tuple[float, float], object] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        memo = self._memo
+        if memo is not None and memo[0] == availWidth and self.__dict__.get("blPara") is memo[2]:
+            return memo[1]
+        size = super().wrap(availWidth, availHeight)
+        self._memo = (availWidth, size, self.__dict__.get("blPara"))
+        return size
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -327,16 +347,16 @@ def _help_table(
 ) -> Table:
     head = styles["head_cell"]
     cell = styles["cell"]
-    header = [Paragraph(t, head) for t in ("Hulp", "Aanbieder", "Start", "Eind", "Hoeveel")]
+    header = [_Para(t, head) for t in ("Hulp", "Aanbieder", "Start", "Eind", "Hoeveel")]
     rows: list[list[Flowable]] = [header]
     for row in help_rows:
         rows.append(
             [
-                Paragraph(_escape(row.product), cell),
-                Paragraph(_escape(row.aanbieder), cell),
-                Paragraph(row.start, cell),
-                Paragraph(row.eind, cell),
-                Paragraph(_escape(row.omvang), cell),
+                _Para(_escape(row.product), cell),
+                _Para(_escape(row.aanbieder), cell),
+                _Para(row.start, cell),
+                _Para(row.eind, cell),
+                _Para(_escape(row.omvang), cell),
             ]
         )
     widths = [46 * mm, 40 * mm, 23 * mm, 23 * mm, FRAME_WIDTH - 132 * mm]
@@ -359,7 +379,7 @@ def _help_table(
 
 def _bullets(items: tuple[str, ...], style: ParagraphStyle) -> ListFlowable:
     return ListFlowable(
-        [ListItem(Paragraph(_escape(i), style), leftIndent=12) for i in items],
+        [ListItem(_Para(_escape(i), style), leftIndent=12) for i in items],
         bulletType="bullet",
         start="•",
         bulletFontName=REGULAR,
@@ -370,8 +390,8 @@ def _bullets(items: tuple[str, ...], style: ParagraphStyle) -> ListFlowable:
 
 def _labelled(label: str, text: str, style: ParagraphStyle) -> Paragraph:
     if not text:
-        return Paragraph(f"<b>{_escape(label)}</b>", style)
-    return Paragraph(f"<b>{_escape(label)}</b> {_escape(text)}", style)
+        return _Para(f"<b>{_escape(label)}</b>", style)
+    return _Para(f"<b>{_escape(label)}</b> {_escape(text)}", style)
 
 
 def _table_block(
@@ -379,7 +399,7 @@ def _table_block(
 ) -> list[Flowable]:
     return [
         KeepTogether(
-            [Paragraph(_escape(caption), styles["heading"]), _help_table(rows, letter, styles)]
+            [_Para(_escape(caption), styles["heading"]), _help_table(rows, letter, styles)]
         ),
         Spacer(1, 4),
     ]
@@ -392,54 +412,54 @@ def story(letter: LetterModel) -> list[Flowable]:
     titles = letter.headings
     parts: list[Flowable] = [
         NextPageTemplate("later"),
-        Paragraph(_escape(letter.onderwerp), styles["subject"]),
-        Paragraph(_escape(letter.salutation), body),
-        Paragraph(_escape(letter.decision_sentence), styles["sentence"]),
+        _Para(_escape(letter.onderwerp), styles["subject"]),
+        _Para(_escape(letter.salutation), body),
+        _Para(_escape(letter.decision_sentence), styles["sentence"]),
     ]
-    parts += [Paragraph(_escape(p), body) for p in letter.reference_paragraphs]
-    parts += [Paragraph(_escape(p), body) for p in letter.intro_paragraphs]
+    parts += [_Para(_escape(p), body) for p in letter.reference_paragraphs]
+    parts += [_Para(_escape(p), body) for p in letter.intro_paragraphs]
     if letter.old_help_rows:
         parts += _table_block(letter.old_help_caption, letter.old_help_rows, letter, styles)
     if letter.help_rows:
         parts += _table_block(letter.help_caption, letter.help_rows, letter, styles)
     if letter.afbouw_rows:
         parts += _table_block(letter.afbouw_caption, letter.afbouw_rows, letter, styles)
-    parts.append(Paragraph(_escape(titles.why), heading))
-    parts += [Paragraph(_escape(p), body) for p in letter.motivation_paragraphs]
+    parts.append(_Para(_escape(titles.why), heading))
+    parts += [_Para(_escape(p), body) for p in letter.motivation_paragraphs]
     if letter.facts:
-        parts.append(Paragraph(_escape(letter.facts_intro), body))
+        parts.append(_Para(_escape(letter.facts_intro), body))
         parts.append(_bullets(letter.facts, styles["bullet"]))
     if letter.goals:
-        parts.append(Paragraph(_escape(letter.goals_intro), body))
+        parts.append(_Para(_escape(letter.goals_intro), body))
         parts.append(_bullets(letter.goals, styles["bullet"]))
     parts += [_labelled(label, text, body) for label, text in letter.reason_parts]
     if letter.weighing:
         parts.append(_labelled(letter.weighing_label, letter.weighing, body))
-    parts += [Paragraph(_escape(p), body) for p in letter.rule_paragraphs]
-    parts.append(Paragraph(_escape(titles.rules), heading))
-    parts.append(Paragraph(_escape(letter.legal_basis), body))
-    parts.append(Paragraph(_escape(titles.next_steps), heading))
-    parts += [Paragraph(_escape(p), body) for p in letter.next_steps]
-    bezwaar: list[Flowable] = [Paragraph(_escape(titles.bezwaar), heading)]
-    bezwaar += [Paragraph(_escape(p), body) for p in letter.bezwaar_paragraphs]
+    parts += [_Para(_escape(p), body) for p in letter.rule_paragraphs]
+    parts.append(_Para(_escape(titles.rules), heading))
+    parts.append(_Para(_escape(letter.legal_basis), body))
+    parts.append(_Para(_escape(titles.next_steps), heading))
+    parts += [_Para(_escape(p), body) for p in letter.next_steps]
+    bezwaar: list[Flowable] = [_Para(_escape(titles.bezwaar), heading)]
+    bezwaar += [_Para(_escape(p), body) for p in letter.bezwaar_paragraphs]
     bezwaar.append(_bullets(letter.bezwaar_contents, styles["bullet"]))
     parts.append(KeepTogether(bezwaar))
     if letter.voorlopige_voorziening:
-        parts.append(Paragraph(_escape(letter.voorlopige_voorziening), body))
+        parts.append(_Para(_escape(letter.voorlopige_voorziening), body))
     if letter.rights_paragraphs:
-        parts.append(Paragraph(_escape(titles.rights), heading))
-        parts += [Paragraph(_escape(p), body) for p in letter.rights_paragraphs]
-    parts.append(Paragraph(_escape(titles.questions), heading))
-    parts.append(Paragraph(_escape(letter.contact), body))
+        parts.append(_Para(_escape(titles.rights), heading))
+        parts += [_Para(_escape(p), body) for p in letter.rights_paragraphs]
+    parts.append(_Para(_escape(titles.questions), heading))
+    parts.append(_Para(_escape(letter.contact), body))
     parts.append(Spacer(1, 6))
     parts.append(
         KeepTogether(
             [
-                Paragraph(_escape(letter.closing), body),
-                Paragraph(_escape(letter.signatory.on_behalf), body),
+                _Para(_escape(letter.closing), body),
+                _Para(_escape(letter.signatory.on_behalf), body),
                 Spacer(1, 12 * mm),
-                Paragraph(f"<b>{_escape(letter.signatory.name)}</b>", body),
-                Paragraph(_escape(letter.signatory.function), body),
+                _Para(f"<b>{_escape(letter.signatory.name)}</b>", body),
+                _Para(_escape(letter.signatory.function), body),
             ]
         )
     )
