@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from jeugdtoegang.domain.decisions import (
     DecisionType,
     resolve_addressee,
 )
+from jeugdtoegang.domain.indication_policies import identity_wish_met
 from jeugdtoegang.domain.motivation import MotivationParts
 from jeugdtoegang.domain.terms import months_covered
 from jeugdtoegang.domain.text import full_name
@@ -38,6 +40,7 @@ from jeugdtoegang.services.region_setup import (
 from jeugdtoegang.storage.models.decisions import Decision, DecisionIndication, FinalLetter
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.indications import Indication
+from jeugdtoegang.storage.models.providers import Contract, Provider
 
 
 def sha256(data: bytes) -> str:
@@ -67,7 +70,43 @@ def _tenzij_reason(row: Indication) -> str:
     return ""
 
 
-def _help_item(row: Indication, profile: RegionProfile) -> HelpItem:
+def _identity_available(session: Session, profile: RegionProfile, row: Indication) -> bool:
+    """Whether any active contract for this product in the region is held by a provider
+    whose identity is the family's wish (the letter says so when none is)."""
+    identities = session.execute(
+        select(Provider.identity)
+        .join(Contract, Contract.provider_id == Provider.id)
+        .where(
+            Contract.region_slug == profile.slug,
+            Contract.product_code == row.product_code,
+            Contract.status == "actief",
+            Provider.identity.is_not(None),
+        )
+        .distinct()
+    ).scalars()
+    return any(identity_wish_met(row.identity_wish, identity) for identity in identities)
+
+
+def _identity_facts(
+    session: Session | None, profile: RegionProfile, row: Indication
+) -> dict[str, Any]:
+    """What the letter's identity sentence needs (issue 11): empty without a wish."""
+    wish = (row.identity_wish or "").strip()
+    if not wish or session is None:
+        return {}
+    provider = session.get(Provider, row.provider_id) if row.provider_id else None
+    identity = provider.identity if provider is not None else None
+    met = identity_wish_met(wish, identity)
+    return {
+        "identity_wish": wish,
+        "provider_identity": identity or "",
+        "chosen_by_family": bool(row.chosen_by_family),
+        "identity_reason": str((row.motivations or {}).get("IDENTITY_WISH_NOT_MET") or ""),
+        "identity_available": met or _identity_available(session, profile, row),
+    }
+
+
+def _help_item(row: Indication, profile: RegionProfile, session: Session | None = None) -> HelpItem:
     product = profile.product(row.product_code)
     return HelpItem(
         product=row.product_name or (product.name if product else row.product_code),
@@ -83,6 +122,7 @@ def _help_item(row: Indication, profile: RegionProfile) -> HelpItem:
         segment=row.segment,
         evaluation_due=row.evaluation_due,
         tenzij_reason=_tenzij_reason(row),
+        **_identity_facts(session, profile, row),
     )
 
 
@@ -113,7 +153,9 @@ def letter_input(
         if p.role == "ouder" and p.has_gezag and p.ended_on is None
     ]
     addressee = resolve_addressee(AddresseeChoice(decision.addressee), jeugdige, parents)
-    help_items = tuple(_help_item(i, profile) for i in linked_indications(session, decision.id))
+    help_items = tuple(
+        _help_item(i, profile, session) for i in linked_indications(session, decision.id)
+    )
     facts = tuple(p.strip() for p in decision.motivation.split("\n\n") if p.strip())
     decision_type = DecisionType(decision.type)
     previous = None
