@@ -31,6 +31,7 @@ from jeugdtoegang.letters.model import LetterModel
 from jeugdtoegang.letters.render import render_letter
 from jeugdtoegang.regions import RegionProfile
 from jeugdtoegang.services.region_setup import (
+    SetupVersion,
     letter_profile,
     mark_fictional,
     setup_for_decision,
@@ -198,15 +199,28 @@ def letter_input(
 
 
 def letter_model(
-    session: Session, profile: RegionProfile, decision: Decision, today: date
+    session: Session,
+    profile: RegionProfile,
+    decision: Decision,
+    today: date,
+    setups: dict[object, tuple[SetupVersion, RegionProfile]] | None = None,
 ) -> LetterModel:
+    """The letter of a stored decision. ``setups``: a cache for a print run, so that each
+    setup version is read and prepared once per run instead of once per letter."""
     concept = DecisionStatus(decision.status) not in FINAL_STATUSES
     # the letter date is the verzenddatum (Awb 6:8); before it is fixed, today's date
     letter_date = decision.sent_on or today
     # issue 13: the texts and rules of the setup version the decision was made under
-    setup = setup_for_decision(session, decision, profile.slug)
+    key = decision.region_setup_id or (decision.decision_date or decision.request_date)
+    cached = setups.get(key) if setups is not None else None
+    if cached is None:
+        found = setup_for_decision(session, decision, profile.slug)
+        cached = (found, letter_profile(found))
+        if setups is not None:
+            setups[key] = cached
+    setup, rules = cached
     data = letter_input(session, setup.profile, decision, letter_date, concept=concept)
-    model = compose_letter(data, setup.letters, letter_profile(setup))
+    model = compose_letter(data, setup.letters, rules)
     model = with_digital_bezwaar(
         with_stored_logo(model, setup, decision.gemeente), setup, decision.gemeente
     )

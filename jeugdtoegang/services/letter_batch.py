@@ -2,13 +2,14 @@
 
 Each file is written atomically: into a temporary file in the target folder, flushed and
 synced to disk, then renamed into place (``os.replace``). A run that is cancelled, fails or
-is killed leaves only complete PDFs (and at most one stray ``.tmp`` file from a kill,
-which the next run removes). Every letter printed is recorded in the audit log, committed
-just before its file gets the final name (so no printed letter is ever unlogged).
+is killed leaves only complete PDFs (and at most one group's stray ``.tmp`` files from a
+kill, which the next run removes). Every letter printed is recorded in the audit log,
+committed just before its file gets the final name (so no printed letter is ever unlogged).
 
 Three steps per letter: *prepare* (read the decision and compose its letter, in a read
 transaction), *render* (reportlab, outside any transaction), *record* (store the final
-with its SHA-256, fix the verzenddatum, audit entry, atomic file: one write transaction).
+with its SHA-256, fix the verzenddatum, audit entry, atomic file: one write transaction,
+for a group of :data:`GROUP` letters in a pooled run).
 A larger run renders in a pool of worker processes (one per core, at most
 :data:`MAX_WORKERS`) while this process prepares the next letters and records the
 finished ones in kenmerk order; the guarantees above are those of the record step, which
@@ -19,6 +20,7 @@ files. A worker whose parent dies (kill -9) ends itself within half a second.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import multiprocessing
 import os
 import re
@@ -32,6 +34,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -96,6 +99,8 @@ def pending_letter_ids(ctx: AppContext, day: date) -> list[uuid.UUID]:
 
 #: render in worker processes from this many letters on (below it, starting them costs more)
 POOL_MIN_LETTERS = 24
+#: letters recorded per write transaction in a pooled run
+GROUP = 8
 #: at most this many render processes (the workstation keeps a core for the GUI and I/O)
 MAX_WORKERS = 2
 
@@ -132,7 +137,9 @@ class _Job:
     model: LetterModel | None
 
 
-def _prepare(ctx: AppContext, decision_id: uuid.UUID) -> _Job | None:
+def _prepare(
+    ctx: AppContext, decision_id: uuid.UUID, setups: dict[object, Any] | None = None
+) -> _Job | None:
     """Read one decision and compose its letter (a read transaction; nothing written)."""
     with ctx.uow(readonly=True) as uow:
         decision = uow.session.get(Decision, decision_id)
@@ -151,34 +158,40 @@ def _prepare(ctx: AppContext, decision_id: uuid.UUID) -> _Job | None:
         with uow.session.no_autoflush:
             if decision.sent_on is None:
                 decision.sent_on = ctx.today()  # only to compose; stored when recorded
-            model = letter_model(uow.session, ctx.profile, decision, ctx.today())
+            model = letter_model(uow.session, ctx.profile, decision, ctx.today(), setups)
         return _Job(decision.id, decision.kenmerk, None, model)
 
 
-def _record(ctx: AppContext, job: _Job, pdf: bytes, folder: Path) -> Path | None:
-    """Store the final, fix the verzenddatum, log, and give the file its final name."""
+def _record(ctx: AppContext, rendered: list[tuple[_Job, bytes]], folder: Path) -> list[Path]:
+    """Store the finals, fix the verzenddatum, log, and give the files their final names:
+    one write transaction for the group, committed before any of its files is renamed."""
+    items: list[tuple[Path, bytes]] = []
     with ctx.uow() as uow:
-        decision = uow.session.get(Decision, job.decision_id)
-        if decision is None:
-            return None
-        if job.stored is None:
-            if decision.sent_on is None:  # the first final print fixes the verzenddatum
-                decision.sent_on = ctx.today()
-                uow.session.flush()
-            pdf = store_final_letter(uow.session, decision, pdf)  # a stored one wins
-        target = folder / file_name(decision.kenmerk)
-        uow.log_access(
-            "afdrukken", "decision", decision.id, [decision.person_id], "printrun brieven"
-        )
+        for job, pdf in rendered:
+            decision = uow.session.get(Decision, job.decision_id)
+            if decision is None:
+                continue
+            if job.stored is None:
+                if decision.sent_on is None:  # the first final print fixes the verzenddatum
+                    decision.sent_on = ctx.today()
+                    uow.session.flush()
+                pdf = store_final_letter(uow.session, decision, pdf)  # a stored one wins
+            uow.log_access(
+                "afdrukken", "decision", decision.id, [decision.person_id], "printrun brieven"
+            )
+            items.append((folder / file_name(decision.kenmerk), pdf))
         try:
-            # the entry is committed before the file gets its final name: a kill at any
-            # moment leaves no printed letter without its audit entry
-            with atomic.atomic_path(target, prefix=TEMP_PREFIX) as temporary:
-                temporary.write_bytes(pdf)
+            with contextlib.ExitStack() as files:
+                # entered last to first, so the renames (on leaving) go first to last
+                for target, pdf in reversed(items):
+                    temporary = files.enter_context(atomic.atomic_path(target, prefix=TEMP_PREFIX))
+                    temporary.write_bytes(pdf)
+                # the entries are committed before any file gets its final name: a kill at
+                # any moment leaves no printed letter without its audit entry
                 uow.commit()
         except OSError as error:
-            raise FileWriteError(target, error) from error
-    return target
+            raise FileWriteError(items[0][0] if items else folder, error) from error
+    return [target for target, _pdf in items]
 
 
 def _in_process(jobs: Iterator[_Job]) -> Iterator[tuple[_Job, bytes]]:
@@ -232,28 +245,32 @@ def batch_letters(
     yield Progress(0, total, "Brieven voorbereiden")
 
     skipped = [0]
+    setups: dict[object, Any] = {}  # each setup version read and prepared once per run
 
     def jobs() -> Iterator[_Job]:
         for decision_id in ids:
             if cancel_token is not None:
                 cancel_token.raise_if_cancelled()
-            job = _prepare(ctx, decision_id)
+            job = _prepare(ctx, decision_id, setups)
             if job is None:
                 skipped[0] += 1
             else:
                 yield job
 
     count = default_workers() if workers is None else max(1, workers)
-    rendered = (
-        _in_pool(jobs(), count) if count > 1 and total >= POOL_MIN_LETTERS else _in_process(jobs())
-    )
+    pooled = count > 1 and total >= POOL_MIN_LETTERS
+    rendered = _in_pool(jobs(), count) if pooled else _in_process(jobs())
+    # a pooled run records GROUP letters per transaction (one commit, one audit append);
+    # a small run one by one, so that cancelling stops after the letter in hand
+    group_size = GROUP if pooled else 1
     with contextlib.closing(rendered):
-        for job, pdf in rendered:
+        while True:
+            group = list(itertools.islice(rendered, group_size))
+            if not group:
+                break
             if cancel_token is not None:
                 cancel_token.raise_if_cancelled()
-            target = _record(ctx, job, pdf, folder)
-            if target is not None:
-                written.append(str(target))
+            written += [str(target) for target in _record(ctx, group, folder)]
             done = min(total, len(written) + skipped[0])
             yield Progress(done, total, f"Brief {done} van {total}")
     return BatchResult(day=day, files=tuple(written))
