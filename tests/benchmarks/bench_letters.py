@@ -151,6 +151,15 @@ def single_letters(count: int) -> None:
     )
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished child processes (render workers)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _accelerated() -> bool:
     from reportlab.lib import rl_accel
 
@@ -170,11 +179,16 @@ def bare_in_processes(count: int, workers: int) -> float:
     from concurrent.futures import ProcessPoolExecutor
 
     chunks = [count // workers + (1 if i < count % workers else 0) for i in range(workers)]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu_seconds()
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, context) as pool:
         done = sum(pool.map(_bare_chunk, chunks))
-    return done / (time.perf_counter() - start)
+    elapsed, used = time.perf_counter() - start, _cpu_seconds() - cpu
+    print(
+        f"  bare reportlab, same {count} letters, {workers} process(es): "
+        f"{done / elapsed:6.1f} letters/s; CPU {1000 * used / done:.0f} ms/letter"
+    )
+    return done / elapsed
 
 
 def _database_with_approved(count: int, folder: Path):  # type: ignore[no-untyped-def]
@@ -272,21 +286,22 @@ def batch(count: int, workers: int = 1) -> float:
         timer.timeout.connect(tick)
         timer.start(10)
         result: list[object] = []
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu_seconds()
         runner.run(
             "Brieven afdrukken",
             lambda token: batch_letters(ctx, TODAY, folder / "out", token, workers=workers),
             result.append,
         )
         runner.wait_for_idle(600_000)
-        elapsed = time.perf_counter() - start
+        elapsed, used = time.perf_counter() - start, _cpu_seconds() - cpu
         timer.stop()
         files = len(list((folder / "out").glob("*.pdf")))
         ctx.database.close()
     gaps.sort()
     print(
         f"batch of {made}, {workers} render process(es): {files} files in {elapsed:.1f} s "
-        f"= {files / elapsed:.1f} letters/s"
+        f"= {files / elapsed:.1f} letters/s; CPU (all processes) {1000 * used / files:.0f} "
+        f"ms/letter"
     )
     print(
         f"  GUI timer (10 ms) during the batch: median gap {gaps[len(gaps) // 2]:.0f} ms, "
@@ -299,15 +314,10 @@ def batch(count: int, workers: int = 1) -> float:
 def batches(count: int, workers: int) -> None:
     one = batch(count, 1)
     bare_one = bare_in_processes(count, 1)
-    print(f"  bare reportlab, same {count} letters, 1 process : {bare_one:6.1f} letters/s")
     print(f"  ratio batch / bare (1 process): {one / bare_one:5.2f}")
     if workers > 1:
         many = batch(count, workers)
         bare_many = bare_in_processes(count, workers)
-        print(
-            f"  bare reportlab, same {count} letters, {workers} processes: "
-            f"{bare_many:6.1f} letters/s"
-        )
         print(f"  ratio batch / bare ({workers} processes): {many / bare_many:5.2f}")
 
 
