@@ -459,6 +459,13 @@ def referral_findings(proposal: IndicationProposal, profile: RegionProfile) -> l
 # --- the family's choices and the provider ---------------------------------------------------
 
 
+def identity_wish_met(wish: str | None, identity: str | None) -> bool:
+    """Whether a provider's identity is the one the family asked for (the finding and the
+    letter both use this)."""
+    wish = (wish or "").strip()
+    return bool(wish and identity and identity.strip().casefold() == wish.casefold())
+
+
 def identity_findings(
     proposal: IndicationProposal, profile: RegionProfile, chosen: ChosenContract | None
 ) -> list[Finding]:
@@ -466,7 +473,7 @@ def identity_findings(
     wish = (proposal.identity_wish or "").strip()
     if not wish or not profile.policies.identity_choice or chosen is None:
         return []
-    if chosen.identity and chosen.identity.casefold() == wish.casefold():
+    if identity_wish_met(wish, chosen.identity):
         return []
     return [
         _warning(

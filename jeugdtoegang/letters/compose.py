@@ -12,9 +12,10 @@ from decimal import Decimal
 
 from jeugdtoegang.domain.decisions import GRANTING_TYPES, DecisionType, bezwaar_last_day
 from jeugdtoegang.domain.dutch import long_date, money, number, short_date
+from jeugdtoegang.domain.indication_policies import identity_wish_met
 from jeugdtoegang.domain.motivation import MotivationParts, ReasonCategory
 from jeugdtoegang.letters.model import Headings, HelpRow, Letterhead, LetterModel, Signatory
-from jeugdtoegang.letters.texts import LetterTexts, fill
+from jeugdtoegang.letters.texts import LetterTexts, Rules, fill
 from jeugdtoegang.regions import RegionProfile
 
 #: segments where the child lives elsewhere: no "can still grow ... afbouwen" wording
@@ -55,6 +56,16 @@ class HelpItem:
     evaluation_due: date | None = None
     #: the approved tenzij motivation for a term longer than the usual one
     tenzij_reason: str = ""
+    #: the family's wish for help that fits its identity ("christelijk"), if it asked
+    identity_wish: str = ""
+    #: the identity of the chosen provider, if it has one
+    provider_identity: str = ""
+    #: the family chose this provider itself
+    chosen_by_family: bool = False
+    #: the consultant's reason why the wish could not be met (its finding's motivation)
+    identity_reason: str = ""
+    #: whether a contracted provider with the wished identity offers this help at all
+    identity_available: bool = True
 
 
 @dataclass(frozen=True)
@@ -137,6 +148,8 @@ def _rule_paragraphs(
                     values | {"evaluatiedatum": long_date(item.evaluation_due)},
                 )
             )
+    if granting:
+        found += _identity_sentences(data.help, rules, values)
     refusing = data.decision_type in (
         DecisionType.AFWIJZING,
         DecisionType.GEDEELTELIJKE_TOEKENNING,
@@ -147,6 +160,38 @@ def _rule_paragraphs(
         found.append(fill(rules.familiegroepsplan, values))
     if policies.network_first and data.decision_type is not DecisionType.BEEINDIGING:
         found.append(fill(rules.network_first, values))
+    return found
+
+
+def _identity_sentences(
+    items: tuple[HelpItem, ...], rules: Rules, values: dict[str, str]
+) -> list[str]:
+    """Issue 11: where the family asked for help that fits its identity, say whether the
+    provider offers it and, if not, why (the consultant's reason, the family's own choice,
+    or no contracted provider with that identity)."""
+    if not (rules.identity_met and rules.identity_not_met):
+        return []  # letter texts of an older region setup
+    found: list[str] = []
+    for item in items:
+        wish = item.identity_wish.strip()
+        if not wish:
+            continue
+        filled = values | {"identiteit": wish, "aanbieder": item.aanbieder}
+        if identity_wish_met(wish, item.provider_identity):
+            sentence = fill(rules.identity_met, filled)
+        else:
+            if item.identity_reason.strip():
+                reason = item.identity_reason.strip()
+            elif item.chosen_by_family and rules.identity_family_choice:
+                reason = fill(rules.identity_family_choice, filled)
+            elif not item.identity_available and rules.identity_none_available:
+                reason = fill(rules.identity_none_available, filled)
+            else:
+                reason = fill(rules.identity_discussed or "", filled)
+            sentence = fill(rules.identity_not_met, filled | {"identiteit_reden": reason})
+        sentence = " ".join(sentence.split())
+        if sentence not in found:
+            found.append(sentence)
     return found
 
 
@@ -254,6 +299,9 @@ def compose_letter(data: LetterInput, texts: LetterTexts, profile: RegionProfile
         "evaluatiedatum": "",
         "tenzij_reden": "",
         "alternatief": motivation.alternative,
+        "identiteit": "",
+        "aanbieder": data.help[0].aanbieder if data.help else "",
+        "identiteit_reden": "",
     }
     type_texts = texts.for_type(data.decision_type)
     paragraphs = texts.paragraphs

@@ -10,6 +10,10 @@
 - Fonts are the embedded JTSans family, so ë, é and € print everywhere.
 - Output is deterministic: reportlab's invariant mode fixes the document ID, and the
   creation date is the letter date, so the same letter always gives the same bytes.
+- Towards PDF/A-2b (reportlab's open-source edition writes no PDF/A): every letter carries
+  an XMP metadata stream that repeats the document information and declares PDF/A-2 level
+  B, and an sRGB output intent with an embedded ICC profile; fonts are embedded, there is
+  a document ID, and no encryption. What is and is not verified: README, "PDF/A".
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import hashlib
 import io
 from functools import cache
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -43,8 +48,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus.doctemplate import NextPageTemplate
+from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paraparser import ParaFrag
 
 from jeugdtoegang.letters.model import HelpRow, LetterModel
+from jeugdtoegang.paths import resource_path
 from jeugdtoegang.pdf.fonts import BOLD, REGULAR, register_fonts
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -64,6 +72,42 @@ INFO_LEFT = 125 * mm
 
 GREY = colors.HexColor("#555555")
 LIGHT = colors.HexColor("#F1F3F5")
+
+
+class _Para(Paragraph):
+    """A paragraph that does not break its lines again for the width it was just wrapped to.
+
+    Frames, KeepTogether, lists and tables each ask a paragraph for its size, mostly with
+    the same width; reportlab's Paragraph breaks the lines anew on every call (about a
+    third of the layout time of a letter). The result of the last width is kept, as long as
+    the line breaking it belongs to (``blPara``) is still the one on the paragraph.
+    """
+
+    _memo: tuple[float, tuple[float, float], object] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        memo = self._memo
+        if memo is not None and memo[0] == availWidth and self.__dict__.get("blPara") is memo[2]:
+            return memo[1]
+        size = super().wrap(availWidth, availHeight)
+        self._memo = (availWidth, size, self.__dict__.get("blPara"))
+        return size
+
+
+@cache
+def _plain_frag(style: ParagraphStyle) -> ParaFrag:
+    """The fragment reportlab's parser makes for plain text in ``style`` (text aside)."""
+    return Paragraph("x", style).frags[0]
+
+
+def _plain(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text (no markup): the parser's fragment for the style, reused,
+    instead of running reportlab's HTML parser per paragraph (a sixth of a letter's time).
+    Text with ``<``, ``>`` or ``&`` takes the parser's way, escaped."""
+    if "<" in text or ">" in text or "&" in text or getattr(style, "textTransform", None):
+        return _Para(_escape(text), style)
+    cleaned = cleanBlockQuotedText(text)
+    return _Para(cleaned, style, frags=[_plain_frag(style).clone(text=cleaned)])
 
 
 def _escape(text: str) -> str:
@@ -152,12 +196,91 @@ def _draw_image(canvas: Canvas, path: str, x: float, y: float, width: float, hei
     canvas._formsinuse.append(proto.name)
 
 
+#: the ICC profile of the output intent: lcms's built-in sRGB ("No copyright, use freely"),
+#: declared ICC v4.2 with a fixed date and its profile ID (resources/letters/icc)
+SRGB_ICC = ("letters", "icc", "sRGB.icc")
+PDFA_PART, PDFA_CONFORMANCE = 2, "B"
+
+
+@cache
+def _srgb_profile() -> bytes:
+    return resource_path(*SRGB_ICC).read_bytes()
+
+
+def _xmp_date(stamp: str) -> str:
+    """'20261123120000' → '2026-11-23T12:00:00+00:00' (the Info dictionary's date)."""
+    return (
+        f"{stamp[0:4]}-{stamp[4:6]}-{stamp[6:8]}T{stamp[8:10]}:{stamp[10:12]}:{stamp[12:14]}+00:00"
+    )
+
+
+def xmp_metadata(info: pdfdoc.PDFInfo, stamp: str, language: str) -> bytes:
+    """The XMP packet of a letter: the same title, author, subject, tool and dates as the
+    document information dictionary (PDF/A requires them to agree), and the PDF/A id."""
+
+    def text(value: object) -> str:
+        return xml_escape(str(value or ""))
+
+    when = _xmp_date(stamp)
+    return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about=""
+ xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+ xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+<pdfaid:part>{PDFA_PART}</pdfaid:part>
+<pdfaid:conformance>{PDFA_CONFORMANCE}</pdfaid:conformance>
+<dc:format>application/pdf</dc:format>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{text(info.title)}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>{text(info.author)}</rdf:li></rdf:Seq></dc:creator>
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{text(info.subject)}</rdf:li></rdf:Alt></dc:description>
+<dc:language><rdf:Bag><rdf:li>{text(language)}</rdf:li></rdf:Bag></dc:language>
+<pdf:Keywords>{text(info.keywords)}</pdf:Keywords>
+<pdf:Producer>{text(info.producer)}</pdf:Producer>
+<xmp:CreatorTool>{text(info.creator)}</xmp:CreatorTool>
+<xmp:CreateDate>{when}</xmp:CreateDate>
+<xmp:ModifyDate>{when}</xmp:ModifyDate>
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>""".encode()
+
+
+def _add_pdfa_parts(canvas: Canvas, stamp: str, language: str) -> None:
+    """XMP metadata and an sRGB output intent in the document catalog."""
+    doc = canvas._doc
+    catalog = doc.Catalog
+    metadata = pdfdoc.PDFStream(
+        pdfdoc.PDFDictionary(
+            {"Type": pdfdoc.PDFName("Metadata"), "Subtype": pdfdoc.PDFName("XML")}
+        ),
+        xmp_metadata(doc.info, stamp, language),
+        filters=[],  # uncompressed, so archive tools can read it without a PDF library
+    )
+    profile = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"N": 3}), _srgb_profile())
+    intent = pdfdoc.PDFDictionary(
+        {
+            "Type": pdfdoc.PDFName("OutputIntent"),
+            "S": pdfdoc.PDFName("GTS_PDFA1"),
+            "OutputConditionIdentifier": pdfdoc.PDFString("sRGB IEC61966-2.1"),
+            "Info": pdfdoc.PDFString("sRGB IEC61966-2.1"),
+            "DestOutputProfile": doc.Reference(profile),
+        }
+    )
+    catalog.Metadata = metadata
+    catalog.OutputIntents = pdfdoc.PDFArray([intent])
+    catalog.__NoDefault__ = [*pdfdoc.PDFCatalog.__NoDefault__, "OutputIntents"]
+
+
 class _NumberedCanvas(Canvas):
     """Keeps every page until save, then writes 'pagina x van y' on each."""
 
     footer_left: str = ""
     footer_right: str = ""
     letter_date_stamp: str = "20000101120000"
+    letter_language: str = "nl-NL"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -175,6 +298,7 @@ class _NumberedCanvas(Canvas):
             self.__dict__.update(state)
             self._draw_footer(total)
             super().showPage()
+        _add_pdfa_parts(self, self.letter_date_stamp, self.letter_language)
         super().save()
 
     def _draw_footer(self, total: int) -> None:
@@ -196,6 +320,7 @@ def _canvas_class(letter: LetterModel) -> type[_NumberedCanvas]:
             "footer_left": letter.letterhead.municipality,
             "footer_right": letter.footer,
             "letter_date_stamp": letter.letter_date.strftime("%Y%m%d") + "120000",
+            "letter_language": letter.language,
         },
     )
 
@@ -327,16 +452,16 @@ def _help_table(
 ) -> Table:
     head = styles["head_cell"]
     cell = styles["cell"]
-    header = [Paragraph(t, head) for t in ("Hulp", "Aanbieder", "Start", "Eind", "Hoeveel")]
+    header = [_plain(t, head) for t in ("Hulp", "Aanbieder", "Start", "Eind", "Hoeveel")]
     rows: list[list[Flowable]] = [header]
     for row in help_rows:
         rows.append(
             [
-                Paragraph(_escape(row.product), cell),
-                Paragraph(_escape(row.aanbieder), cell),
-                Paragraph(row.start, cell),
-                Paragraph(row.eind, cell),
-                Paragraph(_escape(row.omvang), cell),
+                _plain(row.product, cell),
+                _plain(row.aanbieder, cell),
+                _plain(row.start, cell),
+                _plain(row.eind, cell),
+                _plain(row.omvang, cell),
             ]
         )
     widths = [46 * mm, 40 * mm, 23 * mm, 23 * mm, FRAME_WIDTH - 132 * mm]
@@ -359,7 +484,7 @@ def _help_table(
 
 def _bullets(items: tuple[str, ...], style: ParagraphStyle) -> ListFlowable:
     return ListFlowable(
-        [ListItem(Paragraph(_escape(i), style), leftIndent=12) for i in items],
+        [ListItem(_plain(i, style), leftIndent=12) for i in items],
         bulletType="bullet",
         start="•",
         bulletFontName=REGULAR,
@@ -370,17 +495,15 @@ def _bullets(items: tuple[str, ...], style: ParagraphStyle) -> ListFlowable:
 
 def _labelled(label: str, text: str, style: ParagraphStyle) -> Paragraph:
     if not text:
-        return Paragraph(f"<b>{_escape(label)}</b>", style)
-    return Paragraph(f"<b>{_escape(label)}</b> {_escape(text)}", style)
+        return _Para(f"<b>{_escape(label)}</b>", style)
+    return _Para(f"<b>{_escape(label)}</b> {_escape(text)}", style)
 
 
 def _table_block(
     caption: str, rows: tuple[HelpRow, ...], letter: LetterModel, styles: dict[str, ParagraphStyle]
 ) -> list[Flowable]:
     return [
-        KeepTogether(
-            [Paragraph(_escape(caption), styles["heading"]), _help_table(rows, letter, styles)]
-        ),
+        KeepTogether([_plain(caption, styles["heading"]), _help_table(rows, letter, styles)]),
         Spacer(1, 4),
     ]
 
@@ -392,54 +515,54 @@ def story(letter: LetterModel) -> list[Flowable]:
     titles = letter.headings
     parts: list[Flowable] = [
         NextPageTemplate("later"),
-        Paragraph(_escape(letter.onderwerp), styles["subject"]),
-        Paragraph(_escape(letter.salutation), body),
-        Paragraph(_escape(letter.decision_sentence), styles["sentence"]),
+        _plain(letter.onderwerp, styles["subject"]),
+        _plain(letter.salutation, body),
+        _plain(letter.decision_sentence, styles["sentence"]),
     ]
-    parts += [Paragraph(_escape(p), body) for p in letter.reference_paragraphs]
-    parts += [Paragraph(_escape(p), body) for p in letter.intro_paragraphs]
+    parts += [_plain(p, body) for p in letter.reference_paragraphs]
+    parts += [_plain(p, body) for p in letter.intro_paragraphs]
     if letter.old_help_rows:
         parts += _table_block(letter.old_help_caption, letter.old_help_rows, letter, styles)
     if letter.help_rows:
         parts += _table_block(letter.help_caption, letter.help_rows, letter, styles)
     if letter.afbouw_rows:
         parts += _table_block(letter.afbouw_caption, letter.afbouw_rows, letter, styles)
-    parts.append(Paragraph(_escape(titles.why), heading))
-    parts += [Paragraph(_escape(p), body) for p in letter.motivation_paragraphs]
+    parts.append(_plain(titles.why, heading))
+    parts += [_plain(p, body) for p in letter.motivation_paragraphs]
     if letter.facts:
-        parts.append(Paragraph(_escape(letter.facts_intro), body))
+        parts.append(_plain(letter.facts_intro, body))
         parts.append(_bullets(letter.facts, styles["bullet"]))
     if letter.goals:
-        parts.append(Paragraph(_escape(letter.goals_intro), body))
+        parts.append(_plain(letter.goals_intro, body))
         parts.append(_bullets(letter.goals, styles["bullet"]))
     parts += [_labelled(label, text, body) for label, text in letter.reason_parts]
     if letter.weighing:
         parts.append(_labelled(letter.weighing_label, letter.weighing, body))
-    parts += [Paragraph(_escape(p), body) for p in letter.rule_paragraphs]
-    parts.append(Paragraph(_escape(titles.rules), heading))
-    parts.append(Paragraph(_escape(letter.legal_basis), body))
-    parts.append(Paragraph(_escape(titles.next_steps), heading))
-    parts += [Paragraph(_escape(p), body) for p in letter.next_steps]
-    bezwaar: list[Flowable] = [Paragraph(_escape(titles.bezwaar), heading)]
-    bezwaar += [Paragraph(_escape(p), body) for p in letter.bezwaar_paragraphs]
+    parts += [_plain(p, body) for p in letter.rule_paragraphs]
+    parts.append(_plain(titles.rules, heading))
+    parts.append(_plain(letter.legal_basis, body))
+    parts.append(_plain(titles.next_steps, heading))
+    parts += [_plain(p, body) for p in letter.next_steps]
+    bezwaar: list[Flowable] = [_plain(titles.bezwaar, heading)]
+    bezwaar += [_plain(p, body) for p in letter.bezwaar_paragraphs]
     bezwaar.append(_bullets(letter.bezwaar_contents, styles["bullet"]))
     parts.append(KeepTogether(bezwaar))
     if letter.voorlopige_voorziening:
-        parts.append(Paragraph(_escape(letter.voorlopige_voorziening), body))
+        parts.append(_plain(letter.voorlopige_voorziening, body))
     if letter.rights_paragraphs:
-        parts.append(Paragraph(_escape(titles.rights), heading))
-        parts += [Paragraph(_escape(p), body) for p in letter.rights_paragraphs]
-    parts.append(Paragraph(_escape(titles.questions), heading))
-    parts.append(Paragraph(_escape(letter.contact), body))
+        parts.append(_plain(titles.rights, heading))
+        parts += [_plain(p, body) for p in letter.rights_paragraphs]
+    parts.append(_plain(titles.questions, heading))
+    parts.append(_plain(letter.contact, body))
     parts.append(Spacer(1, 6))
     parts.append(
         KeepTogether(
             [
-                Paragraph(_escape(letter.closing), body),
-                Paragraph(_escape(letter.signatory.on_behalf), body),
+                _plain(letter.closing, body),
+                _plain(letter.signatory.on_behalf, body),
                 Spacer(1, 12 * mm),
-                Paragraph(f"<b>{_escape(letter.signatory.name)}</b>", body),
-                Paragraph(_escape(letter.signatory.function), body),
+                _Para(f"<b>{_escape(letter.signatory.name)}</b>", body),
+                _plain(letter.signatory.function, body),
             ]
         )
     )

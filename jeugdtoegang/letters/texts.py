@@ -69,6 +69,9 @@ PLACEHOLDERS: dict[str, str] = {
     "evaluatiedatum": "datum van de evaluatie",
     "tenzij_reden": "de goedgekeurde reden voor een langere duur",
     "alternatief": "de andere oplossing met naam (afwijzing)",
+    "identiteit": "het geloof of de levensovertuiging waar de hulp bij moet passen",
+    "aanbieder": "naam van de aanbieder van de hulp",
+    "identiteit_reden": "waarom de hulp niet past bij de wens van het gezin",
 }
 
 
@@ -237,6 +240,13 @@ class Rules(_Model):
     group_offer_first: Text
     network_first: Text
     familiegroepsplan: Text | None = None
+    #: the family asked for help that fits its identity (issue 11): met, or not and why.
+    #: Optional so that letter texts stored with an older region setup stay valid.
+    identity_met: Text | None = None
+    identity_not_met: Text | None = None
+    identity_family_choice: Text | None = None
+    identity_none_available: Text | None = None
+    identity_discussed: Text | None = None
 
 
 class TypeTexts(_Model):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from jeugdtoegang.domain.decisions import (
     DecisionType,
     resolve_addressee,
 )
+from jeugdtoegang.domain.indication_policies import identity_wish_met
 from jeugdtoegang.domain.motivation import MotivationParts
 from jeugdtoegang.domain.terms import months_covered
 from jeugdtoegang.domain.text import full_name
@@ -29,6 +31,7 @@ from jeugdtoegang.letters.model import LetterModel
 from jeugdtoegang.letters.render import render_letter
 from jeugdtoegang.regions import RegionProfile
 from jeugdtoegang.services.region_setup import (
+    SetupVersion,
     letter_profile,
     mark_fictional,
     setup_for_decision,
@@ -38,6 +41,7 @@ from jeugdtoegang.services.region_setup import (
 from jeugdtoegang.storage.models.decisions import Decision, DecisionIndication, FinalLetter
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.indications import Indication
+from jeugdtoegang.storage.models.providers import Contract, Provider
 
 
 def sha256(data: bytes) -> str:
@@ -67,7 +71,43 @@ def _tenzij_reason(row: Indication) -> str:
     return ""
 
 
-def _help_item(row: Indication, profile: RegionProfile) -> HelpItem:
+def _identity_available(session: Session, profile: RegionProfile, row: Indication) -> bool:
+    """Whether any active contract for this product in the region is held by a provider
+    whose identity is the family's wish (the letter says so when none is)."""
+    identities = session.execute(
+        select(Provider.identity)
+        .join(Contract, Contract.provider_id == Provider.id)
+        .where(
+            Contract.region_slug == profile.slug,
+            Contract.product_code == row.product_code,
+            Contract.status == "actief",
+            Provider.identity.is_not(None),
+        )
+        .distinct()
+    ).scalars()
+    return any(identity_wish_met(row.identity_wish, identity) for identity in identities)
+
+
+def _identity_facts(
+    session: Session | None, profile: RegionProfile, row: Indication
+) -> dict[str, Any]:
+    """What the letter's identity sentence needs (issue 11): empty without a wish."""
+    wish = (row.identity_wish or "").strip()
+    if not wish or session is None:
+        return {}
+    provider = session.get(Provider, row.provider_id) if row.provider_id else None
+    identity = provider.identity if provider is not None else None
+    met = identity_wish_met(wish, identity)
+    return {
+        "identity_wish": wish,
+        "provider_identity": identity or "",
+        "chosen_by_family": bool(row.chosen_by_family),
+        "identity_reason": str((row.motivations or {}).get("IDENTITY_WISH_NOT_MET") or ""),
+        "identity_available": met or _identity_available(session, profile, row),
+    }
+
+
+def _help_item(row: Indication, profile: RegionProfile, session: Session | None = None) -> HelpItem:
     product = profile.product(row.product_code)
     return HelpItem(
         product=row.product_name or (product.name if product else row.product_code),
@@ -83,6 +123,7 @@ def _help_item(row: Indication, profile: RegionProfile) -> HelpItem:
         segment=row.segment,
         evaluation_due=row.evaluation_due,
         tenzij_reason=_tenzij_reason(row),
+        **_identity_facts(session, profile, row),
     )
 
 
@@ -113,7 +154,9 @@ def letter_input(
         if p.role == "ouder" and p.has_gezag and p.ended_on is None
     ]
     addressee = resolve_addressee(AddresseeChoice(decision.addressee), jeugdige, parents)
-    help_items = tuple(_help_item(i, profile) for i in linked_indications(session, decision.id))
+    help_items = tuple(
+        _help_item(i, profile, session) for i in linked_indications(session, decision.id)
+    )
     facts = tuple(p.strip() for p in decision.motivation.split("\n\n") if p.strip())
     decision_type = DecisionType(decision.type)
     previous = None
@@ -156,15 +199,28 @@ def letter_input(
 
 
 def letter_model(
-    session: Session, profile: RegionProfile, decision: Decision, today: date
+    session: Session,
+    profile: RegionProfile,
+    decision: Decision,
+    today: date,
+    setups: dict[object, tuple[SetupVersion, RegionProfile]] | None = None,
 ) -> LetterModel:
+    """The letter of a stored decision. ``setups``: a cache for a print run, so that each
+    setup version is read and prepared once per run instead of once per letter."""
     concept = DecisionStatus(decision.status) not in FINAL_STATUSES
     # the letter date is the verzenddatum (Awb 6:8); before it is fixed, today's date
     letter_date = decision.sent_on or today
     # issue 13: the texts and rules of the setup version the decision was made under
-    setup = setup_for_decision(session, decision, profile.slug)
+    key = decision.region_setup_id or (decision.decision_date or decision.request_date)
+    cached = setups.get(key) if setups is not None else None
+    if cached is None:
+        found = setup_for_decision(session, decision, profile.slug)
+        cached = (found, letter_profile(found))
+        if setups is not None:
+            setups[key] = cached
+    setup, rules = cached
     data = letter_input(session, setup.profile, decision, letter_date, concept=concept)
-    model = compose_letter(data, setup.letters, letter_profile(setup))
+    model = compose_letter(data, setup.letters, rules)
     model = with_digital_bezwaar(
         with_stored_logo(model, setup, decision.gemeente), setup, decision.gemeente
     )

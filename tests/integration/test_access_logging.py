@@ -156,6 +156,7 @@ def replace_then_die(a, b):
     if count == int(sys.argv[3]):
         os.kill(os.getpid(), signal.SIGKILL)
 atomic.os.replace = replace_then_die
+letter_batch.POOL_MIN_LETTERS = int(sys.argv[4])  # 1: render in worker processes
 database = open_database(sys.argv[1])
 ctx = AppContext(database, Actor("c.jansen", "C", frozenset({Role.CONSULENT}), team="Team Zeist"),
                  today=lambda: date(2026, 11, 23))
@@ -163,16 +164,23 @@ run_to_end(letter_batch.batch_letters(ctx, date(2026, 11, 23), Path(sys.argv[2])
 """
 
 
+@pytest.mark.parametrize("pool_from", [1000, 1], ids=["in-process", "worker-processes"])
 @pytest.mark.parametrize("kill_after", [1, 2])
 def test_a_killed_letter_batch_leaves_no_printed_letter_without_its_entry(
-    ctx: AppContext, lead_ctx: AppContext, database_url: str, tmp_path: Path, kill_after: int
+    ctx: AppContext,
+    lead_ctx: AppContext,
+    database_url: str,
+    tmp_path: Path,
+    kill_after: int,
+    pool_from: int,
 ) -> None:
     from tests.integration.test_letters import approved_decisions
 
     approved_decisions(ctx, lead_ctx, 3)
     out = tmp_path / "out"
+    script = [_KILL_BATCH, database_url, str(out), str(kill_after), str(pool_from)]
     result = subprocess.run(
-        [sys.executable, "-c", _KILL_BATCH, database_url, str(out), str(kill_after)],
+        [sys.executable, "-c", *script],
         env={**os.environ}, capture_output=True, timeout=300, check=False,
     )  # fmt: skip
     assert result.returncode == -9, result.stderr.decode()

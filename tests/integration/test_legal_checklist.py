@@ -20,13 +20,18 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from jeugdtoegang.demo import fill_demo
-from jeugdtoegang.domain.decisions import DecisionStatus, DecisionType, bezwaar_last_day
+from jeugdtoegang.domain.decisions import (
+    GRANTING_TYPES,
+    DecisionStatus,
+    DecisionType,
+    bezwaar_last_day,
+)
 from jeugdtoegang.domain.dutch import long_date
 from jeugdtoegang.domain.motivation import MotivationParts
 from jeugdtoegang.letters.checklist import missing_elements
 from jeugdtoegang.letters.texts import load_letter_texts
 from jeugdtoegang.regions import available_slugs
-from jeugdtoegang.services import decisions
+from jeugdtoegang.services import decision_letter, decisions
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.database import initialise, open_database
 from jeugdtoegang.storage.models.decisions import Decision
@@ -91,7 +96,20 @@ def checklist_values(ctx: AppContext, decision: Decision) -> dict[str, str]:
         "ingangsdatum": long_date(decision.effective_date) if decision.effective_date else "",
         "einddatum": long_date(decision.end_date) if decision.end_date else "",
         "terugwerkend": parts.retroactive_reason,
+        "identiteit": _identity_wish(ctx, decision),
     }
+
+
+def _identity_wish(ctx: AppContext, decision: Decision) -> str:
+    """The family's identity wish on the decision's help, if it asked (issue 11)."""
+    if DecisionType(decision.type) not in GRANTING_TYPES:
+        return ""
+    with ctx.uow(readonly=True) as uow:
+        wishes = [
+            (row.identity_wish or "").strip()
+            for row in decision_letter.linked_indications(uow.session, decision.id)
+        ]
+    return next((w for w in wishes if w), "")
 
 
 @pytest.fixture(scope="module")

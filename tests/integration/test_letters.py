@@ -292,6 +292,28 @@ def test_batch_writes_every_approved_unsent_letter_of_the_day(
     assert run_to_end(letter_batch.batch_letters(ctx, date(2026, 11, 24), tmp_path)).files == ()
 
 
+def test_a_batch_rendered_in_worker_processes_prints_and_logs_every_letter(
+    ctx: AppContext, lead_ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jeugdtoegang.storage.models.audit import AuditEntry
+
+    monkeypatch.setattr(letter_batch, "POOL_MIN_LETTERS", 1)
+    ids = approved_decisions(ctx, lead_ctx, 3)
+    decisions.letter_pdf(ctx, ids[1])  # printed before: the run reprints the stored bytes
+    result = run_to_end(letter_batch.batch_letters(ctx, date(2026, 11, 23), tmp_path, workers=2))
+    assert len(result.files) == 3
+    assert [Path(f).name for f in result.files] == sorted(Path(f).name for f in result.files)
+    for name in result.files:
+        decision_id = _id_of(ctx, name)
+        assert Path(name).read_bytes() == decisions.letter_pdf(ctx, decision_id)
+        assert decisions.get_decision(ctx, decision_id).sent_on == date(2026, 11, 23)
+    with ctx.uow(readonly=True) as uow:
+        printed = uow.session.execute(
+            select(AuditEntry.object_id).where(AuditEntry.purpose == "printrun brieven")
+        ).scalars()
+        assert set(printed) == set(ids)
+
+
 def _id_of(ctx: AppContext, file_name: str) -> uuid.UUID:
     kenmerk = Path(file_name).stem
     return next(r.id for r in decisions.list_decisions(ctx) if r.kenmerk == kenmerk)
@@ -393,3 +415,60 @@ def test_copying_text_from_a_draft_is_not_garbled_by_the_watermark(ctx: AppConte
     )
     assert "CONCEPT - niet verzenden" in text
     assert "U krijgt de hulp voor Daan Yılmaz-Çelik die u hebt gevraagd." in flat(text)
+
+
+# --- issue 11: the family's identity wish, printed where the family asked for it ----------
+
+
+def _with_identity_wish(
+    ctx: AppContext, decision_id: uuid.UUID, provider_identity: str | None, **row: Any
+) -> None:
+    from jeugdtoegang.services.decision_letter import linked_indications
+    from jeugdtoegang.storage.models.providers import Provider
+
+    with ctx.uow() as uow:
+        provider = Provider(
+            agb="98765432",
+            name="Stichting De Linde Jeugdhulp",
+            search_name="stichting de linde jeugdhulp",
+            identity=provider_identity,
+        )
+        uow.session.add(provider)
+        uow.session.flush()
+        first = linked_indications(uow.session, decision_id)[0]
+        first.identity_wish = "christelijk"
+        first.provider_id = provider.id
+        for key, value in row.items():
+            setattr(first, key, value)
+        uow.commit()
+
+
+def test_the_letter_says_whether_help_fits_the_familys_identity(
+    ctx: AppContext, lead_ctx: AppContext
+) -> None:
+    from jeugdtoegang.letters.checklist import missing_elements
+
+    _household, met_id = make_decision(ctx, DecisionType.TOEKENNING)
+    _with_identity_wish(ctx, met_id, "Christelijk")
+    decisions.approve_decision(lead_ctx, met_id)
+    pdf = decisions.letter_pdf(ctx, met_id)
+    text = flat(pdf_text(pdf))
+    assert (
+        "U vroeg om hulp die past bij uw geloof of levensovertuiging (christelijk). "
+        "Stichting De Linde Jeugdhulp biedt die hulp." in text
+    )
+    problems = missing_elements(text, DecisionType.TOEKENNING, {"identiteit": "christelijk"})
+    assert not [p for p in problems if p.startswith("identiteit")]
+
+
+def test_an_unmet_identity_wish_names_the_familys_own_choice(
+    ctx: AppContext, lead_ctx: AppContext
+) -> None:
+    _household, decision_id = make_decision(ctx, DecisionType.VERLENGING)
+    _with_identity_wish(ctx, decision_id, None, chosen_by_family=True)
+    decisions.approve_decision(lead_ctx, decision_id)
+    text = flat(pdf_text(decisions.letter_pdf(ctx, decision_id)))
+    assert (
+        "(christelijk). Stichting De Linde Jeugdhulp biedt die hulp niet. "
+        "U hebt zelf voor deze aanbieder gekozen." in text
+    )

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from jeugdtoegang.domain.decisions import DecisionType, bezwaar_last_day
+from jeugdtoegang.domain.decisions import GRANTING_TYPES, DecisionType, bezwaar_last_day
 from jeugdtoegang.domain.dutch import long_date
 from jeugdtoegang.domain.motivation import AfbouwStep, MotivationParts
 from jeugdtoegang.letters.checklist import load_checklist, missing_elements
@@ -33,6 +33,8 @@ HELP = HelpItem(
     unit="uur",
     frequency="week",
     evaluation_due=date(2027, 7, 1),
+    identity_wish="christelijk",
+    provider_identity="christelijk",
 )
 PARTS = MotivationParts(
     facts=("Daan is vaak boos op school.", "Oma helpt twee middagen."),
@@ -130,6 +132,7 @@ def values(decision_type: DecisionType) -> dict[str, str]:
         "ingangsdatum": long_date(date(2026, 12, 1)),
         "einddatum": long_date(date(2026, 12, 31)),
         "terugwerkend": "",
+        "identiteit": "christelijk" if decision_type in GRANTING_TYPES else "",
     }
 
 
@@ -164,6 +167,7 @@ CARRIERS = [
     ("rights", "clientondersteuning"),
     ("rights", "vertrouwenspersoon"),
     ("rights", "privacy"),
+    ("rules", "identity_met"),
 ]
 
 
@@ -254,3 +258,68 @@ def test_the_approved_tenzij_motivation_is_printed() -> None:
     assert "De reden staat hierboven" not in text
     assert "Traumabehandeling duurt 12 maanden." in text
     assert "Op 1 juli 2027 kijken we samen met u hoe het gaat." in text
+
+
+# --- issue 11: the family's identity wish in the letter ------------------------------------
+
+WISH = "U vroeg om hulp die past bij uw geloof of levensovertuiging (christelijk)."
+
+
+def _identity_letter(region: str, municipality: str, **changes: Any) -> str:
+    profile = load_profile(region)
+    data = LetterInput(
+        decision_type=DecisionType.TOEKENNING,
+        municipality=municipality,
+        kenmerk="BS-2026-000044",
+        letter_date=SENT,
+        request_date=date(2026, 11, 2),
+        request_text="hulp thuis",
+        jeugdige_name="Daan de Vries",
+        addressee_names=("Eva de Vries",),
+        salutation_names="Eva de Vries",
+        address_lines=("Lindelaan 1",),
+        help=(replace(HELP, **changes),),
+        motivation=PARTS,
+    )
+    return " ".join(words(compose_letter(data, load_letter_texts(region), profile)).split())
+
+
+REGIONS = [
+    ("zuidoost-utrecht", "Zeist"),
+    ("twente", "Enschede"),
+    ("noord-veluwe", "Harderwijk"),
+    ("zuid-holland-zuid", "Hardinxveld-Giessendam"),
+    ("zuid-kennemerland-ijmond", "Haarlem"),
+]
+
+
+@pytest.mark.parametrize(("region", "municipality"), REGIONS)
+def test_a_met_identity_wish_is_stated_in_one_sentence_in_every_region(
+    region: str, municipality: str
+) -> None:
+    text = _identity_letter(region, municipality, provider_identity="Christelijk")
+    assert f"{WISH} Stichting De Linde biedt die hulp." in text
+    assert "biedt die hulp niet" not in text
+
+
+@pytest.mark.parametrize(("region", "municipality"), REGIONS)
+def test_an_unmet_identity_wish_says_so_and_why(region: str, municipality: str) -> None:
+    family = _identity_letter(
+        region, municipality, provider_identity="islamitisch", chosen_by_family=True
+    )
+    assert f"{WISH} Stichting De Linde biedt die hulp niet." in family
+    assert "U hebt zelf voor deze aanbieder gekozen." in family
+    none = _identity_letter(region, municipality, provider_identity="", identity_available=False)
+    assert "Wij hebben geen aanbieder met een contract voor deze hulp die daarbij past." in none
+    own = _identity_letter(
+        region,
+        municipality,
+        provider_identity="",
+        identity_reason="De wachttijd daar is 30 weken; Daan kan niet wachten.",
+    )
+    assert "biedt die hulp niet. De wachttijd daar is 30 weken; Daan kan niet wachten." in own
+
+
+def test_no_identity_sentence_without_a_wish() -> None:
+    text = _identity_letter("zuidoost-utrecht", "Zeist", identity_wish="", provider_identity="")
+    assert "geloof of levensovertuiging" not in text

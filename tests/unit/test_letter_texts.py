@@ -74,6 +74,9 @@ SAMPLE_VALUES = {
     "evaluatiedatum": "4 juli 2027",
     "tenzij_reden": "Traumabehandeling duurt elf maanden.",
     "alternatief": "de gratis groep van het CJG",
+    "identiteit": "christelijk",
+    "aanbieder": "Stichting De Linde",
+    "identiteit_reden": "U hebt zelf voor deze aanbieder gekozen.",
 }
 REGIONS = available_letter_regions()
 
