@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import update
 
 from jeugdtoegang.services import review
@@ -15,6 +16,8 @@ from jeugdtoegang.storage.models.indications import Indication
 from jeugdtoegang.storage.models.plans import Plan
 from jeugdtoegang.storage.review_queue import QueueKey, queue_keys
 from tests.indication_helpers import PROVIDER_AGB, make_bsn
+
+pytestmark = pytest.mark.postgres
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 

@@ -6,6 +6,8 @@ import json
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from jeugdtoegang.cli import common
 from jeugdtoegang.cli.main import main
 from jeugdtoegang.domain.indications import IndicationStatus
@@ -17,6 +19,8 @@ from jeugdtoegang.services.reports import ReportFilter
 from tests.conftest import TEAMLEIDER
 from tests.indication_helpers import PROVIDER_AGB, add_provider, draft, make_family
 from tests.integration.ijw_helpers import adapted, backoffice
+
+pytestmark = pytest.mark.postgres
 
 OTHER_AGB = "98765432"
 #: (provider, asked on, started on) → days waited: 28, 35 and 10
