@@ -50,6 +50,16 @@ DAY = date(2027, 1, 4)
 ALLOCATED = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
 
 
+class _Stopwatch:
+    """Wall and CPU time of this process (SQLite runs in it; a PostgreSQL server does not)."""
+
+    def __init__(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def stop(self) -> tuple[float, float]:
+        return time.perf_counter() - self.wall, time.process_time() - self.cpu
+
+
 def _fill(ctx: AppContext) -> list[tuple[str, int, str]]:
     """10,000 households with one jeugdige and one issued allocation each."""
     with ctx.uow() as uow:
@@ -130,9 +140,9 @@ def _fill(ctx: AppContext) -> list[tuple[str, int, str]]:
     return [(bsns[n], 1_000_001 + n, PROVIDERS[n % len(PROVIDERS)]) for n in range(ALLOCATIONS)]
 
 
-def _bare_export(records: list[tuple[str, int, str]], folder: Path) -> float:
+def _bare_export(records: list[tuple[str, int, str]], folder: Path) -> tuple[float, float]:
     ns, base = "urn:jw301", "urn:basis"
-    start = time.perf_counter()
+    start = _Stopwatch()
     for bsn, number, agb in records:
         root = ET.Element(f"{{{ns}}}Bericht")
         head = ET.SubElement(root, f"{{{ns}}}Header")
@@ -162,11 +172,11 @@ def _bare_export(records: list[tuple[str, int, str]], folder: Path) -> float:
         descriptor = os.open(directory, os.O_RDONLY)
         os.fsync(descriptor)
         os.close(descriptor)
-    return time.perf_counter() - start
+    return start.stop()
 
 
-def _bare_parse(messages: list[bytes]) -> float:
-    start = time.perf_counter()
+def _bare_parse(messages: list[bytes]) -> tuple[float, float]:
+    start = _Stopwatch()
     found = 0
     for data in messages:
         root = ET.fromstring(data)
@@ -174,17 +184,17 @@ def _bare_parse(messages: list[bytes]) -> float:
             if node.tag.endswith("}Bsn") or node.tag.endswith("}ToewijzingNummer"):
                 found += 1
     assert found == 2 * len(messages)
-    return time.perf_counter() - start
+    return start.stop()
 
 
-def _bare_parse_and_write(messages: list[bytes], path: Path) -> float:
+def _bare_parse_and_write(messages: list[bytes], path: Path) -> tuple[float, float]:
     """Parse, look up in batches and write the same rows with raw sqlite3 (one transaction)."""
     ns = "{http://www.istandaarden.nl/ijw/3_2/%s/schema}"
     base = "{http://www.istandaarden.nl/ijw/3_2/basisschema/schema}"
     connection = sqlite3.connect(path, isolation_level=None)
     for pragma in ("journal_mode = WAL", "foreign_keys = ON", "synchronous = NORMAL"):
         connection.execute(f"PRAGMA {pragma}")  # as the program's engine sets them
-    start = time.perf_counter()
+    start = _Stopwatch()
     parsed = []
     for number, data in enumerate(messages):
         root = ET.fromstring(data)
@@ -287,7 +297,7 @@ def _bare_parse_and_write(messages: list[bytes], path: Path) -> float:
         "INSERT INTO audit_subject (person_id, entry_seq) VALUES (?,?)", subjects
     )
     connection.execute("COMMIT")
-    elapsed = time.perf_counter() - start
+    elapsed = start.stop()
     written = connection.execute("SELECT COUNT(*) FROM ijw_care_event").fetchone()[0]
     connection.close()
     assert written == len(messages)
@@ -302,9 +312,9 @@ def test_export_10000_allocations_and_import_10000_start_stop_messages(tmp_path:
         ctx = AppContext(database, SYSTEM, today=lambda: DAY)
         records = _fill(ctx)
 
-        start = time.perf_counter()
+        start = _Stopwatch()
         result = run_to_end(export_day(ctx, DAY, tmp_path / "uit"))
-        export_s = time.perf_counter() - start
+        export_s = start.stop()
         assert result.new_messages == ALLOCATIONS and len(result.files) == ALLOCATIONS
         bare_export_s = _bare_export(records, tmp_path / "kaal")
 
@@ -336,21 +346,29 @@ def test_export_10000_allocations_and_import_10000_start_stop_messages(tmp_path:
             shutil.copyfile(tmp_path / "bench.sqlite", bare_db)
             database = open_database(url)
             ctx = AppContext(database, SYSTEM, today=lambda: DAY)
-        start = time.perf_counter()
+        start = _Stopwatch()
         batch = run_to_end(
             import_batch(ctx, [(f"m{n}.xml", m) for n, m in enumerate(messages)], DAY)
         )
-        import_s = time.perf_counter() - start
+        import_s = start.stop()
         assert not batch.refused and len(batch.results) == len(messages)
         bare_import_s = _bare_parse(messages)
         bare_write_s = _bare_parse_and_write(messages, bare_db) if bare_db.exists() else None
 
         print()
         dialect = database.dialect
-        report(f"ijw export {ALLOCATIONS:,} JW301 ({dialect})", export_s, bare_export_s, "s", "-")
-        name = f"ijw import {ALLOCATIONS:,} JW305/JW307 ({dialect})"
-        report(f"{name} vs parse", import_s, bare_import_s, "s", "-")
+        lines = [
+            (f"ijw export {ALLOCATIONS:,} JW301 ({dialect})", export_s, bare_export_s, "-"),
+            (f"ijw import {ALLOCATIONS:,} JW305/JW307 ({dialect}) vs parse", import_s,
+             bare_import_s, "-"),
+        ]  # fmt: skip
         if bare_write_s is not None:
-            report(f"{name} vs parse+write", import_s, bare_write_s, "s", "<= ~5x")
+            lines.append(
+                (f"ijw import {ALLOCATIONS:,} vs parse+write", import_s, bare_write_s, "<= ~5x")
+            )
+        for name, ours, bare, target in lines:
+            report(name, ours[0], bare[0], "s", target)
+            if dialect == "sqlite":  # CPU time: the measure that load on the machine spares
+                report("  same, CPU time", ours[1], bare[1], "s", target)
     finally:
         database.close()
