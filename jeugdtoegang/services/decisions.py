@@ -469,7 +469,9 @@ def return_decision(ctx: AppContext, decision_id: uuid.UUID, comment: str) -> De
     return get_decision(ctx, decision_id, purpose=None)
 
 
-@guarded(Permission.APPROVE)
+# ``ids`` (a page of the review queue) name decision records; their team scope is applied
+# per item by ``shown`` below, so ``target`` only declares what the ids are
+@guarded(Permission.APPROVE, target="decision")
 def list_pending_decisions(
     ctx: AppContext, ids: Collection[uuid.UUID] | None = None
 ) -> list[PendingDecisionView]:

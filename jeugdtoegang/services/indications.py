@@ -546,7 +546,9 @@ def list_for_household(ctx: AppContext, household_id: uuid.UUID) -> list[Indicat
         return sorted(views, key=lambda v: (v.person_name, v.start, v.product_code))
 
 
-@guarded(Permission.APPROVE, object_type="indication")
+# ``ids`` (a page of the review queue) name indication records; their team scope is applied
+# per item by ``shown`` below, so ``target`` only declares what the ids are
+@guarded(Permission.APPROVE, object_type="indication", target="indication")
 def list_pending_indications(
     ctx: AppContext, ids: Collection[uuid.UUID] | None = None
 ) -> list[PendingIndicationView]:

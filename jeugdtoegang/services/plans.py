@@ -420,7 +420,9 @@ def return_plan(ctx: AppContext, plan_id: uuid.UUID, comment: str) -> PlanView:
     return _decide(ctx, plan_id, PlanStatus.TERUGGESTUURD, comment.strip())
 
 
-@guarded(Permission.DOSSIER_READ, object_type="plan")
+# ``ids`` (a page of the review queue) name plan records; their team scope is applied
+# per item by ``shown`` below, so ``target`` only declares what the ids are
+@guarded(Permission.DOSSIER_READ, object_type="plan", target="plan")
 def list_pending_plans(
     ctx: AppContext, ids: Collection[uuid.UUID] | None = None
 ) -> list[PendingPlanView]:
