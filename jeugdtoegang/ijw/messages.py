@@ -202,9 +202,11 @@ def _client(reader: Reader):
     return client
 
 
-def read_care(data: bytes) -> CareMessage:
-    """A JW305 (start zorg) or JW307 (stop zorg)."""
-    reader = Reader(data, ("JW305", "JW307"))
+def read_care(data: bytes | Reader) -> CareMessage:
+    """A JW305 (start zorg) or JW307 (stop zorg), from bytes or an already parsed reader."""
+    reader = data if isinstance(data, Reader) else Reader(data, ("JW305", "JW307"))
+    if reader.code not in ("JW305", "JW307"):
+        raise IjwMessageError(f"Berichttype {reader.code} is geen JW305 of JW307.")
     header = reader.header()
     client = _client(reader)
     bsn = reader.bsn(client)
@@ -235,9 +237,11 @@ def read_care(data: bytes) -> CareMessage:
     return CareMessage(header, bsn, tuple(events))
 
 
-def read_request(data: bytes) -> RequestMessage:
+def read_request(data: bytes | Reader) -> RequestMessage:
     """A JW315 (verzoek om toewijzing) or JW317 (verzoek om wijziging)."""
-    reader = Reader(data, ("JW315", "JW317"))
+    reader = data if isinstance(data, Reader) else Reader(data, ("JW315", "JW317"))
+    if reader.code not in ("JW315", "JW317"):
+        raise IjwMessageError(f"Berichttype {reader.code} is geen JW315 of JW317.")
     header = reader.header()
     client = _client(reader)
     bsn = reader.bsn(client)

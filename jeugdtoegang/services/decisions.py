@@ -8,7 +8,7 @@ A final decision never changes; a correction is a new decision that refers to it
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
@@ -469,9 +469,14 @@ def return_decision(ctx: AppContext, decision_id: uuid.UUID, comment: str) -> De
     return get_decision(ctx, decision_id, purpose=None)
 
 
-@guarded(Permission.APPROVE)
-def list_pending_decisions(ctx: AppContext) -> list[PendingDecisionView]:
-    """Submitted drafts waiting for approval, oldest first (review seam).
+# ``ids`` (a page of the review queue) name decision records; their team scope is applied
+# per item by ``shown`` below, so ``target`` only declares what the ids are
+@guarded(Permission.APPROVE, target="decision")
+def list_pending_decisions(
+    ctx: AppContext, ids: Collection[uuid.UUID] | None = None
+) -> list[PendingDecisionView]:
+    """Submitted drafts waiting for approval, oldest first (review seam); only ``ids`` if
+    given (a page of the review queue).
 
     The findings name the parts of the motivation still missing and, for a decision that
     answers an aanvraag, the days left of its Awb term.
@@ -480,16 +485,13 @@ def list_pending_decisions(ctx: AppContext) -> list[PendingDecisionView]:
     from jeugdtoegang.storage.models.requests import Aanvraag
 
     with ctx.uow(readonly=True) as uow:
-        decisions = list(
-            uow.session.execute(
-                select(Decision)
-                .where(
-                    Decision.status == DecisionStatus.CONCEPT.value,
-                    Decision.submitted_at.is_not(None),
-                )
-                .order_by(Decision.submitted_at)
-            ).scalars()
+        query = select(Decision).where(
+            Decision.status == DecisionStatus.CONCEPT.value,
+            Decision.submitted_at.is_not(None),
         )
+        if ids is not None:
+            query = query.where(Decision.id.in_(list(ids)))
+        decisions = list(uow.session.execute(query.order_by(Decision.submitted_at)).scalars())
         rows = {r.id: r for r in _rows(uow.session, decisions)}
         views = []
         for d in decisions:
@@ -556,6 +558,7 @@ def letter_pdf(ctx: AppContext, decision_id: uuid.UUID) -> bytes:
         uow.log_access(action, "decision", decision.id, [decision.person_id], purpose)
         uow.commit()
     return pdf
+
 
 @guarded(Permission.LETTER_PRINT, object_type="decision", target="decision")
 def mark_sent(ctx: AppContext, decision_id: uuid.UUID) -> DecisionDetail:

@@ -29,8 +29,10 @@ from jeugdtoegang.domain.working_days import add_working_days
 from jeugdtoegang.ijw.messages import CareMessage, RequestMessage, read_care, read_request
 from jeugdtoegang.ijw.xmlcodec import Header, IjwMessageError, Reader
 from jeugdtoegang.progress import CancelToken, Progress, ProgressTask
+from jeugdtoegang.regions.schema import RegionProfile
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.ijw_export import require_exchange
+from jeugdtoegang.storage.bulk import bulk_insert
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.ijw import IjwCareEvent, IjwMessage, IjwRequest
 from jeugdtoegang.storage.models.indications import Indication
@@ -131,11 +133,11 @@ def _check_allocation(row: Indication, person: Person, agb: str, number: int) ->
         raise IjwMessageError(f"Toewijzing {number} is niet aan aanbieder {agb} gegeven.")
 
 
-def _require_municipality(ctx: AppContext, header: Header) -> None:
-    if ctx.profile.municipality(header.receiver) is None:
+def _require_municipality(ctx: AppContext | RegionProfile, header: Header) -> None:
+    profile = ctx if isinstance(ctx, RegionProfile) else ctx.profile
+    if profile.municipality(header.receiver) is None:
         raise IjwMessageError(
-            f"Bericht/Header/Ontvanger {header.receiver} is geen gemeente van regio "
-            f"{ctx.profile.name}."
+            f"Bericht/Header/Ontvanger {header.receiver} is geen gemeente van regio {profile.name}."
         )
 
 
@@ -238,9 +240,10 @@ def _apply_care(session: Session, msg: CareMessage, data: bytes, name: str) -> i
 
 
 def _parse(data: bytes, name: str) -> CareMessage | RequestMessage:
+    """Parse a message once (one XML tree) into plain values, or refuse it precisely."""
     try:
-        code = Reader(data, INBOUND).code
-        return read_care(data) if code in ("JW305", "JW307") else read_request(data)
+        reader = Reader(data, INBOUND)
+        return read_care(reader) if reader.code in ("JW305", "JW307") else read_request(reader)
     except IjwMessageError as error:
         raise _refuse(name, error.message) from None
 
@@ -254,26 +257,20 @@ def _apply(
     received_on: date,
 ) -> ImportResult:
     """Check and write one parsed message inside an open unit of work (no commit)."""
-    header = parsed.header
     try:
-        _require_municipality(ctx, header)
-        if _seen(uow.session, header):
-            return ImportResult(header.code, header.identification, header.sender, 0, True)
-        if isinstance(parsed, CareMessage):
-            count = _apply_care(uow.session, parsed, data, name)
-        else:
-            count = _apply_request(ctx, uow.session, parsed, data, name, received_on)
+        _require_municipality(ctx, parsed.header)
     except IjwMessageError as error:
         raise _refuse(name, error.message) from None
-    person = uow.session.execute(select(Person.id).where(Person.bsn == parsed.bsn)).scalar()
-    uow.log_access(
-        "inlezen",
-        "ijw_message",
-        None,
-        [person] if person else [],
-        f"{header.code} van aanbieder {header.sender}",
-    )
-    return ImportResult(header.code, header.identification, header.sender, count)
+    result, person = _apply_one(ctx, uow, parsed, data, name, received_on)
+    if not result.already_imported:
+        uow.log_access(
+            "inlezen",
+            "ijw_message",
+            None,
+            [person] if person else [],
+            f"{result.code} van aanbieder {result.sender}",
+        )
+    return result
 
 
 def import_message(
@@ -312,33 +309,312 @@ def import_batch(
     received_on: date | None = None,
     cancel: CancelToken | None = None,
 ) -> ProgressTask[BatchImport]:
-    """Read many messages in one transaction, each under its own savepoint.
+    """Read many messages in one transaction; a refused message changes nothing.
 
-    A refused message is rolled back on its own (it changes nothing) and reported; the
-    others are applied. Cancelling rolls back the whole run.
+    Every message is parsed once and checked completely (the same checks and Dutch
+    reasons as :func:`import_message`); a refused one is reported and leaves no trace,
+    the others are applied. Start and stop messages (JW305/JW307, the bulk of the
+    traffic) are checked against clients, allocations and earlier events looked up in
+    batches and written with bulk inserts; requests (JW315/JW317) go one by one under a
+    savepoint. Every applied message gets its own audit entry naming its client
+    (NEN 7513). Cancelling rolls back the whole run.
     """
     require_exchange(ctx)
     items = list(messages)
     day = received_on or ctx.today()
-    results: list[ImportResult] = []
-    refused: list[str] = []
+    total = len(items)
+    outcome: dict[int, ImportResult | str] = {}
+    profile = ctx.profile
+    care: list[tuple[int, str, bytes, CareMessage]] = []
+    requests: list[tuple[int, str, bytes, RequestMessage]] = []
+    for index, (name, data) in enumerate(items):
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        try:
+            parsed = _parse(data, name)
+            try:
+                _require_municipality(profile, parsed.header)
+            except IjwMessageError as error:
+                raise _refuse(name, error.message) from None
+        except IjwMessageError as error:
+            outcome[index] = error.message
+        else:
+            if isinstance(parsed, CareMessage):
+                care.append((index, name, data, parsed))
+            else:
+                requests.append((index, name, data, parsed))
+        if index % 500 == 499:
+            yield Progress(index + 1, 2 * total, name)
+    audit: dict[int, uuid.UUID | None] = {}
     with ctx.uow() as uow:
-        for index, (name, data) in enumerate(items):
+        for index, name, data, parsed in requests:
             if cancel is not None:
                 cancel.raise_if_cancelled()
             try:
-                parsed = _parse(data, name)
                 with uow.session.begin_nested():
-                    results.append(_apply(ctx, uow, parsed, data, name, day))
+                    result, person = _apply_one(ctx, uow, parsed, data, name, day)
+                outcome[index] = result
+                if not result.already_imported:
+                    audit[index] = person
             except IjwMessageError as error:
-                refused.append(error.message)
-            if index % 100 == 99 or index == len(items) - 1:
-                yield Progress(index + 1, len(items), name)
+                outcome[index] = error.message
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        _apply_care_bulk(uow, care, outcome, audit)
+        for index in sorted(audit):
+            result = outcome[index]
+            assert isinstance(result, ImportResult)
+            person = audit[index]
+            uow.log_access(
+                "inlezen",
+                "ijw_message",
+                None,
+                [person] if person else [],
+                f"{result.code} van aanbieder {result.sender}",
+            )
+        yield Progress(2 * total - 1 if total else 0, 2 * total, "opslaan")
+        if cancel is not None:
+            cancel.raise_if_cancelled()
         uow.commit()
+    yield Progress(2 * total, 2 * total, "klaar")
     from jeugdtoegang.services.eligibility import forget_pools
 
     forget_pools(ctx)
-    return BatchImport(tuple(results), tuple(refused))
+    ordered = [outcome[i] for i in range(total)]
+    return BatchImport(
+        tuple(r for r in ordered if isinstance(r, ImportResult)),
+        tuple(r for r in ordered if isinstance(r, str)),
+    )
+
+
+def _apply_one(
+    ctx: AppContext,
+    uow: Any,
+    parsed: CareMessage | RequestMessage,
+    data: bytes,
+    name: str,
+    received_on: date,
+) -> tuple[ImportResult, uuid.UUID | None]:
+    """Check and write one message (no audit entry yet); the audited person, if applied."""
+    header = parsed.header
+    try:
+        if _seen(uow.session, header):
+            return ImportResult(header.code, header.identification, header.sender, 0, True), None
+        if isinstance(parsed, CareMessage):
+            count = _apply_care(uow.session, parsed, data, name)
+        else:
+            count = _apply_request(ctx, uow.session, parsed, data, name, received_on)
+    except IjwMessageError as error:
+        raise _refuse(name, error.message) from None
+    person = uow.session.execute(select(Person.id).where(Person.bsn == parsed.bsn)).scalar()
+    return ImportResult(header.code, header.identification, header.sender, count), person
+
+
+#: values per ``IN (...)`` list in batched look-ups (well under SQLite's parameter limit)
+_CHUNK = 500
+
+
+def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
+    ordered = sorted(set(values), key=str)
+    for start in range(0, len(ordered), _CHUNK):
+        yield ordered[start : start + _CHUNK]
+
+
+@dataclass(frozen=True)
+class _Allocation:
+    id: uuid.UUID
+    person_id: uuid.UUID
+    agb: str | None
+    start_date: date
+    end_date: date
+
+
+def _apply_care_bulk(
+    uow: Any,
+    items: list[tuple[int, str, bytes, CareMessage]],
+    outcome: dict[int, ImportResult | str],
+    audit: dict[int, uuid.UUID | None],
+) -> None:
+    """Check and write many JW305/JW307 messages with batched look-ups and bulk inserts.
+
+    The checks are those of :func:`_apply_care`, in the order the messages come: a stop
+    sees a start read earlier in the same run, a second start for an allocation is a
+    correction (a new version of the same record), a message read before is skipped.
+    """
+    if not items:
+        return
+    session: Session = uow.session
+    # --- look-ups, in batches ---------------------------------------------------------------
+    seen: set[tuple[str, str, str]] = set()
+    for chunk in _chunks(m.header.identification for _, _, _, m in items):
+        seen.update(
+            (r.sender, r.identification, r.message_code)
+            for r in session.execute(
+                select(IjwMessage.sender, IjwMessage.identification, IjwMessage.message_code).where(
+                    IjwMessage.direction == "in", IjwMessage.identification.in_(chunk)
+                )
+            )
+        )
+    persons: dict[str, tuple[uuid.UUID, uuid.UUID]] = {}
+    for chunk in _chunks(m.bsn for _, _, _, m in items):
+        persons.update(
+            (r.bsn, (r.id, r.household_id))
+            for r in session.execute(
+                select(Person.bsn, Person.id, Person.household_id).where(Person.bsn.in_(chunk))
+            )
+        )
+    allocations: dict[tuple[str, int], _Allocation] = {}
+    wanted = {(m.header.receiver, e.allocation_number) for _, _, _, m in items for e in m.events}
+    for chunk in _chunks(number for _, number in wanted):
+        for r in session.execute(
+            select(
+                Indication.id,
+                Indication.gemeente_code,
+                Indication.allocation_number,
+                Indication.person_id,
+                Indication.provider_agb,
+                Indication.maatwerk_agb,
+                Indication.start_date,
+                Indication.end_date,
+            ).where(Indication.allocation_number.in_(chunk))
+        ):
+            allocations[(r.gemeente_code, r.allocation_number)] = _Allocation(
+                r.id, r.person_id, r.maatwerk_agb or r.provider_agb, r.start_date, r.end_date
+            )
+    # (indication, kind) -> [day, reason, message id, event id or None when new]
+    stored: dict[tuple[uuid.UUID, str], list[Any]] = {}
+    for chunk in _chunks(a.id for a in allocations.values()):
+        for r in session.execute(
+            select(
+                IjwCareEvent.id,
+                IjwCareEvent.indication_id,
+                IjwCareEvent.kind,
+                IjwCareEvent.day,
+                IjwCareEvent.reason_code,
+                IjwCareEvent.message_id,
+            ).where(IjwCareEvent.indication_id.in_(chunk))
+        ):
+            stored[(r.indication_id, r.kind)] = [r.day, r.reason_code, r.message_id, r.id]
+    # --- checks, message by message ---------------------------------------------------------
+    state: dict[tuple[uuid.UUID, str], list[Any]] = {}  # events written in this run
+    message_rows: list[dict[str, Any]] = []
+    for index, name, data, msg in items:
+        header = msg.header
+        key = (header.sender, header.identification, header.code)
+        if key in seen:
+            outcome[index] = ImportResult(
+                header.code, header.identification, header.sender, 0, True
+            )
+            continue
+        try:
+            person = persons.get(msg.bsn)
+            if person is None:
+                raise IjwMessageError(
+                    f"Onbekende cliënt: geen jeugdige met BSN {mask_bsn(msg.bsn)} in deze database."
+                )
+            local = _check_care_events(msg, person[0], allocations, state, stored)
+        except IjwMessageError as error:
+            outcome[index] = _refuse(name, error.message).message
+            continue
+        seen.add(key)
+        message_id = uuid.uuid4()
+        message_rows.append(
+            {
+                "id": message_id,
+                "direction": "in",
+                "message_code": header.code,
+                "message_date": header.dagtekening,
+                "identification": header.identification,
+                "sender": header.sender,
+                "receiver": header.receiver,
+                "household_id": person[1],
+                "indication_id": None,
+                "file_name": name[:200],
+                "content": data.decode("utf-8", errors="replace"),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+        )
+        for event_key, (event_day, reason) in local.items():
+            entry = state.get(event_key) or stored.get(event_key)
+            if entry is None:
+                state[event_key] = [event_day, reason, message_id, None, header.sender]
+            else:
+                entry[:3] = [event_day, reason, message_id]
+                state[event_key] = entry
+        outcome[index] = ImportResult(
+            header.code, header.identification, header.sender, len(msg.events)
+        )
+        audit[index] = person[0]
+    # --- writes: bulk inserts, corrections through the ORM (versioned, change-logged) --------
+    actor = uow.actor.username
+    bulk_insert(session, IjwMessage, message_rows, actor)
+    new_events = [
+        {
+            "indication_id": indication,
+            "message_id": entry[2],
+            "kind": kind,
+            "day": entry[0],
+            "reason_code": entry[1],
+            "provider_agb": entry[4],
+        }
+        for (indication, kind), entry in state.items()
+        if entry[3] is None
+    ]
+    bulk_insert(session, IjwCareEvent, new_events, actor)
+    corrected = {entry[3]: entry for entry in state.values() if entry[3] is not None}
+    for chunk in _chunks(corrected):
+        for event in session.execute(
+            select(IjwCareEvent).where(IjwCareEvent.id.in_(chunk))
+        ).scalars():
+            event.day, event.reason_code, event.message_id = corrected[event.id][:3]
+    session.flush()
+
+
+def _check_care_events(
+    msg: CareMessage,
+    person_id: uuid.UUID,
+    allocations: dict[tuple[str, int], _Allocation],
+    state: dict[tuple[uuid.UUID, str], list[Any]],
+    stored: dict[tuple[uuid.UUID, str], list[Any]],
+) -> dict[tuple[uuid.UUID, str], tuple[date, str | None]]:
+    """The events of one message after the checks of :func:`_apply_care` (no writes)."""
+    kind = "start" if msg.header.code == "JW305" else "stop"
+    local: dict[tuple[uuid.UUID, str], tuple[date, str | None]] = {}
+    for event in msg.events:
+        number = event.allocation_number
+        row = allocations.get((msg.header.receiver, number))
+        if row is None:
+            raise IjwMessageError(
+                f"Onbekende toewijzing: gemeente {msg.header.receiver} heeft geen "
+                f"toewijzingnummer {number}."
+            )
+        if row.person_id != person_id:
+            raise IjwMessageError(
+                f"Toewijzing {number} hoort bij een andere cliënt dan BSN {mask_bsn(msg.bsn)}."
+            )
+        if row.agb != msg.header.sender:
+            raise IjwMessageError(
+                f"Toewijzing {number} is niet aan aanbieder {msg.header.sender} gegeven."
+            )
+        if kind == "start" and not row.start_date <= event.day <= row.end_date:
+            raise IjwMessageError(
+                f"Begindatum {event.day.isoformat()} van toewijzing {number} valt buiten de "
+                f"looptijd ({row.start_date.isoformat()} t/m {row.end_date.isoformat()})."
+            )
+        if kind == "stop":
+            key = (row.id, "start")
+            known = local.get(key) or state.get(key) or stored.get(key)
+            if known is None:
+                raise IjwMessageError(
+                    f"Stop zorg voor toewijzing {number} zonder eerdere start zorg (JW305)."
+                )
+            if event.day < known[0]:
+                raise IjwMessageError(
+                    f"Einddatum {event.day.isoformat()} ligt voor de begindatum "
+                    f"{known[0].isoformat()} van toewijzing {number}."
+                )
+        local[(row.id, kind)] = (event.day, event.reason)
+    return local
 
 
 def import_files(
@@ -473,9 +749,20 @@ class WaitingTime:
 
 
 def waiting_days_by_provider(
-    session: Session, agbs: set[str] | None = None
+    session: Session,
+    agbs: set[str] | None = None,
+    *,
+    gemeente_code: str | None = None,
+    segment: str | None = None,
+    started_from: date | None = None,
+    started_until: date | None = None,
 ) -> dict[str, list[int]]:
-    """Per provider AGB the days from request to start of every reported start."""
+    """Per provider AGB the days from request to start of every reported start (JW305).
+
+    The request date is the provider's JW315 the allocation answered, else the date the
+    help was asked for, else the allocation date. Optionally narrowed to one municipality,
+    one segment and starts in a period (the dashboard's filter).
+    """
     query = (
         select(
             IjwCareEvent.day,
@@ -489,6 +776,14 @@ def waiting_days_by_provider(
     )
     if agbs is not None:
         query = query.where(IjwCareEvent.provider_agb.in_(sorted(agbs)))
+    if gemeente_code is not None:
+        query = query.where(Indication.gemeente_code == gemeente_code)
+    if segment is not None:
+        query = query.where(Indication.segment == segment)
+    if started_from is not None:
+        query = query.where(IjwCareEvent.day >= started_from)
+    if started_until is not None:
+        query = query.where(IjwCareEvent.day <= started_until)
     rows = session.execute(query).all()
     asked = dict(
         session.execute(
@@ -520,6 +815,11 @@ def waiting_times(ctx: AppContext) -> dict[str, WaitingTime]:
     require(ctx.actor, Permission.DOSSIER_READ)
     with ctx.uow(readonly=True) as uow:
         days = waiting_days_by_provider(uow.session)
+    return summarise_waiting(days)
+
+
+def summarise_waiting(days: dict[str, list[int]]) -> dict[str, WaitingTime]:
+    """Median and mean per provider of measured waiting days (one rule for CLI and charts)."""
     return {
         agb: WaitingTime(
             agb, len(values), float(statistics.median(values)), statistics.fmean(values)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -545,16 +546,22 @@ def list_for_household(ctx: AppContext, household_id: uuid.UUID) -> list[Indicat
         return sorted(views, key=lambda v: (v.person_name, v.start, v.product_code))
 
 
-@guarded(Permission.APPROVE, object_type="indication")
-def list_pending_indications(ctx: AppContext) -> list[PendingIndicationView]:
-    """Submitted indications waiting for a team lead (review seam)."""
+# ``ids`` (a page of the review queue) name indication records; their team scope is applied
+# per item by ``shown`` below, so ``target`` only declares what the ids are
+@guarded(Permission.APPROVE, object_type="indication", target="indication")
+def list_pending_indications(
+    ctx: AppContext, ids: Collection[uuid.UUID] | None = None
+) -> list[PendingIndicationView]:
+    """Submitted indications waiting for a team lead (review seam); only ``ids`` if given."""
     with ctx.uow(readonly=True) as uow:
-        rows = uow.session.execute(
+        query = (
             select(Indication, Person.first_name, Person.tussenvoegsel, Person.surname)
             .join(Person, Person.id == Indication.person_id)
             .where(Indication.status == IndicationStatus.INGEDIEND.value)
-            .order_by(Indication.submitted_at)
-        ).all()
+        )
+        if ids is not None:
+            query = query.where(Indication.id.in_(list(ids)))
+        rows = uow.session.execute(query.order_by(Indication.submitted_at)).all()
         result = []
         for row, first, tussen, surname in rows:
             name = " ".join(p for p in (first, tussen, surname) if p)

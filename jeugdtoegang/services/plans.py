@@ -8,6 +8,7 @@ seam (submit/approve/return/list_pending) follows the shape every reviewable are
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -419,17 +420,21 @@ def return_plan(ctx: AppContext, plan_id: uuid.UUID, comment: str) -> PlanView:
     return _decide(ctx, plan_id, PlanStatus.TERUGGESTUURD, comment.strip())
 
 
-@guarded(Permission.DOSSIER_READ, object_type="plan")
-def list_pending_plans(ctx: AppContext) -> list[PendingPlanView]:
-    """Submitted plans waiting for review, oldest first, with their warnings as text."""
+# ``ids`` (a page of the review queue) name plan records; their team scope is applied
+# per item by ``shown`` below, so ``target`` only declares what the ids are
+@guarded(Permission.DOSSIER_READ, object_type="plan", target="plan")
+def list_pending_plans(
+    ctx: AppContext, ids: Collection[uuid.UUID] | None = None
+) -> list[PendingPlanView]:
+    """Submitted plans waiting for review, oldest first, with their warnings as text
+    (only those with these ``ids`` when given: a page of the review queue)."""
     result: list[PendingPlanView] = []
     with ctx.uow(readonly=True) as uow:
         session = uow.session
-        plans = session.scalars(
-            select(Plan)
-            .where(Plan.status == PlanStatus.INGEDIEND.value)
-            .order_by(Plan.submitted_at)
-        ).all()
+        query = select(Plan).where(Plan.status == PlanStatus.INGEDIEND.value)
+        if ids is not None:
+            query = query.where(Plan.id.in_(list(ids)))
+        plans = session.scalars(query.order_by(Plan.submitted_at)).all()
         for plan in plans:
             household = _household(session, plan.household_id)
             version = _version(session, plan.id, plan.current_version_no)

@@ -436,32 +436,51 @@ def reindications(session: Session, ctx: AppContext, flt: ReportFilter) -> Repor
     )
 
 
-@report("waiting-times", "Wachttijd per aanbieder (opgave catalogus)")
+@report("waiting-times", "Gemeten wachttijd per aanbieder (JW305)")
 def waiting_times(session: Session, ctx: AppContext, flt: ReportFilter) -> Report:
-    """The waiting time each provider states in the catalogue, in weeks (highest first).
+    """Measured waiting time per provider: median days from request to reported start.
 
-    Measured waiting times (request to start of care) come with the iJw start messages;
-    until then this shows what providers report, and says so.
+    The days come from the providers' start messages (JW305) against the request or
+    allocation date (:func:`ijw_inbound.waiting_days_by_provider`), summarised by the same
+    rule as ``jeugdtoegang ijw waiting``; never the catalogue's estimate. Longest first;
+    the filter narrows to a municipality, a segment and starts within the period.
     """
-    from jeugdtoegang.storage.models.providers import Contract, Provider
+    from jeugdtoegang.services.ijw_inbound import summarise_waiting, waiting_days_by_provider
+    from jeugdtoegang.storage.models.providers import Provider
 
-    query = (
-        select(Provider.name, func.max(Contract.waiting_weeks))
-        .join(Contract, Contract.provider_id == Provider.id)
-        .where(Contract.region_slug == ctx.profile.slug, Contract.waiting_weeks.is_not(None))
-        .group_by(Provider.name)
+    measured = summarise_waiting(
+        waiting_days_by_provider(
+            session,
+            gemeente_code=_gemeente_code(ctx, flt),
+            segment=flt.segment,
+            started_from=flt.start,
+            started_until=flt.end,
+        )
     )
-    if flt.segment:
-        query = query.where(Contract.segment == flt.segment)
-    rows = sorted(session.execute(query).all(), key=lambda r: (-(r[1] or 0), r[0]))[:15]
+    names = dict(
+        session.execute(
+            select(Provider.agb, Provider.name).where(Provider.agb.in_(sorted(measured)))
+        ).all()
+    )
+    rows = sorted(measured.values(), key=lambda w: (-w.median_days, w.provider_agb))[:15]
+    starts = sum(w.starts for w in measured.values())
     return Report(
         "waiting-times",
         REPORTS["waiting-times"].title,
         "bar",
-        "weken",
-        tuple(r[0] for r in rows),
-        (Series("Weken", _decimals([r[1] or 0 for r in rows])),),
-        note="Opgegeven door de aanbieder in de catalogus; gemeten wachttijden volgen.",
+        "dagen",
+        tuple(f"{names.get(w.provider_agb) or w.provider_agb} ({w.starts})" for w in rows),
+        (
+            Series("Mediaan", tuple(Decimal(str(w.median_days)) for w in rows)),
+            Series("Gemiddeld", tuple(Decimal(str(round(w.mean_days, 1))) for w in rows)),
+        ),
+        note=(
+            f"Dagen van aanvraag tot de start die de aanbieder meldde (JW305); {starts} "
+            "gemelde starts. Tussen haakjes het aantal starts per aanbieder."
+            if rows
+            else ""
+        ),
+        empty_text="Nog geen startberichten (JW305) van aanbieders: geen gemeten wachttijd.",
     )
 
 

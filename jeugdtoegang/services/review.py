@@ -23,9 +23,10 @@ from jeugdtoegang.domain.actor import SYSTEM_ACTOR
 from jeugdtoegang.domain.authz import Permission
 from jeugdtoegang.domain.input_text import FREE_TEXT_MAX, text_errors
 from jeugdtoegang.errors import FieldError, NotFoundError, ValidationError
-from jeugdtoegang.services.authz import guard_household, guard_not_own, guarded
+from jeugdtoegang.services.authz import guard_household, guard_not_own, guarded, list_teams
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.models.security import ReviewStep
+from jeugdtoegang.storage.review_queue import QueueKey, queue_count, queue_keys
 
 SUBMITTED = "ingediend"
 APPROVED = "goedgekeurd"
@@ -80,6 +81,11 @@ class ReviewItem:
     motivations: str
     #: submitted by the current user: may not be approved by them
     own: bool
+
+    @property
+    def key(self) -> QueueKey:
+        """Where this item stands in the queue (for :func:`queue_page`)."""
+        return QueueKey(self.submitted_at, self.object_type, self.id)
 
 
 @dataclass(frozen=True)
@@ -142,9 +148,55 @@ def list_queue(ctx: AppContext) -> list[ReviewItem]:
         if pending is None:
             continue
         items.extend(_item(ctx, area, p) for p in pending(ctx))
-    far_future = datetime.max.replace(tzinfo=None)
-    items.sort(key=lambda i: i.submitted_at.replace(tzinfo=None) if i.submitted_at else far_future)
+    items.sort(key=lambda i: i.key.order())  # the order the pages follow (queue_page)
     return items
+
+
+#: rows per page of the queue in the GUI
+QUEUE_PAGE = 200
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the queue; ``last`` is the key to pass for the next page."""
+
+    items: tuple[ReviewItem, ...]
+    last: QueueKey | None
+    more: bool
+
+
+@guarded(Permission.APPROVE)
+def queue_page(
+    ctx: AppContext, limit: int = QUEUE_PAGE, after: QueueKey | None = None
+) -> QueuePage:
+    """The queue page after ``after`` (from the start when None), in :func:`list_queue`'s
+    order; paged by key over the index ``(status, submitted_at, id)`` of each kind, so an
+    item approved or added between pages never makes another repeat or go missing."""
+    with ctx.uow(readonly=True) as uow:
+        keys = queue_keys(uow.session, list_teams(ctx, Permission.APPROVE), limit + 1, after)
+    more = len(keys) > limit
+    keys = keys[:limit]
+    found: dict[tuple[str, uuid.UUID], ReviewItem] = {}
+    for area in AREAS:
+        ids = [k.id for k in keys if k.object_type == area.object_type]
+        pending = _function(area, area.pending) if ids else None
+        if pending is not None:
+            found.update(((area.object_type, p.id), _item(ctx, area, p)) for p in pending(ctx, ids))
+    items = tuple(found[(k.object_type, k.id)] for k in keys if (k.object_type, k.id) in found)
+    return QueuePage(items, keys[-1] if keys else after, more)
+
+
+@guarded(Permission.APPROVE)
+def count_queue(ctx: AppContext) -> int:
+    """How many items wait for review in the team lead's teams."""
+    with ctx.uow(readonly=True) as uow:
+        return queue_count(uow.session, list_teams(ctx, Permission.APPROVE))
+
+
+@guarded(Permission.APPROVE)
+def queue_item(ctx: AppContext, object_type: str, object_id: uuid.UUID) -> ReviewItem:
+    """One waiting item (NotFoundError when it no longer waits)."""
+    return _find(ctx, object_type, object_id)[1]
 
 
 def _find(ctx: AppContext, object_type: str, object_id: uuid.UUID) -> tuple[_Area, ReviewItem]:
@@ -152,7 +204,7 @@ def _find(ctx: AppContext, object_type: str, object_id: uuid.UUID) -> tuple[_Are
     pending = _function(area, area.pending) if area else None
     if area is None or pending is None:
         raise NotFoundError(f"Onbekend soort item: {object_type}.")
-    for candidate in pending(ctx):
+    for candidate in pending(ctx, [object_id]):
         if candidate.id == object_id:
             return area, _item(ctx, area, candidate)
     raise NotFoundError("Dit item wacht niet (meer) op beoordeling; ververs de lijst.")

@@ -208,12 +208,7 @@ def _decision_for(ctx: AppContext, indication_id: uuid.UUID) -> uuid.UUID | None
 @guarded(Permission.APPROVE, object_type="review")
 def review_detail(ctx: AppContext, object_type: str, object_id: uuid.UUID) -> ReviewDetail:
     """The full picture of one waiting item (indication, decision or plan)."""
-    item = next(
-        (i for i in review.list_queue(ctx) if i.object_type == object_type and i.id == object_id),
-        None,
-    )
-    if item is None:
-        raise NotFoundError("Dit item wacht niet (meer) op beoordeling; ververs de lijst.")
+    item = review.queue_item(ctx, object_type, object_id)  # one item, not the whole queue
     history = tuple(review.history(ctx, object_type, object_id))
     help_: tuple[HelpPicture, ...] = ()
     motivation = ""

@@ -7,7 +7,10 @@ baseline doing the same queries on the same indexes in the same run:
 
 - scrolling the dossier list to its end, page by page (keyset, 200 rows a page);
 - the budget figure of a provider right after an indication was written (p95);
-- all signals.
+- all signals;
+- scrolling the team lead's review queue to its end (keyset, 200 a page; the baseline
+  reads the same keys from the same indexes and the page's indication rows, but builds
+  no review views and writes no audit entry).
 """
 
 from __future__ import annotations
@@ -184,3 +187,70 @@ def test_scale_series(tmp_path: Path, households: int) -> None:
         "≤ 1000 ms at 100k",
     )
     connection.close()
+    _queue_scroll(ctx, lead, path, label)
+
+
+def _queue_scroll(ctx: AppContext, lead: AppContext, path: Path, label: str) -> None:
+    """The team lead scrolls the review queue to its end, page by page (keyset)."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import bindparam, update
+
+    from jeugdtoegang.services import review
+    from jeugdtoegang.storage.models.indications import Indication
+
+    table = Indication.__table__
+    with ctx.uow() as uow:  # a fifth of the indications waits for review
+        ids = [r[0] for r in uow.session.execute(select(Indication.id).order_by(Indication.id))]
+        moment = datetime(2026, 11, 1, tzinfo=UTC)
+        uow.session.execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(status="ingediend", submitted_by="c.jansen", submitted_at=bindparam("b_at")),
+            [
+                {"b_id": i, "b_at": moment + timedelta(minutes=n // 2)}
+                for n, i in enumerate(ids[::5])
+            ],
+        )
+        uow.commit()
+    review.queue_page(lead, 1)  # imports and caches, as the open review area has them
+    started = time.perf_counter()
+    page, seen = review.queue_page(lead, PAGE), 0
+    while True:
+        seen += len(page.items)
+        if not page.more:
+            break
+        page = review.queue_page(lead, PAGE, page.last)
+    ours = (time.perf_counter() - started) * 1000
+    connection = sqlite3.connect(path)
+    started = time.perf_counter()
+    after, bare_seen = ("", ""), 0
+    while True:  # the same keyset reads on the same index (indications: the bulk of the queue)
+        keys = []
+        for table, pending in (
+            ("decision", "status = 'concept' AND submitted_at IS NOT NULL"),
+            ("indication", "status = 'ingediend'"),
+            ("plan", "status = 'ingediend'"),
+        ):
+            keys += connection.execute(
+                f"SELECT submitted_at, '{table}', id FROM {table} WHERE {pending} "
+                "AND submitted_at IS NOT NULL AND (submitted_at, id) > (?, ?) "
+                "ORDER BY submitted_at, id LIMIT ?",
+                (*after, PAGE),
+            ).fetchall()
+        keys = sorted(keys)[:PAGE]
+        if not keys:
+            break
+        ids = [k[2] for k in keys if k[1] == "indication"]
+        marks = ",".join("?" * len(ids))
+        connection.execute(
+            "SELECT i.*, p.first_name, p.tussenvoegsel, p.surname FROM indication i "
+            f"JOIN person p ON p.id = i.person_id WHERE i.id IN ({marks})",
+            ids,
+        ).fetchall()
+        bare_seen += len(keys)
+        after = (keys[-1][0], keys[-1][2])
+    bare = (time.perf_counter() - started) * 1000
+    connection.close()
+    print(f"{label} review queue: {seen} items (bare {bare_seen})")
+    report(f"{label} review queue to its end", ours, bare, "ms", "-")

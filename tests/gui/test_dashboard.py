@@ -70,3 +70,29 @@ def test_the_dashboard_saves_csv_and_prints_pdf(
     assert area.save_pdf() == target["pdf"]
     assert target["pdf"].read_bytes().startswith(b"%PDF")
     assert shell.errors == []
+
+
+def test_the_waiting_time_chart_draws_the_measured_figures(qtbot, ctx, lead_ctx, shown) -> None:
+    from decimal import Decimal
+
+    from jeugdtoegang.services.ijw_inbound import waiting_times
+    from tests.indication_helpers import PROVIDER_AGB
+    from tests.integration.test_waiting_time_report import OTHER_AGB, measured_data
+
+    measured_data(ctx, lead_ctx)
+    area, shell = _dashboard(qtbot, lead_ctx)
+    area.period.setCurrentIndex(area.period.findData("year"))  # the starts are in December
+    chart = area.charts["waiting-times"]
+    chart.grab()
+    drawn = {(b.category, b.series): b.value for b in chart.bars}
+    computed = waiting_times(ctx)
+    assert drawn[("Zorg Zeist BV (2)", "Mediaan")] == Decimal(
+        str(computed[PROVIDER_AGB].median_days)
+    )
+    assert drawn[("Jeugdhulp Bunnik (1)", "Mediaan")] == Decimal("10.0")
+    assert drawn[("Zorg Zeist BV (2)", "Mediaan")] == Decimal("31.5")
+    assert computed[OTHER_AGB].starts == 1 and shell.errors == []
+    Path("/tmp/shots/s3-ijw").mkdir(parents=True, exist_ok=True)
+    chart.resize(640, 320)
+    chart.grab().save("/tmp/shots/s3-ijw/dashboard-waiting-chart.png")
+    area.grab().save("/tmp/shots/s3-ijw/dashboard.png")

@@ -344,3 +344,114 @@ def test_a_batch_applies_the_good_messages_and_refuses_the_bad_one_alone(ctx, le
     assert reason.startswith("vreemd.xml: Onbekende cliënt") and "Er is niets veranderd" in reason
     assert actual_term(ctx, issued.id).started == date(2026, 12, 14)
     assert list_requests(ctx) == []
+
+
+def test_a_bulk_batch_checks_each_message_in_order_and_writes_only_the_good_ones(ctx, lead_ctx):
+    """Start and stop in one run, a correction, a repeat, and refused messages that leave
+    no trace; one audit entry per applied message naming its client (NEN 7513)."""
+    from jeugdtoegang.services.ijw_inbound import import_batch
+    from jeugdtoegang.storage.models.audit import AuditEntry
+
+    add_provider(ctx)
+    _, person_id = make_family(ctx)
+    issued = _issued(ctx, lead_ctx, person_id)  # 2026-12-01 .. 2027-08-31
+    bsn = _bsn(ctx, person_id)
+    n = issued.allocation_number
+
+    def start(ident, day):
+        return adapted(
+            "JW305-start-zorg.xml", bsn=bsn, number=n, ident=ident, dates={"Begindatum": day}
+        )
+
+    def stop(ident, day):
+        return adapted(
+            "JW307-stop-zorg.xml", bsn=bsn, number=n, ident=ident, dates={"Einddatum": day}
+        )
+
+    early_stop = stop("E0", date(2027, 1, 5))  # no start yet at this point of the run
+    before = _counts(ctx)
+    with ctx.uow(readonly=True) as uow:
+        audit_before = uow.session.execute(select(func.count()).select_from(AuditEntry)).scalar()
+    batch = run_to_end(
+        import_batch(
+            backoffice(ctx),
+            [
+                ("stop-te-vroeg.xml", early_stop),
+                ("start.xml", start("S1", date(2026, 12, 14))),
+                ("buiten.xml", start("S9", date(2028, 1, 1))),
+                ("correctie.xml", start("S2", date(2026, 12, 15))),
+                ("nog-eens.xml", start("S1", date(2026, 12, 14))),
+                ("stop-voor-start.xml", stop("E1", date(2026, 12, 10))),
+                ("stop.xml", stop("E2", date(2027, 3, 31))),
+                ("kapot.xml", b"<niet-af"),
+            ],
+        )
+    )
+    assert [(r.identification, r.already_imported) for r in batch.results] == [
+        ("S1", False),
+        ("S2", False),
+        ("S1", True),
+        ("E2", False),
+    ]
+    names = [reason.split(":")[0] for reason in batch.refused]
+    assert names == ["stop-te-vroeg.xml", "buiten.xml", "stop-voor-start.xml", "kapot.xml"]
+    assert "zonder eerdere start zorg" in batch.refused[0]
+    assert "valt buiten de looptijd" in batch.refused[1]
+    assert "ligt voor de begindatum 2026-12-15" in batch.refused[2]
+    assert "geen geldige XML" in batch.refused[3] and "line 1" in batch.refused[3]
+    assert all("Er is niets veranderd" in reason for reason in batch.refused)
+    term = actual_term(ctx, issued.id)
+    assert (term.started, term.stopped) == (date(2026, 12, 15), date(2027, 3, 31))
+    # three messages written (S1, S2, E2), two events (the correction is the same record)
+    assert _counts(ctx) == (before[0] + 3, before[1], before[2] + 2)
+    with ctx.uow(readonly=True) as uow:
+        entries = (
+            uow.session.execute(
+                select(AuditEntry).where(AuditEntry.action == "inlezen").order_by(AuditEntry.seq)
+            )
+            .scalars()
+            .all()
+        )
+        started = uow.session.execute(
+            select(IjwCareEvent).where(IjwCareEvent.kind == "start")
+        ).scalar_one()
+        message = uow.session.get(IjwMessage, started.message_id)
+        # corrected within the run: one new record holding the last reported start
+        assert message.identification == "S2" and started.version == 1
+    assert len(entries) == 3 and audit_before is not None
+    assert all(e.person_ids == [str(person_id)] for e in entries)
+
+
+def test_a_bulk_batch_corrects_a_start_read_in_an_earlier_run(ctx, lead_ctx):
+    from jeugdtoegang.services.ijw_inbound import import_batch
+
+    add_provider(ctx)
+    _, person_id = make_family(ctx)
+    issued = _issued(ctx, lead_ctx, person_id)
+    bsn = _bsn(ctx, person_id)
+    n = issued.allocation_number
+    first = adapted(
+        "JW305-start-zorg.xml",
+        bsn=bsn,
+        number=n,
+        ident="A",
+        dates={"Begindatum": date(2026, 12, 2)},
+    )
+    import_message(backoffice(ctx), first)
+    second = adapted(
+        "JW305-start-zorg.xml",
+        bsn=bsn,
+        number=n,
+        ident="B",
+        dates={"Begindatum": date(2026, 12, 9)},
+    )
+    stop = adapted(
+        "JW307-stop-zorg.xml", bsn=bsn, number=n, ident="C", dates={"Einddatum": date(2026, 12, 5)}
+    )
+    batch = run_to_end(import_batch(backoffice(ctx), [("b.xml", second), ("c.xml", stop)]))
+    assert [r.identification for r in batch.results] == ["B"]
+    assert "ligt voor de begindatum 2026-12-09" in batch.refused[0]
+    assert actual_term(ctx, issued.id).started == date(2026, 12, 9)
+    with ctx.uow(readonly=True) as uow:
+        event = uow.session.execute(select(IjwCareEvent)).scalar_one()
+        assert event.version == 2  # a new version of the stored record, change-logged

@@ -38,6 +38,7 @@ from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.review import ReviewItem, ReviewStepView
 from jeugdtoegang.services.review_detail import ReviewDetail
 from ui.dossier.decisions_tab import Preview, render_preview
+from ui.models.review_queue import ReviewQueueModel
 from ui.models.rows import RowsModel
 from ui.widgets.review_picture import LetterPages, picture_html
 
@@ -61,7 +62,8 @@ class ReviewArea(QWidget):
         title = QLabel("<h2>Te beoordelen</h2>")
         self.count_label = QLabel("")
         self.count_label.setObjectName("queue_count")
-        self.model: RowsModel[ReviewItem] = RowsModel(
+        self.model = ReviewQueueModel(
+            ctx,
             [
                 ("Soort", lambda i: i.type_label),
                 ("Onderwerp", lambda i: i.title),
@@ -234,10 +236,10 @@ class ReviewArea(QWidget):
     def refresh(self) -> None:
         try:
             if self.may_approve:
-                items = review.list_queue(self.ctx)
-                self.model.set_rows(items)
+                self.model.reload()  # first page; more while scrolling (by key)
+                total = self.model.total
                 self.count_label.setText(
-                    "Niets te beoordelen." if not items else f"{len(items)} te beoordelen"
+                    "Niets te beoordelen." if not total else f"{total} te beoordelen"
                 )
             if self.may_submit:
                 self.returned_model.set_rows(review.returned_to_me(self.ctx))

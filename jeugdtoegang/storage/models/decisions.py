@@ -42,6 +42,7 @@ class Decision(VersionedBase):
         CheckConstraint("status in ('concept', 'goedgekeurd', 'verzonden')", name="status_known"),
         CheckConstraint("addressee in ('ouders', 'jeugdige')", name="addressee_known"),
         Index("ix_decision_status_date", "status", "decision_date"),
+        Index("ix_decision_status_submitted", "status", "submitted_at", "id"),  # review queue
     )
 
     household_id: Mapped[uuid.UUID] = mapped_column(

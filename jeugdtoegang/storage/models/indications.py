@@ -57,6 +57,7 @@ class Indication(VersionedBase):
         Index("ix_indication_start", "start_date", "status", "perspective", "predecessor_id"),
         # the Awb signal reads open requests by request date
         Index("ix_indication_status_requested", "status", "requested_on"),
+        Index("ix_indication_status_submitted", "status", "submitted_at", "id"),  # review queue
     )
 
     household_id: Mapped[uuid.UUID] = mapped_column(

@@ -16,6 +16,7 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -35,7 +36,11 @@ class Plan(VersionedBase):
 
     __tablename__ = "plan"
     label_nl = "Het perspectiefplan"
-    __table_args__ = (CheckConstraint(_STATUS_CHECK, name="status_known"),)
+    __table_args__ = (
+        CheckConstraint(_STATUS_CHECK, name="status_known"),
+        # the review queue pages by (submitted_at, id) among the submitted plans
+        Index("ix_plan_status_submitted", "status", "submitted_at", "id"),
+    )
 
     household_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("household.id"), nullable=False, unique=True
