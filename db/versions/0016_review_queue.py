@@ -1,6 +1,6 @@
 """Review queue: keyset paging over the submitted plans, indications and decisions.
 
-Revision ID: 0016_s3_ijw_review_queue
+Revision ID: 0016_review_queue
 Revises: 0014_scale
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0016_s3_ijw_review_queue"
+revision = "0016_review_queue"
 down_revision = "0014_scale"
 branch_labels = None
 depends_on = None
