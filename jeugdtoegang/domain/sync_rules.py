@@ -15,10 +15,26 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from jeugdtoegang.domain.actor import Actor, Role
-from jeugdtoegang.domain.authz import Permission, can, in_scope
+from jeugdtoegang.domain.authz import Permission
+from jeugdtoegang.domain.authz import can as _can_uncached
+from jeugdtoegang.domain.authz import in_scope as _in_scope_uncached
+
+
+@lru_cache(maxsize=4096)
+def can(actor: Actor, permission: Permission) -> bool:
+    """:func:`domain.authz.can`, remembered per actor (a bundle checks thousands of
+    changes by the same few authors)."""
+    return _can_uncached(actor, permission)
+
+
+@lru_cache(maxsize=4096)
+def in_scope(actor: Actor, permission: Permission, team: str | None) -> bool:
+    """:func:`domain.authz.in_scope` (never a doorbraak), remembered per actor and team."""
+    return _in_scope_uncached(actor, permission, team)
 
 
 class TablePolicy(StrEnum):
@@ -125,6 +141,12 @@ REVIEW_CLEARS = frozenset({"submitted_by", "submitted_at"})
 SUBMITTED_STEP = "ingediend"
 
 
+@lru_cache(maxsize=4096)
+def _actor_of(username: str, roles: frozenset[Role], team: str | None) -> Actor:
+    """The actor an account stands for (one object per account: checked per change)."""
+    return Actor(username, username, roles, team=team)
+
+
 @dataclass(frozen=True)
 class Account:
     """What the receiver knows of an account when it checks a change made by it."""
@@ -138,7 +160,7 @@ class Account:
     updated_at: datetime | None = None
 
     def actor(self) -> Actor:
-        return Actor(self.username, self.username, self.roles, team=self.team)
+        return _actor_of(self.username, self.roles, self.team)
 
     def valid_at(self, moment: datetime | None) -> bool:
         """Whether the account existed and was active at ``moment`` (as far as known)."""
