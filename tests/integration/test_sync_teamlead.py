@@ -37,6 +37,8 @@ from tests.integration.test_review import complete_plan, make_household
 
 plans = pytest.importorskip("jeugdtoegang.services.plans")
 
+pytestmark = pytest.mark.postgres
+
 CARLA = Actor("c.jansen", "Carla Jansen", frozenset({Role.CONSULENT}), team="Team Zeist")
 TOM = Actor("t.bakker", "Tom Bakker", frozenset({Role.TEAMLEIDER}), team="Team Zeist")
 OFFICE = Actor("b.kantoor", "Bea Kantoor", frozenset({Role.CONSULENT}), team="Team Zeist")
@@ -179,9 +181,7 @@ def test_a_team_lead_bundle_editing_a_family_is_refused(approved, tmp_path: Path
     assert "werkplek voor teamleiders" in message and "'name'" in message
 
 
-def test_a_team_lead_bundle_adding_or_deleting_records_is_refused(
-    approved, tmp_path: Path
-) -> None:
+def test_a_team_lead_bundle_adding_or_deleting_records_is_refused(approved, tmp_path: Path) -> None:
     office, bundle, plan_id = approved
     _, changes = open_bundle(bundle)
     plan = next(c for c in changes if c["table"] == "plan")
