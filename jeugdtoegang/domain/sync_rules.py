@@ -15,10 +15,26 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from jeugdtoegang.domain.actor import Actor, Role
-from jeugdtoegang.domain.authz import Permission, can, in_scope
+from jeugdtoegang.domain.authz import Permission
+from jeugdtoegang.domain.authz import can as _can_uncached
+from jeugdtoegang.domain.authz import in_scope as _in_scope_uncached
+
+
+@lru_cache(maxsize=4096)
+def can(actor: Actor, permission: Permission) -> bool:
+    """:func:`domain.authz.can`, remembered per actor (a bundle checks thousands of
+    changes by the same few authors)."""
+    return _can_uncached(actor, permission)
+
+
+@lru_cache(maxsize=4096)
+def in_scope(actor: Actor, permission: Permission, team: str | None) -> bool:
+    """:func:`domain.authz.in_scope` (never a doorbraak), remembered per actor and team."""
+    return _in_scope_uncached(actor, permission, team)
 
 
 class TablePolicy(StrEnum):
@@ -81,6 +97,54 @@ APPROVED_STATUSES = frozenset({"goedgekeurd", "vastgesteld"})
 REVIEW_DECISIONS = frozenset({"goedgekeurd", "teruggestuurd"})
 #: Who-and-when columns of a team lead's decision on a dossier record.
 APPROVER_FIELDS = (("approved_by", "approved_at"), ("decided_by", "decided_at"))
+#: What a team lead's review (approve or return) changes, per table: the only columns a
+#: change by someone who may approve but not edit dossiers (a team lead, or any author on
+#: a workstation enrolled for the teamleider role only) may change, and the statuses it
+#: may set. Everything else from such an author is refused.
+REVIEW_FIELDS: dict[str, frozenset[str]] = {
+    "plan": frozenset(
+        {
+            "status",
+            "decided_by",
+            "decided_at",
+            "approved_version_no",
+            "decision_comment",
+            "return_comment",
+        }
+    ),
+    "plan_version": frozenset({"status"}),
+    "indication": frozenset({"status", "approved_by", "approved_at", "review_comment"}),
+    "decision": frozenset(
+        {
+            "status",
+            "decision_date",
+            "approved_by",
+            "approved_at",
+            "approver_name",
+            "approver_function",
+            "review_comment",
+            "submitted_by",
+            "submitted_at",
+        }
+    ),
+}
+REVIEW_STATUSES: dict[str, frozenset[str]] = {
+    "plan": frozenset({"vastgesteld", "teruggestuurd"}),
+    "plan_version": frozenset({"vastgesteld", "teruggestuurd"}),
+    "indication": frozenset({"goedgekeurd", "concept"}),
+    "decision": frozenset({"goedgekeurd", "concept"}),
+}
+#: Columns a review may only clear (a returned decision is no longer submitted).
+REVIEW_CLEARS = frozenset({"submitted_by", "submitted_at"})
+#: The review step a team lead's workstation records for a submission it had not seen
+#: as a step yet (``services.review``), in the submitter's name.
+SUBMITTED_STEP = "ingediend"
+
+
+@lru_cache(maxsize=4096)
+def _actor_of(username: str, roles: frozenset[Role], team: str | None) -> Actor:
+    """The actor an account stands for (one object per account: checked per change)."""
+    return Actor(username, username, roles, team=team)
 
 
 @dataclass(frozen=True)
@@ -96,7 +160,7 @@ class Account:
     updated_at: datetime | None = None
 
     def actor(self) -> Actor:
-        return Actor(self.username, self.username, self.roles, team=self.team)
+        return _actor_of(self.username, self.roles, self.team)
 
     def valid_at(self, moment: datetime | None) -> bool:
         """Whether the account existed and was active at ``moment`` (as far as known)."""
@@ -174,8 +238,54 @@ def refusal_reason(
         # the office checked every approval when it was made there or imported there
         return reason
     if reason is None and policy in (TablePolicy.DOSSIER, TablePolicy.REVIEW):
+        reason = _review_only_reason(policy, facts, actor, submitter)
+    if reason is None and policy in (TablePolicy.DOSSIER, TablePolicy.REVIEW):
         reason = _approval_reason(policy, facts, actor, accounts, submitter)
     return reason
+
+
+def _review_only_reason(
+    policy: TablePolicy, facts: ChangeFacts, actor: Actor, submitter: Submitter
+) -> str | None:
+    """An author who may approve but not edit dossiers (a team lead, or anyone on a
+    workstation enrolled for the teamleider role only) brings reviews and nothing else:
+    the review fields of an existing plan, indication or decision (:data:`REVIEW_FIELDS`)
+    and new review steps of the own decisions."""
+    if can(actor, Permission.DOSSIER_EDIT) or not can(actor, Permission.APPROVE):
+        return None
+    where = (
+        f"'{actor.username}' werkt op een werkplek voor teamleiders, die alleen "
+        "goedkeuringen en terugsturingen mag meebrengen"
+    )
+    old, new = facts.old, facts.new
+    if policy is TablePolicy.REVIEW:
+        if old is not None or new is None:
+            return f"{where}; een beoordelingsstap wordt alleen toegevoegd"
+        action = new.get("action")
+        made_by = str(new.get("created_by") or "").casefold()
+        if action in REVIEW_DECISIONS and made_by == actor.username.casefold():
+            return None
+        known = submitter(str(new.get("object_id")))
+        if action == SUBMITTED_STEP and known and made_by == str(known).casefold():
+            return None
+        return f"{where}; deze beoordelingsstap ('{action}' door '{made_by}') hoort daar niet bij"
+    allowed = REVIEW_FIELDS.get(facts.table)
+    changed = changed_fields(old, new)
+    if allowed is None:
+        fields = ", ".join(f"'{name}'" for name in sorted(changed)[:3])
+        return f"{where}, geen wijzigingen van '{facts.table}' ({fields})"
+    if old is None or new is None:
+        return f"{where}, geen nieuwe of verwijderde gegevens ('{facts.table}')"
+    extra = sorted(changed - allowed)
+    if extra:
+        return f"{where}; '{extra[0]}' van '{facts.table}' mag zo niet veranderen"
+    for name in sorted(changed & REVIEW_CLEARS):
+        if new.get(name) is not None:
+            return f"{where}; '{name}' van '{facts.table}' mag zo niet veranderen"
+    status = new.get("status")
+    if "status" in changed and status not in REVIEW_STATUSES.get(facts.table, frozenset()):
+        return f"{where}; de status '{status}' van '{facts.table}' is geen beoordeling"
+    return None
 
 
 def _team_reason(facts: ChangeFacts, actor: Actor) -> str | None:

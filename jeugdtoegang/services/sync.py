@@ -109,8 +109,10 @@ class ConflictView:
 
 
 def _require_sync(ctx: AppContext) -> None:
-    """Sync is for whoever edits dossiers offline (their own work) or has the SYNC right."""
-    if not can(ctx.actor, Permission.DOSSIER_EDIT):
+    """Sync is for whoever edits dossiers offline (their own work), a team lead who reviews
+    offline (approvals only: ``domain.sync_rules`` refuses anything else from a team
+    lead's workstation) or whoever has the SYNC right."""
+    if not (can(ctx.actor, Permission.DOSSIER_EDIT) or can(ctx.actor, Permission.APPROVE)):
         guard(ctx, Permission.SYNC)
 
 

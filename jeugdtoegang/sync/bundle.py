@@ -113,12 +113,18 @@ class Change:
         return self.data
 
     def to_line(self, encode: Callable[[Any], str]) -> str:
-        """One line of ``changes.jsonl`` (without the newline)."""
-        if self.data_json is None:
-            return encode(self.to_json())
-        head = encode({**self.to_json(), "data": None})
-        # the key can only occur unescaped as the key itself: string values escape quotes
-        return head.replace('"data":null', f'"data":{self.data_json}', 1)
+        """One line of the changes (without the newline): the JSON object of
+        :meth:`to_json`, put together from its parts (the snapshot's JSON text from the
+        change log is used as it is; every string goes through the JSON encoder)."""
+        text = _text
+        data = self.data_json if self.data_json is not None else encode(self.data)
+        history = encode([list(item) for item in self.history]) if self.history else "[]"
+        return (
+            f'{{"seq":{int(self.seq)},"table":{text(self.table)},"id":{text(self.id)},'
+            f'"version":{int(self.version)},"op":{text(self.op)},'
+            f'"updated_at":{text(self.updated_at)},"updated_by":{text(self.updated_by)},'
+            f'"origin":{text(self.origin)},"data":{data},"history":{history}}}'
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -315,10 +321,15 @@ def _check_manifest_fields(manifest: dict[str, Any]) -> None:
         raise SyncError("Het manifest noemt een ongeldig bereik van volgnummers.")
 
 
+#: a string as JSON text (the C encoder, not ASCII-escaped, as ``changes_bytes`` writes)
+_text: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+#: one decoder for every change line (UTF-8, as written)
+_decode = json.JSONDecoder().decode
+
+
 def _parse_change(number: int, line: bytes) -> Change:
-    where = f"Wijziging {number} in de bundel is ongeldig"
     try:
-        item = json.loads(line)
+        item = _decode(line.decode("utf-8"))
         if not isinstance(item, dict):
             raise TypeError("geen object")
         data = item["data"]
@@ -350,7 +361,7 @@ def _parse_change(number: int, line: bytes) -> Change:
             raise ValueError("onbekende auteur")
         return change
     except (KeyError, TypeError, ValueError, UnicodeDecodeError) as error:
-        raise SyncError(f"{where} ({error}).") from error
+        raise SyncError(f"Wijziging {number} in de bundel is ongeldig ({error}).") from error
 
 
 def read_bundle(

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import String, Text, cast, select, type_coerce
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.progress import CancelToken, Progress
@@ -91,13 +91,14 @@ def collect_changes(
         select(
             _LOG.c.seq,
             _LOG.c.table_name,
-            _LOG.c.record_id,
+            # ids as the database gives them: text for the bundle, no UUID objects
+            type_coerce(_LOG.c.record_id, String).label("record_id"),
             _LOG.c.version,
             _LOG.c.operation,
             cast(_LOG.c.data, Text).label("data"),
             _LOG.c.created_at,
             _LOG.c.created_by,
-            _LOG.c.origin_db,
+            type_coerce(_LOG.c.origin_db, String).label("origin_db"),
         )
         .where(_LOG.c.seq >= seq_from, _LOG.c.seq <= seq_to)
         .order_by(_LOG.c.seq)
@@ -105,7 +106,7 @@ def collect_changes(
     for count, row in enumerate(rows, start=1):
         if row.table_name not in syncable:
             continue
-        key = (row.table_name, row.record_id)
+        key = (row.table_name, uuid_text(row.record_id))
         previous = latest.get(key)
         if previous is None:
             first_op[key] = row.operation
@@ -116,31 +117,40 @@ def collect_changes(
         if cancel is not None and count % 2000 == 0:
             cancel.raise_if_cancelled()
             yield Progress(count, max(seq_to - seq_from + 1, 1), "Wijzigingen verzamelen")
-    need_earlier = [key for key, op in first_op.items() if op != "insert"]
-    earlier = _earlier_states(session, need_earlier, seq_from - 1) if need_earlier else {}
+    need_earlier = [(t, uuid.UUID(i)) for (t, i), op in first_op.items() if op != "insert"]
+    earlier = (
+        {
+            (t, str(i)): s
+            for (t, i), s in _earlier_states(session, need_earlier, seq_from - 1).items()
+        }
+        if need_earlier
+        else {}
+    )
+    own = str(own_database_id)
+    excluded = str(exclude_origin) if exclude_origin is not None else None
     changes: list[Change] = []
     person_ids: list[uuid.UUID] = []
     for key, row in sorted(latest.items(), key=lambda item: item[1].seq):
-        origin = row.origin_db or own_database_id
-        if exclude_origin is not None and origin == exclude_origin:
+        origin = uuid_text(row.origin_db) or own
+        if origin == excluded:
             continue  # the peer made this change itself
         history = (earlier.get(key, []) + in_range.get(key, []))[-HISTORY_LIMIT:]
         changes.append(
             Change(
                 seq=row.seq,
                 table=row.table_name,
-                id=str(row.record_id),
+                id=key[1],
                 version=row.version,
                 op=row.operation,
                 updated_at=row.created_at.isoformat(),
                 updated_by=row.created_by,
-                origin=str(origin),
+                origin=origin,
                 data=None,
                 data_json=row.data,
                 history=tuple(history),
             )
         )
-        person_ids.extend(_person_ids(row.table_name, row.record_id, row.data))
+        person_ids.extend(_person_ids(row.table_name, key[1], row.data))
     changes = _with_files(session, changes)
     yield Collected(seq_from, seq_to, changes, list(dict.fromkeys(person_ids)))
 
@@ -168,10 +178,21 @@ def _with_files(session: Session, changes: list[Change]) -> list[Change]:
     return result
 
 
-def _person_ids(table: str, record_id: uuid.UUID, data_json: str | None) -> list[uuid.UUID]:
+def uuid_text(value: Any) -> str | None:
+    """A UUID column's value as the database returns it uncoerced (32 hex digits from
+    SQLite, a UUID from PostgreSQL) in its canonical text form."""
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value) == 32:
+        value = value.lower()
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return str(uuid.UUID(str(value)))
+
+
+def _person_ids(table: str, record_id: str, data_json: str | None) -> list[uuid.UUID]:
     """Whose personal data a change carries (for the audit log of the export)."""
     if table == "person":
-        return [record_id]
+        return [uuid.UUID(record_id)]
     if not data_json or '"person_id"' not in data_json:
         return []
     data = json.loads(data_json)

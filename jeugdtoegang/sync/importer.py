@@ -26,16 +26,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.progress import CancelToken, Progress
 from jeugdtoegang.storage.models.sync import SyncConflict
 from jeugdtoegang.sync.bundle import Bundle, Change, digest
-from jeugdtoegang.sync.records import LocalState, LogRow, chunks, load_states, write_log
+from jeugdtoegang.sync.records import (
+    LocalState,
+    LogRow,
+    chunks,
+    insert_rows,
+    load_states,
+    write_log,
+)
 from jeugdtoegang.sync.tables import log_data, row_from_json, syncable_tables, table_order
 
 #: Test-only hook: write this file and sleep inside the transaction (kill -9 tests).
@@ -129,19 +135,11 @@ def _constraint_reason(error: DBAPIError) -> str:
 def _write_batch(session: Session, table_name: str, batch: list[_Planned]) -> None:
     """Insert, update or delete the rows of one table as one batch."""
     table = syncable_tables()[table_name]
-    inserts = [
-        row_from_json(table_name, p.change.data)
-        for p in batch
-        if p.change.data and not p.local.exists
-    ]
+    inserts = [p.change.data for p in batch if p.change.data and not p.local.exists]
     updates = [p for p in batch if p.change.data is not None and p.local.exists]
     deletes = [p.record_id for p in batch if p.change.data is None and p.local.exists]
     if inserts:
-        by_keys: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
-        for row in inserts:
-            by_keys[frozenset(row)].append(row)
-        for rows in by_keys.values():
-            session.execute(insert(table), rows)
+        insert_rows(session, table, inserts, from_json=True)
     for planned in updates:
         values = row_from_json(table_name, planned.change.data or {})
         values.pop("id", None)

@@ -7,24 +7,154 @@ session hooks write for local edits, so that imported changes travel on to other
 
 from __future__ import annotations
 
+import operator
+import re
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, Uuid, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.storage.changelog import allocate_changes
 from jeugdtoegang.storage.commitments import apply_deltas, deltas_for, previous_states
 from jeugdtoegang.storage.models.changelog import ChangeLogEntry
 from jeugdtoegang.sync.bundle import digest
-from jeugdtoegang.sync.tables import row_from_json
+from jeugdtoegang.sync.tables import converters, row_from_json, same
 
 CHUNK = 500
 _LOG = ChangeLogEntry.__table__
+Convert = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class _InsertPlan:
+    """One compiled INSERT and, per parameter, the column and its value conversion."""
+
+    sql: str
+    columns: tuple[str, ...]
+    convert: tuple[Convert | None, ...]
+    #: what None becomes (a JSON column writes 'null', as SQLAlchemy does)
+    nones: tuple[Any, ...]
+
+
+_PLANS: dict[tuple[str, str, frozenset[str], bool], _InsertPlan | None] = {}
+
+
+_UUID_TEXT = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+
+
+def _uuid_text_to_hex(slow: Convert) -> Convert:
+    """A UUID's text as a character-based database stores it (32 lowercase hex digits),
+    without building a UUID object; anything not in the canonical form takes ``slow``."""
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, str) and _UUID_TEXT.fullmatch(value):
+            return value.replace("-", "").lower()
+        return slow(value)
+
+    return convert
+
+
+def _compose(first: Convert | None, second: Convert | None) -> Convert | None:
+    if first is same:
+        first = None
+    if first is None:
+        return second
+    if second is None:
+        return first
+    return lambda value: second(first(value))
+
+
+def _insert_plan(
+    session: Session, table: Table, keys: frozenset[str], from_json: bool
+) -> _InsertPlan | None:
+    """The plan for inserting rows with exactly ``keys``; None when the generic path is
+    needed (a dialect with named parameters, or columns with a client-side default that
+    the rows leave out)."""
+    dialect = session.get_bind().dialect
+    cache_key = (dialect.name, table.name, keys, from_json)
+    if cache_key in _PLANS:
+        return _PLANS[cache_key]
+    plan: _InsertPlan | None = None
+    defaults_left_out = any(
+        column.default is not None or column.onupdate is not None
+        for column in table.columns
+        if column.name not in keys
+    )
+    if not defaults_left_out and keys <= set(table.columns.keys()):
+        compiled = insert(table).compile(dialect=dialect, column_keys=sorted(keys))
+        if compiled.positional and compiled.positiontup is not None:
+            columns = tuple(compiled.binds[name].key for name in compiled.positiontup)
+            if set(columns) == keys and len(columns) == len(keys):
+                from_text = converters(table.name) if from_json else {}
+                binds = [table.c[name].type._cached_bind_processor(dialect) for name in columns]
+                convert = []
+                for name, bind in zip(columns, binds, strict=True):
+                    step = _compose(from_text.get(name), bind)
+                    probe = "0123ABCD-4567-89AB-CDEF-0123456789AB"
+                    if (
+                        step is not None
+                        and from_json
+                        and isinstance(table.c[name].type, Uuid)
+                        and step(probe) == probe.replace("-", "").lower()
+                    ):
+                        step = _uuid_text_to_hex(step)
+                    convert.append(step)
+                plan = _InsertPlan(
+                    sql=str(compiled),
+                    columns=columns,
+                    convert=tuple(convert),
+                    nones=tuple(None if bind is None else bind(None) for bind in binds),
+                )
+    _PLANS[cache_key] = plan
+    return plan
+
+
+def insert_rows(
+    session: Session,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    *,
+    from_json: bool = False,
+) -> None:
+    """INSERT many rows into one table as one executemany per set of keys.
+
+    ``from_json``: the values are a JSON snapshot's (text dates, UUIDs, ...). On SQLite
+    the statement is compiled once and every value converted by its column's own
+    conversion, without SQLAlchemy's per-row parameter bookkeeping (which costs more than
+    SQLite's insert itself); other dialects take SQLAlchemy's executemany.
+    """
+    by_keys: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_keys[frozenset(row)].append(row)
+    for keys, group in by_keys.items():
+        plan = _insert_plan(session, table, keys, from_json)
+        if plan is None:
+            if from_json:
+                group = [row_from_json(table.name, row) for row in group]
+            session.execute(insert(table), group)
+            continue
+        columns = plan.columns
+        get = operator.itemgetter(*columns)
+        steps = [
+            (index, convert, none)
+            for index, (convert, none) in enumerate(zip(plan.convert, plan.nones, strict=True))
+            if convert is not None or none is not None
+        ]
+        params: list[Any] = []
+        for row in group:
+            values = list(get(row)) if len(columns) > 1 else [row[columns[0]]]
+            for index, convert, none in steps:
+                value = values[index]
+                values[index] = none if value is None else convert(value) if convert else value
+            params.append(tuple(values))
+        session.connection().exec_driver_sql(plan.sql, params)
 
 
 def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -141,5 +271,4 @@ def write_log(
         }
         for index, row in enumerate(rows)
     ]
-    for part in chunks(values, 5000):
-        session.execute(insert(_LOG), list(part))
+    insert_rows(session, _LOG, values)

@@ -60,11 +60,16 @@ def table_order() -> dict[str, int]:
     return {table.name: index for index, table in enumerate(Base.metadata.sorted_tables)}
 
 
+def same(value: Any) -> Any:
+    """The converter of columns whose JSON value is the column value (text, numbers)."""
+    return value
+
+
 def _converter(type_: TypeEngine[Any]) -> Callable[[Any], Any]:
     if isinstance(type_, DecimalText):
         return Decimal
     if isinstance(type_, JSON):
-        return lambda value: value
+        return same
     if isinstance(type_, LargeBinary):
         return base64.b64decode
     try:
@@ -74,7 +79,7 @@ def _converter(type_: TypeEngine[Any]) -> Callable[[Any], Any]:
             else type_.python_type
         )
     except NotImplementedError:
-        return lambda value: value
+        return same
     if python_type is uuid.UUID:
         return uuid.UUID
     if python_type is datetime:
@@ -85,7 +90,7 @@ def _converter(type_: TypeEngine[Any]) -> Callable[[Any], Any]:
         return time.fromisoformat
     if python_type is Decimal:
         return Decimal
-    return lambda value: value
+    return same
 
 
 @cache

@@ -238,32 +238,45 @@ DOMAIN_CHECKS: dict[tuple[str, str], Check] = {
 }
 
 
+@cache
+def _row_plan(
+    table_name: str,
+) -> tuple[tuple[str, bool, Check | None, frozenset[str] | None, Check | None, bool], ...]:
+    """Per column, once per table: (name, required, type check, allowed values, domain
+    check, whether it names a municipality of the region)."""
+    return tuple(
+        (
+            name,
+            required,
+            check,
+            allowed or None,
+            DOMAIN_CHECKS.get((table_name, name)),
+            (table_name, name) == ("household", "gemeente"),
+        )
+        for name, (required, check, allowed) in column_checks(table_name).items()
+    )
+
+
 def row_problems(
     table_name: str,
     data: dict[str, Any],
     municipalities: frozenset[str] | None = None,
 ) -> list[str]:
     """Every problem with one incoming row (empty: acceptable)."""
-    checks = column_checks(table_name)
     problems = []
-    for name, (required, check, allowed) in checks.items():
-        value = data.get(name)
+    get = data.get
+    for name, required, check, allowed, domain, region in _row_plan(table_name):
+        value = get(name)
         if value is None:
             if required:
                 problems.append(f"veld '{name}' ontbreekt")
             continue
         reason = check(value) if check is not None else None
-        if reason is None and allowed and value not in allowed:
+        if reason is None and allowed is not None and value not in allowed:
             reason = f"heeft een onbekende waarde ('{str(value)[:30]}')"
-        if reason is None:
-            domain = DOMAIN_CHECKS.get((table_name, name))
-            reason = domain(value) if domain is not None else None
-        if (
-            reason is None
-            and municipalities is not None
-            and (table_name, name) == ("household", "gemeente")
-            and value not in municipalities
-        ):
+        if reason is None and domain is not None:
+            reason = domain(value)
+        if reason is None and region and municipalities is not None and value not in municipalities:
             reason = f"'{str(value)[:40]}' is geen gemeente van de regio van deze database"
         if reason is not None:
             problems.append(f"veld '{name}' {reason}")

@@ -51,13 +51,18 @@ def test_an_approval_needs_a_valid_team_lead_who_did_not_submit_it() -> None:
         "approved_by": "t.bakker",
         "approved_at": NOW.isoformat(),
     }
-    assert reason("decision", "t.bakker", approved) is None
+    submitted = {"status": "concept", "submitted_by": "c.jansen"}
+    assert reason("decision", "t.bakker", approved, submitted) is None
     assert "geen teamleider" in reason(
         "decision", "c.jansen", {**approved, "approved_by": "c.jansen"}
     )
     own = {**approved, "submitted_by": "t.bakker"}
-    assert "vier-ogenprincipe" in reason("decision", "t.bakker", own)
-    assert "niet geldig" in reason("decision", "t.bakker", {**approved, "approved_by": "oud"})
+    assert "vier-ogenprincipe" in reason(
+        "decision", "t.bakker", own, {**submitted, "submitted_by": "t.bakker"}
+    )
+    assert "niet geldig" in reason(
+        "decision", "t.bakker", {**approved, "approved_by": "oud"}, submitted
+    )
     # an approval that the receiver already has is not checked again
     assert reason("decision", "c.jansen", {**approved, "status": "verzonden"}, approved) is None
 
@@ -66,3 +71,29 @@ def test_an_inactive_account_was_valid_before_it_was_disabled() -> None:
     account = ACCOUNTS["oud"]
     assert account.valid_at(EARLIER - timedelta(seconds=1)) is False  # before creation
     assert account.valid_at(NOW) is False
+
+
+def test_a_team_lead_brings_only_the_review_fields_of_existing_records() -> None:
+    submitted = {"status": "ingediend", "submitted_by": "c.jansen", "title": "Plan"}
+    approved = {**submitted, "status": "vastgesteld", "decided_by": "t.bakker"}
+    assert reason("plan", "t.bakker", approved, submitted) is None
+    assert "'title'" in reason("plan", "t.bakker", {**approved, "title": "Anders"}, submitted)
+    assert "'submitted_by'" in reason(
+        "plan", "t.bakker", {**approved, "submitted_by": "t.bakker"}, submitted
+    )
+    assert "geen beoordeling" in reason(
+        "plan", "t.bakker", {**approved, "status": "concept"}, submitted
+    )
+    assert "nieuwe of verwijderde" in reason("plan", "t.bakker", approved)
+    assert "nieuwe of verwijderde" in reason("plan", "t.bakker", None, submitted)
+    assert "'name'" in reason("household", "t.bakker", {"name": "B"}, {"name": "A"})
+    step = {"action": "goedgekeurd", "created_by": "t.bakker", "object_id": "x"}
+    assert reason("review_step", "t.bakker", step) is None
+    assert "beoordelingsstap" in reason("review_step", "t.bakker", {**step, "created_by": "oud"})
+    backfill = {**step, "action": "ingediend", "created_by": "c.jansen"}
+    assert reason("review_step", "t.bakker", backfill) is None
+    assert "beoordelingsstap" in reason(
+        "review_step", "t.bakker", {**backfill, "created_by": "p.devries"}
+    )
+    # a consultant's own work is not limited to review fields
+    assert reason("plan", "c.jansen", {**submitted, "title": "Anders"}, submitted) is None
