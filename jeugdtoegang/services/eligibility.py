@@ -259,12 +259,16 @@ def _pool(session: Session, cache: _Cache, region: str, need: Need) -> Candidate
     return cached[1]
 
 
-def _committed(session: Session, pool: CandidatePool, day: date) -> dict[uuid.UUID, Decimal]:
-    """Commitments of the pool's budgeted providers in the need's half year (the one budget
-    figure of :mod:`jeugdtoegang.domain.budget`), as an indexed aggregate."""
-    if not pool.with_budget:
-        return {}
-    return committed_in_session(session, pool.with_budget, *half_year(day))
+def _committed(session: Session, day: date) -> Any:
+    """Commitments of budgeted providers in the need's half year (the one budget figure of
+    :mod:`jeugdtoegang.domain.budget`), read from the maintained aggregate only for the
+    providers the ranking asks about (those that can reach the requested page)."""
+    period = half_year(day)
+
+    def read(provider_ids: frozenset[uuid.UUID]) -> dict[uuid.UUID, Decimal]:
+        return committed_in_session(session, provider_ids, *period)
+
+    return read
 
 
 _PROVISIONS_FINGERPRINT = select(func.count(), func.coalesce(func.sum(_F.version), 0)).where(
@@ -286,7 +290,7 @@ def _cached_provisions(
 
 
 def eligibility_in_session(
-    session: Session, profile: RegionProfile, region: str, need: Need
+    session: Session, profile: RegionProfile, region: str, need: Need, limit: int | None = None
 ) -> EligibilityResult:
     """:func:`eligible_providers` inside an open session (for other services)."""
     need, municipality = resolve_need(profile, need)
@@ -294,23 +298,28 @@ def eligibility_in_session(
     cache = _cache(session)
     if need.segment == FREE_ACCESS_SEGMENT:
         pool = CandidatePool(())
-        committed: dict[uuid.UUID, Decimal] = {}
+        committed: Any = {}
     else:
         pool = _pool(session, cache, region, need)
-        committed = _committed(session, pool, need.start)
+        committed = _committed(session, need.start)
     provisions = (
         _cached_provisions(session, cache, municipality.name, need.start)
         if shows_free_access(profile, need)
         else []
     )
-    return select_providers(pool, need, municipality.name, policy, committed, provisions)
+    return select_providers(
+        pool, need, municipality.name, policy, committed, provisions, limit=limit
+    )
 
 
-def eligible_providers(ctx: AppContext, need: Need) -> EligibilityResult:
+def eligible_providers(ctx: AppContext, need: Need, limit: int | None = None) -> EligibilityResult:
     """Eligible providers for a need in rank order with reasons, the excluded ones with
-    their reasons, and the free-access provisions (voorliggend) that may answer it."""
+    their reasons, and the free-access provisions (voorliggend) that may answer it.
+
+    ``limit``: only the first page of the ranking (the picker); ``result.total`` counts
+    all eligible providers. Without it every eligible provider is ranked (the CLI)."""
     with ctx.uow(readonly=True) as uow:
-        return eligibility_in_session(uow.session, ctx.profile, ctx.profile.slug, need)
+        return eligibility_in_session(uow.session, ctx.profile, ctx.profile.slug, need, limit)
 
 
 # -- checking a choice ----------------------------------------------------------------------
@@ -335,9 +344,8 @@ def choice_facts_in_session(
 ) -> ChoiceFacts:
     """Look up what :func:`choice_findings` needs to judge a choice."""
     need, municipality = resolve_need(profile, need)
-    result = eligibility_in_session(session, profile, region, need)
     product = profile.product(need.product_code)
-    group_offers = _group_alternatives(session, profile, region, need, municipality, result)
+    group_offers = _group_alternatives(session, profile, region, need, municipality)
     facts = ChoiceFacts(
         group_first_policy=profile.policies.group_offer_first,
         group_offers=group_offers,
@@ -389,13 +397,16 @@ def choice_facts_in_session(
     return _replace(facts, chosen_name=name, chosen_exclusions=tuple(texts))
 
 
+#: how many group offers a GROUP_OFFER_FIRST finding names
+GROUP_OFFERS_NAMED = 3
+
+
 def _group_alternatives(
     session: Session,
     profile: RegionProfile,
     region: str,
     need: Need,
     municipality: Municipality,
-    result: EligibilityResult,
 ) -> tuple[str, ...]:
     """Group help that could answer the need instead of individual help (003 §2.2, 002
     bijlage D): group contracts for this product, contracted group *products* of the same
@@ -409,6 +420,9 @@ def _group_alternatives(
         or product.group
     ):
         return ()
+    # group offers rank first under this policy, so the first few of the ranking are the
+    # first few group offers (a finding names at most three)
+    result = eligibility_in_session(session, profile, region, need, limit=GROUP_OFFERS_NAMED)
     found = [p.naam for p in result.eligible if p.group_offer]
     cache = _cache(session)
     for group in profile.products_in(need.segment):
