@@ -131,12 +131,15 @@ def _baseline_import(text: str, path: Path) -> float:
 def test_import_of_a_10000_row_catalogue(world: dict[str, object]) -> None:
     ctx = world["ctx"]
     assert isinstance(ctx, AppContext)
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     result = import_catalogue(ctx, world["file"])  # type: ignore[arg-type]
-    ours = time.perf_counter() - start
+    ours, ours_cpu = time.perf_counter() - start, time.process_time() - start_cpu
     assert result.contracts_created == PROVIDERS * CONTRACTS_EACH
+    start_cpu = time.process_time()
     baseline = _baseline_import(str(world["text"]), world["folder"] / "baseline.sqlite")  # type: ignore[operator]
+    baseline_cpu = time.process_time() - start_cpu
     report("import 10,000-row catalogue", ours, baseline, "s", "≤ 3 s")
+    report("import 10,000-row catalogue (CPU time)", ours_cpu, baseline_cpu, "s", "≤ 3 s")
     start = time.perf_counter()
     again = import_catalogue(ctx, world["file"])  # type: ignore[arg-type]
     reimport = time.perf_counter() - start
