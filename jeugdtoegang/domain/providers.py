@@ -198,10 +198,23 @@ class EligibilityResult:
         eligible: list[RankedProvider],
         excluded: list[ExcludedProvider] | Callable[[], list[ExcludedProvider]],
         voorliggend: list[VoorliggendOffer],
+        *,
+        total: int | None = None,
+        excluded_count: Callable[[], int] | None = None,
     ) -> None:
         self.eligible = eligible
         self.voorliggend = voorliggend
         self._excluded = excluded
+        #: how many providers are eligible (``eligible`` may hold only the first page)
+        self.total = len(eligible) if total is None else total
+        self._excluded_count = excluded_count
+
+    @property
+    def excluded_count(self) -> int:
+        """How many providers are excluded, without writing out their reasons."""
+        if not callable(self._excluded) or self._excluded_count is None:
+            return len(self.excluded)
+        return self._excluded_count()
 
     @property
     def excluded(self) -> list[ExcludedProvider]:

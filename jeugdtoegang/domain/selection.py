@@ -13,10 +13,13 @@ per municipality once, so repeated selections only compare dates, status and ran
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from jeugdtoegang.domain.dutch import money, short_date
 from jeugdtoegang.domain.providers import (
@@ -51,25 +54,7 @@ class CandidatePool:
         self.with_budget = frozenset(
             c.provider_id for c in self.contracts if c.budget_year is not None
         )
-        #: commitment snapshots that already hold every provider of this pool
-        self.covered_by: list[object] = []
-        self._rooms: list[tuple[Mapping[uuid.UUID, Decimal], dict[int, Decimal | None]]] = []
-
-    def rooms(self, committed: Mapping[uuid.UUID, Decimal]) -> dict[int, Decimal | None]:
-        """Budget headroom per contract in the half year (half the year budget minus the
-        half year's commitments, as :mod:`jeugdtoegang.domain.budget` counts them) (keyed by ``id()`` of the pool's own facts), for one
-        snapshot of the commitments (snapshots are kept and compared by identity)."""
-        for snapshot, rooms in self._rooms:
-            if snapshot is committed:
-                return rooms
-        rooms = {
-            id(c): None
-            if c.budget_year is None
-            else c.budget_year / 2 - committed.get(c.provider_id, _ZERO)
-            for c in self.contracts
-        }
-        self._rooms = [*self._rooms[-3:], (committed, rooms)]
-        return rooms
+        self._prepared: dict[tuple[object, ...], _Prepared] = {}
 
     def split(self, gemeente: str) -> tuple[tuple[ContractFacts, ...], tuple[ContractFacts, ...]]:
         """(contracts serving the municipality, contracts that do not)."""
@@ -83,6 +68,106 @@ class CandidatePool:
                     others.append(c)
             found = (tuple(serving), tuple(others))
             self._split[gemeente] = found
+        return found
+
+    def prepared(self, gemeente: str, group_first: bool, partners: Mapping[str, int]) -> _Prepared:
+        """The serving contracts with the parts of their ranking key that do not depend on
+        the need folded once (per municipality and ranking policy), for :func:`select_providers`."""
+        key = (gemeente, group_first, tuple(sorted(partners.items())))
+        found = self._prepared.get(key)
+        if found is None:
+            if len(self._prepared) > 64:
+                self._prepared.clear()
+            found = self._prepared[key] = _Prepared(self.split(gemeente)[0], group_first, partners)
+        return found
+
+
+#: a contract's preferred wijken: None (none), True (all) or the set of wijk names
+_Wijken = frozenset[str] | bool | None
+#: (valid from, valid to, active, segment, product, group rank, preferred wijken, partner
+#: rank, identity, themes, waiting rank, contract)
+_Row = tuple[
+    date, date, bool, str, str, int, _Wijken, int, str | None, frozenset[str] | None, int, Any
+]
+_FOREVER = date.max
+
+
+def _wijken(preferred: str) -> _Wijken:
+    if not preferred:
+        return None
+    if preferred == ALL:
+        return True
+    return frozenset(preferred.split(LIST_SEPARATOR))
+
+
+class _Window:
+    """The contracts that fit on every day between two contract boundaries (validity,
+    status, segment and product), with indexes on the need-dependent ranking parts."""
+
+    def __init__(self, rows: list[_Row]) -> None:
+        self.rows = rows  # in the prepared (static) order
+        self.agbs = frozenset(r[11].agb for r in rows)
+        self.ids = frozenset(id(r[11]) for r in rows)
+        self.any_wijk = [r for r in rows if r[6] is True]
+        self.wijk: dict[str, list[_Row]] = {}
+        self.identity: dict[str, list[_Row]] = {}
+        self.theme: dict[str, list[_Row]] = {}
+        for r in rows:
+            if isinstance(r[6], frozenset):
+                for name in r[6]:
+                    self.wijk.setdefault(name, []).append(r)
+            if r[8]:
+                self.identity.setdefault(r[8], []).append(r)
+            for theme in r[9] or ():
+                self.theme.setdefault(theme, []).append(r)
+
+
+class _Prepared:
+    """The serving contracts of a pool for one municipality and ranking policy, in the
+    order of the key parts that do not depend on the need (group, partner, waiting time,
+    name), split into validity windows on first use."""
+
+    def __init__(
+        self, contracts: Iterable[ContractFacts], group_first: bool, partners: Mapping[str, int]
+    ) -> None:
+        rows: list[_Row] = [
+            (
+                c.valid_from,
+                _FOREVER if c.valid_to is None else c.valid_to,
+                c.status == ACTIVE,
+                c.segment,
+                c.product_code,
+                0 if group_first and c.group_offer else 1,
+                _wijken(c.preferred_wijken),
+                partners.get(c.agb, 2),
+                c.identity.casefold() if c.identity else None,
+                frozenset(c.themes.casefold().split(LIST_SEPARATOR)) if c.themes else None,
+                _NO_WAIT if c.waiting_weeks is None else c.waiting_weeks,
+                c,
+            )
+            for c in contracts
+        ]
+        rows.sort(key=lambda r: (r[5], r[7], r[10], r[11].naam.casefold(), r[11].agb))
+        self.rows = rows
+        #: days on which the set of valid contracts changes
+        points = {r[0].toordinal() for r in rows}
+        points |= {r[1].toordinal() + 1 for r in rows if r[1] is not _FOREVER}
+        self.points = sorted(points)
+        self._windows: dict[tuple[int, str, str], _Window] = {}
+
+    def window(self, start: date, segment: str, product: str) -> _Window:
+        key = (bisect.bisect_right(self.points, start.toordinal()), segment, product)
+        found = self._windows.get(key)
+        if found is None:
+            if len(self._windows) > 256:
+                self._windows.clear()
+            found = self._windows[key] = _Window(
+                [
+                    r
+                    for r in self.rows
+                    if r[0] <= start <= r[1] and r[2] and r[3] == segment and r[4] == product
+                ]
+            )
         return found
 
 
@@ -124,22 +209,36 @@ class _Texts:
         return text
 
 
+#: commitments per provider: a mapping, or a function that reads them for the given
+#: provider ids (so a page of the ranking reads only the providers it may show)
+Commitments = (
+    Mapping[uuid.UUID, Decimal] | Callable[[frozenset[uuid.UUID]], Mapping[uuid.UUID, Decimal]]
+)
+
+
 def select_providers(
     candidates: Iterable[ContractFacts] | CandidatePool,
     need: Need,
     gemeente: str,
     policy: RankingPolicy,
-    committed: Mapping[uuid.UUID, Decimal],
+    committed: Commitments,
     voorliggend: Sequence[FreeAccessFacts] = (),
+    *,
+    limit: int | None = None,
 ) -> EligibilityResult:
     """Split candidate contracts into ranked eligible providers and excluded ones.
 
     ``candidates`` are the contracts for the need's product (other contracts are
     reported with NOT_CONTRACTED_* reasons). A provider is excluded only when none of its
     contracts fits; it is then listed once with the reasons of all its contracts.
+
+    With ``limit`` only the first ``limit`` providers of the ranking are returned (a page:
+    what a picker shows); ``EligibilityResult.total`` still counts every eligible one.
+    The ranking keys before the budget need no data, so the budget headroom is read (when
+    ``committed`` is a function) only for providers that can still reach the page.
     """
     pool = candidates if isinstance(candidates, CandidatePool) else CandidatePool(candidates)
-    serving, others = pool.split(gemeente)
+    others = pool.split(gemeente)[1]
     start: date = need.start
     wijk = need.wijk
     identity = need.identity.casefold() if need.identity else None
@@ -147,36 +246,79 @@ def select_providers(
     group_first = policy.group_offer_first
     by_wijk = wijk if policy.preferred_per_wijk else None
     partners = {agb: _ROLE_RANK.get(role, 2) for agb, role in policy.strategic_partners.items()}
-    best: dict[str, tuple[tuple[object, ...], ContractFacts, Decimal | None]] = {}
-    blocked: list[ContractFacts] = list(others)
-    rooms = pool.rooms(committed)
-    for c in serving:
-        if (
-            c.valid_from > start
-            or (c.valid_to is not None and c.valid_to < start)
-            or c.status != ACTIVE
-            or c.segment != need.segment
-            or c.product_code != need.product_code
-        ):
-            blocked.append(c)
-            continue
-        room = rooms[id(c)]
+    segment, product = need.segment, need.product_code
+    window = pool.prepared(gemeente, group_first, partners).window(start, segment, product)
+    valid = window.rows
+    total = len(window.agbs)
+    considered = valid
+    if limit is not None and total > limit:
+        # Rows without a wijk/identity/theme match rank in their prepared (static) order, so
+        # only the rows with such a match and the front of that order can reach the page:
+        # the first ``limit`` providers, plus every row tied with the last of them.
+        considered = []
+        if by_wijk:
+            considered += window.any_wijk
+            considered += window.wijk.get(by_wijk, ())
+        if identity:
+            considered += window.identity.get(identity, ())
+        if theme:
+            considered += window.theme.get(theme, ())
+        seen: set[str] = set()
+        last: tuple[int, int, int] | None = None
+        for r in valid:
+            static = (r[5], r[7], r[10])
+            if len(seen) >= limit and static != last:
+                break
+            considered.append(r)
+            seen.add(r[11].agb)
+            last = static
+    #: per AGB: the best key without the budget, and its fitting contracts with their keys
+    fitting: dict[str, list[Any]] = {}
+    for _, _, _, _, _, g, wijken, p, ident, themes, wait, c in considered:
         key = (
-            0 if group_first and c.group_offer else 1,
-            0 if _wijk_match(c.preferred_wijken, by_wijk) else 1,
-            partners.get(c.agb, 2),
-            0 if identity and c.identity and c.identity.casefold() == identity else 1,
-            0 if theme and c.themes and theme in c.themes.casefold().split(LIST_SEPARATOR) else 1,
-            _NO_WAIT if c.waiting_weeks is None else c.waiting_weeks,
-            _NO_BUDGET if room is None else -room,
-            c.naam.casefold(),
-            c.agb,
+            g,
+            0 if by_wijk and wijken and (wijken is True or by_wijk in wijken) else 1,
+            p,
+            0 if identity and ident == identity else 1,
+            0 if theme and themes and theme in themes else 1,
+            wait,
         )
-        current = best.get(c.agb)
-        if current is None or key < current[0]:
-            best[c.agb] = (key, c, room)
+        entry = fitting.get(c.agb)
+        if entry is None:
+            fitting[c.agb] = [key, (key, c)]
+        else:
+            if key < entry[0]:
+                entry[0] = key
+            entry.append((key, c))
+    shown: Iterable[list[Any]] = fitting.values()
+    if limit is not None and len(fitting) > limit:
+        if limit <= 0:
+            shown = ()
+        else:  # only providers whose key without the budget can still reach the page
+            threshold = heapq.nsmallest(limit, (entry[0] for entry in fitting.values()))[-1]
+            shown = [entry for entry in fitting.values() if entry[0] <= threshold]
+    shown = list(shown)
+    if callable(committed):
+        budgeted = frozenset(
+            c.provider_id for entry in shown for _, c in entry[1:] if c.budget_year is not None
+        )
+        committed = committed(budgeted) if budgeted else {}
+    best: dict[str, tuple[tuple[object, ...], ContractFacts, Decimal | None]] = {}
+    for entry in shown:
+        for key, c in entry[1:]:
+            room = (
+                None
+                if c.budget_year is None
+                else c.budget_year / 2 - committed.get(c.provider_id, _ZERO)
+            )
+            full = (*key, _NO_BUDGET if room is None else -room, c.naam.casefold(), c.agb)
+            current = best.get(c.agb)
+            if current is None or full < current[0]:
+                best[c.agb] = (full, c, room)
     texts = _Texts(need, gemeente, policy)
     ranked = sorted(best.values(), key=lambda item: item[0])
+    if limit is not None:
+        ranked = ranked[: max(limit, 0)]
     eligible = [
         RankedProvider(
             c.agb,
@@ -192,10 +334,17 @@ def select_providers(
         )
         for position, (key, c, room) in enumerate(ranked, start=1)
     ]
+    fits = window.agbs
+
+    def blocked() -> list[ContractFacts]:
+        return [*others, *(c for c in pool.split(gemeente)[0] if id(c) not in window.ids)]
+
     return EligibilityResult(
         eligible,
-        lambda: _excluded(blocked, best, need, gemeente),
+        lambda: _excluded(blocked(), fits, need, gemeente),
         free_access_offers(voorliggend, need, gemeente),
+        total=total,
+        excluded_count=lambda: len({c.agb for c in blocked()} - fits),
     )
 
 
@@ -266,7 +415,7 @@ def _reasons(
 
 def _excluded(
     blocked: list[ContractFacts],
-    fitting: Mapping[str, object],
+    fitting: Collection[str],
     need: Need,
     gemeente: str,
 ) -> list[ExcludedProvider]:

@@ -91,6 +91,15 @@ _FINGERPRINT = select(
 )
 
 
+def core(session: Session) -> Any:
+    """The session's connection for plain Core reads of the hot paths (the ORM execution
+    layer costs more than these small indexed queries); pending changes are flushed first,
+    as ``session.execute`` would."""
+    if session.new or session.deleted or session.dirty:
+        session.flush()
+    return session.connection()
+
+
 def _day(value: Any) -> date | None:
     if value is None or isinstance(value, date):
         return value
@@ -247,24 +256,28 @@ def forget_pools(ctx: AppContext) -> None:
 
 def _pool(session: Session, cache: _Cache, region: str, need: Need) -> CandidatePool:
     params = {"region": region, "segment": need.segment, "product": need.product_code}
-    count, versions = session.execute(_FINGERPRINT, params).one()
+    count, versions = core(session).execute(_FINGERPRINT, params).one()
     key = (region, need.segment, need.product_code)
     cached = cache.pools.get(key)
     fingerprint = (int(count), int(versions))
     if cached is None or cached[0] != fingerprint:
-        rows = session.execute(_CANDIDATES, params).all()
+        rows = core(session).execute(_CANDIDATES, params).all()
         facts = real_waiting(session, [_facts(row) for row in rows])  # iJw JW305 (issue 17)
         cached = (fingerprint, CandidatePool(facts))
         cache.pools[key] = cached
     return cached[1]
 
 
-def _committed(session: Session, pool: CandidatePool, day: date) -> dict[uuid.UUID, Decimal]:
-    """Commitments of the pool's budgeted providers in the need's half year (the one budget
-    figure of :mod:`jeugdtoegang.domain.budget`), as an indexed aggregate."""
-    if not pool.with_budget:
-        return {}
-    return committed_in_session(session, pool.with_budget, *half_year(day))
+def _committed(session: Session, day: date) -> Any:
+    """Commitments of budgeted providers in the need's half year (the one budget figure of
+    :mod:`jeugdtoegang.domain.budget`), read from the maintained aggregate only for the
+    providers the ranking asks about (those that can reach the requested page)."""
+    period = half_year(day)
+
+    def read(provider_ids: frozenset[uuid.UUID]) -> dict[uuid.UUID, Decimal]:
+        return committed_in_session(session, provider_ids, *period)
+
+    return read
 
 
 _PROVISIONS_FINGERPRINT = select(func.count(), func.coalesce(func.sum(_F.version), 0)).where(
@@ -275,7 +288,7 @@ _PROVISIONS_FINGERPRINT = select(func.count(), func.coalesce(func.sum(_F.version
 def _cached_provisions(
     session: Session, cache: _Cache, gemeente: str, day: date
 ) -> list[FreeAccessFacts]:
-    count, versions = session.execute(_PROVISIONS_FINGERPRINT, {"gemeente": gemeente}).one()
+    count, versions = core(session).execute(_PROVISIONS_FINGERPRINT, {"gemeente": gemeente}).one()
     fingerprint = (int(count), int(versions))
     cached = cache.provisions.get(gemeente)
     if cached is None or cached[0] != fingerprint:
@@ -286,44 +299,59 @@ def _cached_provisions(
 
 
 def eligibility_in_session(
-    session: Session, profile: RegionProfile, region: str, need: Need
+    session: Session,
+    profile: RegionProfile,
+    region: str,
+    need: Need,
+    limit: int | None = None,
+    pool: CandidatePool | None = None,
 ) -> EligibilityResult:
-    """:func:`eligible_providers` inside an open session (for other services)."""
+    """:func:`eligible_providers` inside an open session (for other services); ``pool``:
+    the need's candidates when the caller already read them in this session."""
     need, municipality = resolve_need(profile, need)
     policy = _policy(profile, need, municipality)
     cache = _cache(session)
     if need.segment == FREE_ACCESS_SEGMENT:
         pool = CandidatePool(())
-        committed: dict[uuid.UUID, Decimal] = {}
+        committed: Any = {}
     else:
-        pool = _pool(session, cache, region, need)
-        committed = _committed(session, pool, need.start)
+        pool = pool if pool is not None else _pool(session, cache, region, need)
+        committed = _committed(session, need.start)
     provisions = (
         _cached_provisions(session, cache, municipality.name, need.start)
         if shows_free_access(profile, need)
         else []
     )
-    return select_providers(pool, need, municipality.name, policy, committed, provisions)
+    return select_providers(
+        pool, need, municipality.name, policy, committed, provisions, limit=limit
+    )
 
 
-def eligible_providers(ctx: AppContext, need: Need) -> EligibilityResult:
+def eligible_providers(ctx: AppContext, need: Need, limit: int | None = None) -> EligibilityResult:
     """Eligible providers for a need in rank order with reasons, the excluded ones with
-    their reasons, and the free-access provisions (voorliggend) that may answer it."""
+    their reasons, and the free-access provisions (voorliggend) that may answer it.
+
+    ``limit``: only the first page of the ranking (the picker); ``result.total`` counts
+    all eligible providers. Without it every eligible provider is ranked (the CLI)."""
     with ctx.uow(readonly=True) as uow:
-        return eligibility_in_session(uow.session, ctx.profile, ctx.profile.slug, need)
+        return eligibility_in_session(uow.session, ctx.profile, ctx.profile.slug, need, limit)
 
 
 # -- checking a choice ----------------------------------------------------------------------
 
 
+_PROVIDER_NAME = select(_P.name).where(_P.agb == bindparam("agb"))
+_BY_AGB = _BY_PROVIDER.where(_P.agb == bindparam("agb"), _C.region_slug == bindparam("region"))
+
+
 def _provider_contracts(
     session: Session, region: str, agb: str
 ) -> tuple[str | None, list[ContractFacts]]:
-    name = session.execute(select(_P.name).where(_P.agb == agb)).scalar_one_or_none()
-    if name is None:
-        return None, []
-    rows = session.execute(_BY_PROVIDER.where(_P.agb == agb, _C.region_slug == region)).all()
-    return name, [_facts(r) for r in rows]
+    rows = core(session).execute(_BY_AGB, {"agb": agb, "region": region}).all()
+    if rows:
+        return rows[0][3], [_facts(r) for r in rows]
+    name = core(session).execute(_PROVIDER_NAME, {"agb": agb}).scalar_one_or_none()
+    return name, []
 
 
 def choice_facts_in_session(
@@ -335,9 +363,13 @@ def choice_facts_in_session(
 ) -> ChoiceFacts:
     """Look up what :func:`choice_findings` needs to judge a choice."""
     need, municipality = resolve_need(profile, need)
-    result = eligibility_in_session(session, profile, region, need)
     product = profile.product(need.product_code)
-    group_offers = _group_alternatives(session, profile, region, need, municipality, result)
+    pool = (
+        CandidatePool(())
+        if need.segment == FREE_ACCESS_SEGMENT
+        else _pool(session, _cache(session), region, need)
+    )
+    group_offers = _group_alternatives(session, profile, region, need, municipality, pool)
     facts = ChoiceFacts(
         group_first_policy=profile.policies.group_offer_first,
         group_offers=group_offers,
@@ -347,6 +379,15 @@ def choice_facts_in_session(
     )
     if provider_agb is None:
         return facts
+    # the usual case: the chosen provider has a fitting contract among the need's
+    # candidates (read above); its other contracts are only needed to explain a misfit
+    fitting = [
+        c
+        for c in pool.split(municipality.name)[0]
+        if c.agb == provider_agb and not exclusions(c, need, municipality.name)
+    ]
+    if fitting:
+        return _chosen(session, region, need, facts, fitting, fitting[0].naam)
     name, contracts = _provider_contracts(session, region, provider_agb)
     if name is None:
         return _replace(
@@ -358,17 +399,7 @@ def choice_facts_in_session(
         )
     fitting = [c for c in contracts if not exclusions(c, need, municipality.name)]
     if fitting:
-        chosen = min(fitting, key=lambda c: (c.waiting_weeks or 0, c.valid_from))
-        figure = budget_figures(session, region, [chosen.provider_id], need.start).get(
-            chosen.provider_id
-        )
-        return _replace(
-            facts,
-            chosen=chosen,
-            chosen_name=name,
-            budget=figure.year_budget if figure is not None else None,
-            committed=figure.committed if figure is not None else Decimal(0),
-        )
+        return _chosen(session, region, need, facts, fitting, name)
     relevant = [c for c in contracts if c.product_code == need.product_code] or contracts
     for contract in relevant:
         found = exclusions(contract, need, municipality.name)
@@ -389,13 +420,38 @@ def choice_facts_in_session(
     return _replace(facts, chosen_name=name, chosen_exclusions=tuple(texts))
 
 
+#: how many group offers a GROUP_OFFER_FIRST finding names
+GROUP_OFFERS_NAMED = 3
+
+
+def _chosen(
+    session: Session,
+    region: str,
+    need: Need,
+    facts: ChoiceFacts,
+    fitting: list[ContractFacts],
+    name: str,
+) -> ChoiceFacts:
+    chosen = min(fitting, key=lambda c: (c.waiting_weeks or 0, c.valid_from))
+    figure = budget_figures(session, region, [chosen.provider_id], need.start).get(
+        chosen.provider_id
+    )
+    return _replace(
+        facts,
+        chosen=chosen,
+        chosen_name=name,
+        budget=figure.year_budget if figure is not None else None,
+        committed=figure.committed if figure is not None else Decimal(0),
+    )
+
+
 def _group_alternatives(
     session: Session,
     profile: RegionProfile,
     region: str,
     need: Need,
     municipality: Municipality,
-    result: EligibilityResult,
+    pool: CandidatePool,
 ) -> tuple[str, ...]:
     """Group help that could answer the need instead of individual help (003 §2.2, 002
     bijlage D): group contracts for this product, contracted group *products* of the same
@@ -409,6 +465,11 @@ def _group_alternatives(
         or product.group
     ):
         return ()
+    # group offers rank first under this policy, so the first few of the ranking are the
+    # first few group offers (a finding names at most three)
+    result = eligibility_in_session(
+        session, profile, region, need, limit=GROUP_OFFERS_NAMED, pool=pool
+    )
     found = [p.naam for p in result.eligible if p.group_offer]
     cache = _cache(session)
     for group in profile.products_in(need.segment):
@@ -425,6 +486,19 @@ def _group_alternatives(
     return tuple(dict.fromkeys(found))
 
 
+_BUDGETS = (
+    select(_C.provider_id, type_coerce(_C.budget_year, String), _P.name)
+    .join(Provider.__table__, _P.id == _C.provider_id)
+    .where(
+        _C.provider_id.in_(bindparam("ids", expanding=True)),
+        _C.region_slug == bindparam("region"),
+        _C.budget_year.is_not(None),
+        _C.valid_from <= bindparam("last"),
+        (_C.valid_to.is_(None)) | (_C.valid_to >= bindparam("first")),
+    )
+)
+
+
 def budget_figures(
     session: Session, region: str, provider_ids: Iterable[uuid.UUID], day: date
 ) -> dict[uuid.UUID, BudgetFigure]:
@@ -434,17 +508,11 @@ def budget_figures(
     if not ids:
         return {}
     period = half_year(day)
-    rows = session.execute(
-        select(_C.provider_id, type_coerce(_C.budget_year, String), _P.name)
-        .join(Provider.__table__, _P.id == _C.provider_id)
-        .where(
-            _C.provider_id.in_(ids),
-            _C.region_slug == region,
-            _C.budget_year.is_not(None),
-            _C.valid_from <= period[1],
-            (_C.valid_to.is_(None)) | (_C.valid_to >= period[0]),
-        )
-    ).all()
+    rows = (
+        core(session)
+        .execute(_BUDGETS, {"ids": ids, "region": region, "first": period[0], "last": period[1]})
+        .all()
+    )
     budgets: dict[uuid.UUID, Decimal] = {}
     names: dict[uuid.UUID, str] = {}
     for provider_id, amount, name in rows:

@@ -44,6 +44,7 @@ from jeugdtoegang.domain.term_chain import ChainLink, find_chain
 from jeugdtoegang.domain.terms import eighteenth_birthday
 from jeugdtoegang.errors import NotFoundError
 from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.services.eligibility import core
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.indications import Evaluation, Indication
 
@@ -93,6 +94,26 @@ _COMMITTED = select(
     _I.start_date <= bindparam("period_end"),
     _I.end_date >= bindparam("period_start"),
 )
+#: one read of the jeugdige's indications for both the term chain and the overlap check
+_PERSON_TERMS = select(
+    _I.id,
+    _I.segment,
+    _I.product_code,
+    _I.perspective,
+    _I.start_date,
+    _I.end_date,
+    _I.evaluated_on,
+    _I.status,
+    _I.allocation_number,
+).where(
+    _I.person_id == bindparam("person_id"),
+    _I.status.in_(sorted({s.value for s in ACTIVE_STATUSES} | {IndicationStatus.BEEINDIGD.value})),
+)
+_ACTIVE = frozenset(s.value for s in ACTIVE_STATUSES)
+_GRANTED = frozenset(
+    s.value
+    for s in (IndicationStatus.GOEDGEKEURD, IndicationStatus.AFGEGEVEN, IndicationStatus.BEEINDIGD)
+)
 #: a non-empty placeholder so the provider check keeps approval findings as approvals;
 #: the per-code motivations are applied afterwards by the indication rules
 _DEFER = "(motivering per bevinding)"
@@ -135,7 +156,7 @@ class Subject:
 def load_subject(ctx: AppContext, session: Session, draft: IndicationDraft) -> Subject:
     """The jeugdige and where the family lives (from the dossier or the inline fields)."""
     if draft.person_id is not None:
-        row = session.execute(_SUBJECT, {"person_id": draft.person_id}).first()
+        row = core(session).execute(_SUBJECT, {"person_id": draft.person_id}).first()
         if row is None:
             raise NotFoundError("Deze jeugdige bestaat niet (meer).")
         return Subject(draft.person_id, row[0], row[1], row[2], row[3], row[4])
@@ -151,20 +172,45 @@ def load_subject(ctx: AppContext, session: Session, draft: IndicationDraft) -> S
 
 
 def existing_terms(
-    session: Session, person_id: uuid.UUID, product_code: str, ignore: Iterable[uuid.UUID] = ()
+    session: Session,
+    person_id: uuid.UUID,
+    product_code: str,
+    ignore: Iterable[uuid.UUID] = (),
+    rows: list[Any] | None = None,
 ) -> tuple[ExistingTerm, ...]:
     """The jeugdige's active indications of this product (one indexed query)."""
     skip = set(ignore)
-    rows = session.execute(
-        _EXISTING, {"person_id": person_id, "product_code": product_code.strip().upper()}
-    ).all()
+    if rows is not None:
+        code = product_code.strip().upper()
+        return tuple(
+            ExistingTerm(r[0], r[2], r[4], r[5])
+            for r in rows
+            if r[2] == code and r[7] in _ACTIVE and r[0] not in skip
+        )
+    rows = (
+        core(session)
+        .execute(_EXISTING, {"person_id": person_id, "product_code": product_code.strip().upper()})
+        .all()
+    )
     return tuple(ExistingTerm(r[0], r[1], r[2], r[3]) for r in rows if r[0] not in skip)
 
 
-def chain_links(session: Session, person_id: uuid.UUID) -> tuple[ChainLink, ...]:
+def person_terms(session: Session, person_id: uuid.UUID) -> list[Any]:
+    """The jeugdige's active and ended indications (one indexed query), for
+    :func:`chain_links` and :func:`existing_terms` together."""
+    return list(core(session).execute(_PERSON_TERMS, {"person_id": person_id}).all())
+
+
+def chain_links(
+    session: Session, person_id: uuid.UUID, rows: list[Any] | None = None
+) -> tuple[ChainLink, ...]:
     """The jeugdige's granted help (one indexed query); a withdrawn concept is no help."""
+    if rows is None:
+        rows = core(session).execute(_LINKS, {"person_id": person_id}).all()
     links = []
-    for row in session.execute(_LINKS, {"person_id": person_id}).all():
+    for row in rows:
+        if row[7] not in _GRANTED:
+            continue
         if row[7] == IndicationStatus.BEEINDIGD.value and row[8] is None:
             continue
         links.append(ChainLink(row[0], row[1], row[2], row[3], row[4], row[5], row[6] is not None))
@@ -478,8 +524,10 @@ def build_context(
     continued: PredecessorInput | None = None
     term_start = proposal.start
     perspective_18 = bool(draft.has_18plus_perspective)
+    terms: list[Any] = []
     if subject.person_id is not None:
-        links = chain_links(session, subject.person_id)
+        terms = person_terms(session, subject.person_id)
+        links = chain_links(session, subject.person_id, terms)
         chain = find_chain(
             links,
             segment=proposal.segment,
@@ -497,7 +545,7 @@ def build_context(
     )
     if subject.person_id is not None:
         ignore = [i for i in (draft.replaces_id, proposal.own_id) if i is not None]
-        existing = existing_terms(session, subject.person_id, proposal.product_code, ignore)
+        existing = existing_terms(session, subject.person_id, proposal.product_code, ignore, terms)
         if (
             draft.has_18plus_perspective is None
             and subject.household_id is not None

@@ -8,7 +8,9 @@ snapshots the session hooks would write.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert
@@ -20,6 +22,24 @@ from jeugdtoegang.storage.models.changelog import ChangeLogEntry
 from jeugdtoegang.storage.snapshot import to_json_value
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
+#: to_json_value by exact type (the common cases without its isinstance chain)
+_JSON: dict[type, Callable[[Any], Any]] = {
+    str: _same,
+    int: _same,
+    bool: _same,
+    float: _same,
+    type(None): _same,
+    uuid.UUID: str,
+    datetime: datetime.isoformat,
+    date: date.isoformat,
+    Decimal: str,
+}
+
+
 def bulk_insert(
     session: Session, model: type[VersionedBase], rows: Sequence[dict[str, Any]], actor_name: str
 ) -> list[uuid.UUID]:
@@ -28,22 +48,23 @@ def bulk_insert(
         return []
     now = utcnow()
     table = model.__table__
+    defaults = {  # once per call, not per row
+        column.name: column.default.arg
+        if column.default is not None and not callable(column.default.arg)
+        else None
+        for column in table.columns
+    }
+    stamp = {
+        "created_at": now,
+        "updated_at": now,
+        "created_by": actor_name,
+        "updated_by": actor_name,
+        "version": 1,
+    }
     full_rows = []
     for row in rows:
-        values = {
-            column.name: column.default.arg
-            if column.default is not None and not callable(column.default.arg)
-            else None
-            for column in table.columns
-        }
-        values.update(row)
-        values.setdefault("id", None)
-        values["id"] = values["id"] or uuid.uuid4()
-        values["created_at"] = now
-        values["updated_at"] = now
-        values["created_by"] = actor_name
-        values["updated_by"] = actor_name
-        values["version"] = 1
+        values = {**defaults, **row, **stamp}
+        values["id"] = values.get("id") or uuid.uuid4()
         full_rows.append(values)
     session.execute(insert(table), full_rows)
     if table.name == "indication":
@@ -51,6 +72,7 @@ def bulk_insert(
 
         apply_deltas(session, deltas_for((None, values) for values in full_rows))
     numbers = allocate_changes(session, len(full_rows))
+    exclude = model.snapshot_exclude
     log_rows = [
         {
             "id": uuid.uuid4(),
@@ -60,7 +82,9 @@ def bulk_insert(
             "version": 1,
             "operation": "insert",
             "data": {
-                k: to_json_value(v) for k, v in values.items() if k not in model.snapshot_exclude
+                k: _JSON.get(type(v), to_json_value)(v)
+                for k, v in values.items()
+                if k not in exclude
             },
             "created_at": now,
             "created_by": actor_name,

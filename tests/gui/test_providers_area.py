@@ -102,9 +102,11 @@ def test_picking_a_provider_emits_it_and_maatwerk_requires_a_motivation(
     qtbot.addWidget(picker)
     picker.load(Need("ambulant", "45Z01", "Zeist", date(2027, 1, 4), wijk="Centrum"))
     assert [p.agb for p in picker.eligible.rows] == ["98000001", "98000002"]
-    assert [p.agb for p in picker.excluded.rows] == ["98000003"]
-    assert "Preferente aanbieder in wijk Centrum." in picker.reasons.text()
     assert picker.tabs.tabText(2) == "Niet passend (1)"
+    picker.tabs.setCurrentIndex(2)  # the reasons of the excluded are written out when shown
+    assert [p.agb for p in picker.excluded.rows] == ["98000003"]
+    picker.tabs.setCurrentIndex(0)
+    assert "Preferente aanbieder in wijk Centrum." in picker.reasons.text()
     picker.eligible_view.selectRow(1)
     with qtbot.waitSignal(picker.chosen) as blocker:
         qtbot.mouseClick(picker.choose_button, Qt.MouseButton.LeftButton)

@@ -72,3 +72,40 @@ def test_the_fast_predicate_and_the_explaining_exclusions_agree(
     assert set(excluded) == {c.agb for c in catalogue} - fitting
     assert all(p.reasons and p.codes for p in excluded.values())
     assert [p.rank for p in result.eligible] == list(range(1, len(result.eligible) + 1))
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    catalogue=st.lists(contracts(), max_size=16),
+    gemeente=st.sampled_from(GEMEENTEN),
+    start=days,
+    limit=st.integers(min_value=0, max_value=6),
+    identity=st.sampled_from([None, "christelijk"]),
+    spent=st.dictionaries(
+        st.sampled_from([uuid.UUID(int=int(f"1000000{n}")) for n in range(1, 6)]),
+        st.integers(0, 90000).map(Decimal),
+    ),
+)
+def test_a_page_of_the_ranking_is_the_front_of_the_whole_ranking(
+    catalogue, gemeente, start, limit, identity, spent
+):
+    """The picker asks for a page; it must be exactly the first providers of the full
+    ranking (budget headroom read only for the providers that can reach the page)."""
+    need = Need("ambulant", "45Z01", gemeente, start, wijk="Centrum", identity=identity)
+    policy = RankingPolicy(group_offer_first=True)
+    whole = select_providers(catalogue, need, gemeente, policy, spent)
+    asked: list[frozenset[uuid.UUID]] = []
+
+    def read(ids: frozenset[uuid.UUID]) -> dict[uuid.UUID, Decimal]:
+        asked.append(ids)
+        return {k: v for k, v in spent.items() if k in ids}
+
+    page = select_providers(catalogue, need, gemeente, policy, read, limit=limit)
+    assert [(p.agb, p.contract_id) for p in page.eligible] == [
+        (p.agb, p.contract_id) for p in whole.eligible[:limit]
+    ]
+    assert [list(p.reasons) for p in page.eligible] == [
+        list(p.reasons) for p in whole.eligible[:limit]
+    ]
+    assert page.total == len(whole.eligible)
+    assert page.excluded_count == len(whole.excluded)

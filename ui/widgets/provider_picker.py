@@ -27,12 +27,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jeugdtoegang.domain.providers import MaatwerkProvider, Need, RankedProvider, is_valid_agb
+from jeugdtoegang.domain.providers import (
+    EligibilityResult,
+    MaatwerkProvider,
+    Need,
+    RankedProvider,
+    is_valid_agb,
+)
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.eligibility import eligible_providers
 from ui import dialogs
 from ui.models.providers import excluded_model, ranked_model, voorliggend_model
+
+#: how many ranked providers the picker shows at first ("Alle passende tonen" shows all)
+PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -146,6 +155,11 @@ class ProviderPicker(QWidget):
         self.tabs.addTab(self.voorliggend_view, "Voorliggend")
         self.tabs.addTab(self.excluded_view, "Niet passend")
         layout.addWidget(self.tabs, 1)
+        self.result: EligibilityResult | None = None
+        self._excluded_shown = False
+        self.tabs.currentChanged.connect(
+            lambda index: self._fill_excluded() if index == 2 else None
+        )
         self.reasons = QLabel("", objectName="picker_reasons")
         self.reasons.setWordWrap(True)
         self.reasons.setTextFormat(Qt.TextFormat.PlainText)
@@ -157,25 +171,42 @@ class ProviderPicker(QWidget):
         self.maatwerk_button.clicked.connect(self.start_maatwerk)
         self.choose_button = QPushButton("Kiezen", objectName="choose_button")
         self.choose_button.clicked.connect(self.choose_selected)
+        self.all_button = QPushButton("Alle passende tonen", objectName="all_providers_button")
+        self.all_button.clicked.connect(lambda: self.need and self.load(self.need, show_all=True))
+        self.all_button.setVisible(False)
         buttons.addWidget(self.maatwerk_button)
+        buttons.addWidget(self.all_button)
         buttons.addStretch(1)
         buttons.addWidget(self.choose_button)
         layout.addLayout(buttons)
 
-    def load(self, need: Need) -> None:
-        """Show the eligible, free-access and excluded providers for ``need``."""
+    def load(self, need: Need, show_all: bool = False) -> None:
+        """Show the eligible (the first page of the ranking unless ``show_all``),
+        free-access and excluded providers for ``need``; the excluded ones with their
+        reasons are written out when their tab is opened."""
         self.need = need
         try:
-            result = eligible_providers(self.ctx, need)
+            result = eligible_providers(self.ctx, need, limit=None if show_all else PAGE)
         except JeugdtoegangError as error:
             dialogs.show_error(self, error.message)
             return
+        self.result = result
         self.eligible.set_rows(result.eligible)
-        self.excluded.set_rows(result.excluded)
+        self.excluded.set_rows([])
+        self._excluded_shown = False
         self.voorliggend.set_rows(result.voorliggend)
-        self.tabs.setTabText(0, f"Passend ({len(result.eligible)})")
+        shown = len(result.eligible)
+        self.tabs.setTabText(
+            0,
+            f"Passend ({shown})"
+            if shown == result.total
+            else f"Passend ({shown} van {result.total})",
+        )
         self.tabs.setTabText(1, f"Voorliggend ({len(result.voorliggend)})")
-        self.tabs.setTabText(2, f"Niet passend ({len(result.excluded)})")
+        self.tabs.setTabText(2, f"Niet passend ({result.excluded_count})")
+        self.all_button.setVisible(shown < result.total)
+        if self.tabs.currentIndex() == 2:
+            self._fill_excluded()
         product = self.ctx.profile.product(need.product_code)
         name = product.name if product else need.product_code
         where = need.gemeente + (f", wijk {need.wijk}" if need.wijk else "")
@@ -189,6 +220,12 @@ class ProviderPicker(QWidget):
                 "Geen gecontracteerde aanbieder past. Kijk bij 'Voorliggend', of kies maatwerk."
             )
         self.choose_button.setEnabled(bool(result.eligible))
+
+    def _fill_excluded(self) -> None:
+        if self.result is not None and not self._excluded_shown:
+            self._excluded_shown = True
+            self.excluded.set_rows(self.result.excluded)
+            self.excluded_view.resizeColumnsToContents()
 
     def _show_reasons(self) -> None:
         provider = self.eligible.row_at(self.eligible_view.currentIndex().row())
