@@ -207,6 +207,14 @@ def verify_chain_task(
                     "van het logboek is verwijderd.", None,
                 )  # fmt: skip
             if chain_genesis(secret, previous_genesis, number, created_at, created_by) != genesis:
+                replaced = _key_replaced_at(session, 0)
+                if replaced:
+                    return broken(
+                        0, "andere_sleutel",
+                        f"Keten {number} is met een andere sleutel begonnen. Bij regel "
+                        f"{replaced} is de sleutel bewust vervangen (alarm): wat daarvoor met "
+                        "de verloren sleutel is ondertekend, is niet meer te controleren.", None,
+                    )  # fmt: skip
                 return broken(
                     0, "keten_gewijzigd",
                     f"Het begin van keten {number} klopt niet: het register van ketens is "
