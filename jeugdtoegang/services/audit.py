@@ -203,8 +203,8 @@ def verify_chain_task(
                 missing = len(chains) + 1
                 return broken(
                     0, "keten_ontbreekt",
-                    f"Keten {missing} ontbreekt in het register van ketens: een hele keten "
-                    "van het logboek is verwijderd.", None,
+                    f"Keten {missing} ontbreekt: een hele keten van het logboek is "
+                    "verwijderd (het register van ketens heeft een gat).", None,
                 )  # fmt: skip
             if chain_genesis(secret, previous_genesis, number, created_at, created_by) != genesis:
                 replaced = _key_replaced_at(session, 0)

@@ -94,6 +94,9 @@ def append_audit_entries(session: Session, actor: Actor, records: Sequence[Acces
     Reads still queued for this database go first, in the same transaction, so the log
     stays in the order things happened (they are queued again if it rolls back).
     """
+    # the change log takes its numbers (and PostgreSQL's shared writers' lock) first, so a
+    # transaction registering a new chain takes no other lock after the registry's
+    session.flush()
     now = utcnow()
     queued: list[_Item] = []
     queue = _queues.get(_url_key(session.get_bind()))
