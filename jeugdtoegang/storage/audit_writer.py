@@ -155,29 +155,38 @@ def _try_chain(session: Session, number: int) -> tuple[int, str] | None:
     return (int(row[0]), str(row[1])) if row is not None else None
 
 
-def _register_chain(session: Session) -> tuple[int, int, str]:
-    """Register a new chain (the next number, linked to the previous chain's genesis)."""
-    if _is_postgres(session):
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _REGISTRY_LOCK})
-    last = session.execute(
-        select(_C.number, _C.genesis).order_by(_C.number.desc()).limit(1)
-    ).first()
-    number = int(last[0]) + 1 if last is not None else 1
+def _register_chain(session: Session) -> int:
+    """Register a new chain (the next number, linked to the previous chain's genesis).
+
+    On PostgreSQL in a short transaction of its own, so the registry's lock is held for an
+    instant, not for the writer's whole transaction; on SQLite inside the writer's
+    transaction (it holds the database's write lock already).
+    """
     key = _key(session)
     now = utcnow()
     who = f"{os.getpid()}@{_host()}"[:100]
-    genesis = chain_genesis(key, last[1] if last is not None else GENESIS, number, now, who)
-    session.execute(
-        insert(AuditChain.__table__).values(
-            id=uuid.uuid4(), number=number, genesis=genesis, created_at=now, created_by=who,
-            head_seq=0, head_hash=genesis,
-        )
-    )  # fmt: skip
-    if _is_postgres(session):
-        session.execute(
-            text("SELECT pg_advisory_xact_lock(:k, :n)"), {"k": _CHAIN_LOCK, "n": number}
-        )
-    return number, 0, genesis
+
+    def register(connection: Any) -> int:
+        last = connection.execute(
+            select(_C.number, _C.genesis).order_by(_C.number.desc()).limit(1)
+        ).first()
+        number = int(last[0]) + 1 if last is not None else 1
+        genesis = chain_genesis(key, last[1] if last is not None else GENESIS, number, now, who)
+        connection.execute(
+            insert(AuditChain.__table__).values(
+                id=uuid.uuid4(), number=number, genesis=genesis, created_at=now,
+                created_by=who, head_seq=0, head_hash=genesis,
+            )
+        )  # fmt: skip
+        return number
+
+    if not _is_postgres(session):
+        return register(session)
+    with _engine_of(session).connect() as connection:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _REGISTRY_LOCK})
+        number = register(connection)
+        connection.commit()
+    return number
 
 
 def _host() -> str:
@@ -229,12 +238,15 @@ def _claim(session: Session) -> _Claim:
                 _held.discard((url, number))
         if head is not None:
             break
-    if head is None:
-        number, head_seq, genesis = _register_chain(session)
-        head = (head_seq, genesis)
+    while head is None:
+        number = _register_chain(session)
         with _claims_lock:
-            _held.add((url, number))
             _known.setdefault(url, []).append(number)
+            _held.add((url, number))
+        head = _try_chain(session, number)  # (another writer may have taken it just now)
+        if head is None:
+            with _claims_lock:
+                _held.discard((url, number))
     with _claims_lock:
         _owners[(url, number)] = engine
     if not event.contains(engine, "engine_disposed", _forget_owner):
