@@ -249,15 +249,18 @@ def _claim(session: Session) -> _Claim:
                 _held.discard((url, number))
     with _claims_lock:
         _owners[(url, number)] = engine
-    if not event.contains(engine, "engine_disposed", _forget_owner):
-        event.listen(engine, "engine_disposed", _forget_owner)
     claim = _Claim(transaction, url, number, head[0], head[1])
     session.info[_CLAIM_INFO] = claim
     return claim
 
 
+@event.listens_for(Engine, "engine_disposed")
 def _forget_owner(engine: Engine) -> None:
-    """A closed database no longer keeps its chains for itself (a reopened one takes them)."""
+    """A closed database no longer keeps its chains for itself (a reopened one takes them).
+
+    (Registered once for every engine: adding a listener while an engine is being disposed,
+    when its queue is flushed, would change the listeners being called.)
+    """
     with _claims_lock:
         for key, owner in list(_owners.items()):
             if owner is engine:
