@@ -133,7 +133,7 @@ def _anchors(args: argparse.Namespace) -> int:
             return "Nog geen ankers ontvangen."
         return "\n".join(
             f"{r.received_at:%d-%m-%Y %H:%M}  {r.source_name or r.source_database_id}  "
-            f"regel {r.seq}  {r.chain_hash[:16]}  "
+            f"keten {r.chain_id or 1} regel {r.seq}  {r.chain_hash[:16]}  "
             + ("ALARM: " + (r.note or "") if r.status == "alarm" else "ok")
             for r in rows
         )

@@ -1,14 +1,18 @@
 """The audit log (verwerkingenlogging): verify the chain, search, Logboek, retention.
 
-Verification walks the log in ``seq`` order and recomputes every keyed hash; the first
-broken link is reported with its reason:
+Verification checks the registry of chains (numbers 1..n without a gap, each genesis
+linked to the one before), then walks the log once in ``seq`` order, following every
+chain at the same time (within a chain ``seq`` increases with ``chain_seq``), and
+recomputes every keyed hash; the first broken link is reported with its reason:
 
 * ``gewijzigd`` – an entry's contents do not match its hash (edited, or renumbered);
-* ``ontbreekt`` – a number is missing (an entry was deleted);
+* ``ontbreekt`` – a number within a chain is missing (an entry was deleted);
 * ``andere_sleutel`` – the entry was signed with another key (or the key is wrong);
 * ``niet_ondertekend`` – an entry has no hash at all;
-* ``afgekapt`` – the newest entries are gone: the audit counter or the anchor file (kept
-  outside the database) names a later entry than the log holds.
+* ``keten_ontbreekt`` – a chain was removed (a gap in the registry, entries of an
+  unregistered chain, or an anchor of a chain the registry no longer has);
+* ``afgekapt`` – the newest entries of a chain are gone: the chain's head in the registry
+  or its anchor file (kept outside the database) names a later entry than the log holds.
 
 The inzage export (AVG art. 15) lives in :mod:`jeugdtoegang.services.inzage`.
 """
@@ -36,19 +40,21 @@ from jeugdtoegang.storage.audit_chain import (
     GENESIS,
     audit_key,
     canonical,
+    chain_genesis,
     chain_hash,
     id_text,
     key_id,
-    read_anchor,
+    local_anchors,
     replace_key,
+    seq_text,
 )
-from jeugdtoegang.storage.audit_writer import AUDIT_COUNTER, flush_pending
+from jeugdtoegang.storage.audit_writer import flush_pending
 from jeugdtoegang.storage.database import Database
-from jeugdtoegang.storage.models.audit import AuditEntry, AuditSubject
+from jeugdtoegang.storage.models.audit import AuditChain, AuditEntry, AuditSubject
 from jeugdtoegang.storage.models.households import Household, Person
-from jeugdtoegang.storage.models.meta import SequenceCounter
 
 _A = AuditEntry.__table__.c
+_C = AuditChain.__table__.c
 BATCH = 20_000
 SEARCH_LIMIT = 1000
 
@@ -116,7 +122,12 @@ def action_label(action: str) -> str:
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """The outcome of a chain verification (``broken_seq`` None when intact)."""
+    """The outcome of a chain verification (``broken_seq`` None when intact).
+
+    ``broken_seq`` and ``last_seq`` are global numbers (as the Logboek shows them);
+    ``chain``/``chain_seq`` say where in which chain the break is; ``anchor_seq`` is the
+    broken chain's (else chain 1's) anchor, as a number within that chain.
+    """
 
     ok: bool
     checked: int
@@ -125,19 +136,29 @@ class VerifyResult:
     reason: str | None = None
     message: str = ""
     anchor_seq: int | None = None
+    chains: int = 0
+    chain: int | None = None
+    chain_seq: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _broken(checked: int, last: int, seq: int, reason: str, message: str, anchor: int | None):
-    return VerifyResult(False, checked, last, seq, reason, message, anchor)
+@dataclass
+class _ChainState:
+    number: int
+    head_seq: int
+    head_hash: str
+    expected: int = 1
+    previous: str = GENESIS
+    last_global: int = 0
+    anchor_hash: str | None = None  # the hash found at the anchor's entry
 
 
 def verify_chain_task(
     target: AppContext | Database, key: bytes | None = None, cancel: CancelToken | None = None
 ) -> ProgressTask[VerifyResult]:
-    """Verify the chain as a progress generator (GUI); see :func:`verify_chain`."""
+    """Verify every chain as a progress generator (GUI); see :func:`verify_chain`."""
     if isinstance(target, AppContext):
         _require_audit(target)
         database = target.database
@@ -147,53 +168,102 @@ def verify_chain_task(
     our_key = key_id(secret)
     flush_pending(database)  # reads are logged through a queue: include them
     database_id = database.database_id
-    anchor = read_anchor(database_id)
-    anchor_seq = anchor.seq if anchor is not None else None
+    anchors = local_anchors(database_id)
     raw = String()
     columns = (
-        _A.seq, type_coerce(_A.id, raw), type_coerce(_A.created_at, raw), _A.created_by, _A.role,
-        _A.action, _A.object_type, type_coerce(_A.object_id, raw), type_coerce(_A.person_ids, raw),
-        _A.purpose, _A.outcome, _A.key_id, _A.chain_hash,
+        _A.seq, _A.chain_id, _A.chain_seq, type_coerce(_A.id, raw),
+        type_coerce(_A.created_at, raw), _A.created_by, _A.role, _A.action, _A.object_type,
+        type_coerce(_A.object_id, raw), type_coerce(_A.person_ids, raw), _A.purpose,
+        _A.outcome, _A.key_id, _A.chain_hash,
     )  # fmt: skip
     loads = json.loads
+    checked, last = 0, 0
+    chains: dict[int, _ChainState] = {}
+
+    def anchor_of(number: int | None) -> int | None:
+        anchor = anchors.get(number or 1)
+        return anchor.seq if anchor is not None else None
+
+    def broken(seq: int, reason: str, message: str, state: _ChainState | None,
+               chain_seq: int | None = None) -> VerifyResult:  # fmt: skip
+        number = state.number if state is not None else None
+        return VerifyResult(False, checked, last, seq, reason, message, anchor_of(number),
+                            len(chains), number, chain_seq)  # fmt: skip
+
     with database.read_sessions() as session:
-        counter = session.execute(
-            select(SequenceCounter.last_seq).where(SequenceCounter.name == AUDIT_COUNTER)
-        ).scalar()
-        total = int(counter or 0)
-        previous, expected, checked, last = GENESIS, 1, 0, 0
-        hashes_at_anchor: str | None = None
+        registry = session.execute(
+            select(
+                _C.number, _C.genesis, type_coerce(_C.created_at, raw), _C.created_by,
+                _C.head_seq, _C.head_hash,
+            ).order_by(_C.number)
+        ).all()  # fmt: skip
+        previous_genesis = GENESIS
+        for number, genesis, created_at, created_by, head_seq, head_hash in registry:
+            if number != len(chains) + 1:
+                missing = len(chains) + 1
+                return broken(
+                    0, "keten_ontbreekt",
+                    f"Keten {missing} ontbreekt: een hele keten van het logboek is "
+                    "verwijderd (het register van ketens heeft een gat).", None,
+                )  # fmt: skip
+            if chain_genesis(secret, previous_genesis, number, created_at, created_by) != genesis:
+                replaced = _key_replaced_at(session, 0)
+                if replaced:
+                    return broken(
+                        0, "andere_sleutel",
+                        f"Keten {number} is met een andere sleutel begonnen. Bij regel "
+                        f"{replaced} is de sleutel bewust vervangen (alarm): wat daarvoor met "
+                        "de verloren sleutel is ondertekend, is niet meer te controleren.", None,
+                    )  # fmt: skip
+                return broken(
+                    0, "keten_gewijzigd",
+                    f"Het begin van keten {number} klopt niet: het register van ketens is "
+                    "gewijzigd (of er wordt met een andere sleutel gecontroleerd).", None,
+                )  # fmt: skip
+            previous_genesis = genesis
+            chains[number] = _ChainState(number, int(head_seq), head_hash, 1, genesis)
+        for number in sorted(anchors):
+            if number not in chains and anchors[number].seq > 0:
+                return broken(
+                    0, "keten_ontbreekt",
+                    f"Het ankerbestand van keten {number} noemt regel {anchors[number].seq}, "
+                    "maar die keten staat niet meer in het logboek: hij is verwijderd.", None,
+                )  # fmt: skip
+        total = sum(state.head_seq for state in chains.values())
         shown: dict[int, set[str]] = {}
+        after = 0
         while True:
             rows = session.execute(
-                select(*columns).where(_A.seq >= expected).order_by(_A.seq).limit(BATCH)
+                select(*columns).where(_A.seq > after).order_by(_A.seq).limit(BATCH)
             ).all()
             if not rows:
                 break
-            for (
-                seq,
-                eid,
-                at,
-                by,
-                role,
-                action,
-                otype,
-                oid,
-                persons,
-                purpose,
-                outcome,
-                kid,
-                h,
-            ) in rows:
-                if seq != expected:
-                    return _broken(
-                        checked, last, expected, "ontbreekt",
-                        f"Regel {expected} ontbreekt: er is een logregel verwijderd.", anchor_seq,
+            for (seq, number, chain_seq, eid, at, by, role, action, otype, oid, persons,
+                 purpose, outcome, kid, h) in rows:  # fmt: skip
+                state = chains.get(number) if number is not None else None
+                if state is None:
+                    return broken(
+                        seq, "keten_ontbreekt",
+                        f"Regel {seq} hoort bij keten {number}, die niet in het register van "
+                        "ketens staat: de keten is verwijderd of de regel is ingevoegd.", None,
+                    )  # fmt: skip
+                if chain_seq != state.expected:
+                    if chain_seq is not None and chain_seq > state.expected:
+                        where = state.last_global + 1
+                        return broken(
+                            where, "ontbreekt",
+                            f"Regel {where} ontbreekt (nummer {state.expected} van keten "
+                            f"{number}): er is een logregel verwijderd.", state, state.expected,
+                        )  # fmt: skip
+                    return broken(
+                        seq, "gewijzigd",
+                        f"Regel {seq} is gewijzigd (het nummer in keten {number} klopt niet).",
+                        state, chain_seq,
                     )  # fmt: skip
                 if h is None:
-                    return _broken(
-                        checked, last, seq, "niet_ondertekend",
-                        f"Regel {seq} heeft geen controlegetal.", anchor_seq,
+                    return broken(
+                        seq, "niet_ondertekend", f"Regel {seq} heeft geen controlegetal.",
+                        state, chain_seq,
                     )  # fmt: skip
                 if kid != our_key:
                     replaced = _key_replaced_at(session, seq)
@@ -203,76 +273,101 @@ def verify_chain_task(
                         if replaced
                         else " Controleer of de juiste logsleutel is ingesteld."
                     )
-                    return _broken(
-                        checked, last, seq, "andere_sleutel",
-                        f"Regel {seq} is met een andere sleutel ondertekend.{note}", anchor_seq,
+                    return broken(
+                        seq, "andere_sleutel",
+                        f"Regel {seq} is met een andere sleutel ondertekend.{note}",
+                        state, chain_seq,
                     )  # fmt: skip
                 people = loads(persons) if isinstance(persons, str) else persons
                 entry = canonical(
-                    seq, eid, at, by, role, action, otype, oid, people or (), purpose,
-                    outcome, kid,
+                    seq_text(chain_seq, seq), eid, at, by, role, action, otype, oid,
+                    people or (), purpose, outcome, kid,
                 )  # fmt: skip
-                if chain_hash(secret, previous, entry) != h:
-                    return _broken(
-                        checked, last, seq, "gewijzigd",
+                if chain_hash(secret, state.previous, entry) != h:
+                    return broken(
+                        seq, "gewijzigd",
                         f"Regel {seq} is gewijzigd (of een eerdere regel is verwijderd en de "
-                        "rest hernummerd).", anchor_seq,
+                        "rest hernummerd).", state, chain_seq,
                     )  # fmt: skip
-                if anchor_seq == seq:
-                    hashes_at_anchor = h
+                anchor = anchors.get(number)
+                if anchor is not None and anchor.seq == chain_seq:
+                    state.anchor_hash = h
                 if people:
                     shown[seq] = {id_text(p) for p in people}
-                previous, expected, last = h, seq + 1, seq
+                state.previous, state.expected, state.last_global = h, chain_seq + 1, seq
+                last = seq
                 checked += 1
-            broken_index = _index_mismatch(session, rows[0][0], last, shown)
+            broken_index = _index_mismatch(session, after + 1, last, shown)
             if broken_index is not None:
-                return _broken(
-                    checked, last, broken_index, "index",
+                return broken(
+                    broken_index, "index",
                     f"De personenindex bij regel {broken_index} wijkt af van de regel zelf "
-                    "(personen toegevoegd of weggehaald): de inzage zou niet kloppen.",
-                    anchor_seq,
+                    "(personen toegevoegd of weggehaald): de inzage zou niet kloppen.", None,
                 )  # fmt: skip
             shown.clear()
+            after = last
             if cancel is not None:
                 cancel.raise_if_cancelled()
             yield Progress(checked, max(total, checked), "Logboek controleren")
-        stray = _index_mismatch(session, last + 1, None, {})  # reported after the tail
-    if total > last:
-        return _broken(
-            checked, last, last + 1, "afgekapt",
-            f"De laatste regels ontbreken: de teller staat op {total}, het logboek eindigt "
-            f"bij {last}.", anchor_seq,
-        )  # fmt: skip
-    if anchor is not None and anchor_seq is not None:
-        if anchor_seq > last:
-            return _broken(
-                checked, last, last + 1, "afgekapt",
-                f"De laatste regels ontbreken: het ankerbestand noemt regel {anchor_seq}, het "
-                f"logboek eindigt bij {last}.", anchor_seq,
+        stray = _index_mismatch(session, last + 1, None, {})  # reported after the tails
+    for state in chains.values():
+        end = state.expected - 1
+        if state.head_seq > end:
+            return broken(
+                state.last_global + 1, "afgekapt",
+                f"De laatste regels van keten {state.number} ontbreken: het register noemt "
+                f"nummer {state.head_seq}, de keten eindigt bij {end}.", state, end + 1,
             )  # fmt: skip
-        if anchor_seq >= 1 and hashes_at_anchor != anchor.chain_hash:
-            return _broken(
-                checked, last, anchor_seq, "gewijzigd",
-                f"Regel {anchor_seq} wijkt af van het ankerbestand: het logboek is "
-                "herschreven.", anchor_seq,
+        if state.head_seq == end and end > 0 and state.head_hash != state.previous:
+            return broken(
+                state.last_global, "gewijzigd",
+                f"Het einde van keten {state.number} wijkt af van het register van ketens: "
+                "het logboek is herschreven.", state, end,
+            )  # fmt: skip
+        anchor = anchors.get(state.number)
+        if anchor is None:
+            continue
+        if anchor.seq > end:
+            return broken(
+                state.last_global + 1, "afgekapt",
+                f"De laatste regels ontbreken: het ankerbestand noemt nummer {anchor.seq} van "
+                f"keten {state.number}, die keten eindigt bij {end}.", state, end + 1,
+            )  # fmt: skip
+        if anchor.seq >= 1 and state.anchor_hash != anchor.chain_hash:
+            return broken(
+                _global_of(database, state.number, anchor.seq) or state.last_global,
+                "gewijzigd",
+                f"Nummer {anchor.seq} van keten {state.number} wijkt af van het ankerbestand: "
+                "het logboek is herschreven.", state, anchor.seq,
             )  # fmt: skip
     if stray is not None:
-        return _broken(
-            checked, last, stray, "index",
-            f"De personenindex noemt regel {stray}, die niet in het logboek staat.",
-            anchor_seq,
+        return broken(
+            stray, "index", f"De personenindex noemt regel {stray}, die niet in het logboek staat.",
+            None,
         )  # fmt: skip
-    if anchor is None and last > 0 and database.dialect == "sqlite":
-        # a local database writes its anchor after every commit: a missing one was removed
-        return _broken(
-            checked, last, last, "anker_ontbreekt",
-            "Het ankerbestand van dit logboek ontbreekt op deze computer, terwijl het "
-            "logboek regels heeft: het is verwijderd. Vergelijk met het anker op kantoor "
-            "('jeugdtoegang audit ankers').", anchor_seq,
-        )  # fmt: skip
-    note = "" if anchor is not None else " (geen ankerbestand op deze computer)"
-    return VerifyResult(True, checked, last, None, None, f"Logboek intact: {checked} regels{note}.",
-                        anchor_seq)  # fmt: skip
+    if database.dialect == "sqlite":
+        # a local database writes a chain's anchor after every commit: a missing one was removed
+        for state in chains.values():
+            if state.expected > 1 and state.number not in anchors:
+                return broken(
+                    state.last_global, "anker_ontbreekt",
+                    f"Het ankerbestand van keten {state.number} van dit logboek ontbreekt op "
+                    "deze computer, terwijl de keten regels heeft: het is verwijderd. "
+                    "Vergelijk met het anker op kantoor ('jeugdtoegang audit ankers').",
+                    state, state.expected - 1,
+                )  # fmt: skip
+    note = "" if anchors else " (geen ankerbestand op deze computer)"
+    in_chains = f" in {len(chains)} ketens" if len(chains) > 1 else ""
+    return VerifyResult(True, checked, last, None, None,
+                        f"Logboek intact: {checked} regels{in_chains}{note}.", anchor_of(1),
+                        len(chains))  # fmt: skip
+
+
+def _global_of(database: Database, chain: int, chain_seq: int) -> int | None:
+    with database.read_sessions() as session:
+        return session.execute(
+            select(_A.seq).where(_A.chain_id == chain, _A.chain_seq == chain_seq)
+        ).scalar()
 
 
 def _key_replaced_at(session: Any, after: int) -> int | None:
@@ -330,18 +425,51 @@ def verify_chain(target: AppContext | Database, key: bytes | None = None) -> Ver
 
 
 def latest_anchor(ctx: AppContext) -> dict[str, Any]:
-    """The newest entry's number and chain hash, for sync bundles (no personal data)."""
+    """Each chain's newest entry (number in the chain, hash), for sync bundles (no personal
+    data); ``seq``/``chain_hash`` at the top name the newest entry of all."""
     flush_pending(ctx.database)
     with ctx.uow(readonly=True) as uow:
         row = uow.session.execute(
-            select(_A.seq, _A.chain_hash, _A.key_id).order_by(_A.seq.desc()).limit(1)
+            select(_A.seq, _A.chain_hash, _A.key_id, _A.chain_id, _A.chain_seq)
+            .order_by(_A.seq.desc())
+            .limit(1)
         ).first()
+        heads = uow.session.execute(
+            select(_C.number, _C.head_seq, _C.head_hash, _A.seq)
+            .select_from(AuditChain.__table__)
+            .outerjoin(
+                AuditEntry.__table__, and_(_A.chain_id == _C.number, _A.chain_seq == _C.head_seq)
+            )
+            .order_by(_C.number)
+        ).all()
     return {
         "database_id": str(ctx.database.database_id),
         "seq": int(row.seq) if row else 0,
         "chain_hash": row.chain_hash if row else GENESIS,
         "key_id": row.key_id if row else None,
+        "chain": row.chain_id if row else None,
+        "chain_seq": row.chain_seq if row else None,
+        "chains": [
+            {"chain": int(n), "seq": int(h), "chain_hash": hh, "global_seq": g}
+            for n, h, hh, g in heads
+        ],
     }
+
+
+def anchor_links(anchor: dict[str, Any]) -> list[tuple[int, int, str, int | None]]:
+    """(chain, number in the chain, hash, global number) of every link an anchor names.
+
+    An anchor of before 0016 (no chains) names chain 1, where both numbers were equal.
+    """
+    if isinstance(anchor.get("chains"), list):
+        return [
+            (int(c["chain"]), int(c["seq"]), str(c.get("chain_hash") or ""),
+             c.get("global_seq"))
+            for c in anchor["chains"]
+        ]  # fmt: skip
+    chain = anchor.get("chain_id") or 1
+    seq = int(anchor["seq"])
+    return [(int(chain), seq, str(anchor.get("chain_hash") or ""), seq if chain == 1 else None)]
 
 
 # --- anchors kept elsewhere (the office) ----------------------------------------------------
@@ -359,6 +487,7 @@ class AnchorView:
     received_at: datetime
     status: str
     note: str | None
+    chain_id: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -382,6 +511,7 @@ def received_anchor_report(ctx: AppContext) -> list[AnchorView]:
                 r.received_at,
                 r.status,
                 r.note,
+                r.chain_id,
             )
             for r in received_anchors(uow.session)
         ]
@@ -390,37 +520,42 @@ def received_anchor_report(ctx: AppContext) -> list[AnchorView]:
 
 
 def verify_against_anchors(ctx: AppContext, anchors: Sequence[dict[str, Any]]) -> VerifyResult:
-    """Verify the chain, then compare it with anchors the office kept for this database.
+    """Verify the chains, then compare them with anchors the office kept for this database.
 
-    Each kept anchor (seq, chain hash) of this database must still be in the log with the
-    same hash: a log cut off, rewritten or deleted as a whole (with its anchor file) is
-    found this way, because the user of this computer cannot reach the office's copy.
+    Each kept anchor (chain, number, chain hash) of this database must still be in the log
+    with the same hash: a chain cut off, rewritten or deleted as a whole (with its anchor
+    file), or the whole log, is found this way, because the user of this computer cannot
+    reach the office's copy.
     """
     result = verify_chain(ctx)
     own = str(ctx.database.database_id)
     mine = [a for a in anchors if str(a.get("source_database_id")) == own]
+    links = sorted({link for a in mine for link in anchor_links(a)}, key=lambda x: x[:2])
     with ctx.uow(readonly=True) as uow:
-        for anchor in sorted(mine, key=lambda a: int(a["seq"])):
-            seq = int(anchor["seq"])
+        for chain, seq, hash_, global_seq in links:
             if seq == 0:
                 continue
-            stored = uow.session.execute(select(_A.chain_hash).where(_A.seq == seq)).scalar()
+            stored = uow.session.execute(
+                select(_A.chain_hash).where(_A.chain_id == chain, _A.chain_seq == seq)
+            ).scalar()
+            where = global_seq or seq
             if stored is None:
-                return _broken(
-                    result.checked, result.last_seq, seq, "afgekapt",
-                    f"Het kantoor heeft een anker bij regel {seq}, maar die regel staat niet "
-                    "meer in dit logboek: er zijn regels verwijderd.", result.anchor_seq,
+                return VerifyResult(
+                    False, result.checked, result.last_seq, where, "afgekapt",
+                    f"Het kantoor heeft een anker bij nummer {seq} van keten {chain}, maar "
+                    "die regel staat niet meer in dit logboek: er zijn regels (of een hele "
+                    "keten) verwijderd.", result.anchor_seq, result.chains, chain, seq,
                 )  # fmt: skip
-            if stored != anchor.get("chain_hash"):
-                return _broken(
-                    result.checked, result.last_seq, seq, "gewijzigd",
-                    f"Regel {seq} wijkt af van het anker op kantoor: het logboek is "
-                    "herschreven.", result.anchor_seq,
+            if stored != hash_:
+                return VerifyResult(
+                    False, result.checked, result.last_seq, where, "gewijzigd",
+                    f"Nummer {seq} van keten {chain} wijkt af van het anker op kantoor: het "
+                    "logboek is herschreven.", result.anchor_seq, result.chains, chain, seq,
                 )  # fmt: skip
     if result.ok and mine:
         return VerifyResult(True, result.checked, result.last_seq, None, None,
                             f"{result.message} {len(mine)} ankers van kantoor kloppen.",
-                            result.anchor_seq)  # fmt: skip
+                            result.anchor_seq, result.chains)  # fmt: skip
     return result
 
 

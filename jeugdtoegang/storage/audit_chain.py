@@ -9,9 +9,16 @@ entry. The key lives outside the database:
 * the key file ``<user data folder>/audit.key`` (32 random bytes, hex), created with
   mode 0600 on first use.
 
+There is one chain per concurrent writer (see :mod:`jeugdtoegang.storage.audit_writer`).
+Chain 1 starts at :data:`GENESIS` (the log of before 0016 is chain 1, unchanged); chain
+``n > 1`` starts at :func:`chain_genesis`, the HMAC of chain ``n - 1``'s genesis and chain
+``n``'s registration, so the registry of chains is a keyed chain itself.
+
 Removing the newest entries leaves a valid (shorter) chain, so after every commit the
-latest ``seq`` and ``chain_hash`` are written to ``audit-anchor-<database id>.json`` in the
-user data folder (and into each sync bundle); verification compares the tail with it.
+chain's latest entry (its number in the chain and its hash) is written to the chain's
+anchor file in the user data folder (``audit-anchor-<database id>.json`` for chain 1,
+``audit-anchor-<database id>-k<n>.json`` for chain n) and into each sync bundle;
+verification compares each chain's tail with them.
 """
 
 from __future__ import annotations
@@ -116,8 +123,25 @@ def id_text(value: uuid.UUID | str | None) -> str:
     return value.replace("-", "").lower()
 
 
+def seq_text(chain_seq: int, seq: int) -> str:
+    """How an entry's numbers enter its hash: the number in its chain, and the global
+    number when that differs (chain 1 of an upgraded log has equal numbers, so its old
+    entries hash exactly as before)."""
+    return str(chain_seq) if chain_seq == seq else f"{chain_seq}@{seq}"
+
+
+def chain_genesis(
+    key: bytes, previous_genesis: str, number: int, created_at: datetime | str, created_by: str
+) -> str:
+    """Where chain ``number`` starts: chain 1 at GENESIS, later ones linked to the one before."""
+    if number <= 1:
+        return GENESIS
+    registration = _SEP.join(("keten", str(number), time_text(created_at), created_by))
+    return chain_hash(key, previous_genesis, registration.encode("utf-8"))
+
+
 def canonical(
-    seq: int,
+    seq: int | str,
     entry_id: uuid.UUID | str,
     created_at: datetime | str,
     created_by: str,
@@ -163,39 +187,62 @@ def chain_hash(key: bytes, previous: str, entry: bytes) -> str:
 
 @dataclass(frozen=True)
 class Anchor:
-    """The newest entry known outside the database."""
+    """The newest entry of one chain known outside the database (``seq``: in the chain)."""
 
     database_id: str
     seq: int
     chain_hash: str
     written_at: str
+    chain: int = 1
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "database_id": self.database_id,
+            "chain": self.chain,
             "seq": self.seq,
             "chain_hash": self.chain_hash,
             "written_at": self.written_at,
         }
 
 
-def anchor_path(database_id: uuid.UUID | str) -> Path:
-    return user_data_dir() / f"audit-anchor-{database_id}.json"
+def anchor_path(database_id: uuid.UUID | str, chain: int = 1) -> Path:
+    """The anchor file of one chain (chain 1 keeps the name of before 0016)."""
+    suffix = "" if chain == 1 else f"-k{chain}"
+    return user_data_dir() / f"audit-anchor-{database_id}{suffix}.json"
 
 
-def read_anchor(database_id: uuid.UUID | str) -> Anchor | None:
-    """The anchor of this database on this machine (None when there is none yet)."""
-    path = anchor_path(database_id)
+def read_anchor(database_id: uuid.UUID | str, chain: int = 1) -> Anchor | None:
+    """The anchor of one chain of this database on this machine (None: none yet)."""
+    path = anchor_path(database_id, chain)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return Anchor(
-            str(data["database_id"]), int(data["seq"]), str(data["chain_hash"]), data["written_at"]
-        )
+            str(data["database_id"]), int(data["seq"]), str(data["chain_hash"]),
+            data["written_at"], chain,
+        )  # fmt: skip
     except FileNotFoundError:
         return None
     except (ValueError, KeyError, TypeError):
         # a damaged anchor is reported by verification as "no usable anchor"
-        return Anchor(str(database_id), -1, "", "")
+        return Anchor(str(database_id), -1, "", "", chain)
+
+
+def local_anchors(database_id: uuid.UUID | str) -> dict[int, Anchor]:
+    """Every chain's anchor of this database on this machine, by chain number."""
+    found: dict[int, Anchor] = {}
+    prefix = f"audit-anchor-{database_id}"
+    for path in user_data_dir().glob(f"{prefix}*.json"):
+        rest = path.name[len(prefix) : -len(".json")]
+        if rest == "":
+            chain = 1
+        elif rest.startswith("-k") and rest[2:].isdigit():
+            chain = int(rest[2:])
+        else:
+            continue
+        anchor = read_anchor(database_id, chain)
+        if anchor is not None:
+            found[chain] = anchor
+    return found
 
 
 def _anchor_bytes(database_id: uuid.UUID | str, seq: int, hash_: str) -> bytes:
@@ -211,16 +258,16 @@ def _anchor_bytes(database_id: uuid.UUID | str, seq: int, hash_: str) -> bytes:
     ).encode("ascii")
 
 
-def write_anchor(database_id: uuid.UUID | str, seq: int, hash_: str) -> None:
-    """Record the newest entry, unless the file already names a newer one.
+def write_anchor(database_id: uuid.UUID | str, seq: int, hash_: str, chain: int = 1) -> None:
+    """Record a chain's newest entry, unless the file already names a newer one.
 
     Written in place (one small write of a fixed-width record), which costs a fraction of
     writing a new file and renaming it after every commit.
     """
-    path = anchor_path(database_id)
+    path = anchor_path(database_id, chain)
     known = _anchor_cache.get(path)
     if known is None:
-        existing = read_anchor(database_id)
+        existing = read_anchor(database_id, chain)
         known = existing.seq if existing is not None else 0
     if seq <= known and path.exists():
         return

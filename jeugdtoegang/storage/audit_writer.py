@@ -1,9 +1,16 @@
-"""Append audit entries, extending the keyed hash chain.
+"""Append audit entries, extending a keyed hash chain, without a row every writer locks.
 
-Entries are numbered from the database's ``audit`` counter so that the log is a gap-free
-sequence. Reserving the numbers (an UPDATE of the counter row) serialises writers, so the
-previous entry read right after is the committed predecessor on SQLite and PostgreSQL.
-After the transaction commits, the anchor file is brought up to date.
+Each writer (an opened database in a process; a second thread of it that writes at the
+same moment gets another chain) appends to its own chain (:class:`AuditChain`): for one
+transaction it claims the chain (in this process, and on PostgreSQL with a
+``pg_try_advisory_xact_lock`` that never waits: a busy chain is skipped), reads and moves
+the chain's head, and numbers its entries 1, 2, 3 ... within the chain. Nobody else touches
+that head row meanwhile, so writers on a shared server never queue behind each other. When
+every known chain is busy a new one is registered (gap-free numbers, each chain's genesis
+linked to the previous chain's: the registry cannot lose a chain unnoticed). The global
+order for display (``seq``) comes from a PostgreSQL sequence, on SQLite (writers are
+serialised there anyway) from the highest number plus one. After the transaction commits,
+the chain's anchor file is brought up to date.
 
 Changes are logged inside their own transaction (:func:`append_audit_entries`). Reads
 are logged through a queue (:func:`queue_reads`) that survives a crash: each read entry
@@ -27,39 +34,49 @@ import os
 import sys
 import threading
 import uuid
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, event, insert, select
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy import Engine, event, func, insert, select, text, update
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from jeugdtoegang.domain.actor import Actor, Role
 from jeugdtoegang.paths import user_data_dir
 from jeugdtoegang.storage.audit_chain import (
     GENESIS,
+    AuditKeyError,
     audit_key,
     canonical,
+    chain_genesis,
     chain_hash,
     key_id,
+    seq_text,
     write_anchor,
 )
 from jeugdtoegang.storage.base import utcnow
-from jeugdtoegang.storage.changelog import next_sequence
-from jeugdtoegang.storage.models.audit import AuditEntry, AuditSubject
+from jeugdtoegang.storage.models.audit import AuditChain, AuditEntry, AuditSubject
 from jeugdtoegang.storage.models.meta import DatabaseInfo
 
 if TYPE_CHECKING:
     from jeugdtoegang.storage.database import Database
     from jeugdtoegang.storage.uow import AccessRecord
 
-AUDIT_COUNTER = "audit"
-AUDIT_TABLES = frozenset({"audit_log", "audit_subject"})
+AUDIT_TABLES = frozenset({"audit_log", "audit_subject", "audit_chain"})
+#: PostgreSQL: the sequence that gives entries their global (display) order (0016)
+AUDIT_SEQUENCE = "audit_log_seq"
 _ANCHOR_INFO = "audit_anchor"
 _DRAINED_INFO = "audit_drained"
+_CLAIM_INFO = "audit_chain_claim"
 _A = AuditEntry.__table__.c
+_C = AuditChain.__table__.c
+#: PostgreSQL advisory locks: ("jtac", chain number) while a transaction appends to a
+#: chain (tried, never waited for); "jt-chain" while registering a new chain
+_CHAIN_LOCK = 0x6A746163
+_REGISTRY_LOCK = 0x6A742D636861696E
 log = logging.getLogger("jeugdtoegang.audit")
 
 
@@ -71,20 +88,15 @@ class _Item:
     entry_id: uuid.UUID | None = None
 
 
-def previous_chain_hash(session: Session, first_seq: int) -> str:
-    """The chain hash the entry numbered ``first_seq`` continues from."""
-    if first_seq <= 1:
-        return GENESIS
-    value = session.execute(select(_A.chain_hash).where(_A.seq == first_seq - 1)).scalar()
-    return value or GENESIS
-
-
 def append_audit_entries(session: Session, actor: Actor, records: Sequence[AccessRecord]) -> None:
     """Insert the records as audit entries (now, by ``actor``), numbered and chained.
 
     Reads still queued for this database go first, in the same transaction, so the log
     stays in the order things happened (they are queued again if it rolls back).
     """
+    # the change log takes its numbers (and PostgreSQL's shared writers' lock) first, so a
+    # transaction registering a new chain takes no other lock after the registry's
+    session.flush()
     now = utcnow()
     queued: list[_Item] = []
     queue = _queues.get(_url_key(session.get_bind()))
@@ -96,18 +108,215 @@ def append_audit_entries(session: Session, actor: Actor, records: Sequence[Acces
     _append(session, [*queued, *(_Item(actor, record, now) for record in records)])
 
 
+# --- chains: claimed per transaction, one head row per chain -----------------------------
+
+
+@dataclass
+class _Claim:
+    transaction: SessionTransaction
+    url: str
+    number: int
+    head_seq: int
+    head_hash: str
+
+
+_claims_lock = threading.Lock()
+#: (database url, chain) claimed by an open transaction of this process
+_held: set[tuple[str, int]] = set()
+#: (database url, chain) → the engine (writer) that used it last: its home chain
+_owners: weakref.WeakValueDictionary[tuple[str, int], Engine] = weakref.WeakValueDictionary()
+#: database url → chain numbers known to exist (refreshed when all are busy)
+_known: dict[str, list[int]] = {}
+
+
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _engine_of(session: Session) -> Engine:
+    bind = session.get_bind()
+    return getattr(bind, "engine", bind)
+
+
+def _try_chain(session: Session, number: int) -> tuple[int, str] | None:
+    """Take chain ``number`` for this transaction if nobody else has it: (head, hash)."""
+    if _is_postgres(session):
+        # FOR UPDATE reads the head as the previous holder committed it (it waits for
+        # nobody: only the holder of the advisory lock ever updates this row)
+        row = session.execute(
+            text(
+                "SELECT head_seq, head_hash FROM audit_chain WHERE number = :n "
+                "AND pg_try_advisory_xact_lock(:k, :n) FOR UPDATE"
+            ),
+            {"n": number, "k": _CHAIN_LOCK},
+        ).first()
+    else:  # SQLite: this transaction holds the database's write lock
+        row = session.execute(select(_C.head_seq, _C.head_hash).where(_C.number == number)).first()
+    return (int(row[0]), str(row[1])) if row is not None else None
+
+
+def _register_chain(session: Session) -> int:
+    """Register a new chain (the next number, linked to the previous chain's genesis).
+
+    On PostgreSQL in a short transaction of its own, so the registry's lock is held for an
+    instant, not for the writer's whole transaction; on SQLite inside the writer's
+    transaction (it holds the database's write lock already).
+    """
+    key = _key(session)
+    now = utcnow()
+    who = f"{os.getpid()}@{_host()}"[:100]
+
+    def register(connection: Any) -> int:
+        last = connection.execute(
+            select(_C.number, _C.genesis).order_by(_C.number.desc()).limit(1)
+        ).first()
+        number = int(last[0]) + 1 if last is not None else 1
+        genesis = chain_genesis(key, last[1] if last is not None else GENESIS, number, now, who)
+        connection.execute(
+            insert(AuditChain.__table__).values(
+                id=uuid.uuid4(), number=number, genesis=genesis, created_at=now,
+                created_by=who, head_seq=0, head_hash=genesis,
+            )
+        )  # fmt: skip
+        return number
+
+    if not _is_postgres(session):
+        return register(session)
+    with _engine_of(session).connect() as connection:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _REGISTRY_LOCK})
+        number = register(connection)
+        connection.commit()
+    return number
+
+
+def _host() -> str:
+    import socket
+
+    try:
+        return socket.gethostname()
+    except OSError:  # pragma: no cover
+        return "?"
+
+
+def _claim(session: Session) -> _Claim:
+    """The chain this transaction appends to (claimed once per transaction).
+
+    Tried in order: the chains this writer used before, then chains no other writer of
+    this process uses; each try takes the chain only if no open transaction has it (never
+    waits). When all are busy the list is read again, and then a new chain is registered.
+    """
+    session.connection()  # begins the transaction if it has not begun yet
+    transaction = session.get_transaction()
+    claim: _Claim | None = session.info.get(_CLAIM_INFO)
+    if claim is not None and claim.transaction is transaction:
+        return claim
+    assert transaction is not None
+    engine = _engine_of(session)
+    url = _url_key(engine)
+    tried: set[int] = set()
+    head: tuple[int, str] | None = None
+    number = 0
+    for refresh in (url not in _known, True):
+        if refresh:
+            numbers = [int(n) for n in session.execute(select(_C.number)).scalars()]
+            with _claims_lock:
+                _known[url] = sorted(numbers)
+        with _claims_lock:
+            owners = {n: _owners.get((url, n)) for n in _known[url] if n not in tried}
+        order = [n for n, e in owners.items() if e is engine]
+        order += [n for n, e in owners.items() if e is None]
+        for number in order:
+            tried.add(number)
+            with _claims_lock:
+                if (url, number) in _held:
+                    continue
+                _held.add((url, number))
+            head = _try_chain(session, number)
+            if head is not None:
+                break
+            with _claims_lock:
+                _held.discard((url, number))
+        if head is not None:
+            break
+    while head is None:
+        number = _register_chain(session)
+        with _claims_lock:
+            _known.setdefault(url, []).append(number)
+            _held.add((url, number))
+        head = _try_chain(session, number)  # (another writer may have taken it just now)
+        if head is None:
+            with _claims_lock:
+                _held.discard((url, number))
+    with _claims_lock:
+        _owners[(url, number)] = engine
+    claim = _Claim(transaction, url, number, head[0], head[1])
+    session.info[_CLAIM_INFO] = claim
+    return claim
+
+
+@event.listens_for(Engine, "engine_disposed")
+def _forget_owner(engine: Engine) -> None:
+    """A closed database no longer keeps its chains for itself (a reopened one takes them).
+
+    (Registered once for every engine: adding a listener while an engine is being disposed,
+    when its queue is flushed, would change the listeners being called.)
+    """
+    with _claims_lock:
+        for key, owner in list(_owners.items()):
+            if owner is engine:
+                del _owners[key]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _release_chain(session: Session, transaction: SessionTransaction) -> None:
+    claim: _Claim | None = session.info.get(_CLAIM_INFO)
+    if claim is not None and claim.transaction is transaction:
+        session.info.pop(_CLAIM_INFO, None)
+        with _claims_lock:
+            _held.discard((claim.url, claim.number))
+
+
+def _key(session: Session) -> bytes:
+    """The log key; a missing key is an alarm once the log has entries (never a new key)."""
+    try:
+        return audit_key(create=False)
+    except AuditKeyError:
+        used = session.execute(select(_A.seq).limit(1)).first() is not None or (
+            session.execute(select(_C.number).where(_C.head_seq > 0).limit(1)).first() is not None
+        )
+        if used:
+            raise
+        return audit_key(create=True)
+
+
+def _global_numbers(session: Session, count: int) -> list[int]:
+    if _is_postgres(session):
+        return [
+            int(n)
+            for n in session.execute(
+                text(
+                    f"SELECT nextval('{AUDIT_SEQUENCE}') FROM generate_series(1, :count) ORDER BY 1"
+                ),
+                {"count": count},
+            ).scalars()
+        ]
+    last = int(session.execute(select(func.max(_A.seq))).scalar() or 0)
+    return list(range(last + 1, last + 1 + count))
+
+
 def _append(session: Session, items: Sequence[_Item]) -> None:
     if not items:
         return
-    first = next_sequence(session, AUDIT_COUNTER, len(items))
-    # once the log has entries a missing key file is an alarm, never a silent new key
-    key = audit_key(create=first <= 1)
+    claim = _claim(session)
+    key = _key(session)
     kid = key_id(key)
-    previous = previous_chain_hash(session, first)
+    numbers = _global_numbers(session, len(items))
+    previous = claim.head_hash
     rows: list[dict[str, Any]] = []
     subjects: list[dict[str, Any]] = []
     for index, item in enumerate(items):
-        seq = first + index
+        seq = numbers[index]
+        chain_seq = claim.head_seq + 1 + index
         entry_id = item.entry_id or uuid.uuid4()
         record, actor = item.record, item.actor
         role = actor.primary_role.value if actor.roles else None
@@ -116,8 +325,8 @@ def _append(session: Session, items: Sequence[_Item]) -> None:
             key,
             previous,
             canonical(
-                seq, entry_id, item.at, actor.username, role, record.action,
-                record.object_type, record.object_id, persons, record.purpose,
+                seq_text(chain_seq, seq), entry_id, item.at, actor.username, role,
+                record.action, record.object_type, record.object_id, persons, record.purpose,
                 record.outcome, kid,
             ),
         )  # fmt: skip
@@ -125,6 +334,8 @@ def _append(session: Session, items: Sequence[_Item]) -> None:
             {
                 "id": entry_id,
                 "seq": seq,
+                "chain_id": claim.number,
+                "chain_seq": chain_seq,
                 "created_at": item.at,
                 "created_by": actor.username,
                 "role": role,
@@ -142,9 +353,16 @@ def _append(session: Session, items: Sequence[_Item]) -> None:
     session.execute(insert(AuditEntry.__table__), rows)
     if subjects:
         session.execute(insert(AuditSubject.__table__), subjects)
+    claim.head_seq += len(items)
+    claim.head_hash = previous
+    session.execute(
+        update(AuditChain.__table__)
+        .where(_C.number == claim.number)
+        .values(head_seq=claim.head_seq, head_hash=previous)
+    )
     database_id = session.execute(select(DatabaseInfo.id)).scalar()
     if database_id is not None:
-        session.info[_ANCHOR_INFO] = (database_id, first + len(items) - 1, previous)
+        session.info[_ANCHOR_INFO] = (database_id, claim.head_seq, previous, claim.number)
 
 
 @event.listens_for(Session, "after_commit")
@@ -155,9 +373,10 @@ def _update_anchor(session: Session) -> None:
         queue.done(items, written=True)
     pending = session.info.pop(_ANCHOR_INFO, None)
     if pending is not None:
+        database_id, head_seq, hash_, chain = pending
         # the entry is safe in the database; a failed anchor write is retried next commit
         with contextlib.suppress(OSError):
-            write_anchor(*pending)
+            write_anchor(database_id, head_seq, hash_, chain)
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -326,6 +326,61 @@ def _spawn(kind: str, url: str, world: Path, folder: Path) -> list[dict[str, Any
     return results
 
 
+class _LockSampler:
+    """PostgreSQL: samples pg_stat_activity while the clients run (every 0.2 s): how many
+    connections are active, how many wait on a lock, and which statements wait most (the
+    shared counter row of the audit log showed up here before issue 19)."""
+
+    def __init__(self, url: str) -> None:
+        import threading
+
+        from sqlalchemy import create_engine
+
+        self.engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        self.stop = threading.Event()
+        self.samples: list[tuple[int, int]] = []
+        self.statements: dict[str, int] = {}
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        from sqlalchemy import text
+
+        query = text(
+            "SELECT state = 'active' AS active, wait_event_type = 'Lock' AS waiting, "
+            "left(regexp_replace(query, '\\s+', ' ', 'g'), 60) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        with self.engine.connect() as connection:
+            while not self.stop.wait(0.2):
+                rows = connection.execute(query).all()
+                active = sum(1 for r in rows if r[0])
+                if active == 0:
+                    continue
+                waiting = [r[2] for r in rows if r[1]]
+                self.samples.append((active, len(waiting)))
+                for statement in waiting:
+                    self.statements[statement] = self.statements.get(statement, 0) + 1
+
+    def __enter__(self) -> _LockSampler:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        self.engine.dispose()
+
+    def report(self) -> None:
+        n = max(len(self.samples), 1)
+        active = sum(a for a, _ in self.samples) / n
+        waiting = sum(w for _, w in self.samples) / n
+        print(f"lock waits: {waiting:.1f} of {active:.1f} active connections wait on a lock "
+              f"(mean of {len(self.samples)} samples)")  # fmt: skip
+        top = sorted(self.statements.items(), key=lambda kv: -kv[1])[:3]
+        for statement, count in top:
+            print(f"    {count / n:5.2f} waiting on average in: {statement}")
+
+
 def run_load(url: str, label: str, folder: Path) -> dict[str, Any]:
     from sqlalchemy import select
 
@@ -334,7 +389,12 @@ def run_load(url: str, label: str, folder: Path) -> dict[str, Any]:
 
     world = folder / "world.json"
     world.write_text(json.dumps(_prepare(url)))
-    results = _spawn("client", url, world, folder)
+    sampler = _LockSampler(url) if url.startswith("postgresql") else None
+    if sampler is not None:
+        with sampler:
+            results = _spawn("client", url, world, folder)
+    else:
+        results = _spawn("client", url, world, folder)
     baseline = _spawn("baseline", url, world, folder)
     database = open_database(url, migrate=False)
     with database.read_sessions() as session:
@@ -366,6 +426,8 @@ def run_load(url: str, label: str, folder: Path) -> dict[str, Any]:
                 break
     print(f"{'bare':<10}{len(bare):>8}{_percentile(bare, 0.5):>10.1f}"
           f"{_percentile(bare, 0.95):>10.1f}{_percentile(bare, 0.99):>10.1f}")  # fmt: skip
+    if sampler is not None:
+        sampler.report()
     lost = acked - final
     print(f"counter: {acked} acknowledged increments, final value {final}, lost updates {lost}, "
           f"optimistic retries/conflicts {sum(r['conflicts'] for r in results)}")  # fmt: skip

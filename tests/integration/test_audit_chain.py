@@ -114,14 +114,18 @@ def test_verification_with_another_key_fails_at_the_first_entry(
     assert (result.broken_seq, result.reason) == (1, "andere_sleutel")
 
 
-def test_a_cut_off_tail_is_detected_by_the_counter_and_by_the_anchor(
+def test_a_cut_off_tail_is_detected_by_the_chain_head_and_by_the_anchor(
     admin_ctx: AppContext, dossier
 ) -> None:  # type: ignore[no-untyped-def]
     execute(admin_ctx, "DELETE FROM audit_log WHERE seq >= 4")
     by_counter = audit.verify_chain(admin_ctx.database)
     assert (by_counter.broken_seq, by_counter.reason) == (4, "afgekapt")
-    # the intruder also turns the counter back: the anchor outside the database remains
-    execute(admin_ctx, "UPDATE sequence_counter SET last_seq = 3 WHERE name = 'audit'")
+    # the intruder also turns the chain's head back: the anchor outside the database remains
+    execute(
+        admin_ctx,
+        "UPDATE audit_chain SET head_seq = 3, "
+        "head_hash = (SELECT chain_hash FROM audit_log WHERE seq = 3) WHERE number = 1",
+    )
     by_anchor = audit.verify_chain(admin_ctx.database)
     assert (by_anchor.ok, by_anchor.reason, by_anchor.anchor_seq) == (False, "afgekapt", 5)
     assert "ankerbestand" in by_anchor.message

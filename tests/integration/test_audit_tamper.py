@@ -77,14 +77,18 @@ def test_deleting_only_the_anchor_file_is_detected(admin_ctx: AppContext, dossie
     assert not result.ok and result.reason == "anker_ontbreekt"
 
 
-def test_deleting_the_tail_with_the_anchor_and_counter_is_detected_by_the_office_anchor(
+def test_deleting_the_tail_with_the_anchor_and_chain_head_is_detected_by_the_office_anchor(
     admin_ctx: AppContext, dossier
 ) -> None:  # type: ignore[no-untyped-def]
     kept = office_copy(admin_ctx)
     last = int(kept[0]["seq"])  # type: ignore[call-overload]
     sql(admin_ctx, f"DELETE FROM audit_subject WHERE entry_seq > {last - 3}")
     sql(admin_ctx, f"DELETE FROM audit_log WHERE seq > {last - 3}")
-    sql(admin_ctx, f"UPDATE sequence_counter SET last_seq = {last - 3} WHERE name = 'audit'")
+    sql(
+        admin_ctx,
+        f"UPDATE audit_chain SET head_seq = {last - 3}, head_hash = (SELECT chain_hash "
+        f"FROM audit_log WHERE seq = {last - 3}) WHERE number = 1",
+    )
     anchor_path(admin_ctx.database.database_id).unlink()
     forget_anchor_cache()
     result = audit.verify_against_anchors(admin_ctx, kept)
@@ -97,7 +101,7 @@ def test_deleting_the_whole_log_is_detected_by_the_office_anchor(
     kept = office_copy(admin_ctx)
     sql(admin_ctx, "DELETE FROM audit_subject")
     sql(admin_ctx, "DELETE FROM audit_log")
-    sql(admin_ctx, "UPDATE sequence_counter SET last_seq = 0 WHERE name = 'audit'")
+    sql(admin_ctx, "DELETE FROM audit_chain")
     anchor_path(admin_ctx.database.database_id).unlink()
     forget_anchor_cache()
     result = audit.verify_against_anchors(admin_ctx, kept)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, String, Uuid
+from sqlalchemy import BigInteger, Index, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jeugdtoegang.storage.base import Base, UtcDateTime
@@ -32,3 +32,5 @@ class ReceivedAnchor(Base):
     received_by: Mapped[str] = mapped_column(String(100), nullable=False)
     status: Mapped[str] = mapped_column(String(20), nullable=False)
     note: Mapped[str | None] = mapped_column(String(500))
+    #: which of the workstation's audit chains (None: a bundle of before 0016, chain 1)
+    chain_id: Mapped[int | None] = mapped_column(Integer)
