@@ -12,7 +12,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.storage.changelog import CHANGE_COUNTER, install_session_hooks
 from jeugdtoegang.storage.commitments import install_commitment_hooks
-from jeugdtoegang.storage.engine import Engines, create_engines, resolve_database_url
+from jeugdtoegang.storage.encryption import (
+    DatabaseLockedError,
+    KeyFile,
+    UnlockError,
+    is_encrypted,
+    key_file_for,
+    remember,
+    unlocked_key,
+)
+from jeugdtoegang.storage.engine import (
+    Engines,
+    create_engines,
+    resolve_database_url,
+    sqlite_path,
+)
 from jeugdtoegang.storage.migrate import upgrade_database
 from jeugdtoegang.storage.models.meta import DatabaseInfo, SequenceCounter
 
@@ -38,12 +52,22 @@ class Database:
     write_sessions: sessionmaker[Session] = field(init=False)
     read_sessions: sessionmaker[Session] = field(init=False)
     migration_backup: Path | None = None
+    #: SQLCipher's key when the file is encrypted (never shown, never written in the clear)
+    key: bytes | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.write_sessions = sessionmaker(self.engines.write, expire_on_commit=False)
         self.read_sessions = sessionmaker(self.engines.read, expire_on_commit=False)
         install_session_hooks(self.write_sessions)
         install_commitment_hooks(self.write_sessions)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.engines.url)
 
     @property
     def url(self) -> str:
@@ -77,13 +101,42 @@ class Database:
         self.engines.dispose()
 
 
-def open_database(db: str | None = None, *, migrate: bool = True) -> Database:
-    """Open (and by default migrate) the database named by a path or URL."""
+def open_database(
+    db: str | None = None, *, migrate: bool = True, key: bytes | None = None
+) -> Database:
+    """Open (and by default migrate) the database named by a path or URL.
+
+    An encrypted SQLite file needs its key: ``key``, or the one unlocked earlier in this
+    process (:func:`jeugdtoegang.storage.encryption.unlock_with_password`); without it
+    :class:`~jeugdtoegang.storage.encryption.DatabaseLockedError` (Dutch) is raised before
+    anything is read."""
     url = resolve_database_url(db)
-    engines = create_engines(url)
-    backup = upgrade_database(engines.write) if migrate else None
-    database = Database(engines)
+    path = sqlite_path(url)
+    if is_encrypted(path):
+        assert path is not None
+        key = key or unlocked_key(path)
+        if key is None:
+            raise DatabaseLockedError()
+        if not KeyFile.load(key_file_for(path)).verify(key):
+            raise UnlockError("Deze sleutel past niet bij deze database.")
+    else:
+        key = None
+    engines = create_engines(url, key)
+    backup = upgrade_database(engines.write, key=key) if migrate else None
+    database = Database(engines, key=key)
     database.migration_backup = backup
+    if key is not None and path is not None:
+        from jeugdtoegang.storage.encrypted_db import (
+            account_rows,
+            install_wrap_hooks,
+            refresh_wraps,
+        )
+
+        remember(path, key)
+        if migrate:  # accounts synced or changed elsewhere get their wrap (or lose it)
+            with database.read_sessions() as session:
+                refresh_wraps(key_file_for(path), key, account_rows(session))
+        install_wrap_hooks(database.write_sessions, key_file_for(path), key)
     if migrate:
         from jeugdtoegang.storage.audit_writer import recover_journals
 
