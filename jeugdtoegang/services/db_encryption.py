@@ -21,7 +21,7 @@ from jeugdtoegang.services.authz import guarded
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage import encryption
 from jeugdtoegang.storage.database import Database
-from jeugdtoegang.storage.encrypted_db import account_rows, encrypt_in_place, new_key
+from jeugdtoegang.storage.encrypted_db import account_rows, encrypt_in_place
 from jeugdtoegang.storage.engine import resolve_database_url, sqlite_path
 from jeugdtoegang.storage.uow import UnitOfWork
 
@@ -63,8 +63,9 @@ def _encrypt(database: Database, accounts: list[tuple[str, str, bool]]) -> Encry
     path = _file_of(database)
     flush_pending(database)  # queued read entries go into the file before it is converted
     database.close()
-    dek, recovery_key = new_key(), encryption.new_recovery_key()
-    backups = encrypt_in_place(path, dek, recovery_key, accounts)
+    recovery_key = encryption.new_recovery_key()
+    dek = encryption.dek_from_recovery(recovery_key)
+    backups = encrypt_in_place(path, dek, accounts)
     encryption.remember(path, dek)
     enrolled = sorted({encryption.user_key(u) for u, _h, active in accounts if active})
     return EncryptionResult(str(path), recovery_key, enrolled, [str(b) for b in backups])
@@ -121,7 +122,9 @@ def status(db: str | None) -> dict[str, Any]:
         "key_file": str(encryption.key_file_for(path)) if encrypted else None,
         "plain_backups": plain_beside,
     }
-    if encrypted:
+    if encrypted and not encryption.key_file_for(path).exists():
+        result.update(key_file_missing=True, accounts=[], recovery_key_set=False)
+    elif encrypted:
         keys = encryption.KeyFile.load(encryption.key_file_for(path))
         from sqlcipher3 import dbapi2
 

@@ -16,6 +16,7 @@ from jeugdtoegang.storage.encryption import (
     DatabaseLockedError,
     KeyFile,
     UnlockError,
+    forget,
     is_encrypted,
     key_file_for,
     remember,
@@ -99,6 +100,8 @@ class Database:
 
     def close(self) -> None:
         self.engines.dispose()
+        if self.key is not None and self.path is not None:
+            forget(self.path)  # a closed database's key leaves the process registry
 
 
 def open_database(
@@ -112,16 +115,23 @@ def open_database(
     anything is read."""
     url = resolve_database_url(db)
     path = sqlite_path(url)
+    lost_key_file = False
     if is_encrypted(path):
         assert path is not None
         key = key or unlocked_key(path)
+        lost_key_file = not key_file_for(path).exists()
         if key is None:
+            if lost_key_file:
+                KeyFile.load(key_file_for(path))  # raises the Dutch "key file is missing"
             raise DatabaseLockedError()
-        if not KeyFile.load(key_file_for(path)).verify(key):
+        if not lost_key_file and not KeyFile.load(key_file_for(path)).verify(key):
             raise UnlockError("Deze sleutel past niet bij deze database.")
     else:
         key = None
     engines = create_engines(url, key)
+    if lost_key_file:
+        assert path is not None and key is not None
+        _check_key_and_rebuild_key_file(engines, path, key)
     backup = upgrade_database(engines.write, key=key) if migrate else None
     database = Database(engines, key=key)
     database.migration_backup = backup
@@ -142,6 +152,22 @@ def open_database(
 
         recover_journals(engines.write)  # read entries of a process that was killed
     return database
+
+
+def _check_key_and_rebuild_key_file(engines: Engines, path: Path, key: bytes) -> None:
+    """Opened with the recovery key while the key file is lost: prove the key on the file
+    itself, then write a new key file (the accounts' wraps follow when it is opened)."""
+    from sqlalchemy.exc import DatabaseError
+
+    from jeugdtoegang.storage.encryption import RECOVERY_MISMATCH, create_key_file
+
+    try:
+        with engines.read.connect() as connection:
+            connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+    except DatabaseError as error:
+        engines.dispose()
+        raise UnlockError(RECOVERY_MISMATCH) from error
+    create_key_file(path, key, [])
 
 
 def initialise(

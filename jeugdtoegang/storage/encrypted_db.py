@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -118,7 +117,7 @@ def _checkpoint(path: Path) -> None:
 
 
 def encrypt_in_place(
-    path: Path, dek: bytes, recovery_key: str, accounts: Iterable[tuple[str, str, bool]]
+    path: Path, dek: bytes, accounts: Iterable[tuple[str, str, bool]]
 ) -> list[Path]:
     """Encrypt the plain database at ``path`` (closed by the caller) and its plain backups.
 
@@ -130,7 +129,7 @@ def encrypt_in_place(
     with atomic_path(path, prefix=f".{path.name}.versleutelen.") as temporary:
         export_copy(path, temporary, None, dek)
         # the key file first: beside a still plain file it is ignored (see is_encrypted_file)
-        encryption.create_key_file(path, dek, recovery_key, accounts)
+        encryption.create_key_file(path, dek, accounts)
         old = os.open(path, os.O_RDWR)
     # atomic_path renamed the encrypted copy over the original; its blocks are still ours
     try:
@@ -152,10 +151,6 @@ def encrypt_in_place(
                 os.close(old)
             done.append(backup)
     return done
-
-
-def new_key() -> bytes:
-    return secrets.token_bytes(32)
 
 
 # --- keeping the key file in step with the accounts --------------------------------------------

@@ -15,9 +15,10 @@ database can be read:
   it with its own password, and a password change (or reset, or an account synced from
   the office) re-wraps the key at the next commit or open, without anyone typing an old
   password. A disabled account loses its wrap.
-* once with the recovery key the beheerder holds (shown once when the database is
-  encrypted; 52 characters in 13 groups). ``db recover`` uses it to open the database
-  and give an account a new (temporary) password.
+* the recovery key the beheerder holds (shown once when the database is encrypted; 52
+  characters in 13 groups) is where the DEK comes from: DEK = HKDF-SHA256(recovery key),
+  so it opens the database even without the key file. ``db recover`` uses it to open the
+  database, rebuild a lost key file and give an account a new (temporary) password.
 
 Losing the key file *and* the recovery key makes the database unreadable: there is no
 back door. Wrong passwords never open anything and get the login's one Dutch answer.
@@ -98,10 +99,12 @@ def is_encrypted(database_path: Path | None) -> bool:
     """An encrypted database of ours: a key file beside it and no plain header in it.
 
     A key file beside a *plain* file is what a conversion killed half-way leaves: the
-    plain file is still the database (run ``db encrypt`` again)."""
-    if database_path is None:
+    plain file is still the database (run ``db encrypt`` again). A non-empty file without
+    the plain header and without a key file is an encrypted database whose key file was
+    lost (only the recovery key opens it) or a damaged file."""
+    if database_path is None or is_plain_sqlite(database_path):
         return False
-    return key_file_for(database_path).exists() and not is_plain_sqlite(database_path)
+    return key_file_for(database_path).exists() or database_path.stat().st_size > 0
 
 
 def raw_key_pragma(dek: bytes) -> str:
@@ -198,11 +201,13 @@ def user_entry(dek: bytes, username: str, password_hash: str) -> dict[str, str] 
     return {"user": key, "params": params, **sealed}
 
 
-def recovery_entry(dek: bytes, recovery_key: str) -> dict[str, str]:
+def dek_from_recovery(recovery_key: str) -> bytes:
+    """The database key follows from the recovery key (HKDF-SHA256), so the recovery key
+    opens the database even when the key file is lost."""
     raw = _normalise_recovery(recovery_key)
     if raw is None:
-        raise ValueError("not a recovery key")
-    return _seal(_hkdf(raw, b"jeugdtoegang recovery key v1"), dek, _AAD + b"recovery")
+        raise UnlockError("Dit is geen geldige herstelsleutel (13 groepen van 4 tekens).")
+    return _hkdf(raw, b"jeugdtoegang database key from recovery key v1")
 
 
 # --- the key file -----------------------------------------------------------------------------
@@ -228,7 +233,8 @@ class KeyFile:
         except FileNotFoundError:
             raise DatabaseLockedError(
                 f"Het sleutelbestand {path.name} ontbreekt. Zonder dit bestand opent alleen de "
-                "herstelsleutel van de beheerder deze database ('jeugdtoegang db recover')."
+                "herstelsleutel van de beheerder deze database ('jeugdtoegang db recover "
+                "--recovery-key --user NAAM' maakt het opnieuw)."
             ) from None
         except (OSError, ValueError, TypeError, AttributeError) as error:
             raise DatabaseLockedError(
@@ -261,10 +267,11 @@ def key_check(dek: bytes) -> str:
     return hashlib.sha256(b"jeugdtoegang key check|" + dek).hexdigest()[:16]
 
 
-def create_key_file(database_path: Path, dek: bytes, recovery_key: str,
-                    accounts: Iterable[tuple[str, str, bool]]) -> KeyFile:  # fmt: skip
+def create_key_file(
+    database_path: Path, dek: bytes, accounts: Iterable[tuple[str, str, bool]]
+) -> KeyFile:
     keys = KeyFile(key_file_for(database_path), check=key_check(dek))
-    keys.recovery = recovery_entry(dek, recovery_key)
+    keys.recovery = {"derivation": "HKDF-SHA256 uit de herstelsleutel"}
     keys.users = desired_user_entries(dek, accounts, [])
     keys.save()
     return keys
@@ -312,15 +319,16 @@ def unlock_with_password(database_path: Path, username: str, password: str) -> b
     raise UnlockError(WRONG)
 
 
+RECOVERY_MISMATCH = "Deze herstelsleutel past niet bij deze database."
+
+
 def unlock_with_recovery_key(database_path: Path, recovery_key: str) -> bytes:
-    keys = KeyFile.load(key_file_for(database_path))
-    raw = _normalise_recovery(recovery_key)
-    dek = None
-    if raw is not None and keys.recovery is not None:
-        dek = _open(_hkdf(raw, b"jeugdtoegang recovery key v1"), keys.recovery,
-                    _AAD + b"recovery")  # fmt: skip
-    if dek is None or not keys.verify(dek):
-        raise UnlockError("Deze herstelsleutel past niet bij deze database.")
+    """The DEK from the recovery key (checked against the key file when there is one; without
+    it the database itself refuses a wrong key when it is opened)."""
+    dek = dek_from_recovery(recovery_key)
+    key_file = key_file_for(database_path)
+    if key_file.exists() and not KeyFile.load(key_file).verify(dek):
+        raise UnlockError(RECOVERY_MISMATCH)
     remember(database_path, dek)
     return dek
 
