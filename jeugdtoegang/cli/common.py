@@ -55,6 +55,11 @@ def unlock_if_encrypted(db: str | None) -> bool:
     from jeugdtoegang.storage.engine import resolve_database_url, sqlite_path
 
     path = sqlite_path(resolve_database_url(db))
+    if encryption.lost_key_file(path) and (path is None or not encryption.unlocked_key(path)):
+        assert path is not None
+        raise encryption.DatabaseLockedError(
+            encryption.LOST_KEY_FILE.format(name=encryption.key_file_for(path).name)
+        )
     if not encryption.is_encrypted(path):
         return False
     assert path is not None

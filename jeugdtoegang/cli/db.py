@@ -89,7 +89,7 @@ def _recover(args: argparse.Namespace) -> int:
     from jeugdtoegang.storage.engine import resolve_database_url, sqlite_path
 
     path = sqlite_path(resolve_database_url(args.db))
-    if not encryption.is_encrypted(path):
+    if not encryption.is_encrypted(path) and not encryption.lost_key_file(path):
         raise JeugdtoegangError(
             "Deze database is niet versleuteld; een vergeten wachtwoord herstelt de beheerder "
             "met 'jeugdtoegang users passwd NAAM --reset'."

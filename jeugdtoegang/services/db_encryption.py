@@ -109,7 +109,8 @@ def status(db: str | None) -> dict[str, Any]:
     if path is None:
         return {"database": url.split("@")[-1], "encrypted": False, "kind": "server",
                 "note": NOT_A_FILE}  # fmt: skip
-    encrypted = encryption.is_encrypted(path)
+    lost = encryption.lost_key_file(path)
+    encrypted = encryption.is_encrypted(path) or lost
     plain_beside = [
         str(p)
         for p in sorted(path.parent.glob(f"{path.stem}.backup-*"))
@@ -122,8 +123,10 @@ def status(db: str | None) -> dict[str, Any]:
         "key_file": str(encryption.key_file_for(path)) if encrypted else None,
         "plain_backups": plain_beside,
     }
-    if encrypted and not encryption.key_file_for(path).exists():
-        result.update(key_file_missing=True, accounts=[], recovery_key_set=False)
+    if lost:
+        result.update(key_file_missing=True, accounts=[], recovery_key_set=False,
+                      note=encryption.LOST_KEY_FILE.format(
+                          name=encryption.key_file_for(path).name))  # fmt: skip
     elif encrypted:
         keys = encryption.KeyFile.load(encryption.key_file_for(path))
         from sqlcipher3 import dbapi2

@@ -22,6 +22,9 @@ from jeugdtoegang.storage.encryption import (
     remember,
     unlocked_key,
 )
+from jeugdtoegang.storage.encryption import (
+    lost_key_file as key_file_lost,
+)
 from jeugdtoegang.storage.engine import (
     Engines,
     create_engines,
@@ -115,16 +118,17 @@ def open_database(
     anything is read."""
     url = resolve_database_url(db)
     path = sqlite_path(url)
-    lost_key_file = False
-    if is_encrypted(path):
+    lost_key_file = path is not None and key_file_lost(path)
+    if lost_key_file:
+        assert path is not None
+        key = key or unlocked_key(path)  # only the recovery key gets here (``db recover``)
+        lost_key_file = key is not None  # without it: SQLite's own "not a database"
+    elif is_encrypted(path):
         assert path is not None
         key = key or unlocked_key(path)
-        lost_key_file = not key_file_for(path).exists()
         if key is None:
-            if lost_key_file:
-                KeyFile.load(key_file_for(path))  # raises the Dutch "key file is missing"
             raise DatabaseLockedError()
-        if not lost_key_file and not KeyFile.load(key_file_for(path)).verify(key):
+        if not KeyFile.load(key_file_for(path)).verify(key):
             raise UnlockError("Deze sleutel past niet bij deze database.")
     else:
         key = None

@@ -99,12 +99,29 @@ def is_encrypted(database_path: Path | None) -> bool:
     """An encrypted database of ours: a key file beside it and no plain header in it.
 
     A key file beside a *plain* file is what a conversion killed half-way leaves: the
-    plain file is still the database (run ``db encrypt`` again). A non-empty file without
-    the plain header and without a key file is an encrypted database whose key file was
-    lost (only the recovery key opens it) or a damaged file."""
-    if database_path is None or is_plain_sqlite(database_path):
+    plain file is still the database (run ``db encrypt`` again)."""
+    if database_path is None:
         return False
-    return key_file_for(database_path).exists() or database_path.stat().st_size > 0
+    return key_file_for(database_path).exists() and not is_plain_sqlite(database_path)
+
+
+def lost_key_file(database_path: Path | None) -> bool:
+    """A non-empty file without SQLite's plain header and without a key file: an encrypted
+    database whose key file was lost (only the recovery key opens it) or a damaged file."""
+    if database_path is None or key_file_for(database_path).exists():
+        return False
+    try:
+        return database_path.stat().st_size > 0 and not is_plain_sqlite(database_path)
+    except OSError:
+        return False
+
+
+LOST_KEY_FILE = (
+    "Deze database is niet te openen: het is geen gewone database en het sleutelbestand "
+    "({name}) ontbreekt. Is hij versleuteld, dan opent alleen de herstelsleutel van de "
+    "beheerder hem ('jeugdtoegang db recover --recovery-key --user NAAM' maakt het "
+    "sleutelbestand opnieuw); anders is het bestand beschadigd."
+)
 
 
 def raw_key_pragma(dek: bytes) -> str:
