@@ -292,3 +292,36 @@ def test_kill_9_during_writes_leaves_an_openable_encrypted_database(
                 assert c.exec_driver_sql("SELECT count(*) FROM stress").scalar() > 0
         finally:
             database.close()
+
+
+def test_an_encrypted_database_of_the_previous_release_migrates_with_an_encrypted_backup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from sqlcipher3 import dbapi2
+
+    from jeugdtoegang.storage.encrypted_db import export_copy
+    from jeugdtoegang.storage.migrate import SCHEMA_HEAD
+
+    release = Path(__file__).parents[1] / "fixtures" / "release-0.1.0"
+    home = tmp_path / "home"
+    shutil.copytree(release / "home", home)
+    monkeypatch.setenv("JEUGDTOEGANG_HOME", str(home))
+    old = tmp_path / "oud.sqlite"
+    shutil.copy2(release / "jeugdtoegang.sqlite", old)
+    db = tmp_path / "jeugdtoegang.sqlite"
+    key = encryption.dek_from_recovery(encryption.new_recovery_key())
+    export_copy(old, db, None, key)
+    encryption.create_key_file(db, key, [])
+    database = open_database(str(db), key=key)
+    try:
+        backups = list(tmp_path.glob("jeugdtoegang.backup-*-voor-migratie.sqlite"))
+        assert len(backups) == 1 and database.migration_backup == backups[0]
+        assert not backups[0].read_bytes().startswith(b"SQLite format 3")
+        raw = dbapi2.connect(str(db))
+        raw.execute(f'PRAGMA key = "{encryption.raw_key_pragma(key)}"')
+        assert raw.execute("SELECT version_num FROM alembic_version").fetchone()[0] == SCHEMA_HEAD
+        raw.close()
+    finally:
+        database.close()
