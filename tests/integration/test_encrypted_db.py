@@ -325,3 +325,74 @@ def test_an_encrypted_database_of_the_previous_release_migrates_with_an_encrypte
         raw.close()
     finally:
         database.close()
+
+
+CONVERTER = r"""
+import sys
+from pathlib import Path
+from jeugdtoegang.storage import encryption
+from jeugdtoegang.storage.encrypted_db import encrypt_in_place
+path = Path(sys.argv[1])
+print("go", flush=True)
+encrypt_in_place(path, encryption.dek_from_recovery(sys.argv[2]), [])
+print("done", flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_kill_9_during_db_encrypt_leaves_the_plain_or_the_encrypted_database(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from jeugdtoegang.demo.households import generate_households
+    from jeugdtoegang.domain.actor import local_actor
+    from jeugdtoegang.services.context import AppContext
+    from jeugdtoegang.storage.database import initialise
+
+    source = tmp_path / "bron.sqlite"
+    database = open_database(str(source))
+    initialise(database, "twente")
+    generate_households(AppContext(database, local_actor()), 1500, seed=3)
+    database.close()
+    recovery = encryption.new_recovery_key()
+
+    def start(attempt: int) -> tuple[Path, subprocess.Popen[bytes]]:
+        folder = tmp_path / f"poging{attempt}"
+        folder.mkdir()
+        path = folder / "team.sqlite"
+        shutil.copy2(source, path)
+        process = subprocess.Popen(
+            [sys.executable, "-c", CONVERTER, str(path), recovery], stdout=subprocess.PIPE
+        )
+        assert process.stdout is not None and process.stdout.readline().strip() == b"go"
+        return path, process
+
+    _path, full = start(0)  # how long a whole conversion takes here, now
+    began = time.perf_counter()
+    assert full.stdout is not None and full.stdout.readline().strip() == b"done"
+    duration = time.perf_counter() - began
+    full.wait()
+    outcomes = []
+    for attempt, fraction in enumerate((0.05, 0.3, 0.6, 0.85, 0.95, 1.1, 1.5), start=1):
+        path, process = start(attempt)
+        time.sleep(duration * fraction)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        encryption.forget()
+        if encryption.is_encrypted(path):
+            outcomes.append("versleuteld")
+            reopened = open_database(str(path), key=encryption.dek_from_recovery(recovery))
+        else:
+            outcomes.append("gewoon")
+            assert path.read_bytes().startswith(b"SQLite format 3")
+            reopened = open_database(str(path))
+        try:
+            with reopened.engines.read.connect() as c:
+                assert c.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+                assert c.exec_driver_sql("SELECT count(*) FROM household").scalar() == 1500
+        finally:
+            reopened.close()
+        for left in path.parent.glob("*.tmp"):  # a killed copy is a partial *encrypted* one
+            assert not left.read_bytes().startswith(b"SQLite format 3")
+    print(f"conversion {duration:.2f} s; after kills: {outcomes}")
