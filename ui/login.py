@@ -188,8 +188,12 @@ def ensure_unlocked(db: str | None, parent: QWidget | None = None) -> bool:
         return True
     if encryption.unlocked_key(path) is not None:
         return True
-    if not encryption.key_file_for(path).exists():
-        encryption.KeyFile.load(encryption.key_file_for(path))  # the Dutch "key file missing"
+    if not encryption.KeyFile.load(encryption.key_file_for(path)).users:
+        raise JeugdtoegangError(
+            "Deze versleutelde database heeft nog geen accounts. Maak eerst de beheerder aan "
+            "met 'jeugdtoegang users add NAAM --name \"Volledige naam\"' (die vraagt om de "
+            "herstelsleutel); daarna opent het programma hem met gebruikersnaam en wachtwoord."
+        )
     credentials = ask_unlock(path, parent)
     if credentials is None:
         return False

@@ -96,3 +96,18 @@ def test_cancelling_the_unlock_opens_nothing(
     monkeypatch.setattr(login, "ask_unlock", lambda _path, _parent=None: None)
     monkeypatch.setattr(gui_app, "open_database", lambda *_a, **_k: pytest.fail("opened"))
     assert gui_app.build_window(str(encrypted_db)) is None
+
+
+def test_an_encrypted_database_without_accounts_says_how_to_create_the_first_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shown: DialogLog
+) -> None:
+    from jeugdtoegang.errors import JeugdtoegangError
+
+    path = tmp_path / "nieuw.sqlite"
+    database = open_database(str(path))
+    initialise(database, "zuidoost-utrecht", team_name="Team Zeist")
+    encrypt_new_database(database)
+    encryption.forget()
+    monkeypatch.setattr(login, "ask_unlock", lambda _path, _parent=None: pytest.fail("asked"))
+    with pytest.raises(JeugdtoegangError, match="herstelsleutel"):
+        gui_app.build_window(str(path))
