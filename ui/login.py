@@ -1,10 +1,16 @@
 """Logging in: the login dialog, the first-run dialog (creates the administrator) and
 the password change a new account must make. Called once at start-up by ``ui.app``.
 
+An encrypted database (SQLCipher) is unlocked *before* it is opened: the unlock dialog
+asks for user name and password, unwraps the database key with them, and the login that
+follows uses the same typed credentials (no second question).
+
 ``ask_login`` and ``ask_first_run`` are module functions so that tests replace them.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,8 +26,9 @@ from PySide6.QtWidgets import (
 from jeugdtoegang.domain.actor import Actor
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.services import auth
+from jeugdtoegang.storage import encryption
 from jeugdtoegang.storage.database import Database
-from jeugdtoegang.storage.engine import sqlite_path
+from jeugdtoegang.storage.engine import resolve_database_url, sqlite_path
 
 DEMO_FILE = "demo.sqlite"
 DEMO_HINT = (
@@ -106,6 +113,107 @@ class LoginDialog(QDialog):
                 return
         self.actor = actor
         self.accept()
+
+
+class UnlockDialog(QDialog):
+    """An encrypted database: user name and password unlock it before anything is read."""
+
+    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("unlock_dialog")
+        self.setWindowTitle("Jeugdtoegang — inloggen")
+        self.path = path
+        self.credentials: tuple[str, str] | None = None
+        self.username_field = QLineEdit()
+        self.username_field.setObjectName("username_field")
+        self.password_field = _password_field("password_field")
+        self.message = _error_label()
+        intro = QLabel(
+            "Deze database is versleuteld. Uw gebruikersnaam en wachtwoord openen hem; "
+            "zonder inloggen is niets te lezen."
+        )
+        intro.setObjectName("unlock_intro")
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Gebruikersnaam", self.username_field)
+        form.addRow("Wachtwoord", self.password_field)
+        buttons = QDialogButtonBox()
+        self.unlock_button = buttons.addButton(
+            "Ontgrendelen en inloggen", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.unlock_button.setObjectName("unlock_button")
+        self.unlock_button.setDefault(True)
+        cancel = buttons.addButton("Afsluiten", QDialogButtonBox.ButtonRole.RejectRole)
+        cancel.setObjectName("cancel_button")
+        cancel.setAutoDefault(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<b>Inloggen bij Jeugdtoegang</b>"))
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.unlock_button.clicked.connect(self.try_unlock)
+        cancel.clicked.connect(self.reject)
+        self.username_field.setFocus()
+        self.resize(430, self.sizeHint().height())
+
+    def try_unlock(self) -> None:
+        username, password = self.username_field.text().strip(), self.password_field.text()
+        try:
+            encryption.unlock_with_password(self.path, username, password)
+        except JeugdtoegangError as error:
+            self.message.setText(error.message)
+            self.password_field.clear()
+            self.password_field.setFocus()
+            return
+        self.credentials = (username, password)
+        self.accept()
+
+
+#: credentials that unlocked a database (by path), used once for the login that follows
+_unlocked_with: dict[str, tuple[str, str]] = {}
+
+
+def ask_unlock(path: Path, parent: QWidget | None = None) -> tuple[str, str] | None:
+    dialog = UnlockDialog(path, parent)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.exec()
+    return dialog.credentials
+
+
+def ensure_unlocked(db: str | None, parent: QWidget | None = None) -> bool:
+    """Before an encrypted database is opened: unlock it (False when the user stops)."""
+    path = sqlite_path(resolve_database_url(db))
+    if path is None or not encryption.is_encrypted(path):
+        return True
+    if encryption.unlocked_key(path) is not None:
+        return True
+    if not encryption.KeyFile.load(encryption.key_file_for(path)).users:
+        raise JeugdtoegangError(
+            "Deze versleutelde database heeft nog geen accounts. Maak eerst de beheerder aan "
+            "met 'jeugdtoegang users add NAAM --name \"Volledige naam\"' (die vraagt om de "
+            "herstelsleutel); daarna opent het programma hem met gebruikersnaam en wachtwoord."
+        )
+    credentials = ask_unlock(path, parent)
+    if credentials is None:
+        return False
+    _unlocked_with[str(path.resolve())] = credentials
+    return True
+
+
+def _login_after_unlock(
+    database: Database, credentials: tuple[str, str], parent: QWidget | None
+) -> Actor | None:
+    username, password = credentials
+    try:
+        actor = auth.login(database, username, password)
+    except JeugdtoegangError:
+        return ask_login(database, parent)  # e.g. locked: the login dialog explains
+    if auth.must_change_password(database, actor.username) and not ask_new_password(
+        database, actor.username, password, parent
+    ):
+        return None
+    return actor
 
 
 class NewPasswordDialog(QDialog):
@@ -243,4 +351,8 @@ def obtain_actor(database: Database, parent: QWidget | None = None) -> Actor | N
     """
     if not auth.has_users(database):
         return ask_first_run(database, parent)
+    path = sqlite_path(database.url)
+    credentials = _unlocked_with.pop(str(path.resolve()), None) if path is not None else None
+    if credentials is not None and database.encrypted:
+        return _login_after_unlock(database, credentials, parent)
     return ask_login(database, parent)

@@ -21,8 +21,75 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def open_db(args: argparse.Namespace) -> Database:
-    """Open and migrate the database named by ``--db`` / ``JEUGDTOEGANG_DB``."""
+    """Open and migrate the database named by ``--db`` / ``JEUGDTOEGANG_DB``.
+
+    An encrypted database is unlocked first with the login's user name and password (the
+    same ones the command then logs in with), or, while it has no accounts yet, with the
+    beheerder's recovery key."""
+    unlock_if_encrypted(args.db)
     return open_database(args.db)
+
+
+RECOVERY_ENV = "JEUGDTOEGANG_RECOVERY_KEY"
+#: the credentials that unlocked an encrypted database (the login reuses them)
+_unlocked_with: tuple[str, str] | None = None
+
+
+def recovery_key_input() -> str:
+    """The recovery key from ``JEUGDTOEGANG_RECOVERY_KEY`` or typed in the terminal (never
+    an argument: the process list would show it)."""
+    value = os.environ.get(RECOVERY_ENV, "").strip()
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise JeugdtoegangError(
+            f"Geef de herstelsleutel via {RECOVERY_ENV} of start de opdracht in een terminal."
+        )
+    return getpass.getpass("Herstelsleutel: ")
+
+
+def unlock_if_encrypted(db: str | None) -> bool:
+    """Unlock an encrypted SQLite database for this process; False for a plain one."""
+    global _unlocked_with
+    from jeugdtoegang.storage import encryption
+    from jeugdtoegang.storage.engine import resolve_database_url, sqlite_path
+
+    path = sqlite_path(resolve_database_url(db))
+    if encryption.lost_key_file(path) and (path is None or not encryption.unlocked_key(path)):
+        assert path is not None
+        raise encryption.DatabaseLockedError(
+            encryption.LOST_KEY_FILE.format(name=encryption.key_file_for(path).name)
+        )
+    if not encryption.is_encrypted(path):
+        return False
+    assert path is not None
+    if encryption.unlocked_key(path) is not None:
+        return True
+    keys = encryption.KeyFile.load(encryption.key_file_for(path))
+    if not keys.users:  # encrypted before its first account: the beheerder's recovery key
+        encryption.unlock_with_recovery_key(path, recovery_key_input())
+        return True
+    username, password = _credentials()
+    encryption.unlock_with_password(path, username, password)
+    _unlocked_with = (username, password)
+    return True
+
+
+def _credentials() -> tuple[str, str]:
+    if _unlocked_with is not None:
+        return _unlocked_with
+    username = os.environ.get(USER_ENV, "").strip()
+    password = os.environ.get(PASSWORD_ENV)
+    if not username or password is None:
+        if not sys.stdin.isatty():
+            raise JeugdtoegangError(
+                "Deze database heeft gebruikersaccounts: log in. Zet voor scripts "
+                f"{USER_ENV} en {PASSWORD_ENV}, of start de opdracht in een terminal."
+            )
+        if not username:
+            username = input("Gebruikersnaam: ").strip()
+        password = getpass.getpass("Wachtwoord: ")
+    return username, password
 
 
 NO_ACCOUNTS = (
@@ -46,17 +113,7 @@ def cli_actor(args: argparse.Namespace, database: Database) -> Actor:
 
     if not auth.has_users(database):
         raise JeugdtoegangError(NO_ACCOUNTS)
-    username = os.environ.get(USER_ENV, "").strip()
-    password = os.environ.get(PASSWORD_ENV)
-    if not username or password is None:
-        if not sys.stdin.isatty():
-            raise JeugdtoegangError(
-                "Deze database heeft gebruikersaccounts: log in. Zet voor scripts "
-                f"{USER_ENV} en {PASSWORD_ENV}, of start de opdracht in een terminal."
-            )
-        if not username:
-            username = input("Gebruikersnaam: ").strip()
-        password = getpass.getpass("Wachtwoord: ")
+    username, password = _credentials()
     actor = auth.login(database, username, password)
     if auth.must_change_password(database, actor.username):
         raise JeugdtoegangError(  # a temporary password opens nothing until it is changed

@@ -22,6 +22,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     init.add_argument("--team", help="naam van het team (optioneel)")
     init.add_argument("--demo", action="store_true", help="vul met fictieve demogegevens")
     init.add_argument("--households", type=int, default=None, help="aantal demo-huishoudens")
+    init.add_argument(
+        "--encrypt",
+        action="store_true",
+        help="versleutel de nieuwe database (SQLCipher); toont de herstelsleutel één keer",
+    )
     add_json_flag(init)
     init.set_defaults(handler=_init)
 
@@ -78,7 +83,15 @@ def _init(args: argparse.Namespace) -> int:
             "region": profile.slug,
             "demo_households": created,
         }
-        emit(args, result, f"Database klaar voor regio {profile.name} ({database.url}).")
+        text = f"Database klaar voor regio {profile.name} ({database.url})."
+        if args.encrypt:
+            from jeugdtoegang.cli.db import recovery_text
+            from jeugdtoegang.services.db_encryption import encrypt_new_database
+
+            encrypted = encrypt_new_database(database)  # closes it
+            result |= {"encrypted": True, "recovery_key": encrypted.recovery_key}
+            text += "\n" + recovery_text(encrypted)
+        emit(args, result, text)
     finally:
         database.close()
     return 0

@@ -18,6 +18,7 @@ from jeugdtoegang import __version__
 from jeugdtoegang.cli import (
     access,
     caseload,
+    db,
     decisions,
     households,
     ijw,
@@ -51,6 +52,7 @@ AREAS = (
     caseload,
     ijw,
     settings_cmd,
+    db,
 )
 log = logging.getLogger("jeugdtoegang.cli")
 

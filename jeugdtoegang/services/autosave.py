@@ -8,7 +8,8 @@ consultant as her own unsaved work). The write is atomic: a temporary file
 in the same folder, flushed and fsynced, then renamed over the old file; a crash leaves
 either the previous or the new recovery file, never half of one. The files hold
 personal data and therefore live only in the user's own data folder; a successful save
-removes the file.
+removes the file. While an encrypted database is open the file is sealed (AES-256-GCM) with
+a key derived from that database's key, so a draft is as unreadable as the database.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 
 from jeugdtoegang.atomic import private_dir, write_atomically
 from jeugdtoegang.paths import user_data_dir
+from jeugdtoegang.storage import encryption
 from jeugdtoegang.storage.base import utcnow
 
 RECOVERY_SCHEMA = 2
@@ -72,6 +74,9 @@ def write_recovery(
         "content": content,
     }
     data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    key = encryption.active_key()
+    if key is not None:  # an encrypted database's drafts are sealed with its key
+        data = encryption.seal_bytes(key, data, f"autosave|{household_id}")
     write_atomically(target, data, prefix=f".{household_id}.")
     return target
 
@@ -80,7 +85,12 @@ def read_recovery(household_id: uuid.UUID, *, author: str) -> Recovery | None:
     """``author``'s recovery file of a household, or None (also when unreadable or not theirs)."""
     path = recovery_path(household_id, author)
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+        if raw.startswith(encryption.SEALED_PREFIX):
+            label = f"autosave|{household_id}"
+            opened = (encryption.unseal_bytes(k, raw, label) for k in encryption.iter_active_keys())
+            raw = next((o for o in opened if o is not None), b"")
+        payload = json.loads(raw.decode("utf-8"))
         owner = str(payload["author"])
         if owner.casefold() != author.strip().casefold():
             return None  # never someone else's draft, even if a file was moved

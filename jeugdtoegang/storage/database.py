@@ -12,7 +12,25 @@ from sqlalchemy.orm import Session, sessionmaker
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.storage.changelog import CHANGE_COUNTER, install_session_hooks
 from jeugdtoegang.storage.commitments import install_commitment_hooks
-from jeugdtoegang.storage.engine import Engines, create_engines, resolve_database_url
+from jeugdtoegang.storage.encryption import (
+    DatabaseLockedError,
+    KeyFile,
+    UnlockError,
+    forget,
+    is_encrypted,
+    key_file_for,
+    remember,
+    unlocked_key,
+)
+from jeugdtoegang.storage.encryption import (
+    lost_key_file as key_file_lost,
+)
+from jeugdtoegang.storage.engine import (
+    Engines,
+    create_engines,
+    resolve_database_url,
+    sqlite_path,
+)
 from jeugdtoegang.storage.migrate import upgrade_database
 from jeugdtoegang.storage.models.meta import DatabaseInfo, SequenceCounter
 
@@ -38,12 +56,22 @@ class Database:
     write_sessions: sessionmaker[Session] = field(init=False)
     read_sessions: sessionmaker[Session] = field(init=False)
     migration_backup: Path | None = None
+    #: SQLCipher's key when the file is encrypted (never shown, never written in the clear)
+    key: bytes | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.write_sessions = sessionmaker(self.engines.write, expire_on_commit=False)
         self.read_sessions = sessionmaker(self.engines.read, expire_on_commit=False)
         install_session_hooks(self.write_sessions)
         install_commitment_hooks(self.write_sessions)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.engines.url)
 
     @property
     def url(self) -> str:
@@ -75,20 +103,75 @@ class Database:
 
     def close(self) -> None:
         self.engines.dispose()
+        if self.key is not None and self.path is not None:
+            forget(self.path)  # a closed database's key leaves the process registry
 
 
-def open_database(db: str | None = None, *, migrate: bool = True) -> Database:
-    """Open (and by default migrate) the database named by a path or URL."""
+def open_database(
+    db: str | None = None, *, migrate: bool = True, key: bytes | None = None
+) -> Database:
+    """Open (and by default migrate) the database named by a path or URL.
+
+    An encrypted SQLite file needs its key: ``key``, or the one unlocked earlier in this
+    process (:func:`jeugdtoegang.storage.encryption.unlock_with_password`); without it
+    :class:`~jeugdtoegang.storage.encryption.DatabaseLockedError` (Dutch) is raised before
+    anything is read."""
     url = resolve_database_url(db)
-    engines = create_engines(url)
-    backup = upgrade_database(engines.write) if migrate else None
-    database = Database(engines)
+    path = sqlite_path(url)
+    lost_key_file = path is not None and key_file_lost(path)
+    if lost_key_file:
+        assert path is not None
+        key = key or unlocked_key(path)  # only the recovery key gets here (``db recover``)
+        lost_key_file = key is not None  # without it: SQLite's own "not a database"
+    elif is_encrypted(path):
+        assert path is not None
+        key = key or unlocked_key(path)
+        if key is None:
+            raise DatabaseLockedError()
+        if not KeyFile.load(key_file_for(path)).verify(key):
+            raise UnlockError("Deze sleutel past niet bij deze database.")
+    else:
+        key = None
+    engines = create_engines(url, key)
+    if lost_key_file:
+        assert path is not None and key is not None
+        _check_key_and_rebuild_key_file(engines, path, key)
+    backup = upgrade_database(engines.write, key=key) if migrate else None
+    database = Database(engines, key=key)
     database.migration_backup = backup
+    if key is not None and path is not None:
+        from jeugdtoegang.storage.encrypted_db import (
+            account_rows,
+            install_wrap_hooks,
+            refresh_wraps,
+        )
+
+        remember(path, key)
+        if migrate:  # accounts synced or changed elsewhere get their wrap (or lose it)
+            with database.read_sessions() as session:
+                refresh_wraps(key_file_for(path), key, account_rows(session))
+        install_wrap_hooks(database.write_sessions, key_file_for(path), key)
     if migrate:
         from jeugdtoegang.storage.audit_writer import recover_journals
 
         recover_journals(engines.write)  # read entries of a process that was killed
     return database
+
+
+def _check_key_and_rebuild_key_file(engines: Engines, path: Path, key: bytes) -> None:
+    """Opened with the recovery key while the key file is lost: prove the key on the file
+    itself, then write a new key file (the accounts' wraps follow when it is opened)."""
+    from sqlalchemy.exc import DatabaseError
+
+    from jeugdtoegang.storage.encryption import RECOVERY_MISMATCH, create_key_file
+
+    try:
+        with engines.read.connect() as connection:
+            connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+    except DatabaseError as error:
+        engines.dispose()
+        raise UnlockError(RECOVERY_MISMATCH) from error
+    create_key_file(path, key, [])
 
 
 def initialise(

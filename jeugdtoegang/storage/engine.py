@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import QueuePool
 
 from jeugdtoegang.atomic import FILE_MODE, private_dir
 from jeugdtoegang.paths import default_database_path
@@ -94,13 +95,26 @@ class Engines:
         self.read.dispose()
 
 
-def create_engines(url: str) -> Engines:
-    """Create the write and read engines for a database URL."""
+def _encrypted_url(url: str, key: bytes) -> URL:
+    """The same file through SQLCipher with the raw key (never shown: see ``Engines.url``)."""
+    from jeugdtoegang.storage.encryption import raw_key_pragma
+
+    path = sqlite_path(url)
+    if path is None:
+        raise ValueError("only a SQLite file can be encrypted")
+    return URL.create("sqlite+pysqlcipher", password=raw_key_pragma(key), database=str(path))
+
+
+def create_engines(url: str, key: bytes | None = None) -> Engines:
+    """Create the write and read engines for a database URL (``key``: SQLCipher's key)."""
     if is_sqlite(url):
         # Pooled connections may be handed to a worker thread, one thread at a time.
         args = {"check_same_thread": False}
-        write = create_engine(url, connect_args=args)
-        read = create_engine(url, connect_args=args)
+        target: str | URL = url if key is None else _encrypted_url(url, key)
+        # SQLCipher's dialect would use one connection per thread; keep the plain pool
+        options: dict[str, Any] = {} if key is None else {"poolclass": QueuePool}
+        write = create_engine(target, connect_args=args, **options)
+        read = create_engine(target, connect_args=args, **options)
         _configure_sqlite(write, immediate=True)
         _configure_sqlite(read, immediate=False)
         return Engines(url, write, read)

@@ -60,10 +60,18 @@ def current_revisions(engine: Engine) -> set[str]:
         }
 
 
-def backup_sqlite(path: Path, label: str) -> Path:
-    """Copy a SQLite database consistently (WAL included) next to it; returns the copy."""
+def backup_sqlite(path: Path, label: str, key: bytes | None = None) -> Path:
+    """Copy a SQLite database consistently (WAL included) next to it; returns the copy.
+
+    An encrypted database (``key``) gets an encrypted copy with the same key, never a
+    plain one."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.backup-{stamp}-{label}{path.suffix or '.sqlite'}")
+    if key is not None:
+        from jeugdtoegang.storage.encrypted_db import backup_encrypted
+
+        backup_encrypted(path, target, key)
+        return target
     from jeugdtoegang.atomic import atomic_path
 
     # written under a temporary name (0600) and renamed when complete: a kill or a full
@@ -88,7 +96,7 @@ def backup_sqlite(path: Path, label: str) -> Path:
     return target
 
 
-def upgrade_database(engine: Engine) -> Path | None:
+def upgrade_database(engine: Engine, *, key: bytes | None = None) -> Path | None:
     """Bring the schema to the newest version; returns the backup made, if any."""
     current = current_revisions(engine)
     if current == {SCHEMA_HEAD}:
@@ -107,7 +115,7 @@ def upgrade_database(engine: Engine) -> Path | None:
     backup = None
     path = sqlite_path(str(engine.url))
     if current and path is not None and path.exists() and path.stat().st_size > 0:
-        backup = backup_sqlite(path, "voor-migratie")
+        backup = backup_sqlite(path, "voor-migratie", key)
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         raw = connection.connection.dbapi_connection if sqlite else None
