@@ -258,3 +258,13 @@ def refusal(message: str, what: str) -> PermissionDeniedError:
     error = PermissionDeniedError(message)
     error.permission = what  # type: ignore[attr-defined]
     return error
+
+
+def may_see_conflict_data(actor: Actor, household_team: str | None) -> bool:
+    """Whether a sync conflict shows this user the records' values (names, BSNs, notes).
+
+    Only whoever may edit that dossier (a consultant of its team) sees and settles them;
+    a beheerder or team lead sees which record and which fields differ, never the values
+    (need-to-know: the beheerder sees no personal data anywhere).
+    """
+    return in_scope(actor, Permission.DOSSIER_EDIT, household_team)

@@ -32,6 +32,7 @@ from jeugdtoegang.errors import FieldError, ValidationError
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.models.households import Household
 from jeugdtoegang.storage.models.indications import Evaluation, Indication
+from jeugdtoegang.storage.models.security import User
 
 #: statuses that mean help was granted (counted as running help and commitments)
 GRANTED = (IndicationStatus.GOEDGEKEURD.value, IndicationStatus.AFGEGEVEN.value)
@@ -221,12 +222,19 @@ def caseload(session: Session, ctx: AppContext, flt: ReportFilter) -> Report:
         )
         query = query.where(Household.id.in_(ids))
     rows = sorted(session.execute(query.group_by(responsible)).all(), key=lambda r: (-r[1], r[0]))
+    names = dict(
+        session.execute(
+            select(User.username, User.display_name).where(
+                User.username.in_([r[0] for r in rows])
+            )
+        ).all()
+    )
     return Report(
         "caseload",
         REPORTS["caseload"].title,
         "bar",
         "aantal",
-        tuple(str(r[0]) for r in rows),
+        tuple(names.get(r[0]) or str(r[0]) for r in rows),  # the person's name, not a login
         (Series("Dossiers", _decimals([r[1] for r in rows])),),
         note="Open dossiers per verantwoordelijke consulent, stand van vandaag.",
     )

@@ -12,7 +12,7 @@ import importlib
 import os
 import uuid
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,12 +22,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.actor import Actor, Role
-from jeugdtoegang.domain.authz import Permission, can
-from jeugdtoegang.errors import JeugdtoegangError, NotFoundError
+from jeugdtoegang.domain.authz import Permission, can, may_see_conflict_data
+from jeugdtoegang.errors import JeugdtoegangError, NotFoundError, PermissionDeniedError
 from jeugdtoegang.progress import CancelToken, Progress, run_to_end
 from jeugdtoegang.regions.loader import load_profile
 from jeugdtoegang.services.authz import guard
 from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage.access import household_teams
 from jeugdtoegang.storage.audit_anchors import keep_remote_anchor
 from jeugdtoegang.storage.audit_writer import append_audit_entries
 from jeugdtoegang.storage.base import utcnow
@@ -616,18 +617,67 @@ def _peer_names(session: Session) -> dict[uuid.UUID, str]:
     return {db_id: name for db_id, name in rows if db_id is not None}
 
 
+def _dossier_team(session: Session, view: ConflictView) -> str | None:
+    """The team of the dossier a conflicting record belongs to (None when it has none)."""
+    data = view.local_data or view.remote_data or {}
+    if view.table_name == "household":
+        household_id: Any = view.record_id
+    else:
+        household_id = data.get("household_id")
+    if not household_id:
+        return None
+    try:
+        key = household_id if isinstance(household_id, uuid.UUID) else uuid.UUID(str(household_id))
+    except ValueError:
+        return None
+    return household_teams(session, {key}).get(key)
+
+
+def _masked(view: ConflictView) -> ConflictView:
+    """The conflict without the records' values: which record and which fields differ."""
+    hidden = "(afgeschermd)"
+    return replace(
+        view,
+        title=f"Gegeven {str(view.record_id)[:8]} {hidden}",
+        local_data={k: hidden for k in view.local_data} if view.local_data else view.local_data,
+        remote_data={k: hidden for k in view.remote_data} if view.remote_data else view.remote_data,
+    )
+
+
+def _as_seen_by(ctx: AppContext, session: Session, view: ConflictView) -> ConflictView:
+    if may_see_conflict_data(ctx.actor, _dossier_team(session, view)):
+        return view
+    return _masked(view)
+
+
+def _people_shown(views: list[ConflictView]) -> list[uuid.UUID]:
+    return [
+        v.record_id
+        for v in views
+        if v.table_name == "person" and not v.title.endswith("(afgeschermd)")
+    ]
+
+
 def list_conflicts(ctx: AppContext, *, include_resolved: bool = False) -> list[ConflictView]:
-    """Open conflicts (oldest first); with ``include_resolved`` also the settled ones."""
+    """Open conflicts (oldest first); with ``include_resolved`` also the settled ones.
+
+    The records' values are shown only to whoever may edit the dossier
+    (:func:`~jeugdtoegang.domain.authz.may_see_conflict_data`); others see them masked.
+    """
     with ctx.uow(readonly=True) as uow:
         query = select(SyncConflict).order_by(SyncConflict.created_at, SyncConflict.id)
         if not include_resolved:
             query = query.where(SyncConflict.status == "open")
         conflicts = uow.session.execute(query).scalars().all()
         names = _peer_names(uow.session)
-        views = [_conflict_view(c, names, _current_local(uow.session, c)) for c in conflicts]
-        people = [v.record_id for v in views if v.table_name == "person"]
+        views = [
+            _as_seen_by(ctx, uow.session, _conflict_view(c, names, _current_local(uow.session, c)))
+            for c in conflicts
+        ]
         if views:
-            uow.log_access("inzien", "sync_conflict", None, people, "conflicten bekijken")
+            uow.log_access(
+                "inzien", "sync_conflict", None, _people_shown(views), "conflicten bekijken"
+            )
         return views
 
 
@@ -637,9 +687,12 @@ def get_conflict(ctx: AppContext, conflict_id: uuid.UUID) -> ConflictView:
         if conflict is None:
             raise NotFoundError("Dit conflict bestaat niet (meer).")
         local = _current_local(uow.session, conflict)
-        view = _conflict_view(conflict, _peer_names(uow.session), local)
-        people = [view.record_id] if view.table_name == "person" else []
-        uow.log_access("inzien", "sync_conflict", conflict_id, people, "conflict bekijken")
+        view = _as_seen_by(
+            ctx, uow.session, _conflict_view(conflict, _peer_names(uow.session), local)
+        )
+        uow.log_access(
+            "inzien", "sync_conflict", conflict_id, _people_shown([view]), "conflict bekijken"
+        )
         return view
 
 
@@ -658,6 +711,12 @@ def resolve_conflict(
             raise NotFoundError("Dit conflict bestaat niet (meer).")
         if conflict.status != "open":
             raise JeugdtoegangError("Dit conflict is al opgelost.")
+        seen = _conflict_view(conflict, {}, _current_local(uow.session, conflict))
+        if not may_see_conflict_data(ctx.actor, _dossier_team(uow.session, seen)):
+            raise PermissionDeniedError(
+                "Dit conflict gaat over een dossier dat u niet mag wijzigen. Een consulent "
+                "van het team van dit dossier kan het oplossen."
+            )
         try:
             with uow.session.begin_nested():
                 resolve.resolve_conflict(

@@ -195,6 +195,40 @@ def test_a_record_changed_on_both_sides_becomes_a_conflict_and_nothing_is_overwr
     assert conflict.source_name == "laptop1"
 
 
+def test_a_conflict_shows_the_records_only_to_whoever_may_edit_the_dossier(
+    trio, tmp_path: Path
+) -> None:
+    """Need-to-know (issue 15): the beheerder, a team lead and a consultant of another team
+    see which record and which fields differ, never the values, and cannot settle it."""
+    _, office, household_id = _conflicting_edit(trio, tmp_path)
+    with office.uow(readonly=True) as uow:
+        team = uow.get(Household, household_id).team
+    others = {
+        "beheerder": Actor("a.beheer", "Ada Beheer", frozenset({Role.BEHEERDER})),
+        "teamleider": Actor(
+            "t.leider", "Tom Leider", frozenset({Role.TEAMLEIDER}), team=team or "Team Zeist"
+        ),
+        "consulent van een ander team": Actor(
+            "o.ander", "Olga Ander", frozenset({Role.CONSULENT}), team="Team Elders"
+        ),
+    }
+    [full] = sync_service.list_conflicts(office)
+    assert full.remote_data["notes"] == "Notitie van de laptop"
+    for who, actor in others.items():
+        ctx = context(office.database, actor)
+        if who == "consulent van een ander team" and not team:
+            continue  # a dossier without a team is open to every consultant
+        [masked] = sync_service.list_conflicts(ctx)
+        shown = json.dumps([masked.title, masked.local_data, masked.remote_data], default=str)
+        assert "Notitie" not in shown and "Laptopstraat" not in shown, who
+        assert set(masked.differing_fields) == {"notes", "street"}, who
+        assert sync_service.get_conflict(ctx, masked.id).remote_data["notes"] == "(afgeschermd)"
+        with pytest.raises(JeugdtoegangError) as refused:
+            sync_service.resolve_conflict(ctx, masked.id, "theirs")
+        assert "niet mag wijzigen" in refused.value.message or "mag" in refused.value.message
+    assert _notes(office, household_id) == ("Notitie van kantoor", "Dorpsstraat")
+
+
 @pytest.mark.parametrize(
     ("choice", "fields", "expected"),
     [
