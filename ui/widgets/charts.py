@@ -145,6 +145,9 @@ class ChartWidget(QWidget):
             top = Decimal(max(4, -(-int(top.to_integral_value(rounding="ROUND_CEILING")) // 4) * 4))
         self._axis(painter, plot, top)
         slot = plot.width() / count
+        # a label every few bars when they would not fit side by side (e.g. 13 months)
+        widest = max(metrics.horizontalAdvance(c) for c in report.categories) + 8
+        every = 1 if widest <= slot else max(1, -(-int(widest) // max(1, int(slot))))
         groups = 1 if stacked else len(report.series)
         width = max(3.0, min(60.0, slot * 0.7 / groups))
         for i, category in enumerate(report.categories):
@@ -167,20 +170,19 @@ class ChartWidget(QWidget):
                     )
                 if stacked:
                     base = y
+            if i % every:
+                continue
             painter.setPen(QColor("#333333"))
-            label = metrics.elidedText(category, Qt.TextElideMode.ElideRight, int(slot * 2) - 4)
+            span = slot * every
+            label = metrics.elidedText(category, Qt.TextElideMode.ElideRight, int(span) - 4)
             painter.drawText(
-                QRectF(
-                    plot.left() + slot * i - slot / 2 + 2,
-                    plot.bottom() + 3,
-                    slot * 2 - 4,
-                    label_height,
-                ),
+                QRectF(plot.left() + slot * (i + 0.5) - span / 2 + 2, plot.bottom() + 3,
+                       span - 4, label_height),
                 Qt.AlignmentFlag.AlignHCenter
                 | Qt.AlignmentFlag.AlignTop
                 | Qt.TextFlag.TextWordWrap,
-                label if count <= 8 or i % max(1, count // 8) == 0 else "",
-            )
+                label,
+            )  # fmt: skip
 
     def _axis(self, painter: QPainter, plot: QRectF, top: Decimal) -> None:
         painter.setPen(QPen(QColor("#dddddd"), 1))
