@@ -41,6 +41,7 @@ from jeugdtoegang.errors import FieldError, ValidationError
 from jeugdtoegang.regions import Municipality, RegionProfile
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.providers import committed_in_session
+from jeugdtoegang.storage.hot import Prepared, unchanged_since
 from jeugdtoegang.storage.models.providers import Contract, FreeAccessProvision, Provider
 
 _P = Provider.__table__.c
@@ -81,13 +82,15 @@ _BY_PROVIDER = select(*_COLUMNS).join(Provider.__table__, _P.id == _C.provider_i
 #: One small query per selection: a fingerprint of the product's contracts (read from the
 #: covering index). Commitments are not cached: they come from the maintained aggregate
 #: (at most 12 month rows per provider), so no write elsewhere invalidates anything.
-_FINGERPRINT = select(
-    func.count(),
-    func.coalesce(func.sum(_C.version), 0),
-).where(
-    _C.region_slug == bindparam("region"),
-    _C.segment == bindparam("segment"),
-    _C.product_code == bindparam("product"),
+_FINGERPRINT = Prepared(
+    select(
+        func.count(),
+        func.coalesce(func.sum(_C.version), 0),
+    ).where(
+        _C.region_slug == bindparam("region"),
+        _C.segment == bindparam("segment"),
+        _C.product_code == bindparam("product"),
+    )
 )
 
 
@@ -255,16 +258,23 @@ def forget_pools(ctx: AppContext) -> None:
 
 
 def _pool(session: Session, cache: _Cache, region: str, need: Need) -> CandidatePool:
-    params = {"region": region, "segment": need.segment, "product": need.product_code}
-    count, versions = core(session).execute(_FINGERPRINT, params).one()
     key = (region, need.segment, need.product_code)
     cached = cache.pools.get(key)
+    # nothing committed since this connection last checked this very pool: no query at all
+    remember = unchanged_since(session, "pool", (key, id(cached[1]) if cached else None))
+    if remember is None and cached is not None:
+        return cached[1]
+    params = {"region": region, "segment": need.segment, "product": need.product_code}
+    count, versions = _FINGERPRINT.all(session, params)[0]
     fingerprint = (int(count), int(versions))
     if cached is None or cached[0] != fingerprint:
         rows = core(session).execute(_CANDIDATES, params).all()
         facts = real_waiting(session, [_facts(row) for row in rows])  # iJw JW305 (issue 17)
         cached = (fingerprint, CandidatePool(facts))
         cache.pools[key] = cached
+        remember = unchanged_since(session, "pool", (key, id(cached[1])))
+    if remember is not None:
+        remember()
     return cached[1]
 
 
@@ -280,21 +290,28 @@ def _committed(session: Session, day: date) -> Any:
     return read
 
 
-_PROVISIONS_FINGERPRINT = select(func.count(), func.coalesce(func.sum(_F.version), 0)).where(
-    _F.municipality == bindparam("gemeente")
+_PROVISIONS_FINGERPRINT = Prepared(
+    select(func.count(), func.coalesce(func.sum(_F.version), 0)).where(
+        _F.municipality == bindparam("gemeente")
+    )
 )
 
 
 def _cached_provisions(
     session: Session, cache: _Cache, gemeente: str, day: date
 ) -> list[FreeAccessFacts]:
-    count, versions = core(session).execute(_PROVISIONS_FINGERPRINT, {"gemeente": gemeente}).one()
-    fingerprint = (int(count), int(versions))
     cached = cache.provisions.get(gemeente)
-    if cached is None or cached[0] != fingerprint:
-        if len(cache.provisions) > 64:
-            cache.provisions.clear()
-        cached = cache.provisions[gemeente] = (fingerprint, _provisions(session, gemeente))
+    remember = unchanged_since(session, "provisions", (gemeente, id(cached[1]) if cached else None))
+    if remember is not None or cached is None:
+        count, versions = _PROVISIONS_FINGERPRINT.all(session, {"gemeente": gemeente})[0]
+        fingerprint = (int(count), int(versions))
+        if cached is None or cached[0] != fingerprint:
+            if len(cache.provisions) > 64:
+                cache.provisions.clear()
+            cached = cache.provisions[gemeente] = (fingerprint, _provisions(session, gemeente))
+            remember = unchanged_since(session, "provisions", (gemeente, id(cached[1])))
+        if remember is not None:
+            remember()
     return [p for p in cached[1] if p.valid_on(day)]
 
 
