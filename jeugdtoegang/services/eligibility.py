@@ -41,7 +41,7 @@ from jeugdtoegang.errors import FieldError, ValidationError
 from jeugdtoegang.regions import Municipality, RegionProfile
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.providers import committed_in_session
-from jeugdtoegang.storage.hot import Prepared, unchanged_since
+from jeugdtoegang.storage.hot import Prepared, connection, snapshot_memo, unchanged_since
 from jeugdtoegang.storage.models.providers import Contract, FreeAccessProvision, Provider
 
 _P = Provider.__table__.c
@@ -98,9 +98,7 @@ def core(session: Session) -> Any:
     """The session's connection for plain Core reads of the hot paths (the ORM execution
     layer costs more than these small indexed queries); pending changes are flushed first,
     as ``session.execute`` would."""
-    if session.new or session.deleted or session.dirty:
-        session.flush()
-    return session.connection()
+    return connection(session)
 
 
 def _day(value: Any) -> date | None:
@@ -285,9 +283,23 @@ def _committed(session: Session, day: date) -> Any:
     period = half_year(day)
 
     def read(provider_ids: frozenset[uuid.UUID]) -> dict[uuid.UUID, Decimal]:
-        return committed_in_session(session, provider_ids, *period)
+        return _committed_kept(session, provider_ids, period)
 
     return read
+
+
+def _committed_kept(
+    session: Session, provider_ids: Iterable[uuid.UUID], period: tuple[date, date]
+) -> dict[uuid.UUID, Decimal]:
+    """:func:`committed_in_session`, kept per connection while no commit reached the
+    database (SQLite's data version): a page or a check reads only providers not seen."""
+    memo = snapshot_memo(session, ("committed", period))
+    if memo is None:
+        return committed_in_session(session, provider_ids, *period)
+    missing = [i for i in provider_ids if i not in memo]
+    if missing:
+        memo.update(committed_in_session(session, missing, *period))
+    return {i: memo[i] for i in provider_ids}
 
 
 _PROVISIONS_FINGERPRINT = Prepared(
@@ -483,11 +495,15 @@ def _group_alternatives(
     ):
         return ()
     # group offers rank first under this policy, so the first few of the ranking are the
-    # first few group offers (a finding names at most three)
-    result = eligibility_in_session(
-        session, profile, region, need, limit=GROUP_OFFERS_NAMED, pool=pool
-    )
-    found = [p.naam for p in result.eligible if p.group_offer]
+    # first few group offers (a finding names at most three); without any group contract
+    # in the pool and without themes to match free-access offers, the ranking has no answer
+    found: list[str] = []
+    result = None
+    if need.wished_themes() or any(c.group_offer for c in pool.contracts):
+        result = eligibility_in_session(
+            session, profile, region, need, limit=GROUP_OFFERS_NAMED, pool=pool
+        )
+        found = [p.naam for p in result.eligible if p.group_offer]
     cache = _cache(session)
     for group in profile.products_in(need.segment):
         if not group.group or group.code == product.code:
@@ -498,7 +514,7 @@ def _group_alternatives(
             if not exclusions(c, replace(need, product_code=group.code), municipality.name):
                 found.append(f"{group.name} ({group.code}) bij {c.naam}")
                 break
-    if need.wished_themes():
+    if need.wished_themes() and result is not None:
         found += [v.naam for v in result.voorliggend if v.group_offer]
     return tuple(dict.fromkeys(found))
 
@@ -508,6 +524,18 @@ _BUDGETS = (
     .join(Provider.__table__, _P.id == _C.provider_id)
     .where(
         _C.provider_id.in_(bindparam("ids", expanding=True)),
+        _C.region_slug == bindparam("region"),
+        _C.budget_year.is_not(None),
+        _C.valid_from <= bindparam("last"),
+        (_C.valid_to.is_(None)) | (_C.valid_to >= bindparam("first")),
+    )
+)
+
+_BUDGET_ONE = Prepared(
+    select(_C.provider_id, type_coerce(_C.budget_year, String), _P.name)
+    .join(Provider.__table__, _P.id == _C.provider_id)
+    .where(
+        _C.provider_id == bindparam("id"),
         _C.region_slug == bindparam("region"),
         _C.budget_year.is_not(None),
         _C.valid_from <= bindparam("last"),
@@ -525,17 +553,24 @@ def budget_figures(
     if not ids:
         return {}
     period = half_year(day)
-    rows = (
-        core(session)
-        .execute(_BUDGETS, {"ids": ids, "region": region, "first": period[0], "last": period[1]})
-        .all()
-    )
+    if len(ids) == 1:  # the chosen provider of a check: a prepared hot read
+        rows = _BUDGET_ONE.all(
+            session, {"id": ids[0], "region": region, "first": period[0], "last": period[1]}
+        )
+    else:
+        rows = (
+            core(session)
+            .execute(
+                _BUDGETS, {"ids": ids, "region": region, "first": period[0], "last": period[1]}
+            )
+            .all()
+        )
     budgets: dict[uuid.UUID, Decimal] = {}
     names: dict[uuid.UUID, str] = {}
     for provider_id, amount, name in rows:
         budgets[provider_id] = budgets.get(provider_id, Decimal(0)) + Decimal(str(amount))
         names[provider_id] = name
-    committed = committed_in_session(session, list(budgets), *period)
+    committed = _committed_kept(session, list(budgets), period)
     return {
         provider_id: BudgetFigure(
             provider_id, names[provider_id], period, budget, committed.get(provider_id, Decimal(0))

@@ -28,7 +28,15 @@ def connection(session: Session) -> Connection:
     """The session's connection; pending changes are flushed first (as ``execute`` would)."""
     if session.new or session.deleted or session.dirty:
         session.flush()
-    return session.connection()
+    # the same Connection serves the whole transaction: kept per transaction (asking the
+    # session costs more than a small indexed query)
+    transaction = session.get_transaction()
+    kept = session.info.get("jt_hot_connection")
+    if kept is not None and transaction is not None and kept[0] is transaction:
+        return kept[1]
+    conn = session.connection()
+    session.info["jt_hot_connection"] = (session.get_transaction(), conn)
+    return conn
 
 
 class _Compiled:
@@ -117,24 +125,38 @@ def run(conn: Connection, sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]
     return raw.execute(sql, args).fetchall()  # type: ignore[union-attr]
 
 
-def unchanged_since(session: Session, slot: str, key: object) -> Callable[[], None] | None:
-    """None when no commit reached the database since :func:`remember` ran for
-    ``(slot, key)`` on this connection; otherwise a function that remembers now.
-
-    Free on SQLite: ``PRAGMA data_version`` changes when another connection committed,
-    read inside the transaction (so it belongs to the snapshot being read). A connection
-    that wrote anything itself (``total_changes``) never takes the shortcut: its own
-    uncommitted or rolled-back writes do not move that counter. Elsewhere the caller
-    always checks its own way.
-    """
+def _stamp(session: Session) -> tuple[Any, int] | None:
+    """(connection info, data version) of the session's SQLite snapshot, or None when the
+    counters cannot tell (another database; a connection that wrote anything itself:
+    ``total_changes`` moves, but its own uncommitted or rolled-back writes do not move
+    ``PRAGMA data_version``). Read once per transaction, inside it, so the version
+    belongs to the snapshot being read."""
     conn = connection(session)
     if conn.dialect.name != "sqlite":
-        return lambda: None
+        return None
     raw = conn.connection.driver_connection
     if raw.total_changes:  # type: ignore[union-attr]
-        return lambda: None
+        return None
+    transaction = session.get_transaction()
+    kept = session.info.get("jt_hot_stamp")
+    if kept is not None and kept[0] is transaction:
+        return conn.connection.info, kept[1]
     stamp = raw.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]
-    seen: dict[tuple[str, object], int] = conn.connection.info.setdefault("jt_seen", {})
+    session.info["jt_hot_stamp"] = (transaction, stamp)
+    return conn.connection.info, stamp
+
+
+def unchanged_since(session: Session, slot: str, key: object) -> Callable[[], None] | None:
+    """None when no commit reached the database since the returned ``remember`` ran for
+    ``(slot, key)`` on this connection; otherwise a function that remembers now.
+
+    Free on SQLite (see :func:`_stamp`); elsewhere the caller always checks its own way.
+    """
+    found = _stamp(session)
+    if found is None:
+        return lambda: None
+    info, stamp = found
+    seen: dict[tuple[str, object], int] = info.setdefault("jt_seen", {})
     if seen.get((slot, key)) == stamp:
         return None
 
@@ -144,3 +166,19 @@ def unchanged_since(session: Session, slot: str, key: object) -> Callable[[], No
         seen[(slot, key)] = stamp
 
     return remember
+
+
+def snapshot_memo(session: Session, slot: object) -> dict[Any, Any] | None:
+    """A dict for values read from the database that stays valid while no commit reaches
+    it (kept per connection, emptied when one did); None when that cannot be told."""
+    found = _stamp(session)
+    if found is None:
+        return None
+    info, stamp = found
+    memos: dict[object, tuple[int, dict[Any, Any]]] = info.setdefault("jt_memo", {})
+    kept = memos.get(slot)
+    if kept is None or kept[0] != stamp:
+        if len(memos) > 256:
+            memos.clear()
+        kept = memos[slot] = (stamp, {})
+    return kept[1]
