@@ -78,6 +78,7 @@ _CANDIDATES = (
         _C.product_code == bindparam("product"),
     )
 )
+_CANDIDATES_PREPARED = Prepared(_CANDIDATES)
 _BY_PROVIDER = select(*_COLUMNS).join(Provider.__table__, _P.id == _C.provider_id)
 #: One small query per selection: a fingerprint of the product's contracts (read from the
 #: covering index). Commitments are not cached: they come from the maintained aggregate
@@ -266,7 +267,7 @@ def _pool(session: Session, cache: _Cache, region: str, need: Need) -> Candidate
     count, versions = _FINGERPRINT.all(session, params)[0]
     fingerprint = (int(count), int(versions))
     if cached is None or cached[0] != fingerprint:
-        rows = core(session).execute(_CANDIDATES, params).all()
+        rows = _CANDIDATES_PREPARED.all(session, params)
         facts = real_waiting(session, [_facts(row) for row in rows])  # iJw JW305 (issue 17)
         cached = (fingerprint, CandidatePool(facts))
         cache.pools[key] = cached
