@@ -55,6 +55,9 @@ class CandidatePool:
             c.provider_id for c in self.contracts if c.budget_year is not None
         )
         self._prepared: dict[tuple[object, ...], _Prepared] = {}
+        #: every contract's row in the static order, per ranking policy (shared by all
+        #: municipalities: a municipality's prepared rows are a filter of it, no sort)
+        self._ordered: dict[tuple[object, ...], list[_Row]] = {}
 
     def split(self, gemeente: str) -> tuple[tuple[ContractFacts, ...], tuple[ContractFacts, ...]]:
         """(contracts serving the municipality, contracts that do not)."""
@@ -73,12 +76,21 @@ class CandidatePool:
     def prepared(self, gemeente: str, group_first: bool, partners: Mapping[str, int]) -> _Prepared:
         """The serving contracts with the parts of their ranking key that do not depend on
         the need folded once (per municipality and ranking policy), for :func:`select_providers`."""
-        key = (gemeente, group_first, tuple(sorted(partners.items())))
+        policy = (group_first, tuple(sorted(partners.items())))
+        key = (gemeente, *policy)
         found = self._prepared.get(key)
         if found is None:
             if len(self._prepared) > 64:
                 self._prepared.clear()
-            found = self._prepared[key] = _Prepared(self.split(gemeente)[0], group_first, partners)
+            ordered = self._ordered.get(policy)
+            if ordered is None:
+                if len(self._ordered) > 16:
+                    self._ordered.clear()
+                ordered = self._ordered[policy] = _ordered_rows(
+                    self.contracts, group_first, partners
+                )
+            serving = {id(c) for c in self.split(gemeente)[0]}
+            found = self._prepared[key] = _Prepared([r for r in ordered if id(r[11]) in serving])
         return found
 
 
@@ -122,32 +134,38 @@ class _Window:
                 self.theme.setdefault(theme, []).append(r)
 
 
+def _ordered_rows(
+    contracts: Iterable[ContractFacts], group_first: bool, partners: Mapping[str, int]
+) -> list[_Row]:
+    """The contracts with the parts of their ranking key that do not depend on the need
+    folded, in the order of those parts (group, partner, waiting time, name)."""
+    rows: list[_Row] = [
+        (
+            c.valid_from,
+            _FOREVER if c.valid_to is None else c.valid_to,
+            c.status == ACTIVE,
+            c.segment,
+            c.product_code,
+            0 if group_first and c.group_offer else 1,
+            _wijken(c.preferred_wijken),
+            partners.get(c.agb, 2),
+            c.identity.casefold() if c.identity else None,
+            frozenset(c.themes.casefold().split(LIST_SEPARATOR)) if c.themes else None,
+            _NO_WAIT if c.waiting_weeks is None else c.waiting_weeks,
+            c,
+        )
+        for c in contracts
+    ]
+    rows.sort(key=lambda r: (r[5], r[7], r[10], r[11].naam.casefold(), r[11].agb))
+    return rows
+
+
 class _Prepared:
     """The serving contracts of a pool for one municipality and ranking policy, in the
     order of the key parts that do not depend on the need (group, partner, waiting time,
     name), split into validity windows on first use."""
 
-    def __init__(
-        self, contracts: Iterable[ContractFacts], group_first: bool, partners: Mapping[str, int]
-    ) -> None:
-        rows: list[_Row] = [
-            (
-                c.valid_from,
-                _FOREVER if c.valid_to is None else c.valid_to,
-                c.status == ACTIVE,
-                c.segment,
-                c.product_code,
-                0 if group_first and c.group_offer else 1,
-                _wijken(c.preferred_wijken),
-                partners.get(c.agb, 2),
-                c.identity.casefold() if c.identity else None,
-                frozenset(c.themes.casefold().split(LIST_SEPARATOR)) if c.themes else None,
-                _NO_WAIT if c.waiting_weeks is None else c.waiting_weeks,
-                c,
-            )
-            for c in contracts
-        ]
-        rows.sort(key=lambda r: (r[5], r[7], r[10], r[11].naam.casefold(), r[11].agb))
+    def __init__(self, rows: list[_Row]) -> None:
         self.rows = rows
         #: days on which the set of valid contracts changes
         points = {r[0].toordinal() for r in rows}

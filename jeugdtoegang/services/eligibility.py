@@ -41,6 +41,7 @@ from jeugdtoegang.errors import FieldError, ValidationError
 from jeugdtoegang.regions import Municipality, RegionProfile
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.providers import committed_in_session
+from jeugdtoegang.storage.hot import Prepared, connection, snapshot_memo, unchanged_since
 from jeugdtoegang.storage.models.providers import Contract, FreeAccessProvision, Provider
 
 _P = Provider.__table__.c
@@ -77,17 +78,20 @@ _CANDIDATES = (
         _C.product_code == bindparam("product"),
     )
 )
+_CANDIDATES_PREPARED = Prepared(_CANDIDATES)
 _BY_PROVIDER = select(*_COLUMNS).join(Provider.__table__, _P.id == _C.provider_id)
 #: One small query per selection: a fingerprint of the product's contracts (read from the
 #: covering index). Commitments are not cached: they come from the maintained aggregate
 #: (at most 12 month rows per provider), so no write elsewhere invalidates anything.
-_FINGERPRINT = select(
-    func.count(),
-    func.coalesce(func.sum(_C.version), 0),
-).where(
-    _C.region_slug == bindparam("region"),
-    _C.segment == bindparam("segment"),
-    _C.product_code == bindparam("product"),
+_FINGERPRINT = Prepared(
+    select(
+        func.count(),
+        func.coalesce(func.sum(_C.version), 0),
+    ).where(
+        _C.region_slug == bindparam("region"),
+        _C.segment == bindparam("segment"),
+        _C.product_code == bindparam("product"),
+    )
 )
 
 
@@ -95,9 +99,7 @@ def core(session: Session) -> Any:
     """The session's connection for plain Core reads of the hot paths (the ORM execution
     layer costs more than these small indexed queries); pending changes are flushed first,
     as ``session.execute`` would."""
-    if session.new or session.deleted or session.dirty:
-        session.flush()
-    return session.connection()
+    return connection(session)
 
 
 def _day(value: Any) -> date | None:
@@ -255,16 +257,23 @@ def forget_pools(ctx: AppContext) -> None:
 
 
 def _pool(session: Session, cache: _Cache, region: str, need: Need) -> CandidatePool:
-    params = {"region": region, "segment": need.segment, "product": need.product_code}
-    count, versions = core(session).execute(_FINGERPRINT, params).one()
     key = (region, need.segment, need.product_code)
     cached = cache.pools.get(key)
+    # nothing committed since this connection last checked this very pool: no query at all
+    remember = unchanged_since(session, "pool", (key, id(cached[1]) if cached else None))
+    if remember is None and cached is not None:
+        return cached[1]
+    params = {"region": region, "segment": need.segment, "product": need.product_code}
+    count, versions = _FINGERPRINT.all(session, params)[0]
     fingerprint = (int(count), int(versions))
     if cached is None or cached[0] != fingerprint:
-        rows = core(session).execute(_CANDIDATES, params).all()
+        rows = _CANDIDATES_PREPARED.all(session, params)
         facts = real_waiting(session, [_facts(row) for row in rows])  # iJw JW305 (issue 17)
         cached = (fingerprint, CandidatePool(facts))
         cache.pools[key] = cached
+        remember = unchanged_since(session, "pool", (key, id(cached[1])))
+    if remember is not None:
+        remember()
     return cached[1]
 
 
@@ -275,26 +284,47 @@ def _committed(session: Session, day: date) -> Any:
     period = half_year(day)
 
     def read(provider_ids: frozenset[uuid.UUID]) -> dict[uuid.UUID, Decimal]:
-        return committed_in_session(session, provider_ids, *period)
+        return _committed_kept(session, provider_ids, period)
 
     return read
 
 
-_PROVISIONS_FINGERPRINT = select(func.count(), func.coalesce(func.sum(_F.version), 0)).where(
-    _F.municipality == bindparam("gemeente")
+def _committed_kept(
+    session: Session, provider_ids: Iterable[uuid.UUID], period: tuple[date, date]
+) -> dict[uuid.UUID, Decimal]:
+    """:func:`committed_in_session`, kept per connection while no commit reached the
+    database (SQLite's data version): a page or a check reads only providers not seen."""
+    memo = snapshot_memo(session, ("committed", period))
+    if memo is None:
+        return committed_in_session(session, provider_ids, *period)
+    missing = [i for i in provider_ids if i not in memo]
+    if missing:
+        memo.update(committed_in_session(session, missing, *period))
+    return {i: memo[i] for i in provider_ids}
+
+
+_PROVISIONS_FINGERPRINT = Prepared(
+    select(func.count(), func.coalesce(func.sum(_F.version), 0)).where(
+        _F.municipality == bindparam("gemeente")
+    )
 )
 
 
 def _cached_provisions(
     session: Session, cache: _Cache, gemeente: str, day: date
 ) -> list[FreeAccessFacts]:
-    count, versions = core(session).execute(_PROVISIONS_FINGERPRINT, {"gemeente": gemeente}).one()
-    fingerprint = (int(count), int(versions))
     cached = cache.provisions.get(gemeente)
-    if cached is None or cached[0] != fingerprint:
-        if len(cache.provisions) > 64:
-            cache.provisions.clear()
-        cached = cache.provisions[gemeente] = (fingerprint, _provisions(session, gemeente))
+    remember = unchanged_since(session, "provisions", (gemeente, id(cached[1]) if cached else None))
+    if remember is not None or cached is None:
+        count, versions = _PROVISIONS_FINGERPRINT.all(session, {"gemeente": gemeente})[0]
+        fingerprint = (int(count), int(versions))
+        if cached is None or cached[0] != fingerprint:
+            if len(cache.provisions) > 64:
+                cache.provisions.clear()
+            cached = cache.provisions[gemeente] = (fingerprint, _provisions(session, gemeente))
+            remember = unchanged_since(session, "provisions", (gemeente, id(cached[1])))
+        if remember is not None:
+            remember()
     return [p for p in cached[1] if p.valid_on(day)]
 
 
@@ -466,11 +496,15 @@ def _group_alternatives(
     ):
         return ()
     # group offers rank first under this policy, so the first few of the ranking are the
-    # first few group offers (a finding names at most three)
-    result = eligibility_in_session(
-        session, profile, region, need, limit=GROUP_OFFERS_NAMED, pool=pool
-    )
-    found = [p.naam for p in result.eligible if p.group_offer]
+    # first few group offers (a finding names at most three); without any group contract
+    # in the pool and without themes to match free-access offers, the ranking has no answer
+    found: list[str] = []
+    result = None
+    if need.wished_themes() or any(c.group_offer for c in pool.contracts):
+        result = eligibility_in_session(
+            session, profile, region, need, limit=GROUP_OFFERS_NAMED, pool=pool
+        )
+        found = [p.naam for p in result.eligible if p.group_offer]
     cache = _cache(session)
     for group in profile.products_in(need.segment):
         if not group.group or group.code == product.code:
@@ -481,7 +515,7 @@ def _group_alternatives(
             if not exclusions(c, replace(need, product_code=group.code), municipality.name):
                 found.append(f"{group.name} ({group.code}) bij {c.naam}")
                 break
-    if need.wished_themes():
+    if need.wished_themes() and result is not None:
         found += [v.naam for v in result.voorliggend if v.group_offer]
     return tuple(dict.fromkeys(found))
 
@@ -491,6 +525,18 @@ _BUDGETS = (
     .join(Provider.__table__, _P.id == _C.provider_id)
     .where(
         _C.provider_id.in_(bindparam("ids", expanding=True)),
+        _C.region_slug == bindparam("region"),
+        _C.budget_year.is_not(None),
+        _C.valid_from <= bindparam("last"),
+        (_C.valid_to.is_(None)) | (_C.valid_to >= bindparam("first")),
+    )
+)
+
+_BUDGET_ONE = Prepared(
+    select(_C.provider_id, type_coerce(_C.budget_year, String), _P.name)
+    .join(Provider.__table__, _P.id == _C.provider_id)
+    .where(
+        _C.provider_id == bindparam("id"),
         _C.region_slug == bindparam("region"),
         _C.budget_year.is_not(None),
         _C.valid_from <= bindparam("last"),
@@ -508,17 +554,24 @@ def budget_figures(
     if not ids:
         return {}
     period = half_year(day)
-    rows = (
-        core(session)
-        .execute(_BUDGETS, {"ids": ids, "region": region, "first": period[0], "last": period[1]})
-        .all()
-    )
+    if len(ids) == 1:  # the chosen provider of a check: a prepared hot read
+        rows = _BUDGET_ONE.all(
+            session, {"id": ids[0], "region": region, "first": period[0], "last": period[1]}
+        )
+    else:
+        rows = (
+            core(session)
+            .execute(
+                _BUDGETS, {"ids": ids, "region": region, "first": period[0], "last": period[1]}
+            )
+            .all()
+        )
     budgets: dict[uuid.UUID, Decimal] = {}
     names: dict[uuid.UUID, str] = {}
     for provider_id, amount, name in rows:
         budgets[provider_id] = budgets.get(provider_id, Decimal(0)) + Decimal(str(amount))
         names[provider_id] = name
-    committed = committed_in_session(session, list(budgets), *period)
+    committed = _committed_kept(session, list(budgets), period)
     return {
         provider_id: BudgetFigure(
             provider_id, names[provider_id], period, budget, committed.get(provider_id, Decimal(0))

@@ -45,6 +45,7 @@ from jeugdtoegang.domain.terms import eighteenth_birthday
 from jeugdtoegang.errors import NotFoundError
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.eligibility import core
+from jeugdtoegang.storage.hot import Prepared
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.indications import Evaluation, Indication
 
@@ -52,7 +53,7 @@ _I = Indication.__table__.c
 _P = Person.__table__.c
 _H = Household.__table__.c
 #: statements built once (building a select costs more than running it on SQLite)
-_SUBJECT = (
+_SUBJECT = Prepared(
     select(_P.household_id, _P.birth_date, _H.gemeente, _H.gemeente_code, _H.wijk)
     .join(Household.__table__, _H.id == _P.household_id)
     .where(_P.id == bindparam("person_id"))
@@ -95,19 +96,23 @@ _COMMITTED = select(
     _I.end_date >= bindparam("period_start"),
 )
 #: one read of the jeugdige's indications for both the term chain and the overlap check
-_PERSON_TERMS = select(
-    _I.id,
-    _I.segment,
-    _I.product_code,
-    _I.perspective,
-    _I.start_date,
-    _I.end_date,
-    _I.evaluated_on,
-    _I.status,
-    _I.allocation_number,
-).where(
-    _I.person_id == bindparam("person_id"),
-    _I.status.in_(sorted({s.value for s in ACTIVE_STATUSES} | {IndicationStatus.BEEINDIGD.value})),
+_PERSON_TERMS = Prepared(
+    select(
+        _I.id,
+        _I.segment,
+        _I.product_code,
+        _I.perspective,
+        _I.start_date,
+        _I.end_date,
+        _I.evaluated_on,
+        _I.status,
+        _I.allocation_number,
+    ).where(
+        _I.person_id == bindparam("person_id"),
+        _I.status.in_(
+            sorted({s.value for s in ACTIVE_STATUSES} | {IndicationStatus.BEEINDIGD.value})
+        ),
+    )
 )
 _ACTIVE = frozenset(s.value for s in ACTIVE_STATUSES)
 _GRANTED = frozenset(
@@ -156,7 +161,7 @@ class Subject:
 def load_subject(ctx: AppContext, session: Session, draft: IndicationDraft) -> Subject:
     """The jeugdige and where the family lives (from the dossier or the inline fields)."""
     if draft.person_id is not None:
-        row = core(session).execute(_SUBJECT, {"person_id": draft.person_id}).first()
+        row = _SUBJECT.first(session, {"person_id": draft.person_id})
         if row is None:
             raise NotFoundError("Deze jeugdige bestaat niet (meer).")
         return Subject(draft.person_id, row[0], row[1], row[2], row[3], row[4])
@@ -198,7 +203,7 @@ def existing_terms(
 def person_terms(session: Session, person_id: uuid.UUID) -> list[Any]:
     """The jeugdige's active and ended indications (one indexed query), for
     :func:`chain_links` and :func:`existing_terms` together."""
-    return list(core(session).execute(_PERSON_TERMS, {"person_id": person_id}).all())
+    return _PERSON_TERMS.all(session, {"person_id": person_id})
 
 
 def chain_links(

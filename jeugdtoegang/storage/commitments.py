@@ -166,15 +166,16 @@ def committed_by_month(
     if not ids:
         return {}
     last = end.replace(day=1)
-    connection = session.connection()
+    from jeugdtoegang.storage.hot import connection as hot_connection
+    from jeugdtoegang.storage.hot import run
+
+    connection = hot_connection(session)
     if connection.dialect.name == "sqlite":
         # the same query as _SUM, without SQLAlchemy's per-call rendering of an expanding IN
         # list (10x the query itself for a page of providers); ids and days as SQLite stores
         # them (32 hex digits, ISO dates)
         sql = _SQLITE_SUM.format(",".join("?" * len(ids)))
-        rows = connection.exec_driver_sql(
-            sql, (*(i.hex for i in ids), start.isoformat(), last.isoformat())
-        ).fetchall()
+        rows = run(connection, sql, (*(i.hex for i in ids), start.isoformat(), last.isoformat()))
         return {
             uuid.UUID(provider): to_cents(Decimal(int(total)) / MICRO) for provider, total in rows
         }

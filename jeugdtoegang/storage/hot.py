@@ -1,0 +1,184 @@
+"""Hot-path reads: prepared SQL run on the session's own DBAPI connection (issue 11).
+
+A rule check or a provider page runs a handful of small indexed queries; on SQLite
+SQLAlchemy's per-statement work (cache key, execution context, result object) costs
+several times the query itself. :class:`Prepared` compiles a Core ``select`` once per
+dialect and, on SQLite, runs the SQL text on the session's DBAPI connection (same
+transaction, same snapshot), converting parameters and result columns with the very
+bind/result processors SQLAlchemy would use. Other databases take the ordinary Core path.
+Engine ``before_cursor_execute`` listeners still see every statement (the benchmarks
+record the queries there to replay them as their baseline).
+
+:func:`unchanged_since` tells, for free on SQLite, that nothing was written to the
+database since a value was cached on this connection (``PRAGMA data_version`` for
+commits of other connections, ``total_changes`` for this connection's own writes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+
+def connection(session: Session) -> Connection:
+    """The session's connection; pending changes are flushed first (as ``execute`` would)."""
+    if session.new or session.deleted or session.dirty:
+        session.flush()
+    # the same Connection serves the whole transaction: kept per transaction (asking the
+    # session costs more than a small indexed query)
+    transaction = session.get_transaction()
+    kept = session.info.get("jt_hot_connection")
+    if kept is not None and transaction is not None and kept[0] is transaction:
+        return kept[1]
+    conn = session.connection()
+    session.info["jt_hot_connection"] = (session.get_transaction(), conn)
+    return conn
+
+
+class _Compiled:
+    __slots__ = ("binds", "defaults", "names", "results", "sql")
+
+    def __init__(self, statement: Select[Any], dialect: Any) -> None:
+        compiled = statement.compile(dialect=dialect)
+        if not compiled.positional:
+            raise ValueError("Prepared needs a dialect with positional parameters")
+        sql: str = compiled.string
+        processors = compiled._bind_processors
+        names: list[str] = []
+        defaults: dict[str, Any] = {}
+        binds: list[Callable[[Any], Any] | None] = []
+        for name in compiled.positiontup or ():
+            bind = compiled.binds[name]
+            process = processors.get(name)
+            if bind.expanding:  # a literal IN list: written out once, as SQLAlchemy would
+                values = list(bind.value or ())
+                if bind.callable is not None or not values:
+                    raise ValueError(f"Prepared cannot expand bind parameter {name!r}")
+                marker = f"__[POSTCOMPILE_{name}]"
+                sql = sql.replace(marker, ", ".join("?" * len(values)), 1)
+                for index, value in enumerate(values, start=1):
+                    names.append(f"{name}_{index}")
+                    defaults[f"{name}_{index}"] = value
+                    binds.append(process)
+                continue
+            names.append(name)
+            if bind.value is not None and bind.callable is None:
+                defaults[name] = bind.value
+            binds.append(process)
+        self.sql = sql
+        self.names = tuple(names)
+        self.defaults = defaults
+        self.binds = tuple(binds)
+        self.results: tuple[Callable[[Any], Any] | None, ...] = tuple(
+            column[3]._cached_result_processor(dialect, None) for column in compiled._result_columns
+        )
+
+
+class Prepared:
+    """A Core ``select`` (named bind parameters, no expanding ones) compiled once per
+    dialect; :meth:`all` returns plain tuples with the same values as ``execute().all()``."""
+
+    def __init__(self, statement: Select[Any]) -> None:
+        self.statement = statement
+        self._compiled: dict[str, _Compiled] = {}
+
+    def _for(self, dialect: Any) -> _Compiled:
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            found = self._compiled[dialect.name] = _Compiled(self.statement, dialect)
+        return found
+
+    def all(self, session: Session, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        conn = connection(session)
+        dialect = conn.dialect
+        if dialect.name != "sqlite":
+            return [tuple(row) for row in conn.execute(self.statement, dict(params)).all()]
+        compiled = self._for(dialect)
+        defaults = compiled.defaults
+        args = []
+        for name, process in zip(compiled.names, compiled.binds, strict=True):
+            value = params[name] if name in params else defaults[name]
+            args.append(process(value) if process is not None and value is not None else value)
+        rows = run(conn, compiled.sql, args)
+        results = compiled.results
+        if not any(results):
+            return rows
+        return [
+            tuple(v if p is None or v is None else p(v) for p, v in zip(results, row, strict=True))
+            for row in rows
+        ]
+
+    def first(self, session: Session, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        rows = self.all(session, params)
+        return rows[0] if rows else None
+
+
+def run(conn: Connection, sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Run SQL text on the connection's DBAPI cursor (SQLite), telling engine listeners."""
+    raw = conn.connection.driver_connection
+    if conn._has_events or conn.engine._has_events:
+        conn.dispatch.before_cursor_execute(conn, None, sql, tuple(args), None, False)
+    return raw.execute(sql, args).fetchall()  # type: ignore[union-attr]
+
+
+def _stamp(session: Session) -> tuple[Any, int] | None:
+    """(connection info, data version) of the session's SQLite snapshot, or None when the
+    counters cannot tell (another database; a connection that wrote anything itself:
+    ``total_changes`` moves, but its own uncommitted or rolled-back writes do not move
+    ``PRAGMA data_version``). Read once per transaction, inside it, so the version
+    belongs to the snapshot being read."""
+    conn = connection(session)
+    if conn.dialect.name != "sqlite":
+        return None
+    raw = conn.connection.driver_connection
+    if raw.total_changes:  # type: ignore[union-attr]
+        return None
+    transaction = session.get_transaction()
+    kept = session.info.get("jt_hot_stamp")
+    if kept is not None and kept[0] is transaction:
+        return conn.connection.info, kept[1]
+    stamp = raw.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]
+    session.info["jt_hot_stamp"] = (transaction, stamp)
+    return conn.connection.info, stamp
+
+
+def unchanged_since(session: Session, slot: str, key: object) -> Callable[[], None] | None:
+    """None when no commit reached the database since the returned ``remember`` ran for
+    ``(slot, key)`` on this connection; otherwise a function that remembers now.
+
+    Free on SQLite (see :func:`_stamp`); elsewhere the caller always checks its own way.
+    """
+    found = _stamp(session)
+    if found is None:
+        return lambda: None
+    info, stamp = found
+    seen: dict[tuple[str, object], int] = info.setdefault("jt_seen", {})
+    if seen.get((slot, key)) == stamp:
+        return None
+
+    def remember() -> None:
+        if len(seen) > 4096:
+            seen.clear()
+        seen[(slot, key)] = stamp
+
+    return remember
+
+
+def snapshot_memo(session: Session, slot: object) -> dict[Any, Any] | None:
+    """A dict for values read from the database that stays valid while no commit reaches
+    it (kept per connection, emptied when one did); None when that cannot be told."""
+    found = _stamp(session)
+    if found is None:
+        return None
+    info, stamp = found
+    memos: dict[object, tuple[int, dict[Any, Any]]] = info.setdefault("jt_memo", {})
+    kept = memos.get(slot)
+    if kept is None or kept[0] != stamp:
+        if len(memos) > 256:
+            memos.clear()
+        kept = memos[slot] = (stamp, {})
+    return kept[1]
