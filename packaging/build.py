@@ -47,7 +47,9 @@ def folder_size(path: Path) -> int:
 
 
 def platform_tag() -> str:
-    system = {"linux": "linux", "win32": "windows", "darwin": "macos"}.get(sys.platform, sys.platform)
+    system = {"linux": "linux", "win32": "windows", "darwin": "macos"}.get(
+        sys.platform, sys.platform
+    )
     return f"{system}-{platform.machine().lower()}"
 
 
@@ -56,9 +58,21 @@ def build() -> Path:
     target = DIST / f"{meta['name']}-{meta['version']}"
     started = time.perf_counter()
     subprocess.run(
-        [str(PYTHON), "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-         "--distpath", str(DIST), "--workpath", str(WORK), str(HERE / "jeugdtoegang.spec")],
-        check=True, cwd=ROOT,
+        [
+            str(PYTHON),
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(DIST),
+            "--workpath",
+            str(WORK),
+            str(HERE / "jeugdtoegang.spec"),
+        ],
+        check=True,
+        cwd=ROOT,
     )
     print(f"build: PyInstaller klaar in {time.perf_counter() - started:.0f} s", flush=True)
     add_desktop_files(target, meta["version"])

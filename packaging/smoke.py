@@ -47,10 +47,12 @@ class Frozen:
         env.update(extra)
         return env
 
-    def run(self, program: Path, args: list[str], env: dict[str, str], timeout: int = 300
-            ) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run([str(program), *args], env=env, capture_output=True, text=True,
-                                timeout=timeout)
+    def run(
+        self, program: Path, args: list[str], env: dict[str, str], timeout: int = 300
+    ) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [str(program), *args], env=env, capture_output=True, text=True, timeout=timeout
+        )
         if result.returncode != 0:
             raise SmokeError(
                 f"{program.name} {' '.join(args)} gaf exit {result.returncode}:\n"
@@ -79,8 +81,7 @@ def make_demo(f: Frozen) -> tuple[Path, dict[str, str]]:
     home = f.scratch / "demo-home"
     db = f.scratch / "demo.sqlite"
     env = f.env(home, **DEMO_USER)
-    f.cli_json(["--db", str(db), "init", "--region", "twente", "--demo", "--households", "30"],
-               env)
+    f.cli_json(["--db", str(db), "init", "--region", "twente", "--demo", "--households", "30"], env)
     return db, env
 
 
@@ -105,31 +106,64 @@ def sync_between_fresh_databases(f: Frozen) -> None:
     beheer = {"JEUGDTOEGANG_USER": "beheer", "JEUGDTOEGANG_PASSWORD": "demo"}
     env_office = f.env(f.scratch / "home-kantoor", JEUGDTOEGANG_SYNC_KEY=key, **beheer)
     env_laptop = f.env(f.scratch / "home-laptop", JEUGDTOEGANG_SYNC_KEY=key)
-    f.cli_json(["--db", str(office), "init", "--region", "twente", "--demo", "--households",
-                "5"], env_office)
+    f.cli_json(
+        ["--db", str(office), "init", "--region", "twente", "--demo", "--households", "5"],
+        env_office,
+    )
     f.cli_json(["--db", str(office), "sync", "workstation", "enrol", "--self"], env_office)
     f.cli_json(["--db", str(laptop), "init", "--region", "twente"], env_laptop)
     request = f.scratch / "laptop.jtwerkplek"
-    shown = f.cli_json(["--db", str(laptop), "sync", "workstation", "request", "-o",
-                        str(request), "--name", "laptop"], env_laptop)
-    f.cli_json(["--db", str(office), "sync", "workstation", "enrol", str(request),
-                "--fingerprint", shown["fingerprint"]], env_office)
+    shown = f.cli_json(
+        [
+            "--db",
+            str(laptop),
+            "sync",
+            "workstation",
+            "request",
+            "-o",
+            str(request),
+            "--name",
+            "laptop",
+        ],
+        env_laptop,
+    )
+    f.cli_json(
+        [
+            "--db",
+            str(office),
+            "sync",
+            "workstation",
+            "enrol",
+            str(request),
+            "--fingerprint",
+            shown["fingerprint"],
+        ],
+        env_office,
+    )
     office_id = f.cli_json(["--db", str(office), "sync", "workstation", "show"], env_office)
     bundle = f.scratch / "naar-laptop.jtsync"
-    f.cli_json(["--db", str(office), "sync", "export", "--to", "laptop", "-o", str(bundle)],
-               env_office)
-    joined = f.cli_json(["--db", str(laptop), "sync", "join", str(bundle), "--vertrouw",
-                         office_id["fingerprint"]], {**env_laptop, **beheer})
+    f.cli_json(
+        ["--db", str(office), "sync", "export", "--to", "laptop", "-o", str(bundle)], env_office
+    )
+    joined = f.cli_json(
+        ["--db", str(laptop), "sync", "join", str(bundle), "--vertrouw", office_id["fingerprint"]],
+        {**env_laptop, **beheer},
+    )
     if joined["conflicts"] != 0 or joined["applied"] == 0:
         raise SmokeError(f"aansluiten van de laptop ging mis: {joined}")
+
 
 def server_driver_loads(f: Frozen) -> None:
     """A server URL reaches the PostgreSQL driver (the system's libpq on Linux): with no
     server listening the program must say it cannot connect, not that a module is missing."""
     url = "postgresql+psycopg://jeugdtoegang:x@127.0.0.1:9/jeugdtoegang?connect_timeout=3"
-    result = subprocess.run([str(f.cli), "--db", url, "households", "search", "a"],
-                            env=f.env(f.scratch / "h-server"), capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [str(f.cli), "--db", url, "households", "search", "a"],
+        env=f.env(f.scratch / "h-server"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     text = result.stdout + result.stderr
     if result.returncode == 0 or any(
         word in text for word in ("ModuleNotFoundError", "ImportError", "libpq", "Traceback")
@@ -170,14 +204,24 @@ def install_and_uninstall(f: Frozen) -> None:
     settings = f.scratch / "it-settings.toml"
     settings.write_text('lock_minutes = 5\nlocked = ["lock_minutes"]\n', encoding="utf-8")
     env = dict(os.environ, DESTDIR=str(root))
-    subprocess.run(["sh", str(folder / "install.sh"), "--settings", str(settings)], env=env,
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["sh", str(folder / "install.sh"), "--settings", str(settings)],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     installed = root / "opt" / "jeugdtoegang" / "current" / f.cli.name
-    version = subprocess.run([str(installed), "--version"], capture_output=True, text=True,
-                             env=f.env(f.scratch / "h-installed"))
-    expected = [root / "usr/share/applications/jeugdtoegang.desktop",
-                root / "usr/share/icons/hicolor/256x256/apps/jeugdtoegang.png",
-                root / "etc/jeugdtoegang/settings.toml"]
+    version = subprocess.run(
+        [str(installed), "--version"],
+        capture_output=True,
+        text=True,
+        env=f.env(f.scratch / "h-installed"),
+    )
+    expected = [
+        root / "usr/share/applications/jeugdtoegang.desktop",
+        root / "usr/share/icons/hicolor/256x256/apps/jeugdtoegang.png",
+        root / "etc/jeugdtoegang/settings.toml",
+    ]
     if version.returncode != 0 or not all(p.exists() for p in expected):
         raise SmokeError("install.sh liet het programma, het menu-item of de instellingen weg")
     subprocess.run(["sh", str(folder / "uninstall.sh")], env=env, check=True, capture_output=True)
@@ -194,16 +238,25 @@ def gui_start(f: Frozen, db: Path, env: dict[str, str]) -> None:
         walls = []
         for _ in range(3):
             started = time.perf_counter()
-            result = subprocess.run([*command, "--db", str(db), "--smoke-test"], env=env,
-                                    capture_output=True, text=True, timeout=180, cwd=ROOT)
+            result = subprocess.run(
+                [*command, "--db", str(db), "--smoke-test"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=180,
+                cwd=ROOT,
+            )
             walls.append(time.perf_counter() - started)
             if result.returncode != 0 or "hoofdvenster getoond" not in result.stdout:
                 raise SmokeError(f"GUI ({label}) startte niet:\n{result.stdout}\n{result.stderr}")
         timings[label] = sorted(walls)[1]
     ratio = timings["bundel"] / timings["broncode"]
-    print(f"smoke: koude start GUI tot hoofdvenster (mediaan van 3): bundel "
-          f"{timings['bundel']:.2f} s, broncode {timings['broncode']:.2f} s, "
-          f"verhouding {ratio:.2f}", flush=True)
+    print(
+        f"smoke: koude start GUI tot hoofdvenster (mediaan van 3): bundel "
+        f"{timings['bundel']:.2f} s, broncode {timings['broncode']:.2f} s, "
+        f"verhouding {ratio:.2f}",
+        flush=True,
+    )
 
 
 def main(argv: list[str]) -> int:

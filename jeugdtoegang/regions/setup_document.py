@@ -124,9 +124,7 @@ def document_from_json(data: Mapping[str, Any], name: str, slug: str) -> SetupDo
     return SetupDocument(profile, letters, provenance)
 
 
-def _letters(
-    data: Mapping[str, Any], name: str, slug: str
-) -> tuple[LetterTexts | None, list[str]]:
+def _letters(data: Mapping[str, Any], name: str, slug: str) -> tuple[LetterTexts | None, list[str]]:
     """Validate the letter texts; pydantic's errors in Dutch, one per field."""
     values = {**data, "region": slug}
     try:

@@ -224,9 +224,7 @@ def caseload(session: Session, ctx: AppContext, flt: ReportFilter) -> Report:
     rows = sorted(session.execute(query.group_by(responsible)).all(), key=lambda r: (-r[1], r[0]))
     names = dict(
         session.execute(
-            select(User.username, User.display_name).where(
-                User.username.in_([r[0] for r in rows])
-            )
+            select(User.username, User.display_name).where(User.username.in_([r[0] for r in rows]))
         ).all()
     )
     return Report(

@@ -12,9 +12,7 @@ from jeugdtoegang.applog import log_folder
 from ui.about import AboutDialog, app_icon, bundled_components, database_location
 
 
-def test_about_shows_version_database_log_folder_and_licences(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
+def test_about_shows_version_database_log_folder_and_licences(qtbot: QtBot, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'team.sqlite'}"
     dialog = AboutDialog(url)
     qtbot.addWidget(dialog)

@@ -43,7 +43,9 @@ def test_without_settings_files_everything_is_the_default() -> None:
 def test_the_user_file_overrides_the_machine_file_unless_the_key_is_locked(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    _machine_file(monkeypatch, tmp_path, 'region = "twente"\nlock_minutes = 5\nlocked = ["lock_minutes"]\n')
+    _machine_file(
+        monkeypatch, tmp_path, 'region = "twente"\nlock_minutes = 5\nlocked = ["lock_minutes"]\n'
+    )
     _user_file('region = "noord-veluwe"\nlock_minutes = 60\n')
     settings = load_settings()
     assert settings.region == "noord-veluwe" and settings.sources["region"] == "gebruiker"
@@ -64,9 +66,9 @@ def test_the_database_of_the_machine_file_is_used_when_no_db_is_given(
     ("text", "fragment"),
     [
         ("lock_minutes = 0\n", "'lock_minutes'"),
-        ("lock_minutes = \"tien\"\n", "'lock_minutes'"),
-        ("databse = \"x\"\n", "'databse': deze instelling bestaat niet"),
-        ("locked = [\"kleur\"]\n", "onbekende instelling: kleur"),
+        ('lock_minutes = "tien"\n', "'lock_minutes'"),
+        ('databse = "x"\n', "'databse': deze instelling bestaat niet"),
+        ('locked = ["kleur"]\n', "onbekende instelling: kleur"),
         ("region = \n", "geen geldige TOML"),
     ],
 )
@@ -168,15 +170,42 @@ def test_a_database_of_the_previous_release_is_upgraded_after_a_backup(
 def test_the_gui_smoke_test_shows_the_main_window_and_exits(tmp_path: Path) -> None:
     import os
 
-    env = dict(os.environ, JEUGDTOEGANG_HOME=str(tmp_path / "home"), QT_QPA_PLATFORM="offscreen",
-               JEUGDTOEGANG_USER="c.jansen", JEUGDTOEGANG_PASSWORD="demo")
+    env = dict(
+        os.environ,
+        JEUGDTOEGANG_HOME=str(tmp_path / "home"),
+        QT_QPA_PLATFORM="offscreen",
+        JEUGDTOEGANG_USER="c.jansen",
+        JEUGDTOEGANG_PASSWORD="demo",
+    )
     env["JEUGDTOEGANG_MACHINE_SETTINGS"] = str(tmp_path / "geen.toml")
     db = tmp_path / "demo.sqlite"
-    subprocess.run([sys.executable, "-m", "jeugdtoegang", "--db", str(db), "init", "--region",
-                    "twente", "--demo", "--households", "5"], env=env, check=True, cwd=ROOT,
-                   capture_output=True)
-    result = subprocess.run([sys.executable, "-m", "ui.app", "--db", str(db), "--smoke-test"],
-                            env=env, cwd=ROOT, capture_output=True, text=True, timeout=180)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jeugdtoegang",
+            "--db",
+            str(db),
+            "init",
+            "--region",
+            "twente",
+            "--demo",
+            "--households",
+            "5",
+        ],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "ui.app", "--db", str(db), "--smoke-test"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert result.returncode == 0, result.stderr
     assert "smoke-test: hoofdvenster getoond" in result.stdout
     log_text = (tmp_path / "home" / "logs" / "jeugdtoegang.log").read_text(encoding="utf-8")

@@ -193,7 +193,9 @@ class ProvidersArea(QWidget):
             dialogs.show_error(self, error.message)
             return
         self.model.set_rows(rows)
-        self.count.setText(f"{len(rows)} aanbieder" if len(rows) == 1 else f"{len(rows)} aanbieders")
+        self.count.setText(
+            f"{len(rows)} aanbieder" if len(rows) == 1 else f"{len(rows)} aanbieders"
+        )
         self.table.resizeColumnsToContents()
         if rows:
             self.table.selectRow(0)
