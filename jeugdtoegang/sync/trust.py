@@ -29,7 +29,7 @@ from jeugdtoegang.sync.bundle import Change
 from jeugdtoegang.sync.errors import SyncError
 from jeugdtoegang.sync.records import chunks
 from jeugdtoegang.sync.tables import syncable_tables
-from jeugdtoegang.sync.validate import row_problems, rows_to_check
+from jeugdtoegang.sync.validate import row_problems
 
 SHOWN = 5
 _REVIEWED = ("plan", "indication", "decision")
@@ -142,11 +142,10 @@ def check_changes(
             for row in session.execute(select(table).where(table.c.id.in_(part))).mappings():
                 locals_[(name, str(row["id"]))] = {k: _plain(v) for k, v in row.items()}
     teams = _dossier_teams(session, changes, locals_)
-    suspect = _rows_to_check(changes, municipalities)
     problems: list[str] = []
-    for position, change in enumerate(changes):
+    for change in changes:
         where = f"{change.table} {change.id[:8]} (wijziging {change.seq})"
-        if change.data is not None and position in suspect:
+        if change.data is not None:
             for problem in row_problems(change.table, change.data, municipalities):
                 problems.append(f"{where}: {problem}")
         facts = ChangeFacts(
@@ -166,23 +165,6 @@ def check_changes(
         if reason is not None:
             problems.append(f"{where}: {reason}")
     return problems
-
-
-def _rows_to_check(changes: list[Change], municipalities: frozenset[str] | None) -> set[int]:
-    """Positions of the changes whose row needs the full validation (a column-wise
-    pre-screen per table clears the rest; see :func:`rows_to_check`)."""
-    by_table: dict[str, list[int]] = {}
-    for position, change in enumerate(changes):
-        if change.data is not None:
-            by_table.setdefault(change.table, []).append(position)
-    suspect: set[int] = set()
-    for name, positions in by_table.items():
-        if name not in syncable_tables():  # refused by the rules; validated as before
-            suspect.update(positions)
-            continue
-        rows = [changes[p].data or {} for p in positions]
-        suspect.update(positions[i] for i in rows_to_check(name, rows, municipalities))
-    return suspect
 
 
 def _dossier_teams(

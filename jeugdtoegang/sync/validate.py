@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -125,7 +125,6 @@ def _int_check(low: int, high: int) -> Check:
             return "is te groot of te klein"
         return None
 
-    check.int_range = (low, high)  # type: ignore[attr-defined]  (the batch pre-screen's)
     return check
 
 
@@ -143,7 +142,6 @@ def _text_check(limit: int) -> Check:
             return "bevat een ongeldig teken"
         return None
 
-    check.text_limit = limit  # type: ignore[attr-defined]  (the batch pre-screen's)
     return check
 
 
@@ -259,25 +257,6 @@ def _row_plan(
     )
 
 
-def _value_problem(
-    value: Any,
-    check: Check | None,
-    allowed: frozenset[str] | None,
-    domain: Check | None,
-    region: bool,
-    municipalities: frozenset[str] | None,
-) -> str | None:
-    """The problem with one present (not None) value of a column, or None."""
-    reason = check(value) if check is not None else None
-    if reason is None and allowed is not None and value not in allowed:
-        reason = f"heeft een onbekende waarde ('{str(value)[:30]}')"
-    if reason is None and domain is not None:
-        reason = domain(value)
-    if reason is None and region and municipalities is not None and value not in municipalities:
-        reason = f"'{str(value)[:40]}' is geen gemeente van de regio van deze database"
-    return reason
-
-
 def row_problems(
     table_name: str,
     data: dict[str, Any],
@@ -292,7 +271,13 @@ def row_problems(
             if required:
                 problems.append(f"veld '{name}' ontbreekt")
             continue
-        reason = _value_problem(value, check, allowed, domain, region, municipalities)
+        reason = check(value) if check is not None else None
+        if reason is None and allowed is not None and value not in allowed:
+            reason = f"heeft een onbekende waarde ('{str(value)[:30]}')"
+        if reason is None and domain is not None:
+            reason = domain(value)
+        if reason is None and region and municipalities is not None and value not in municipalities:
+            reason = f"'{str(value)[:40]}' is geen gemeente van de regio van deze database"
         if reason is not None:
             problems.append(f"veld '{name}' {reason}")
     if table_name == "final_letter" and not problems:
@@ -300,57 +285,3 @@ def row_problems(
         if hashlib.sha256(pdf).hexdigest() != data.get("sha256"):
             problems.append("de brief klopt niet met zijn SHA-256-controlesom")
     return problems
-
-
-def rows_to_check(
-    table_name: str,
-    rows: Sequence[dict[str, Any]],
-    municipalities: frozenset[str] | None = None,
-) -> set[int]:
-    """Positions of the rows that :func:`row_problems` must look at: every other row of
-    ``rows`` is certainly acceptable (its ``row_problems`` is empty).
-
-    A pre-screen for thousands of rows, column by column: the common checks (text
-    length, UUID text, whole numbers, yes/no, enumerations of text) run inline over a
-    column's values; every other column takes the same per-value check as
-    ``row_problems``. It only ever flags too much, never too little.
-    """
-    if table_name == "final_letter":  # the checksum of every letter is checked
-        return set(range(len(rows)))
-    flagged: set[int] = set()
-    match = UUID_TEXT.fullmatch
-    for name, required, check, allowed, domain, region in _row_plan(table_name):
-        values = [row.get(name) for row in rows]
-        missing = [i for i, v in enumerate(values) if v is None] if required else []
-        flagged.update(missing)
-        limit = getattr(check, "text_limit", None)
-        span = getattr(check, "int_range", None)
-        if domain is not None or region:
-            fine = None
-        elif limit is not None:
-            fine = [v.__class__ is str and len(v) <= limit and "\x00" not in v for v in values]
-        elif check is _check_uuid:
-            fine = [v.__class__ is str and match(v) is not None for v in values]
-        elif check is _check_bool:
-            fine = [v.__class__ is bool for v in values]
-        elif span is not None:
-            low, high = span
-            fine = [v.__class__ is int and low <= v <= high for v in values]
-        else:
-            fine = None
-        if fine is not None and allowed is not None:
-            fine = [ok and v in allowed for ok, v in zip(fine, values, strict=True)]
-        if fine is None:
-            flagged.update(
-                i
-                for i, v in enumerate(values)
-                if v is not None
-                and _value_problem(v, check, allowed, domain, region, municipalities) is not None
-            )
-        else:
-            flagged.update(
-                i
-                for i, (ok, v) in enumerate(zip(fine, values, strict=True))
-                if not ok and v is not None
-            )
-    return flagged
