@@ -13,10 +13,10 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, Uuid, delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.storage.changelog import allocate_changes
@@ -61,6 +61,72 @@ def _uuid_text_to_hex(slow: Convert) -> Convert:
     return convert
 
 
+def _date_text(slow: Convert) -> Convert:
+    """A date's ISO text as a text-based database stores it (the same ISO text, checked
+    by parsing), without the generic bind processing; anything else takes ``slow``."""
+
+    def convert(value: Any) -> Any:
+        if value.__class__ is str:
+            return date.fromisoformat(value).isoformat()
+        return slow(value)
+
+    return convert
+
+
+#: an aware UTC timestamp as snapshots write it (microseconds, '+00:00')
+_UTC_TEXT = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d\.\d{6}\+00:00", re.ASCII)
+
+
+def _moment_text(slow: Convert) -> Convert:
+    """A UTC timestamp's ISO text as a text-based database stores it ('YYYY-MM-DD
+    HH:MM:SS.ffffff'), checked by parsing, without the generic bind processing; any
+    other form takes ``slow`` (which refuses a naive timestamp)."""
+    parse = datetime.fromisoformat
+
+    def convert(value: Any) -> Any:
+        if value.__class__ is str and _UTC_TEXT.fullmatch(value):
+            parse(value)  # a moment that exists
+            return f"{value[:10]} {value[11:26]}"
+        return slow(value)
+
+    return convert
+
+
+#: text → storage shortcuts, each used only when it gives exactly what the column's own
+#: conversion gives for every probe (so a dialect storing values otherwise keeps its own)
+_SHORTCUTS: dict[Any, tuple[Callable[[Convert], Convert], tuple[str, ...]]] = {
+    uuid.UUID: (
+        _uuid_text_to_hex,
+        ("0123ABCD-4567-89AB-CDEF-0123456789AB", "01234567-89ab-cdef-0123-456789abcdef"),
+    ),
+    date.fromisoformat: (_date_text, ("2012-01-31", "0999-12-01", "2026-11-23")),
+    datetime.fromisoformat: (
+        _moment_text,
+        (
+            "2026-12-02T04:08:19.123456+00:00",
+            "2026-12-02T05:08:19+01:00",
+            "0999-01-01T00:00:00+00:00",
+            "2026-12-02 04:08:19.5-03:30",
+        ),
+    ),
+}
+
+
+def _shortcut(from_text: Convert, step: Convert) -> Convert:
+    """``step`` (a column's text → storage conversion starting with ``from_text``) or a
+    faster one of the same kind that gives exactly the same for every probe."""
+    if from_text not in _SHORTCUTS:
+        return step
+    make, probes = _SHORTCUTS[from_text]
+    fast = make(step)
+    try:
+        if all(fast(probe) == step(probe) for probe in probes):
+            return fast
+    except Exception:  # a conversion that cannot take a probe: keep it
+        pass
+    return step
+
+
 def _compose(first: Convert | None, second: Convert | None) -> Convert | None:
     if first is same:
         first = None
@@ -97,14 +163,8 @@ def _insert_plan(
                 convert = []
                 for name, bind in zip(columns, binds, strict=True):
                     step = _compose(from_text.get(name), bind)
-                    probe = "0123ABCD-4567-89AB-CDEF-0123456789AB"
-                    if (
-                        step is not None
-                        and from_json
-                        and isinstance(table.c[name].type, Uuid)
-                        and step(probe) == probe.replace("-", "").lower()
-                    ):
-                        step = _uuid_text_to_hex(step)
+                    if step is not None and from_json and name in from_text:
+                        step = _shortcut(from_text[name], step)
                     convert.append(step)
                 plan = _InsertPlan(
                     sql=str(compiled),
