@@ -75,5 +75,5 @@ def test_demo_dossiers_belong_to_the_demo_consultants(ctx, lead_ctx) -> None:
     fill_demo(ctx.with_actor(SYSTEM_ACTOR), 20)
     load = reports.run_report(lead_ctx, "caseload")
     assert set(load.categories) == {"Carla Jansen", "Mohamed El Amrani"}  # names, not logins
-    assert load.value("c.jansen") == load.value("m.elamrani") == 10
+    assert load.value("Carla Jansen") == load.value("Mohamed El Amrani") == 10
     assert caseload.my_work(ctx)  # Carla has work in the demo
