@@ -64,7 +64,8 @@ _EXISTING = select(_I.id, _I.product_code, _I.start_date, _I.end_date).where(
     _I.status.in_(sorted(s.value for s in ACTIVE_STATUSES)),
 )
 #: granted help of the jeugdige: approved, issued, or ended after it was issued
-_LINKS = select(
+#: what the term chain and the overlap check read of each of the jeugdige's indications
+_TERM_COLUMNS = (
     _I.id,
     _I.segment,
     _I.product_code,
@@ -74,7 +75,8 @@ _LINKS = select(
     _I.evaluated_on,
     _I.status,
     _I.allocation_number,
-).where(
+)
+_LINKS = select(*_TERM_COLUMNS).where(
     _I.person_id == bindparam("person_id"),
     _I.status.in_(
         [
@@ -97,17 +99,7 @@ _COMMITTED = select(
 )
 #: one read of the jeugdige's indications for both the term chain and the overlap check
 _PERSON_TERMS = Prepared(
-    select(
-        _I.id,
-        _I.segment,
-        _I.product_code,
-        _I.perspective,
-        _I.start_date,
-        _I.end_date,
-        _I.evaluated_on,
-        _I.status,
-        _I.allocation_number,
-    ).where(
+    select(*_TERM_COLUMNS).where(
         _I.person_id == bindparam("person_id"),
         _I.status.in_(
             sorted({s.value for s in ACTIVE_STATUSES} | {IndicationStatus.BEEINDIGD.value})
