@@ -43,6 +43,7 @@ from jeugdtoegang.storage.access import member_ids as _member_ids
 from jeugdtoegang.storage.base import utcnow
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.plans import Plan, PlanVersion
+from jeugdtoegang.storage.review_steps import display_names
 from jeugdtoegang.storage.snapshot import to_json_value
 
 
@@ -68,6 +69,12 @@ class PlanView:
     decided_at: datetime | None = None
     decision_comment: str | None = None
     return_comment: str | None = None
+    #: the names of the people behind the logins above (saved, submitted, decided by)
+    names: dict[str, str] = field(default_factory=dict)
+
+    def name_of(self, login: str | None) -> str:
+        """A person as people know them: the name, else the login."""
+        return self.names.get(login or "") or login or "onbekend"
 
     @property
     def blocking_findings(self) -> list[Finding]:
@@ -93,6 +100,9 @@ class PlanView:
             "submitted_at": to_json_value(self.submitted_at),
             "decided_by": self.decided_by,
             "decided_at": to_json_value(self.decided_at),
+            "saved_by_name": self.names.get(self.saved_by or ""),
+            "submitted_by_name": self.names.get(self.submitted_by or ""),
+            "decided_by_name": self.names.get(self.decided_by or ""),
             "decision_comment": self.decision_comment,
             "return_comment": self.return_comment,
             "document": self.document.to_json(),
@@ -125,6 +135,8 @@ class PlanVersionRow:
     goal_count: int
     is_current: bool
     is_approved: bool
+    #: the name of ``saved_by`` (None when the account is not known here)
+    saved_by_name: str | None = None
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -201,6 +213,7 @@ def _view(
     plan: Plan | None,
     version: PlanVersion | None,
     members: tuple[PersonView, ...],
+    names: dict[str, str] | None = None,
 ) -> PlanView:
     if plan is None or version is None:
         document = new_plan(ctx.profile.life_domains, ctx.actor.display_name, ctx.today())
@@ -236,6 +249,7 @@ def _view(
         decided_at=plan.decided_at,
         decision_comment=plan.decision_comment,
         return_comment=plan.return_comment,
+        names=names or {},
     )
 
 
@@ -243,7 +257,12 @@ def _load_view(ctx: AppContext, session: Session, household_id: uuid.UUID) -> Pl
     household = _household(session, household_id)
     plan = _plan_of(session, household_id)
     version = _version(session, plan.id, plan.current_version_no) if plan else None
-    return _view(ctx, household, plan, version, _members(session, household_id))
+    names = (
+        display_names(session, (version.saved_by, plan.submitted_by, plan.decided_by))
+        if plan is not None and version is not None
+        else {}
+    )
+    return _view(ctx, household, plan, version, _members(session, household_id), names)
 
 
 # --- use cases ----------------------------------------------------------------------------
@@ -474,6 +493,7 @@ def plan_history(ctx: AppContext, household_id: uuid.UUID) -> list[PlanVersionRo
         uow.log_access(
             "inzien", "plan", plan.id, _member_ids(uow.session, household_id), "versiegeschiedenis"
         )
+        names = display_names(uow.session, (v.saved_by for v in versions))
         return [
             PlanVersionRow(
                 version_no=v.version_no,
@@ -483,6 +503,7 @@ def plan_history(ctx: AppContext, household_id: uuid.UUID) -> list[PlanVersionRo
                 goal_count=len(v.content.get("goals", [])),
                 is_current=v.version_no == plan.current_version_no,
                 is_approved=v.status == PlanStatus.VASTGESTELD.value,
+                saved_by_name=names.get(v.saved_by),
             )
             for v in versions
         ]

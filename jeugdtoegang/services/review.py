@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import importlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.actor import SYSTEM_ACTOR
 from jeugdtoegang.domain.authz import Permission
@@ -27,6 +27,13 @@ from jeugdtoegang.services.authz import guard_household, guard_not_own, guarded,
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.models.security import ReviewStep
 from jeugdtoegang.storage.review_queue import QueueKey, queue_count, queue_keys
+from jeugdtoegang.storage.review_steps import (
+    display_names,
+    last_action,
+    steps_of_household,
+    steps_of_item,
+    steps_of_items_submitted_by,
+)
 
 SUBMITTED = "ingediend"
 APPROVED = "goedgekeurd"
@@ -81,6 +88,13 @@ class ReviewItem:
     motivations: str
     #: submitted by the current user: may not be approved by them
     own: bool
+    #: the submitter's name (their login when the account is not known here)
+    submitted_by_name: str | None = None
+
+    @property
+    def submitter(self) -> str:
+        """Who submitted it, as people know them."""
+        return self.submitted_by_name or self.submitted_by or "onbekend"
 
     @property
     def key(self) -> QueueKey:
@@ -98,10 +112,17 @@ class ReviewStepView:
     comment: str | None
     by: str
     at: datetime
+    #: the name of ``by`` (the login when the account is not known here)
+    by_name: str | None = None
 
     @property
     def action_text(self) -> str:
         return STEP_LABELS.get(self.action, self.action)
+
+    @property
+    def who(self) -> str:
+        """Who took the step, as people know them."""
+        return self.by_name or self.by
 
 
 def _function(area: _Area, name: str) -> Callable[..., Any] | None:
@@ -123,7 +144,9 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _item(ctx: AppContext, area: _Area, pending: Any) -> ReviewItem:
+def _item(
+    ctx: AppContext, area: _Area, pending: Any, names: dict[str, str] | None = None
+) -> ReviewItem:
     submitted_by = getattr(pending, "submitted_by", None)
     return ReviewItem(
         object_type=area.object_type,
@@ -136,18 +159,27 @@ def _item(ctx: AppContext, area: _Area, pending: Any) -> ReviewItem:
         findings=_text(getattr(pending, "findings", "")),
         motivations=_text(getattr(pending, "motivations", "")),
         own=bool(submitted_by) and submitted_by.casefold() == ctx.actor.username.casefold(),
+        submitted_by_name=(names or {}).get(submitted_by or ""),
     )
+
+
+def _named(ctx: AppContext, found: list[tuple[_Area, Any]]) -> list[ReviewItem]:
+    """Review items with their submitters' names, read in one query."""
+    with ctx.uow(readonly=True) as uow:
+        names = display_names(uow.session, (getattr(p, "submitted_by", None) for _, p in found))
+    return [_item(ctx, area, p, names) for area, p in found]
 
 
 @guarded(Permission.APPROVE)
 def list_queue(ctx: AppContext) -> list[ReviewItem]:
     """Everything waiting for review, oldest submission first (areas not built are skipped)."""
-    items: list[ReviewItem] = []
+    found: list[tuple[_Area, Any]] = []
     for area in AREAS:
         pending = _function(area, area.pending)
         if pending is None:
             continue
-        items.extend(_item(ctx, area, p) for p in pending(ctx))
+        found.extend((area, p) for p in pending(ctx))
+    items = _named(ctx, found)
     items.sort(key=lambda i: i.key.order())  # the order the pages follow (queue_page)
     return items
 
@@ -176,12 +208,13 @@ def queue_page(
         keys = queue_keys(uow.session, list_teams(ctx, Permission.APPROVE), limit + 1, after)
     more = len(keys) > limit
     keys = keys[:limit]
-    found: dict[tuple[str, uuid.UUID], ReviewItem] = {}
+    waiting: list[tuple[_Area, Any]] = []
     for area in AREAS:
         ids = [k.id for k in keys if k.object_type == area.object_type]
         pending = _function(area, area.pending) if ids else None
         if pending is not None:
-            found.update(((area.object_type, p.id), _item(ctx, area, p)) for p in pending(ctx, ids))
+            waiting.extend((area, p) for p in pending(ctx, ids))
+    found = {(i.object_type, i.id): i for i in _named(ctx, waiting)}
     items = tuple(found[(k.object_type, k.id)] for k in keys if (k.object_type, k.id) in found)
     return QueuePage(items, keys[-1] if keys else after, more)
 
@@ -206,20 +239,14 @@ def _find(ctx: AppContext, object_type: str, object_id: uuid.UUID) -> tuple[_Are
         raise NotFoundError(f"Onbekend soort item: {object_type}.")
     for candidate in pending(ctx, [object_id]):
         if candidate.id == object_id:
-            return area, _item(ctx, area, candidate)
+            return area, _named(ctx, [(area, candidate)])[0]
     raise NotFoundError("Dit item wacht niet (meer) op beoordeling; ververs de lijst.")
 
 
 def _record(ctx: AppContext, item: ReviewItem, action: str, comment: str | None) -> None:
     with ctx.uow() as uow:
         session = uow.session
-        last = session.execute(
-            select(ReviewStep.action, ReviewStep.created_at)
-            .where(ReviewStep.object_type == item.object_type, ReviewStep.object_id == item.id)
-            .order_by(ReviewStep.created_at.desc())
-            .limit(1)
-        ).first()
-        recorded = last is not None and last.action == SUBMITTED
+        recorded = last_action(session, item.object_type, item.id) == SUBMITTED
         if not recorded:
             session.add(
                 ReviewStep(
@@ -289,17 +316,23 @@ def _check_comment(comment: str | None) -> None:
         raise ValidationError(errors)
 
 
-def _step_view(row: ReviewStep) -> ReviewStepView:
-    return ReviewStepView(
-        object_type=row.object_type,
-        object_id=row.object_id,
-        household_id=row.household_id,
-        action=row.action,
-        title=row.title,
-        comment=row.comment,
-        by=row.created_by,
-        at=row.created_at,
-    )
+def _step_views(session: Session, rows: Iterable[ReviewStep]) -> list[ReviewStepView]:
+    steps = list(rows)
+    names = display_names(session, (r.created_by for r in steps))
+    return [
+        ReviewStepView(
+            object_type=row.object_type,
+            object_id=row.object_id,
+            household_id=row.household_id,
+            action=row.action,
+            title=row.title,
+            comment=row.comment,
+            by=row.created_by,
+            at=row.created_at,
+            by_name=names.get(row.created_by),
+        )
+        for row in steps
+    ]
 
 
 @guarded(Permission.DOSSIER_READ)
@@ -307,56 +340,49 @@ def history(ctx: AppContext, object_type: str, object_id: uuid.UUID) -> list[Rev
     """Every review step of one item, oldest first."""
     guard_household(ctx, Permission.DOSSIER_READ, object_type, object_id)
     with ctx.uow(readonly=True) as uow:
-        rows = uow.session.execute(
-            select(ReviewStep)
-            .where(ReviewStep.object_type == object_type, ReviewStep.object_id == object_id)
-            .order_by(ReviewStep.created_at)
-        ).scalars()
-        return [_step_view(r) for r in rows]
+        return _step_views(uow.session, steps_of_item(uow.session, object_type, object_id))
 
 
 @guarded(Permission.DOSSIER_READ, target="household")
 def household_history(ctx: AppContext, household_id: uuid.UUID) -> list[ReviewStepView]:
     """Every review step of a dossier's plans, indications and decisions, oldest first."""
     with ctx.uow(readonly=True) as uow:
-        rows = uow.session.execute(
-            select(ReviewStep)
-            .where(ReviewStep.household_id == household_id)
-            .order_by(ReviewStep.created_at)
-        ).scalars()
-        return [_step_view(r) for r in rows]
+        return _step_views(uow.session, steps_of_household(uow.session, household_id))
 
 
 @guarded(Permission.DOSSIER_READ)
 def returned_to_me(ctx: AppContext) -> list[ReviewStepView]:
-    """Items I submitted that were sent back and not resubmitted yet, with the comments."""
+    """Items I submitted that were sent back and not resubmitted yet, with the comments.
+
+    Reads only the history of items I submitted (not the whole history), and asks the
+    areas only whether those items are pending again."""
     with ctx.uow(readonly=True) as uow:
-        rows = list(
-            uow.session.execute(select(ReviewStep).order_by(ReviewStep.created_at)).scalars()
+        rows = steps_of_items_submitted_by(uow.session, ctx.actor.username, SUBMITTED)
+        latest: dict[tuple[str, uuid.UUID], ReviewStep] = {}
+        submitter: dict[tuple[str, uuid.UUID], str] = {}
+        for row in rows:
+            key = (row.object_type, row.object_id)
+            latest[key] = row
+            if row.action == SUBMITTED:
+                submitter[key] = row.created_by
+        me = ctx.actor.username.casefold()
+        returned = {
+            key: step
+            for key, step in latest.items()
+            if step.action == RETURNED and submitter.get(key, "").casefold() == me
+        }
+        # which of them are pending again (asked as the system, since a consultant may
+        # not list the review queue itself)
+        internal = ctx.with_actor(SYSTEM_ACTOR)
+        pending: set[tuple[str, uuid.UUID]] = set()
+        for area in AREAS:
+            ids = [object_id for kind, object_id in returned if kind == area.object_type]
+            function = _function(area, area.pending) if ids else None
+            if function is not None:
+                pending |= {(area.object_type, p.id) for p in function(internal, ids)}
+        return _step_views(
+            uow.session, (step for key, step in returned.items() if key not in pending)
         )
-    latest: dict[tuple[str, uuid.UUID], ReviewStep] = {}
-    submitter: dict[tuple[str, uuid.UUID], str] = {}
-    for row in rows:
-        key = (row.object_type, row.object_id)
-        latest[key] = row
-        if row.action == SUBMITTED:
-            submitter[key] = row.created_by
-    # which items are pending again (only their ids are used: asked as the system, since
-    # a consultant may not list the review queue itself)
-    internal = ctx.with_actor(SYSTEM_ACTOR)
-    pending: set[tuple[str, uuid.UUID]] = set()
-    for area in AREAS:
-        function = _function(area, area.pending)
-        if function is not None:
-            pending |= {(area.object_type, p.id) for p in function(internal)}
-    me = ctx.actor.username.casefold()
-    return [
-        _step_view(step)
-        for key, step in latest.items()
-        if step.action == RETURNED
-        and submitter.get(key, "").casefold() == me
-        and key not in pending
-    ]
 
 
 def latest_return_comment(ctx: AppContext, object_type: str, object_id: uuid.UUID) -> str | None:

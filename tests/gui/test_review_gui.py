@@ -101,3 +101,59 @@ def test_own_submissions_cannot_be_approved_from_the_queue(qtbot: Any, ctx: AppC
     assert not area.approve_button.isEnabled() and not area.return_button.isEnabled()
     assert area.own_note.isVisibleTo(area)
     assert "(uzelf)" in area.model.data(area.model.index(0, 2))
+
+
+def test_the_review_area_names_people_and_says_when_nothing_was_returned(
+    qtbot: Any, ctx: AppContext, lead_ctx: AppContext, tmp_path: Any
+) -> None:
+    from jeugdtoegang.services import review
+    from jeugdtoegang.services.auth import UserInput, add_user_unchecked
+    from ui.areas.review import ReviewArea
+
+    for login, name, role in (
+        ("c.jansen", "Carla Jansen", Role.CONSULENT),
+        ("t.bakker", "Tom Bakker", Role.TEAMLEIDER),
+    ):
+        add_user_unchecked(
+            ctx,
+            UserInput(login, name, (role,), team="Team Zeist", password="Geheim-wachtwoord-1"),
+            must_change=False,
+            log2_n=4,
+        )
+    consultant_area = ReviewArea(ctx, FakeShell(ctx))
+    qtbot.addWidget(consultant_area)
+    consultant_area.resize(1100, 600)
+    consultant_area.show()
+    assert consultant_area.returned_empty.isVisible()
+    assert "niets naar u teruggestuurd" in consultant_area.returned_empty.text()
+    assert not consultant_area.returned_table.isVisible()
+    consultant_area.grab().save(str(_shots() / "review-consulent-empty.png"))
+
+    household = make_household(ctx)
+    view = plans.save_draft(ctx, household.id, complete_plan(ctx, household), 0)
+    plans.submit_plan(ctx, view.id)
+    area = ReviewArea(lead_ctx, FakeShell(lead_ctx))
+    qtbot.addWidget(area)
+    area.resize(1280, 700)
+    area.show()
+    assert area.model.data(area.model.index(0, 2)) == "Carla Jansen"
+    area.select_row(0)
+    assert "Ingediend door Carla Jansen (nu)" in area.history.toPlainText()
+    area.grab().save(str(_shots() / "review-teamleider-names.png"))
+
+    review.return_item(lead_ctx, "plan", view.id, "Graag een doel voor school.")
+    consultant_area.refresh()
+    assert consultant_area.returned_table.isVisible()
+    assert not consultant_area.returned_empty.isVisible()
+    assert consultant_area.returned_model.data(consultant_area.returned_model.index(0, 1)) == (
+        "Tom Bakker"
+    )
+    consultant_area.grab().save(str(_shots() / "review-consulent-returned.png"))
+
+
+def _shots() -> Any:
+    from pathlib import Path
+
+    folder = Path("/tmp/shots/s5-me")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

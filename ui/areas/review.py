@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QTabWidget,
     QTextBrowser,
@@ -67,7 +68,7 @@ class ReviewArea(QWidget):
             [
                 ("Soort", lambda i: i.type_label),
                 ("Onderwerp", lambda i: i.title),
-                ("Ingediend door", lambda i: i.submitted_by + (" (uzelf)" if i.own else "")),
+                ("Ingediend door", lambda i: i.submitter + (" (uzelf)" if i.own else "")),
                 ("Ingediend op", lambda i: _when(i.submitted_at)),
             ],
             self,
@@ -175,7 +176,7 @@ class ReviewArea(QWidget):
         self.returned_model: RowsModel[ReviewStepView] = RowsModel(
             [
                 ("Onderwerp", lambda s: s.title or ""),
-                ("Door", lambda s: s.by),
+                ("Door", lambda s: s.who),
                 ("Op", lambda s: _when(s.at)),
                 ("Opmerking van de teamleider", lambda s: s.comment or ""),
             ],
@@ -192,8 +193,19 @@ class ReviewArea(QWidget):
         returned_header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.returned_table.setWordWrap(True)
         self.returned_table.doubleClicked.connect(self._open_returned)
+        self.returned_empty = QLabel(
+            "Er is niets naar u teruggestuurd. Stuurt de teamleider iets terug, "
+            "dan ziet u het hier met de opmerking erbij."
+        )
+        self.returned_empty.setObjectName("returned_empty")
+        self.returned_empty.setWordWrap(True)
+        self.returned_empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # one or the other: the list, or the sentence that says it is empty
+        self.returned_stack = QStackedWidget()
+        self.returned_stack.addWidget(self.returned_empty)
+        self.returned_stack.addWidget(self.returned_table)
         box_layout = QVBoxLayout(self.returned_box)
-        box_layout.addWidget(self.returned_table)
+        box_layout.addWidget(self.returned_stack)
         left_layout.addWidget(self.returned_box, 2)
 
         splitter = QSplitter()
@@ -242,7 +254,11 @@ class ReviewArea(QWidget):
                     "Niets te beoordelen." if not total else f"{total} te beoordelen"
                 )
             if self.may_submit:
-                self.returned_model.set_rows(review.returned_to_me(self.ctx))
+                returned = review.returned_to_me(self.ctx)
+                self.returned_model.set_rows(returned)
+                self.returned_stack.setCurrentWidget(
+                    self.returned_table if returned else self.returned_empty
+                )
         except JeugdtoegangError as error:
             self.shell.show_error(error.message)  # type: ignore[attr-defined]
         self._set_item(None)
@@ -278,10 +294,10 @@ class ReviewArea(QWidget):
             detail = None
         steps = list(detail.history) if detail is not None else []
         lines = [
-            f"{_when(s.at)}  {s.action_text} door {s.by}" + (f": {s.comment}" if s.comment else "")
+            f"{_when(s.at)}  {s.action_text} door {s.who}" + (f": {s.comment}" if s.comment else "")
             for s in steps
         ]
-        lines.append(f"{_when(item.submitted_at)}  Ingediend door {item.submitted_by} (nu)")
+        lines.append(f"{_when(item.submitted_at)}  Ingediend door {item.submitter} (nu)")
         self.history.setPlainText("\n".join(lines))
         self.comment.clear()
         self.detail_info = detail

@@ -141,7 +141,7 @@ class VersionTableModel(QAbstractTableModel):
         if column == 1:
             return row.status.label
         if column == 2:
-            return row.saved_by
+            return row.saved_by_name or row.saved_by
         if column == 3:
             return row.saved_at.astimezone().strftime("%d-%m-%Y %H:%M")
         return str(row.goal_count)

@@ -206,22 +206,22 @@ class PlanEditor(QWidget):
         if view.id is None:
             text = "Nieuw plan, nog niet opgeslagen."
         elif status is PlanStatus.CONCEPT:
-            text = f"Concept – versie {view.version_no}, opgeslagen door {view.saved_by} op {when(view.saved_at)}."
+            text = f"Concept – versie {view.version_no}, opgeslagen door {view.name_of(view.saved_by)} op {when(view.saved_at)}."
             if view.approved_version_no:
                 text += f" Versie {view.approved_version_no} is de laatst vastgestelde versie."
         elif status is PlanStatus.INGEDIEND:
             text = (
-                f"Ingediend ter beoordeling door {view.submitted_by} op {when(view.submitted_at)}. "
+                f"Ingediend ter beoordeling door {view.name_of(view.submitted_by)} op {when(view.submitted_at)}. "
                 "Het plan kan niet worden gewijzigd tot de teamleider het heeft beoordeeld."
             )
         elif status is PlanStatus.VASTGESTELD:
             text = (
-                f"Vastgesteld – versie {view.version_no}, door {view.decided_by} op "
+                f"Vastgesteld – versie {view.version_no}, door {view.name_of(view.decided_by)} op "
                 f"{when(view.decided_at)}. Wijzigt u iets, dan ontstaat een nieuwe conceptversie."
             )
         else:
             text = (
-                f"Teruggestuurd door {view.decided_by} op {when(view.decided_at)}: "
+                f"Teruggestuurd door {view.name_of(view.decided_by)} op {when(view.decided_at)}: "
                 f"{view.return_comment or ''}"
             )
         self.banner.setText(text)
