@@ -12,27 +12,35 @@ problems with their field paths, so the loader can name every field in Dutch.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Iterable
-from typing import Annotated, Any, Literal
+from typing import Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
-    Strict,
-    StringConstraints,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
-from jeugdtoegang.errors import FieldError, JeugdtoegangError
-
-Loc = tuple[str | int, ...]
-Problem = tuple[Loc, str]
-
-RULE_ERROR = "profile_rule"
-"""Pydantic error type of our own rules; ``ctx["problems"]`` holds ``(relative loc, Dutch text)``."""
+from jeugdtoegang.regions.fields import (  # noqa: F401  (re-exported: the profile API)
+    RULE_ERROR,
+    AgbCode,
+    Bool,
+    CbsCode,
+    Int,
+    Loc,
+    Problem,
+    ProductCategory,
+    ProductCode,
+    ProfileError,
+    Slug,
+    Text,
+    describe_value,
+    duplicates,
+    pattern,
+    raise_problems,
+    repeated_values,
+    rule_error,
+)
 
 Unit = Literal["minuut", "uur", "dagdeel", "etmaal", "stuks", "stuks-inspanning", "euro"]
 Frequency = Literal["dag", "week", "maand", "totaal"]
@@ -64,108 +72,6 @@ DEFAULT_LIFE_DOMAINS = (
 RETENTION_YEARS_RANGE = (15, 20)  # Jeugdwet art. 7.3.8: sources differ between 15 and 20 years
 
 
-class ProfileError(JeugdtoegangError):
-    """A region profile is missing, unreadable or invalid; ``message`` is Dutch and complete."""
-
-    def __init__(
-        self, message: str, *, file: str | None = None, problems: Iterable[FieldError] = ()
-    ) -> None:
-        super().__init__(message)
-        self.file = file
-        self.problems = tuple(problems)
-
-
-def describe_value(value: object) -> str:
-    """Show a received value the way it looks in TOML, shortened for messages."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f"'{value}'"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def rule_error(problems: Iterable[Problem]) -> PydanticCustomError:
-    """Bundle problems (relative field path, Dutch reason) into one pydantic error."""
-    items = tuple(problems)
-    summary = "; ".join(reason for _, reason in items)
-    return PydanticCustomError(RULE_ERROR, "{summary}", {"summary": summary, "problems": items})
-
-
-def _check(problems: list[Problem]) -> None:
-    if problems:
-        raise rule_error(problems)
-
-
-def _pattern(regex: str, reason: str) -> AfterValidator:
-    compiled = re.compile(regex)
-
-    def check(value: str) -> str:
-        if not compiled.fullmatch(value):
-            raise rule_error([((), f"{reason} (gekregen: {describe_value(value)})")])
-        return value
-
-    return AfterValidator(check)
-
-
-Int = Annotated[int, Strict()]
-Bool = Annotated[bool, Strict()]
-Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=1)]
-Slug = Annotated[
-    str,
-    Strict(),
-    _pattern(
-        r"[a-z0-9]+(-[a-z0-9]+)*",
-        "moet een slug zijn van kleine letters, cijfers en losse streepjes, bijv. 'sociale-basis'",
-    ),
-]
-CbsCode = Annotated[
-    str,
-    Strict(),
-    _pattern(
-        r"\d{4}",
-        "moet een CBS-gemeentecode van 4 cijfers zijn, tussen aanhalingstekens, bijv. '0243'",
-    ),
-]
-AgbCode = Annotated[str, Strict(), _pattern(r"\d{8}", "moet een AGB-code van 8 cijfers zijn")]
-ProductCode = Annotated[
-    str,
-    Strict(),
-    _pattern(r"[0-9A-Z]{5}", "moet een iJw-productcode van 5 tekens zijn, bijv. '45A01'"),
-]
-ProductCategory = Annotated[
-    str,
-    Strict(),
-    _pattern(r"\d{2}", "moet een iJw-productcategorie (JZ020) van 2 cijfers zijn, bijv. '45'"),
-]
-
-
-def _repeated(values: Iterable[str]) -> list[str]:
-    """Values that occur more than once (ignoring case), as first written."""
-    seen: set[str] = set()
-    repeated: list[str] = []
-    for value in values:
-        if value.casefold() in seen and value not in repeated:
-            repeated.append(value)
-        seen.add(value.casefold())
-    return repeated
-
-
-def _duplicates(
-    items: tuple[Any, ...], field: str, loc: str, label: str, key: Callable[[Any], Hashable]
-) -> list[Problem]:
-    """One problem for every item whose key an earlier item already used."""
-    seen: set[Hashable] = set()
-    found: list[Problem] = []
-    for index, item in enumerate(items):
-        value = key(item)
-        if value in seen:
-            shown = describe_value(getattr(item, field))
-            found.append(((loc, index, field), f"{label} {shown} komt meer dan eens voor"))
-        seen.add(value)
-    return found
-
-
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -182,9 +88,9 @@ class Municipality(_Model):
 
     @model_validator(mode="after")
     def _unique_wijken(self) -> Municipality:
-        repeated = _repeated(self.wijken)
+        repeated = repeated_values(self.wijken)
         if repeated:
-            _check([(("wijken",), f"wijk '{repeated[0]}' komt meer dan eens voor")])
+            raise_problems([(("wijken",), f"wijk '{repeated[0]}' komt meer dan eens voor")])
         return self
 
 
@@ -216,7 +122,7 @@ class Segment(_Model):
             problems.append(
                 (("beside",), f"segment '{self.id}' staat naast alle segmenten; zet beside = true")
             )
-        _check(problems)
+        raise_problems(problems)
         return self
 
 
@@ -261,7 +167,7 @@ class Product(_Model):
     @model_validator(mode="after")
     def _vorm_only_for_wonen(self) -> Product:
         if self.segment == "wonen" and self.vorm is None:
-            _check(
+            raise_problems(
                 [
                     (
                         ("vorm",),
@@ -271,7 +177,7 @@ class Product(_Model):
                 ]
             )
         if self.segment != "wonen" and self.vorm is not None:
-            _check([(("vorm",), "een vorm hoort alleen bij producten in segment 'wonen'")])
+            raise_problems([(("vorm",), "een vorm hoort alleen bij producten in segment 'wonen'")])
         return self
 
 
@@ -297,7 +203,7 @@ class TermRules(_Model):
     @model_validator(mode="after")
     def _stabilising_not_shorter(self) -> TermRules:
         if self.stabilising_max_months < self.development_max_months:
-            _check(
+            raise_problems(
                 [
                     (
                         ("stabilising_max_months",),
@@ -331,7 +237,7 @@ class Policies(_Model):
     @model_validator(mode="after")
     def _consistent(self) -> Policies:
         problems: list[Problem] = []
-        repeated = _repeated(self.wonen_order)
+        repeated = repeated_values(self.wonen_order)
         if repeated:
             problems.append(
                 (("wonen_order",), f"woonvorm '{repeated[0]}' staat meer dan eens in de volgorde")
@@ -344,7 +250,7 @@ class Policies(_Model):
                     "blokkeren; zet dit op false",
                 )
             )
-        _check(problems)
+        raise_problems(problems)
         return self
 
 
@@ -375,7 +281,7 @@ class Settings(_Model):
     def _retention_in_legal_range(self) -> Settings:
         low, high = RETENTION_YEARS_RANGE
         if not low <= self.retention_years <= high:
-            _check(
+            raise_problems(
                 [
                     (
                         ("retention_years",),
@@ -388,7 +294,7 @@ class Settings(_Model):
 
 
 def _segment_problems(segments: tuple[Segment, ...]) -> list[Problem]:
-    problems = _duplicates(segments, "id", "segments", "segment", key=lambda s: s.id)
+    problems = duplicates(segments, "id", "segments", "segment", key=lambda s: s.id)
     for index in range(1, len(segments)):
         before, segment = segments[index - 1], segments[index]
         if segment.order <= before.order:
@@ -403,7 +309,7 @@ def _segment_problems(segments: tuple[Segment, ...]) -> list[Problem]:
 
 
 def _product_problems(products: tuple[Product, ...], segment_ids: tuple[str, ...]) -> list[Problem]:
-    problems = _duplicates(products, "code", "products", "productcode", key=lambda p: p.code)
+    problems = duplicates(products, "code", "products", "productcode", key=lambda p: p.code)
     for index, product in enumerate(products):
         if product.segment not in segment_ids:
             problems.append(
@@ -419,10 +325,10 @@ def _product_problems(products: tuple[Product, ...], segment_ids: tuple[str, ...
 def _municipality_problems(
     municipalities: tuple[Municipality, ...], areas_required: bool
 ) -> list[Problem]:
-    problems = _duplicates(
+    problems = duplicates(
         municipalities, "name", "municipalities", "gemeente", key=lambda m: m.name.casefold()
     )
-    problems += _duplicates(
+    problems += duplicates(
         municipalities, "cbs_code", "municipalities", "CBS-code", key=lambda m: m.cbs_code
     )
     if areas_required:
@@ -449,7 +355,7 @@ def _partner_problems(profile: RegionProfile) -> list[Problem]:
             )
         ]
     areas = sorted({m.area for m in profile.municipalities if m.area is not None})
-    problems = _duplicates(
+    problems = duplicates(
         partners, "agb", "strategic_partners", "AGB-code", key=lambda p: (p.area, p.agb)
     )
     for index, partner in enumerate(partners):
@@ -510,10 +416,10 @@ class RegionProfile(_Model):
                     f"product {bridging} voor overbruggingszorg staat niet in de productcatalogus",
                 )
             )
-        repeated = _repeated(self.life_domains)
+        repeated = repeated_values(self.life_domains)
         if repeated:
             problems.append((("life_domains",), f"leefgebied '{repeated[0]}' komt dubbel voor"))
-        _check(problems)
+        raise_problems(problems)
         return self
 
     # -- segments ---------------------------------------------------------------------------
