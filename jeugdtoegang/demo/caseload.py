@@ -10,10 +10,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from jeugdtoegang.demo.users import CONSULTANTS
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.models.households import Household
-
-CONSULTANTS = ("c.jansen", "m.elamrani")
 
 
 def fill(ctx: AppContext, state: dict[str, Any]) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from jeugdtoegang.demo.ages import text_fits
+from jeugdtoegang.demo.users import NAMED_CONSULTANTS, NAMED_LEAD
 from jeugdtoegang.domain.actor import Actor, Role
 from jeugdtoegang.domain.decisions import AMBTSHALVE_TYPES, DecisionType
 from jeugdtoegang.domain.motivation import AfbouwStep
@@ -34,8 +35,8 @@ from jeugdtoegang.storage.models.households import Person
 from jeugdtoegang.storage.models.indications import Indication
 
 #: the demo accounts of ``demo.users`` (a consultant writes, a team lead approves)
-CONSULENT = ("c.jansen", "Carla Jansen", Role.CONSULENT)
-TEAMLEIDER = ("t.bakker", "Tom Bakker", Role.TEAMLEIDER)
+CONSULENT = (*NAMED_CONSULTANTS[0], Role.CONSULENT)
+TEAMLEIDER = (*NAMED_LEAD, Role.TEAMLEIDER)
 MAX_DECISIONS = 24
 
 FACTS = (

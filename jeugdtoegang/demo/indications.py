@@ -9,30 +9,28 @@ request nearing the Awb term. ``state["indication_ids"]`` lists the ids. Determi
 from __future__ import annotations
 
 import random
-import uuid
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
-from jeugdtoegang.demo.ages import product_fits
+from jeugdtoegang.demo.indication_builder import IndicationBuilder, stamp
 from jeugdtoegang.demo.plan_texts import HELP_FAMILY
-from jeugdtoegang.domain.costs import budget_cents, max_cost
+from jeugdtoegang.demo.users import LEAD
+from jeugdtoegang.domain.costs import max_cost
 from jeugdtoegang.domain.findings import Severity
 from jeugdtoegang.domain.indications import (
     ChangeReason,
     Frequency,
     IndicationStatus,
-    Initiator,
     Perspective,
     Unit,
     add_working_days,
 )
 from jeugdtoegang.domain.terms import age_on, term_end
-from jeugdtoegang.domain.text import fold
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.bulk import bulk_insert
 from jeugdtoegang.storage.models.households import Household, Person
@@ -40,9 +38,6 @@ from jeugdtoegang.storage.models.indications import Evaluation, Indication, Prov
 from jeugdtoegang.storage.models.meta import SequenceCounter
 from jeugdtoegang.storage.numbering import next_numeric
 
-#: the demo accounts' consultants (demo.users): the review queue shows people who exist
-CONSULTANTS = ("c.jansen", "m.elamrani")
-LEAD = "t.bakker"
 SHARE = 0.7
 STORIES = (
     "overdue",
@@ -54,161 +49,6 @@ STORIES = (
     "awb",
     "tenzij_granted",
 )
-
-
-def _stamp(day: date) -> datetime:
-    return datetime.combine(day, time(10, 30), tzinfo=UTC)
-
-
-class _Builder:
-    def __init__(self, ctx: AppContext, rng: random.Random, contracts: dict[str, list[Any]]):
-        self.ctx = ctx
-        self.today = ctx.today()
-        self.rng = rng
-        self.contracts = contracts
-        self.rows: list[dict[str, Any]] = []
-        self.evaluations: list[dict[str, Any]] = []
-        self.requests: list[dict[str, Any]] = []
-
-    def products(self) -> list[str]:
-        profile = self.ctx.profile
-        return [
-            p.code
-            for p in profile.products
-            if p.code in self.contracts and profile.product_needs_beschikking(p)
-        ]
-
-    def product_for(
-        self, goals: list[tuple[str, tuple[str, ...]]], age: int
-    ) -> tuple[str, list[str]] | None:
-        """A contracted product for the need of the plan's goals that fits the age.
-
-        Returns (product code, the goal ids it serves); None when no goal needs jeugdhulp
-        with a beschikking this region offers.
-        """
-        profile = self.ctx.profile
-        offered = [
-            p for p in profile.products if p.code in self.products() and product_fits(p.name, age)
-        ]
-        options: list[tuple[str, list[str]]] = []
-        for goal_id, words in goals:
-            for word in words:
-                match = next((p for p in offered if word in fold(p.name)), None)
-                if match is not None:
-                    options.append((match.code, [goal_id]))
-                    break
-        if not options:
-            return None
-        code, served = self.rng.choice(options)
-        served = [g for c, ids in options if c == code for g in ids]
-        return code, served
-
-    def add(
-        self,
-        person: Person,
-        household: Household,
-        goals: list[str],
-        status: IndicationStatus,
-        start: date,
-        months: int,
-        *,
-        product_code: str | None = None,
-        volume: Decimal | None = None,
-        perspective: Perspective | None = None,
-        **extra: Any,
-    ) -> dict[str, Any]:
-        profile = self.ctx.profile
-        code = product_code or self.rng.choice(self.products())
-        product = profile.product(code)
-        assert product is not None
-        contract = self.rng.choice(self.contracts[code])
-        unit = Unit(product.unit)
-        frequency = Frequency(product.default_frequency)
-        if perspective is None:
-            perspective = (
-                Perspective.STABILISATIE
-                if product.perspective == "stabilisatie"
-                else Perspective.ONTWIKKELING
-            )
-        if volume is None:
-            volume = Decimal(self._volume(unit, frequency))
-        end = extra.pop("end", None) or term_end(start, months)
-        tariff = contract.tariff
-        submitter = self.rng.choice(CONSULTANTS)
-        row: dict[str, Any] = {
-            "id": uuid.uuid4(),
-            "household_id": household.id,
-            "person_id": person.id,
-            "gemeente_code": household.gemeente_code,
-            "goal_ids": goals[:2],
-            "segment": product.segment,
-            "product_code": product.code,
-            "product_name": product.name,
-            "product_category": product.category,
-            "provider_id": contract.provider_id,
-            "provider_agb": contract.agb,
-            "provider_name": contract.name,
-            "perspective": perspective.value,
-            "start_date": start,
-            "end_date": end,
-            "volume": volume,
-            "unit": unit.value,
-            "unit_code": unit.code,
-            "frequency": frequency.value,
-            "frequency_code": frequency.code,
-            "tariff": tariff,
-            "max_cost": max_cost(volume, tariff, unit, frequency, start, end),
-            "budget_cents": budget_cents(volume, unit, frequency, start, end)
-            if unit is Unit.EURO
-            else None,
-            "initiator": Initiator.CONSULENT.value,
-            "referrer_code": Initiator.CONSULENT.referrer_code,
-            "status": status.value,
-            "requested_on": start - timedelta(days=self.rng.randint(14, 40)),
-            "motivations": {},
-            "findings": [],
-            "submitted_by": None if status is IndicationStatus.CONCEPT else submitter,
-            "submitted_at": None
-            if status is IndicationStatus.CONCEPT
-            # submitted before the start, never after today
-            else _stamp(
-                min(
-                    start - timedelta(days=10), self.today - timedelta(days=1 + len(self.rows) % 12)
-                )
-            ),
-            "evaluation_due": end if perspective is Perspective.ONTWIKKELING else None,
-        }
-        row.update(extra)
-        self.rows.append(row)
-        return row
-
-    def _volume(self, unit: Unit, frequency: Frequency) -> str:
-        if unit is Unit.MINUUT:
-            return str(self.rng.choice((300, 450, 600)))
-        if frequency is Frequency.TOTAAL:
-            return str(self.rng.choice((10, 12, 16)))
-        if unit is Unit.ETMAAL:
-            return str(self.rng.choice((2, 4, 7)))
-        return self.rng.choice(("1", "1.5", "2", "3"))
-
-    def evaluate(self, row: dict[str, Any], progress: str, decision: str, notes: str) -> None:
-        day = row["end_date"] - timedelta(days=14)
-        evaluation_id = uuid.uuid4()
-        per_goal = {g: progress for g in row["goal_ids"]} or {"*": progress}
-        self.evaluations.append(
-            {
-                "id": evaluation_id,
-                "indication_id": row["id"],
-                "goal_progress": per_goal,
-                "progress": progress,
-                "decision": decision,
-                "notes": notes,
-                "evaluated_by": row["submitted_by"] or CONSULTANTS[0],
-                "evaluated_on": day,
-            }
-        )
-        row["evaluated_on"] = day
-        row["evaluation_id"] = evaluation_id
 
 
 def _contracts(ctx: AppContext, session: Any) -> dict[str, list[Any]]:
@@ -234,7 +74,7 @@ def _contracts(ctx: AppContext, session: Any) -> dict[str, list[Any]]:
 
 
 def _story(
-    builder: _Builder,
+    builder: IndicationBuilder,
     story: str,
     person: Person,
     household: Household,
@@ -306,7 +146,7 @@ def _story(
                 perspective=Perspective.ONTWIKKELING,
                 predecessor_id=first["id"],
                 approved_by=LEAD,
-                approved_at=_stamp(follow_start - timedelta(days=3)),
+                approved_at=stamp(follow_start - timedelta(days=3)),
                 motivations={"EXTENSION_NOT_LIGHTER": motivation},
                 findings=[
                     {
@@ -403,7 +243,7 @@ def _story(
             end=term_end(start, dev + 3),
             perspective=Perspective.ONTWIKKELING,
             approved_by=LEAD,
-            approved_at=_stamp(start - timedelta(days=5)),
+            approved_at=stamp(start - timedelta(days=5)),
             motivations={
                 "TERM_DEVELOPMENT_EXCEEDED": "De behandeling van de angst duurt volgens de "
                 "diagnostiek langer; stoppen na de gewone termijn geeft een grote kans op "
@@ -432,7 +272,7 @@ def _story(
 
 
 def _random(
-    builder: _Builder,
+    builder: IndicationBuilder,
     person: Person,
     household: Household,
     goals: list[str],
@@ -480,7 +320,7 @@ def _random(
             builder.evaluate(row, progress, decision, "Besproken met gezin en aanbieder.")
 
 
-def _allocate(builder: _Builder, session: Any, actor: str) -> None:
+def _allocate(builder: IndicationBuilder, session: Any, actor: str) -> None:
     by_gemeente: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in sorted(builder.rows, key=lambda r: r["start_date"]):
         if row["status"] in (IndicationStatus.AFGEGEVEN.value, IndicationStatus.BEEINDIGD.value):
@@ -497,7 +337,7 @@ def _allocate(builder: _Builder, session: Any, actor: str) -> None:
         first = next_numeric(session, name, len(rows))
         for offset, row in enumerate(rows):
             row["allocation_number"] = first + offset
-            row["allocated_at"] = _stamp(row["start_date"] - timedelta(days=3))
+            row["allocated_at"] = stamp(row["start_date"] - timedelta(days=3))
 
 
 def fill(ctx: AppContext, state: dict[str, Any]) -> None:
@@ -507,7 +347,7 @@ def fill(ctx: AppContext, state: dict[str, Any]) -> None:
     with ctx.uow() as uow:
         session = uow.session
         contracts = _contracts(ctx, session)
-        builder = _Builder(ctx, rng, contracts)
+        builder = IndicationBuilder(ctx, rng, contracts)
         if not plans or not builder.products():
             state["indication_ids"] = []
             return

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from jeugdtoegang.demo import plan_texts as texts
 from jeugdtoegang.demo.ages import text_fits
 from jeugdtoegang.demo.names import is_female
+from jeugdtoegang.demo.users import LEAD, NAMED_CONSULTANTS
 from jeugdtoegang.domain.plans import (
     Action,
     Agreement,
@@ -45,13 +46,9 @@ from jeugdtoegang.storage.bulk import bulk_insert
 from jeugdtoegang.storage.models.households import Person
 from jeugdtoegang.storage.models.plans import Plan, PlanVersion
 
-#: the consultants of the demo accounts (jeugdtoegang.demo.users), so the team lead
-#: t.bakker can review the submitted plans (never their own: four-eyes rule)
-CONSULTANTS = (
-    ("c.jansen", "Carla Jansen"),
-    ("m.elamrani", "Mohamed El Amrani"),
-)
-LEAD = "t.bakker"
+#: the consultants of the demo accounts, so the team lead can review the submitted plans
+#: (never their own: four-eyes rule)
+CONSULTANTS = NAMED_CONSULTANTS
 PLAN_SHARE = 0.65
 #: households whose plan carries the indication stories (demo.indications.STORIES)
 STORY_HOUSEHOLDS = 8

@@ -30,6 +30,11 @@ DEMO_USERS: tuple[tuple[str, str, tuple[Role, ...], bool], ...] = (
     ("c.jansen", "Carla Jansen", (Role.CONSULENT,), True),
     ("m.elamrani", "Mohamed El Amrani", (Role.CONSULENT,), True),
 )
+#: the demo team's consultants and team lead: dossiers, plans and the queue name people who exist
+NAMED_CONSULTANTS = tuple((u, n) for u, n, roles, _team in DEMO_USERS if Role.CONSULENT in roles)
+CONSULTANTS = tuple(u for u, _ in NAMED_CONSULTANTS)
+NAMED_LEAD = next((u, n) for u, n, roles, _team in DEMO_USERS if Role.TEAMLEIDER in roles)
+LEAD = NAMED_LEAD[0]
 
 
 def fill(ctx: AppContext, state: dict[str, Any]) -> None:
