@@ -182,6 +182,13 @@ def _install_caches() -> None:
         _cached_subsets(pdfmetrics.getFont(name).face)
 
 
+def warm_up() -> None:
+    """Load what every letter needs (fonts, caches, the standard styles): a render
+    process calls this when it starts, before its first letter arrives."""
+    _install_caches()
+    _styles("#000000")
+
+
 @cache
 def _styles(colour: str) -> dict[str, ParagraphStyle]:
     register_fonts()
