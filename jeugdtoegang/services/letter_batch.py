@@ -25,8 +25,6 @@ import multiprocessing
 import os
 import re
 import sys
-import threading
-import time
 import uuid
 from collections import deque
 from collections.abc import Iterator
@@ -43,8 +41,9 @@ from jeugdtoegang import atomic
 from jeugdtoegang.domain.authz import Permission, require
 from jeugdtoegang.domain.decisions import DecisionStatus
 from jeugdtoegang.errors import FileWriteError, JeugdtoegangError
+from jeugdtoegang.letters import worker
 from jeugdtoegang.letters.model import LetterModel
-from jeugdtoegang.letters.render import render_letter, warm_up
+from jeugdtoegang.letters.render import render_letter
 from jeugdtoegang.progress import CancelToken, Progress, ProgressTask
 from jeugdtoegang.services.authz import may_see
 from jeugdtoegang.services.context import AppContext
@@ -112,22 +111,6 @@ def default_workers() -> int:
     except AttributeError:  # macOS, Windows
         cores = os.cpu_count() or 1
     return max(1, min(MAX_WORKERS, cores))
-
-
-def _watch_parent(parent: int) -> None:
-    while True:
-        time.sleep(0.5)
-        if os.getppid() != parent:
-            os._exit(0)  # the print run was killed: no orphaned renderers
-
-
-def _worker_start(parent: int) -> None:
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    warm_up()  # fonts, styles and caches while the parent reads the first letters
-
-
-def _ready() -> bool:
-    return True
 
 
 @dataclass(frozen=True)
@@ -252,9 +235,9 @@ def start_pool(workers: int) -> ProcessPoolExecutor:
     """``workers`` render processes, started now (each loads fonts and styles at once),
     so that they are ready when the first letters are composed."""
     context = multiprocessing.get_context("spawn")  # never fork a process with threads
-    pool = ProcessPoolExecutor(workers, context, initializer=_worker_start, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(workers, context, initializer=worker.start, initargs=(os.getpid(),))
     for _ in range(workers):
-        pool.submit(_ready)  # spawns a worker per call (spawned workers start on demand)
+        pool.submit(worker.ready)  # spawns a worker per call (spawned workers start on demand)
     return pool
 
 
