@@ -99,6 +99,18 @@ class _Para(Paragraph):
         return size
 
 
+class _Frame(Frame):
+    """A frame that copies itself cheaply: reportlab deep-copies the current frame each
+    time a KeepTogether or a list measures its content (about 5% of a letter); a frame
+    holds only numbers and strings besides its list of backgrounds, copied deeply here."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Frame:
+        twin = copy.copy(self)
+        if "_frameBGs" in self.__dict__:
+            twin._frameBGs = copy.deepcopy(self._frameBGs, memo)
+        return twin
+
+
 @cache
 def _plain_frag(style: ParagraphStyle) -> ParaFrag:
     """The fragment reportlab's parser makes for plain text in ``style`` (text aside)."""
@@ -659,7 +671,7 @@ def render_letter(letter: LetterModel) -> bytes:
             _draw_watermark(canvas)
         _draw_later_page(canvas, letter)
 
-    first_frame = Frame(
+    first_frame = _Frame(
         LEFT,
         BOTTOM,
         FRAME_WIDTH,
@@ -670,7 +682,7 @@ def render_letter(letter: LetterModel) -> bytes:
         topPadding=0,
         bottomPadding=0,
     )
-    later_frame = Frame(
+    later_frame = _Frame(
         LEFT,
         BOTTOM,
         FRAME_WIDTH,
