@@ -6,15 +6,19 @@ is killed leaves only complete PDFs (and at most one group's stray ``.tmp`` file
 kill, which the next run removes). Every letter printed is recorded in the audit log,
 committed just before its file gets the final name (so no printed letter is ever unlogged).
 
-Three steps per letter: *prepare* (read the decision and compose its letter, in a read
-transaction), *render* (reportlab, outside any transaction), *record* (store the final
-with its SHA-256, fix the verzenddatum, audit entry, atomic file: one write transaction,
-for a group of :data:`GROUP` letters in a pooled run).
+Three steps per letter: *prepare* (read the decisions and compose their letters, a read
+transaction per :data:`CHUNK` decisions with a few set queries, not queries per letter),
+*render* (reportlab, outside any transaction), *record* (store the final with its
+SHA-256, fix the verzenddatum, audit entry, atomic file: one write transaction with one
+flush for a group of :data:`GROUP` letters in a run of :data:`POOL_MIN_LETTERS` or more,
+one letter per transaction in a smaller run).
 A larger run renders in a pool of worker processes (one per core, at most
-:data:`MAX_WORKERS`) while this process prepares the next letters and records the
-finished ones in kenmerk order; the guarantees above are those of the record step, which
-stays in this process. Workers only turn a composed letter into bytes: no database, no
-files. A worker whose parent dies (kill -9) ends itself within half a second.
+:data:`MAX_WORKERS`), started before the first letter is read, while this process
+prepares the next letters and records the finished ones in kenmerk order; the guarantees
+above are those of the record step, which stays in this process. Workers only turn a
+composed letter into bytes (``letters.worker``: no database, no files, not even the
+import of the storage layer). A worker whose parent dies (kill -9) ends itself within half
+a second.
 """
 
 from __future__ import annotations
