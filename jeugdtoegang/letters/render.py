@@ -10,6 +10,9 @@
 - Fonts are the embedded JTSans family, so ë, é and € print everywhere.
 - Output is deterministic: reportlab's invariant mode fixes the document ID, and the
   creation date is the letter date, so the same letter always gives the same bytes.
+- Work repeated per letter is done once per process: the font subsets (the same glyphs
+  give the same subset file) and the compression of streams seen before (font files,
+  ToUnicode maps, the ICC profile) come from a small cache; same input, same bytes.
 - Towards PDF/A-2b (reportlab's open-source edition writes no PDF/A): every letter carries
   an XMP metadata stream that repeats the document information and declares PDF/A-2 level
   B, and an sRGB output intent with an embedded ICC profile; fonts are embedded, there is
@@ -21,6 +24,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import io
+import zlib
+from collections import OrderedDict
 from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -94,6 +99,18 @@ class _Para(Paragraph):
         return size
 
 
+class _Frame(Frame):
+    """A frame that copies itself cheaply: reportlab deep-copies the current frame each
+    time a KeepTogether or a list measures its content (about 5% of a letter); a frame
+    holds only numbers and strings besides its list of backgrounds, copied deeply here."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Frame:
+        twin = copy.copy(self)
+        if "_frameBGs" in self.__dict__:
+            twin._frameBGs = copy.deepcopy(self._frameBGs, memo)
+        return twin
+
+
 @cache
 def _plain_frag(style: ParagraphStyle) -> ParaFrag:
     """The fragment reportlab's parser makes for plain text in ``style`` (text aside)."""
@@ -112,6 +129,76 @@ def _plain(text: str, style: ParagraphStyle) -> Paragraph:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+#: streams at least this long are looked up in the compression cache (page contents
+#: differ per letter and are shorter than the font files it is meant for)
+_CACHE_MIN_BYTES = 1024
+_CACHE_ENTRIES = 64
+
+
+class _CachedFlate(pdfdoc.PDFStreamFilterZCompress):
+    """reportlab's Flate filter (``zlib.compress``, default level) that remembers the
+    compressed form of the last few long streams by their content: a font subset or the ICC
+    profile that every letter embeds is compressed once per process, not once per letter.
+    The output is exactly what ``zlib.compress`` gives for the same input."""
+
+    def __init__(self) -> None:
+        self._memo: OrderedDict[bytes, bytes] = OrderedDict()
+
+    def encode(self, text: str | bytes) -> bytes:
+        data = text.encode("utf8") if isinstance(text, str) else text
+        if len(data) < _CACHE_MIN_BYTES:
+            return zlib.compress(data)
+        key = hashlib.blake2b(data, digest_size=20).digest() + len(data).to_bytes(8, "big")
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = zlib.compress(data)
+            if len(self._memo) > _CACHE_ENTRIES:
+                self._memo.popitem(last=False)
+        else:
+            self._memo.move_to_end(key)
+        return found
+
+
+def _cached_subsets(face: Any) -> None:
+    """Make ``face.makeSubset`` remember its last results by the glyph list (a subset file
+    depends only on it; letters mostly use the same glyphs in the same order)."""
+    if getattr(face, "_jt_cached", False):
+        return
+    make = face.makeSubset
+    memo: OrderedDict[tuple[int, ...], bytes] = OrderedDict()
+
+    def make_subset(subset: list[int]) -> bytes:
+        key = tuple(subset)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = make(subset)
+            if len(memo) > 16:
+                memo.popitem(last=False)
+        return found
+
+    face.makeSubset = make_subset
+    face._jt_cached = True
+
+
+@cache
+def _install_caches() -> None:
+    """Once per process: the caching Flate filter and the subset caches of our fonts."""
+    from reportlab.pdfbase import pdfmetrics
+
+    register_fonts()
+    if not isinstance(pdfdoc.PDFZCompress, _CachedFlate):
+        pdfdoc.PDFZCompress = _CachedFlate()
+    for name in (REGULAR, BOLD):
+        _cached_subsets(pdfmetrics.getFont(name).face)
+
+
+def warm_up() -> None:
+    """Load what every letter needs (fonts, caches, the standard styles): a render
+    process calls this when it starts, before its first letter arrives."""
+    _install_caches()
+    _styles("#000000")
 
 
 @cache
@@ -571,7 +658,7 @@ def story(letter: LetterModel) -> list[Flowable]:
 
 def render_letter(letter: LetterModel) -> bytes:
     """The letter as PDF bytes (deterministic for the same model)."""
-    register_fonts()
+    _install_caches()
     buffer = io.BytesIO()
 
     def first(canvas: Canvas, _doc: BaseDocTemplate) -> None:
@@ -584,7 +671,7 @@ def render_letter(letter: LetterModel) -> bytes:
             _draw_watermark(canvas)
         _draw_later_page(canvas, letter)
 
-    first_frame = Frame(
+    first_frame = _Frame(
         LEFT,
         BOTTOM,
         FRAME_WIDTH,
@@ -595,7 +682,7 @@ def render_letter(letter: LetterModel) -> bytes:
         topPadding=0,
         bottomPadding=0,
     )
-    later_frame = Frame(
+    later_frame = _Frame(
         LEFT,
         BOTTOM,
         FRAME_WIDTH,

@@ -141,8 +141,11 @@ def letter_input(
     letter_date: date,
     *,
     concept: bool,
+    indications: list[Indication] | None = None,
 ) -> LetterInput:
-    """The plain facts of a stored decision for its letter."""
+    """The plain facts of a stored decision for its letter. ``indications``: the linked
+    indications in their order, when read beforehand (a print run reads them for many
+    decisions at once; households and persons it reads into the session)."""
     household = session.get(Household, decision.household_id)
     person = session.get(Person, decision.person_id)
     if household is None or person is None:
@@ -154,9 +157,9 @@ def letter_input(
         if p.role == "ouder" and p.has_gezag and p.ended_on is None
     ]
     addressee = resolve_addressee(AddresseeChoice(decision.addressee), jeugdige, parents)
-    help_items = tuple(
-        _help_item(i, profile, session) for i in linked_indications(session, decision.id)
-    )
+    if indications is None:
+        indications = linked_indications(session, decision.id)
+    help_items = tuple(_help_item(i, profile, session) for i in indications)
     facts = tuple(p.strip() for p in decision.motivation.split("\n\n") if p.strip())
     decision_type = DecisionType(decision.type)
     previous = None
@@ -204,9 +207,11 @@ def letter_model(
     decision: Decision,
     today: date,
     setups: dict[object, tuple[SetupVersion, RegionProfile]] | None = None,
+    indications: list[Indication] | None = None,
 ) -> LetterModel:
     """The letter of a stored decision. ``setups``: a cache for a print run, so that each
-    setup version is read and prepared once per run instead of once per letter."""
+    setup version is read and prepared once per run instead of once per letter;
+    ``indications``: see :func:`letter_input`."""
     concept = DecisionStatus(decision.status) not in FINAL_STATUSES
     # the letter date is the verzenddatum (Awb 6:8); before it is fixed, today's date
     letter_date = decision.sent_on or today
@@ -219,12 +224,36 @@ def letter_model(
         if setups is not None:
             setups[key] = cached
     setup, rules = cached
-    data = letter_input(session, setup.profile, decision, letter_date, concept=concept)
+    data = letter_input(
+        session, setup.profile, decision, letter_date, concept=concept, indications=indications
+    )
     model = compose_letter(data, setup.letters, rules)
     model = with_digital_bezwaar(
         with_stored_logo(model, setup, decision.gemeente), setup, decision.gemeente
     )
     return mark_fictional(model, setup)
+
+
+def linked_indications_of(session: Session, decision_ids: list[Any]) -> dict[Any, list[Indication]]:
+    """:func:`linked_indications` of many decisions in one query."""
+    found: dict[Any, list[Indication]] = {decision_id: [] for decision_id in decision_ids}
+    rows = session.execute(
+        select(DecisionIndication.decision_id, Indication)
+        .join(Indication, DecisionIndication.indication_id == Indication.id)
+        .where(DecisionIndication.decision_id.in_(decision_ids))
+        .order_by(DecisionIndication.decision_id, DecisionIndication.position)
+    )
+    for decision_id, indication in rows:
+        found[decision_id].append(indication)
+    return found
+
+
+def stored_finals(session: Session, decision_ids: list[Any]) -> dict[Any, FinalLetter]:
+    """:func:`stored_final` of many decisions in one query (absent: none stored)."""
+    rows = session.execute(
+        select(FinalLetter).where(FinalLetter.decision_id.in_(decision_ids))
+    ).scalars()
+    return {row.decision_id: row for row in rows}
 
 
 def stored_final(session: Session, decision_id: object) -> FinalLetter | None:

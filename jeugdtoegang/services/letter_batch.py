@@ -6,15 +6,19 @@ is killed leaves only complete PDFs (and at most one group's stray ``.tmp`` file
 kill, which the next run removes). Every letter printed is recorded in the audit log,
 committed just before its file gets the final name (so no printed letter is ever unlogged).
 
-Three steps per letter: *prepare* (read the decision and compose its letter, in a read
-transaction), *render* (reportlab, outside any transaction), *record* (store the final
-with its SHA-256, fix the verzenddatum, audit entry, atomic file: one write transaction,
-for a group of :data:`GROUP` letters in a pooled run).
+Three steps per letter: *prepare* (read the decisions and compose their letters, a read
+transaction per :data:`CHUNK` decisions with a few set queries, not queries per letter),
+*render* (reportlab, outside any transaction), *record* (store the final with its
+SHA-256, fix the verzenddatum, audit entry, atomic file: one write transaction with one
+flush for a group of :data:`GROUP` letters in a run of :data:`POOL_MIN_LETTERS` or more,
+one letter per transaction in a smaller run).
 A larger run renders in a pool of worker processes (one per core, at most
-:data:`MAX_WORKERS`) while this process prepares the next letters and records the
-finished ones in kenmerk order; the guarantees above are those of the record step, which
-stays in this process. Workers only turn a composed letter into bytes: no database, no
-files. A worker whose parent dies (kill -9) ends itself within half a second.
+:data:`MAX_WORKERS`), started before the first letter is read, while this process
+prepares the next letters and records the finished ones in kenmerk order; the guarantees
+above are those of the record step, which stays in this process. Workers only turn a
+composed letter into bytes (``letters.worker``: no database, no files, not even the
+import of the storage layer). A worker whose parent dies (kill -9) ends itself within half
+a second.
 """
 
 from __future__ import annotations
@@ -25,8 +29,6 @@ import multiprocessing
 import os
 import re
 import sys
-import threading
-import time
 import uuid
 from collections import deque
 from collections.abc import Iterator
@@ -37,12 +39,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import selectinload
 
 from jeugdtoegang import atomic
 from jeugdtoegang.domain.authz import Permission, require
 from jeugdtoegang.domain.decisions import DecisionStatus
 from jeugdtoegang.errors import FileWriteError, JeugdtoegangError
+from jeugdtoegang.letters import worker
 from jeugdtoegang.letters.model import LetterModel
 from jeugdtoegang.letters.render import render_letter
 from jeugdtoegang.progress import CancelToken, Progress, ProgressTask
@@ -50,13 +53,13 @@ from jeugdtoegang.services.authz import may_see
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.decision_letter import (
     letter_model,
+    linked_indications_of,
     sha256,
-    store_final_letter,
-    stored_final,
+    stored_finals,
 )
 from jeugdtoegang.services.decision_views import BatchResult
-from jeugdtoegang.storage.access import household_of
-from jeugdtoegang.storage.models.decisions import Decision
+from jeugdtoegang.storage.models.decisions import Decision, FinalLetter
+from jeugdtoegang.storage.models.households import Household
 
 TEMP_PREFIX = ".brief-"
 TEMP_SUFFIX = atomic.TEMP_SUFFIX
@@ -65,11 +68,6 @@ TEMP_SUFFIX = atomic.TEMP_SUFFIX
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that ``path`` is either absent or complete."""
     atomic.write_atomically(path, data, prefix=TEMP_PREFIX)
-
-
-def _team(session: Session, decision: Decision) -> str | None:
-    found = household_of(session, "decision", decision.id)
-    return found[1] if found else None
 
 
 def file_name(kenmerk: str) -> str:
@@ -99,8 +97,10 @@ def pending_letter_ids(ctx: AppContext, day: date) -> list[uuid.UUID]:
 
 #: render in worker processes from this many letters on (below it, starting them costs more)
 POOL_MIN_LETTERS = 24
-#: letters recorded per write transaction in a pooled run
-GROUP = 8
+#: letters recorded per write transaction in a run of POOL_MIN_LETTERS or more
+GROUP = 32
+#: decisions read per read transaction (a few set queries for the whole chunk)
+CHUNK = 32
 #: at most this many render processes (the workstation keeps a core for the GUI and I/O)
 MAX_WORKERS = 2
 
@@ -117,17 +117,6 @@ def default_workers() -> int:
     return max(1, min(MAX_WORKERS, cores))
 
 
-def _watch_parent(parent: int) -> None:
-    while True:
-        time.sleep(0.5)
-        if os.getppid() != parent:
-            os._exit(0)  # the print run was killed: no orphaned renderers
-
-
-def _worker_start(parent: int) -> None:
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-
-
 @dataclass(frozen=True)
 class _Job:
     decision_id: uuid.UUID
@@ -137,49 +126,96 @@ class _Job:
     model: LetterModel | None
 
 
-def _prepare(
-    ctx: AppContext, decision_id: uuid.UUID, setups: dict[object, Any] | None = None
-) -> _Job | None:
-    """Read one decision and compose its letter (a read transaction; nothing written)."""
+def _prepare_chunk(
+    ctx: AppContext, decision_ids: list[uuid.UUID], setups: dict[object, Any]
+) -> list[_Job | None]:
+    """Read a chunk of decisions and compose their letters (one read transaction, nothing
+    written): the decisions, their households with members, their stored finals and their
+    indications each with one query for the chunk, not per letter. None for a decision
+    that is gone or belongs to another team than this user may print for."""
     with ctx.uow(readonly=True) as uow:
-        decision = uow.session.get(Decision, decision_id)
-        if decision is None:
-            return None
-        if not may_see(ctx, Permission.LETTER_PRINT, _team(uow.session, decision)):
-            return None  # another team's letter: not in this user's print run
-        existing = stored_final(uow.session, decision.id)
-        if existing is not None:
-            if sha256(existing.pdf) != existing.sha256:
-                raise JeugdtoegangError(
-                    f"De opgeslagen brief {decision.kenmerk} is beschadigd (de controlecode "
-                    "klopt niet). Neem contact op met de beheerder."
+        session = uow.session
+        decisions = {
+            d.id: d
+            for d in session.execute(select(Decision).where(Decision.id.in_(decision_ids)))
+            .scalars()
+            .all()
+        }
+        households = {
+            h.id: h
+            for h in session.execute(
+                select(Household)
+                .where(Household.id.in_({d.household_id for d in decisions.values()}))
+                .options(selectinload(Household.members))
+            )
+            .scalars()
+            .all()
+        }
+        finals = stored_finals(session, list(decisions))
+        fresh = [i for i in decisions if i not in finals]
+        indications = linked_indications_of(session, fresh) if fresh else {}
+        jobs: list[_Job | None] = []
+        for decision_id in decision_ids:
+            decision = decisions.get(decision_id)
+            household = households.get(decision.household_id) if decision else None
+            team = household.team if household is not None else None
+            if decision is None or not may_see(ctx, Permission.LETTER_PRINT, team):
+                jobs.append(None)  # gone, or another team's letter: not in this print run
+                continue
+            existing = finals.get(decision_id)
+            if existing is not None:
+                if sha256(existing.pdf) != existing.sha256:
+                    raise JeugdtoegangError(
+                        f"De opgeslagen brief {decision.kenmerk} is beschadigd (de controlecode "
+                        "klopt niet). Neem contact op met de beheerder."
+                    )
+                jobs.append(_Job(decision.id, decision.kenmerk, existing.pdf, None))
+                continue
+            with session.no_autoflush:
+                if decision.sent_on is None:
+                    decision.sent_on = ctx.today()  # only to compose; stored when recorded
+                model = letter_model(
+                    session,
+                    ctx.profile,
+                    decision,
+                    ctx.today(),
+                    setups,
+                    indications=indications[decision_id],
                 )
-            return _Job(decision.id, decision.kenmerk, existing.pdf, None)
-        with uow.session.no_autoflush:
-            if decision.sent_on is None:
-                decision.sent_on = ctx.today()  # only to compose; stored when recorded
-            model = letter_model(uow.session, ctx.profile, decision, ctx.today(), setups)
-        return _Job(decision.id, decision.kenmerk, None, model)
+            jobs.append(_Job(decision.id, decision.kenmerk, None, model))
+        return jobs
 
 
 def _record(ctx: AppContext, rendered: list[tuple[_Job, bytes]], folder: Path) -> list[Path]:
     """Store the finals, fix the verzenddatum, log, and give the files their final names:
-    one write transaction for the group, committed before any of its files is renamed."""
+    one write transaction for the group (one flush, so one change-log append), committed
+    before any of its files is renamed."""
     items: list[tuple[Path, bytes]] = []
     with ctx.uow() as uow:
+        session = uow.session
+        ids = [job.decision_id for job, _pdf in rendered]
+        decisions = {
+            d.id: d
+            for d in session.execute(select(Decision).where(Decision.id.in_(ids))).scalars().all()
+        }
+        finals = stored_finals(session, ids)
         for job, pdf in rendered:
-            decision = uow.session.get(Decision, job.decision_id)
+            decision = decisions.get(job.decision_id)
             if decision is None:
                 continue
             if job.stored is None:
-                if decision.sent_on is None:  # the first final print fixes the verzenddatum
-                    decision.sent_on = ctx.today()
-                    uow.session.flush()
-                pdf = store_final_letter(uow.session, decision, pdf)  # a stored one wins
+                existing = finals.get(decision.id)
+                if existing is not None:
+                    pdf = existing.pdf  # printed meanwhile elsewhere: the stored one wins
+                else:
+                    if decision.sent_on is None:  # the first final print fixes it
+                        decision.sent_on = ctx.today()
+                    session.add(FinalLetter(decision_id=decision.id, pdf=pdf, sha256=sha256(pdf)))
             uow.log_access(
                 "afdrukken", "decision", decision.id, [decision.person_id], "printrun brieven"
             )
             items.append((folder / file_name(decision.kenmerk), pdf))
+        session.flush()
         try:
             with contextlib.ExitStack() as files:
                 # entered last to first, so the renames (on leaving) go first to last
@@ -199,24 +235,31 @@ def _in_process(jobs: Iterator[_Job]) -> Iterator[tuple[_Job, bytes]]:
         yield job, job.stored if job.stored is not None else render_letter(job.model)  # type: ignore[arg-type]
 
 
-def _in_pool(jobs: Iterator[_Job], workers: int) -> Iterator[tuple[_Job, bytes]]:
-    """Render in ``workers`` processes, results in the order of ``jobs``; a window of
-    twice the workers keeps them busy while this process prepares and records."""
+def start_pool(workers: int) -> ProcessPoolExecutor:
+    """``workers`` render processes, started now (each loads fonts and styles at once),
+    so that they are ready when the first letters are composed."""
     context = multiprocessing.get_context("spawn")  # never fork a process with threads
-    pool = ProcessPoolExecutor(workers, context, initializer=_worker_start, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(workers, context, initializer=worker.start, initargs=(os.getpid(),))
+    for _ in range(workers):
+        pool.submit(worker.ready)  # spawns a worker per call (spawned workers start on demand)
+    return pool
+
+
+def _in_pool(
+    jobs: Iterator[_Job], pool: ProcessPoolExecutor, window_size: int
+) -> Iterator[tuple[_Job, bytes]]:
+    """Render in the pool, results in the order of ``jobs``; a window of ``window_size``
+    letters keeps the workers busy while this process prepares and records a group."""
     window: deque[tuple[_Job, Future[bytes] | None]] = deque()
-    try:
-        for job in jobs:
-            future = None if job.stored is not None else pool.submit(render_letter, job.model)
-            window.append((job, future))
-            if len(window) >= 2 * workers:
-                done, future = window.popleft()
-                yield done, done.stored if future is None else future.result()
-        while window:
+    for job in jobs:
+        future = None if job.stored is not None else pool.submit(render_letter, job.model)
+        window.append((job, future))
+        if len(window) >= window_size:
             done, future = window.popleft()
             yield done, done.stored if future is None else future.result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    while window:
+        done, future = window.popleft()
+        yield done, done.stored if future is None else future.result()
 
 
 def batch_letters(
@@ -241,6 +284,29 @@ def batch_letters(
     _remove_stray_temp_files(folder)
     ids = pending_letter_ids(ctx, day)
     total = len(ids)
+    count = default_workers() if workers is None else max(1, workers)
+    large = total >= POOL_MIN_LETTERS
+    pool = start_pool(count) if large and count > 1 else None
+    try:
+        group_size = GROUP if large else 1
+        window = group_size + 2 * count  # workers stay busy while a group is recorded
+        return (yield from _run(ctx, day, folder, ids, cancel_token, pool, group_size, window))
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run(
+    ctx: AppContext,
+    day: date,
+    folder: Path,
+    ids: list[uuid.UUID],
+    cancel_token: CancelToken | None,
+    pool: ProcessPoolExecutor | None,
+    group_size: int,
+    window: int,
+) -> ProgressTask[BatchResult]:
+    total = len(ids)
     written: list[str] = []
     yield Progress(0, total, "Brieven voorbereiden")
 
@@ -248,21 +314,18 @@ def batch_letters(
     setups: dict[object, Any] = {}  # each setup version read and prepared once per run
 
     def jobs() -> Iterator[_Job]:
-        for decision_id in ids:
+        for start in range(0, total, CHUNK):
             if cancel_token is not None:
                 cancel_token.raise_if_cancelled()
-            job = _prepare(ctx, decision_id, setups)
-            if job is None:
-                skipped[0] += 1
-            else:
-                yield job
+            for job in _prepare_chunk(ctx, ids[start : start + CHUNK], setups):
+                if job is None:
+                    skipped[0] += 1
+                else:
+                    yield job
 
-    count = default_workers() if workers is None else max(1, workers)
-    pooled = count > 1 and total >= POOL_MIN_LETTERS
-    rendered = _in_pool(jobs(), count) if pooled else _in_process(jobs())
-    # a pooled run records GROUP letters per transaction (one commit, one audit append);
-    # a small run one by one, so that cancelling stops after the letter in hand
-    group_size = GROUP if pooled else 1
+    # a large run records GROUP letters per transaction (one flush, one commit, one audit
+    # append); a small run one by one, so that cancelling stops after the letter in hand
+    rendered = _in_pool(jobs(), pool, window) if pool is not None else _in_process(jobs())
     with contextlib.closing(rendered):
         while True:
             group = list(itertools.islice(rendered, group_size))

@@ -314,6 +314,31 @@ def test_a_batch_rendered_in_worker_processes_prints_and_logs_every_letter(
         assert set(printed) == set(ids)
 
 
+def test_a_large_batch_in_one_process_records_in_groups_and_keeps_a_stored_final(
+    ctx: AppContext, lead_ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read in chunks by set queries, recorded a group per transaction, without workers;
+    a final stored before the run (another workstation printed it) is the one written."""
+    from jeugdtoegang.storage.models.audit import AuditEntry
+
+    monkeypatch.setattr(letter_batch, "POOL_MIN_LETTERS", 1)
+    monkeypatch.setattr(letter_batch, "CHUNK", 2)
+    ids = approved_decisions(ctx, lead_ctx, 3)
+    stored = decisions.letter_pdf(ctx, ids[2])
+    result = run_to_end(letter_batch.batch_letters(ctx, date(2026, 11, 23), tmp_path, workers=1))
+    assert len(result.files) == 3
+    for name in result.files:
+        decision_id = _id_of(ctx, name)
+        assert Path(name).read_bytes() == decisions.letter_pdf(ctx, decision_id)
+        assert decisions.get_decision(ctx, decision_id).sent_on == date(2026, 11, 23)
+    assert stored in [Path(f).read_bytes() for f in result.files]
+    with ctx.uow(readonly=True) as uow:
+        printed = uow.session.execute(
+            select(AuditEntry.object_id).where(AuditEntry.purpose == "printrun brieven")
+        ).scalars()
+        assert sorted(printed) == sorted(ids)
+
+
 def _id_of(ctx: AppContext, file_name: str) -> uuid.UUID:
     kenmerk = Path(file_name).stem
     return next(r.id for r in decisions.list_decisions(ctx) if r.kenmerk == kenmerk)

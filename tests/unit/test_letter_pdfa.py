@@ -94,3 +94,17 @@ def test_plain_paragraphs_print_exactly_as_reportlabs_parser_would(monkeypatch) 
         render, "_plain", lambda text, style: render._Para(render._escape(text), style)
     )
     assert [render_letter(letter) for letter in letters] == fast
+
+
+def test_the_compression_cache_gives_zlibs_bytes_and_serves_repeats_from_memory() -> None:
+    import zlib
+
+    from jeugdtoegang.letters import render
+
+    flate = render._CachedFlate()
+    long_text = bytes(range(256)) * 40
+    first = flate.encode(long_text)
+    assert first == zlib.compress(long_text)
+    assert flate.encode(long_text) is first  # a repeat (a font subset, a CMap) is not redone
+    assert flate.encode("kort") == zlib.compress(b"kort")  # short streams are not kept
+    assert len(flate._memo) == 1
