@@ -383,6 +383,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         window = build_window(args.db, demo=args.demo, smoke_test=args.smoke_test)
     except JeugdtoegangError as error:
+        if args.smoke_test:  # unattended: the message on stderr, never a dialog that waits
+            print(error.message, file=sys.stderr)  # noqa: T201
+            return 1
         dialogs.show_error(None, error.message, START_FAILED_TITLE)
         return 1
     except Exception as error:  # e.g. a database server that cannot be reached
