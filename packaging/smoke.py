@@ -8,7 +8,7 @@ a search; a letter written to PDF; the same on an encrypted copy (``db encrypt``
 in the bundle); a sync export and import between two fresh databases;
 a database made by the previous release opened (backup + migration); and the GUI started
 offscreen until its main window is shown (``--smoke-test``), timed next to the same start
-from the source install.
+from the source install, and once more on the encrypted copy.
 """
 
 from __future__ import annotations

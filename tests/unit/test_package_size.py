@@ -88,7 +88,8 @@ def test_not_icu_common_data_is_refused() -> None:
 
 
 @pytest.mark.skipif(
-    not sys.platform.startswith("linux") or shutil.which("cc") is None, reason="Linux, cc"
+    not sys.platform.startswith("linux") or not (shutil.which("cc") and shutil.which("nm")),
+    reason="needs Linux, cc and nm",
 )
 def test_the_rebuilt_library_carries_the_kept_items_under_the_same_symbol(
     tmp_path: Path,
