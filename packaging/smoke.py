@@ -4,10 +4,11 @@
 
 Every step runs the frozen programs in a fresh, temporary user folder and prints one
 line; the first failure stops the test with exit 1. Steps: ``--version``; ``init --demo``;
-a search; a letter written to PDF; a sync export and import between two fresh databases;
+a search; a letter written to PDF; the same on an encrypted copy (``db encrypt``: SQLCipher
+in the bundle); a sync export and import between two fresh databases;
 a database made by the previous release opened (backup + migration); and the GUI started
 offscreen until its main window is shown (``--smoke-test``), timed next to the same start
-from the source install.
+from the source install, and once more on the encrypted copy.
 """
 
 from __future__ import annotations
@@ -85,7 +86,9 @@ def make_demo(f: Frozen) -> tuple[Path, dict[str, str]]:
     return db, env
 
 
-def search_and_letter(f: Frozen, db: Path, env: dict[str, str]) -> None:
+def search_and_letter(
+    f: Frozen, db: Path, env: dict[str, str], pdf_name: str = "brief.pdf"
+) -> None:
     found = f.cli_json(["--db", str(db), "households", "search", "a"], env)
     if not found:
         raise SmokeError("zoeken in de demo vond niets")
@@ -93,7 +96,7 @@ def search_and_letter(f: Frozen, db: Path, env: dict[str, str]) -> None:
     final = [d for d in decisions if d.get("status") in ("vastgesteld", "verzonden")] or decisions
     if not final:
         raise SmokeError("de demo heeft geen beschikkingen")
-    pdf = f.scratch / "brief.pdf"
+    pdf = f.scratch / pdf_name
     f.run(f.cli, ["--db", str(db), "letter", "--decision", final[0]["id"], "-o", str(pdf)], env)
     if not pdf.read_bytes().startswith(b"%PDF"):
         raise SmokeError("de brief is geen PDF")
@@ -151,6 +154,40 @@ def sync_between_fresh_databases(f: Frozen) -> None:
     )
     if joined["conflicts"] != 0 or joined["applied"] == 0:
         raise SmokeError(f"aansluiten van de laptop ging mis: {joined}")
+
+
+def encrypted_database(f: Frozen, db: Path, env: dict[str, str]) -> Path:
+    """A copy of the demo database encrypted by the frozen program (SQLCipher, bundled), then
+    opened by a consultant: a search and a letter as PDF; a wrong password is refused."""
+    folder = f.scratch / "versleuteld"
+    folder.mkdir()
+    encrypted = folder / "demo.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{db}{suffix}").exists():
+            shutil.copy2(f"{db}{suffix}", f"{encrypted}{suffix}")
+    beheer = {**env, "JEUGDTOEGANG_USER": "beheer", "JEUGDTOEGANG_PASSWORD": "demo"}
+    f.cli_json(["--db", str(encrypted), "db", "encrypt"], beheer)
+    if encrypted.read_bytes()[:16] == b"SQLite format 3\0":
+        raise SmokeError("na 'db encrypt' is de database nog leesbaar als gewone SQLite")
+    status = f.cli_json(["--db", str(encrypted), "db", "status"], env)
+    if not status.get("encrypted") or not status.get("cipher", {}).get("sqlcipher_version"):
+        raise SmokeError(f"'db status' noemt de database niet versleuteld: {status}")
+    print(
+        f"smoke: SQLCipher {status['cipher']['sqlcipher_version']} "
+        f"({status['cipher'].get('crypto_provider')})",
+        flush=True,
+    )
+    search_and_letter(f, encrypted, env, pdf_name="brief-versleuteld.pdf")
+    wrong = subprocess.run(
+        [str(f.cli), "--db", str(encrypted), "households", "search", "a"],
+        env={**env, "JEUGDTOEGANG_PASSWORD": "fout"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if wrong.returncode != 1 or "Traceback" in wrong.stderr:
+        raise SmokeError(f"een fout wachtwoord werd niet netjes geweigerd:\n{wrong.stderr}")
+    return encrypted
 
 
 def server_driver_loads(f: Frozen) -> None:
@@ -259,6 +296,20 @@ def gui_start(f: Frozen, db: Path, env: dict[str, str]) -> None:
     )
 
 
+def gui_encrypted(f: Frozen, db: Path, env: dict[str, str]) -> None:
+    """The frozen GUI unlocks the encrypted database (the smoke test's account) and shows
+    its main window."""
+    result = subprocess.run(
+        [str(f.gui), "--db", str(db), "--smoke-test"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    if result.returncode != 0 or "hoofdvenster getoond" not in result.stdout:
+        raise SmokeError(f"GUI op de versleutelde database:\n{result.stdout}\n{result.stderr}")
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print(__doc__)
@@ -270,11 +321,16 @@ def main(argv: list[str]) -> int:
             step("--version", lambda: check_version(f))
             db, env = step("init --demo", lambda: make_demo(f))
             step("zoeken en brief als PDF", lambda: search_and_letter(f, db, env))
+            encrypted = step(
+                "versleutelde database (SQLCipher): zoeken en brief als PDF",
+                lambda: encrypted_database(f, db, env),
+            )
             step("sync export en import", lambda: sync_between_fresh_databases(f))
             step("PostgreSQL-driver geladen", lambda: server_driver_loads(f))
             step("database van versie 0.1.0 bijgewerkt", lambda: previous_release(f))
             step("install.sh en uninstall.sh", lambda: install_and_uninstall(f))
             step("GUI hoofdvenster", lambda: gui_start(f, db, env))
+            step("GUI op de versleutelde database", lambda: gui_encrypted(f, encrypted, env))
         except (SmokeError, subprocess.TimeoutExpired) as error:
             print(f"smoke: MISLUKT: {error}", flush=True)
             return 1

@@ -311,7 +311,11 @@ def build_window(
     db: str | None, *, demo: bool = False, smoke_test: bool = False
 ) -> MainWindow | None:
     """Everything up to a ready (not yet shown) main window; None when the user stopped."""
-    if not demo and not smoke_test and not login.ensure_unlocked(db):
+    if smoke_test:  # like a script: an encrypted database unlocks with the account's env
+        from jeugdtoegang.cli.common import unlock_if_encrypted
+
+        unlock_if_encrypted(db)
+    elif not demo and not login.ensure_unlocked(db):
         return None  # an encrypted database is unlocked by the login before it is opened
     database = open_for_session(db, demo=demo)
     if database is None:
@@ -379,6 +383,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         window = build_window(args.db, demo=args.demo, smoke_test=args.smoke_test)
     except JeugdtoegangError as error:
+        if args.smoke_test:  # unattended: the message on stderr, never a dialog that waits
+            print(error.message, file=sys.stderr)  # noqa: T201
+            return 1
         dialogs.show_error(None, error.message, START_FAILED_TITLE)
         return 1
     except Exception as error:  # e.g. a database server that cannot be reached

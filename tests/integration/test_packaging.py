@@ -212,6 +212,45 @@ def test_the_gui_smoke_test_shows_the_main_window_and_exits(tmp_path: Path) -> N
     assert "jeugdtoegang-gui" in log_text and "started" in log_text
 
 
+@pytest.mark.slow
+def test_the_gui_smoke_test_unlocks_an_encrypted_database_with_the_account(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    env = dict(
+        os.environ,
+        JEUGDTOEGANG_HOME=str(tmp_path / "home"),
+        QT_QPA_PLATFORM="offscreen",
+        JEUGDTOEGANG_USER="beheer",
+        JEUGDTOEGANG_PASSWORD="demo",
+    )
+    env["JEUGDTOEGANG_MACHINE_SETTINGS"] = str(tmp_path / "geen.toml")
+    db = tmp_path / "demo.sqlite"
+    cli = [sys.executable, "-m", "jeugdtoegang", "--db", str(db)]
+    init = ["init", "--region", "twente", "--demo", "--households", "3"]
+    for args in (init, ["db", "encrypt", "--json"]):
+        subprocess.run([*cli, *args], env=env, check=True, cwd=ROOT, capture_output=True)
+    assert db.read_bytes()[:16] != b"SQLite format 3\0"
+
+    def gui(password: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "ui.app", "--db", str(db), "--smoke-test"],
+            env={**env, "JEUGDTOEGANG_USER": "c.jansen", "JEUGDTOEGANG_PASSWORD": password},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+
+    shown = gui("demo")
+    assert shown.returncode == 0, shown.stderr
+    assert "smoke-test: hoofdvenster getoond" in shown.stdout
+    refused = gui("fout")
+    assert refused.returncode != 0 and "getoond" not in refused.stdout
+    assert "Gebruikersnaam of wachtwoord onjuist" in refused.stdout + refused.stderr
+
+
 def test_the_package_version_is_the_programs_version() -> None:
     import tomllib
 
