@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from jeugdtoegang.domain.catalogue_files import (
     HEADER_ROW,
@@ -226,6 +227,26 @@ class _Row:
         return join_list(split_list(self.text("thema", max_length=500)))
 
 
+#: results of lookups that depend only on a cell's text (and the region), with the
+#: messages they gave, kept per validator: a 10,000-row file repeats the same few values
+_Memo = dict[tuple[object, ...], tuple[Any, tuple[tuple[str, str], ...]]]
+
+
+def _memoised(row: _Row, memo: _Memo | None, key: tuple[object, ...], compute: Any) -> Any:
+    """``compute(row)``, or its remembered result with the same errors added to ``row``."""
+    if memo is None:
+        return compute(row)
+    found = memo.get(key)
+    if found is not None:
+        for column, message in found[1]:
+            row.error(column, message)
+        return found[0]
+    before = len(row.errors)
+    result = compute(row)
+    memo[key] = (result, tuple((e.field, e.message) for e in row.errors[before:]))
+    return result
+
+
 def _municipalities(row: _Row, profile: RegionProfile) -> tuple[str, ...] | None:
     """Canonical names, or None for '*' (all municipalities of the region)."""
     value = row.raw.get("gemeenten")
@@ -287,9 +308,10 @@ def _period(row: _Row, *, required: bool) -> tuple[date | None, date | None]:
 
 
 def validate_row(
-    raw: RawRow, profile: RegionProfile
+    raw: RawRow, profile: RegionProfile, memo: _Memo | None = None
 ) -> tuple[ContractRow | ProvisionRow | None, list[FieldError]]:
-    """Validate one row against the region; returns the row or all its errors."""
+    """Validate one row against the region; returns the row or all its errors.
+    ``memo``: a dict kept across the rows of one file (lookups of repeated cell values)."""
     row = _Row(raw)
     naam = row.text("naam", required=True)
     segment = row.raw.get("segment")
@@ -301,7 +323,12 @@ def validate_row(
             f"Segment '{segment}' bestaat niet in regio {profile.name} "
             f"(bekend: {', '.join(profile.segment_ids)}).",
         )
-    served = _municipalities(row, profile)
+    served = _memoised(
+        row,
+        memo,
+        ("gemeenten", raw.get("gemeenten")),
+        lambda r: _municipalities(r, profile),
+    )
     contact = row.text("contact")
     if segment == FREE_ACCESS_SEGMENT:
         agb = _agb(row, required=False)
@@ -375,7 +402,12 @@ def validate_row(
         unit=unit,
         tariff=tariff if tariff is not None else Decimal(0),
         municipalities=ALL if served is None else join_list(served),
-        preferred_wijken=_wijken(row, profile, served),
+        preferred_wijken=_memoised(
+            row,
+            memo,
+            ("preferent_wijken", raw.get("preferent_wijken"), served),
+            lambda r: _wijken(r, profile, served),
+        ),
         group_offer=row.flag("groepsaanbod"),
         valid_from=start or date.min,
         valid_to=end,
@@ -435,10 +467,11 @@ class CatalogueValidator:
         self.provisions: list[ProvisionRow] = []
         self.errors: list[FieldError] = []
         self.total = 0
+        self._memo: _Memo = {}
 
     def add(self, raw: RawRow) -> None:
         self.total += 1
-        parsed, row_errors = validate_row(raw, self.profile)
+        parsed, row_errors = validate_row(raw, self.profile, self._memo)
         self.errors += row_errors
         if isinstance(parsed, ContractRow):
             self.contracts.append(parsed)

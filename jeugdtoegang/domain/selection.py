@@ -93,6 +93,13 @@ class CandidatePool:
             found = self._prepared[key] = _Prepared([r for r in ordered if id(r[11]) in serving])
         return found
 
+    def warm(self, gemeente: str, policy: RankingPolicy, need: Need) -> None:
+        """Prepare the municipality's rows for the policy and the need's validity window
+        ahead of its first selection (what :func:`select_providers` would build)."""
+        partners = {agb: _ROLE_RANK.get(role, 2) for agb, role in policy.strategic_partners.items()}
+        prepared = self.prepared(gemeente, policy.group_offer_first, partners)
+        prepared.window(need.start, need.segment, need.product_code)
+
 
 #: a contract's preferred wijken: None (none), True (all) or the set of wijk names
 _Wijken = frozenset[str] | bool | None

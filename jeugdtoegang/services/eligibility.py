@@ -8,10 +8,11 @@ product) with plain columns (no ORM objects), then ranking in memory
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import String, bindparam, func, select, type_coerce
@@ -239,10 +240,27 @@ def _cache(session: Session) -> _Cache:
     return cache
 
 
+def _any_start(session: Session) -> bool:
+    from jeugdtoegang.storage.models.ijw import IjwCareEvent
+
+    global _ANY_START
+    if _ANY_START is None:
+        events = IjwCareEvent.__table__.c
+        _ANY_START = Prepared(select(events.id).where(events.kind == "start").limit(1))
+    return bool(_ANY_START.all(session, {}))
+
+
+_ANY_START: Prepared | None = None
+
+
 def real_waiting(session: Session, facts: list[ContractFacts]) -> list[ContractFacts]:
-    """Replace the catalogue's waiting estimate by the measured one where starts are known."""
+    """Replace the catalogue's waiting estimate by the measured one where starts are known
+    (asked only when any start was reported: the per-provider read of a pool's ~700 AGBs
+    is most of a cold pool's cost)."""
     from jeugdtoegang.services.ijw_inbound import measured_waiting_weeks
 
+    if not facts or not _any_start(session):
+        return facts
     measured = measured_waiting_weeks(session, {f.agb for f in facts})
     return [f._replace(waiting_weeks=measured[f.agb]) if f.agb in measured else f for f in facts]
 
@@ -256,7 +274,13 @@ def forget_pools(ctx: AppContext) -> None:
             cache.pools.clear()
 
 
-def _pool(session: Session, cache: _Cache, region: str, need: Need) -> CandidatePool:
+def _pool(
+    session: Session,
+    cache: _Cache,
+    region: str,
+    need: Need,
+    profile: RegionProfile | None = None,
+) -> CandidatePool:
     key = (region, need.segment, need.product_code)
     cached = cache.pools.get(key)
     # nothing committed since this connection last checked this very pool: no query at all
@@ -271,6 +295,16 @@ def _pool(session: Session, cache: _Cache, region: str, need: Need) -> Candidate
         facts = real_waiting(session, [_facts(row) for row in rows])  # iJw JW305 (issue 17)
         cached = (fingerprint, CandidatePool(facts))
         cache.pools[key] = cached
+        if profile is not None:
+            # every municipality's rows and the need's validity window at once (a few ms
+            # on top of reading the pool), so no later need of this product in the region
+            # pays a first-use cost (issue 11: eligibility ≤ 2 ms p95)
+            for municipality in profile.municipalities:
+                cached[1].warm(
+                    municipality.name,
+                    _policy(profile, need, municipality),
+                    need,
+                )
         remember = unchanged_since(session, "pool", (key, id(cached[1])))
     if remember is not None:
         remember()
@@ -283,7 +317,7 @@ def _committed(session: Session, day: date) -> Any:
     providers the ranking asks about (those that can reach the requested page)."""
     period = half_year(day)
 
-    def read(provider_ids: frozenset[uuid.UUID]) -> dict[uuid.UUID, Decimal]:
+    def read(provider_ids: frozenset[uuid.UUID]) -> Mapping[uuid.UUID, Decimal]:
         return _committed_kept(session, provider_ids, period)
 
     return read
@@ -291,16 +325,17 @@ def _committed(session: Session, day: date) -> Any:
 
 def _committed_kept(
     session: Session, provider_ids: Iterable[uuid.UUID], period: tuple[date, date]
-) -> dict[uuid.UUID, Decimal]:
+) -> Mapping[uuid.UUID, Decimal]:
     """:func:`committed_in_session`, kept per connection while no commit reached the
-    database (SQLite's data version): a page or a check reads only providers not seen."""
+    database (SQLite's data version): a page or a check reads only providers not seen.
+    The result covers at least ``provider_ids`` (a read-only view of what is kept)."""
     memo = snapshot_memo(session, ("committed", period))
     if memo is None:
         return committed_in_session(session, provider_ids, *period)
     missing = [i for i in provider_ids if i not in memo]
     if missing:
         memo.update(committed_in_session(session, missing, *period))
-    return {i: memo[i] for i in provider_ids}
+    return MappingProxyType(memo)
 
 
 _PROVISIONS_FINGERPRINT = Prepared(
@@ -345,7 +380,7 @@ def eligibility_in_session(
         pool = CandidatePool(())
         committed: Any = {}
     else:
-        pool = pool if pool is not None else _pool(session, cache, region, need)
+        pool = pool if pool is not None else _pool(session, cache, region, need, profile)
         committed = _committed(session, need.start)
     provisions = (
         _cached_provisions(session, cache, municipality.name, need.start)

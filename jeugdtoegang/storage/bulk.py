@@ -7,13 +7,13 @@ snapshots the session hooks would write.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.storage.base import VersionedBase, utcnow
@@ -40,12 +40,21 @@ _JSON: dict[type, Callable[[Any], Any]] = {
 }
 
 
+def new_ids(count: int) -> list[uuid.UUID]:
+    """``count`` random (version 4) UUIDs from one read of the system's random source
+    (``uuid.uuid4`` reads it once per id)."""
+    raw = os.urandom(16 * count)
+    return [uuid.UUID(bytes=raw[i : i + 16], version=4) for i in range(0, 16 * count, 16)]
+
+
 def bulk_insert(
     session: Session, model: type[VersionedBase], rows: Sequence[dict[str, Any]], actor_name: str
 ) -> list[uuid.UUID]:
     """Insert new records of ``model`` from column dicts; returns their ids in order."""
     if not rows:
         return []
+    from jeugdtoegang.sync.records import insert_rows  # one compiled executemany (SQLite)
+
     now = utcnow()
     table = model.__table__
     defaults = {  # once per call, not per row
@@ -62,20 +71,21 @@ def bulk_insert(
         "version": 1,
     }
     full_rows = []
-    for row in rows:
+    for row, fresh in zip(rows, new_ids(len(rows)), strict=True):
         values = {**defaults, **row, **stamp}
-        values["id"] = values.get("id") or uuid.uuid4()
+        values["id"] = values.get("id") or fresh
         full_rows.append(values)
-    session.execute(insert(table), full_rows)
+    insert_rows(session, table, full_rows)
     if table.name == "indication":
         from jeugdtoegang.storage.commitments import apply_deltas, deltas_for
 
         apply_deltas(session, deltas_for((None, values) for values in full_rows))
     numbers = allocate_changes(session, len(full_rows))
     exclude = model.snapshot_exclude
+    log_ids = new_ids(len(full_rows))
     log_rows = [
         {
-            "id": uuid.uuid4(),
+            "id": log_ids[index],
             "seq": numbers[index],
             "table_name": table.name,
             "record_id": values["id"],
@@ -92,5 +102,5 @@ def bulk_insert(
         }
         for index, values in enumerate(full_rows)
     ]
-    session.execute(insert(ChangeLogEntry.__table__), log_rows)
+    insert_rows(session, ChangeLogEntry.__table__, log_rows)
     return [values["id"] for values in full_rows]

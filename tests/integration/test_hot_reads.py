@@ -70,3 +70,25 @@ def test_a_commit_by_another_connection_refreshes_the_kept_pool(
         other.close()
     after = eligibility.eligible_providers(ctx, NEED)
     assert [p.agb for p in after.eligible] == ["98000001"]
+
+
+def test_a_new_pool_prepares_every_municipality_with_the_same_ranking(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    """The first need of a product prepares all municipalities of the region at once; a
+    later need elsewhere ranks exactly as it would on a pool built for it."""
+    _import(ctx, tmp_path)
+    bilt = Need("ambulant", "45Z01", "De Bilt", date(2027, 1, 4))
+    first = eligibility.eligible_providers(ctx, NEED)  # builds the pool for Zeist
+    with ctx.uow(readonly=True) as uow:
+        pool = eligibility._cache(uow.session).pools[(ctx.profile.slug, "ambulant", "45Z01")][1]
+    assert len(pool._prepared) == len(ctx.profile.municipalities)
+    warmed = eligibility.eligible_providers(ctx, bilt)
+    assert len(pool._prepared) == len(ctx.profile.municipalities)  # nothing new was built
+    eligibility.forget_pools(ctx)
+    fresh = eligibility.eligible_providers(ctx, bilt)
+    assert [p.agb for p in first.eligible] == ["98000001", "98000002"]
+    assert [(p.agb, p.rank, list(p.reasons)) for p in warmed.eligible] == [
+        (p.agb, p.rank, list(p.reasons)) for p in fresh.eligible
+    ]
+    assert [p.agb for p in warmed.eligible] == ["98000001"]

@@ -496,3 +496,34 @@ def test_wonen_rows_must_match_the_products_form() -> None:
     row = "98000001;Gezinshuis Oak;wonen;44Z03;;pleegzorg;;etmaal;120;*;;nee;;2027-01-01;;actief;;"
     parsed = parse_catalogue(f"{HEADER}\n{row}\n".encode(), PROFILE)
     assert [(e.field, e.row) for e in parsed.errors] == [("vorm", 2)]
+
+
+def test_repeated_cell_values_are_judged_the_same_on_every_row() -> None:
+    """Municipality and wijk lookups are remembered per file: each row still gets its own
+    result and its own errors."""
+    rows = [
+        ROW,
+        ROW.replace("98000001;De Brug", "98000002;De Wending"),
+        ROW.replace("98000001;De Brug", "98000003;Atlas").replace("Zeist|De Bilt", "Atlantis"),
+        ROW.replace("98000001;De Brug", "98000004;Baken").replace("Zeist|De Bilt", "Atlantis"),
+        ROW.replace("98000001;De Brug", "98000005;Kompas").replace(";Centrum;", ";Nergens;"),
+        ROW.replace("98000001;De Brug", "98000006;Anker").replace(";Centrum;", ";Nergens;"),
+    ]
+    parsed = parse_catalogue(("\n".join([HEADER, *rows]) + "\n").encode(), PROFILE)
+    assert [(c.agb, c.municipalities, c.preferred_wijken) for c in parsed.contracts] == [
+        ("98000001", "Zeist|De Bilt", "Centrum"),
+        ("98000002", "Zeist|De Bilt", "Centrum"),
+    ]
+    by_row = {(e.row, e.field): e.message for e in parsed.errors}
+    assert sorted(by_row) == [  # an unknown municipality also leaves its wijk unknown
+        (4, "gemeenten"),
+        (4, "preferent_wijken"),
+        (5, "gemeenten"),
+        (5, "preferent_wijken"),
+        (6, "preferent_wijken"),
+        (7, "preferent_wijken"),
+    ]
+    assert by_row[(4, "gemeenten")] == by_row[(5, "gemeenten")]
+    assert by_row[(6, "preferent_wijken")] == by_row[(7, "preferent_wijken")]
+    assert "Onbekende gemeente 'Atlantis'" in by_row[(4, "gemeenten")]
+    assert "Wijk 'Nergens'" in by_row[(7, "preferent_wijken")]
