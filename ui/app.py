@@ -424,15 +424,33 @@ def _report_smoke_test(app: QApplication, window: MainWindow, started: float) ->
 
 # -- the fast start: the login first, the core in the background ----------------------------
 
-#: modules the main window needs on its first paint, imported while the user types
+#: what the main window needs for its first paint, most likely first (a consultant's start
+#: area, then the team lead's and the beheerder's), imported while the user types
 PREWARM_MODULES = (
+    "jeugdtoegang.services.region_setup",
     "ui.main_window",
+    "jeugdtoegang.services.caseload",
+    "jeugdtoegang.services.review",
+    "jeugdtoegang.services.plans",
+    "jeugdtoegang.services.indications",
+    "jeugdtoegang.services.decisions",
+    "jeugdtoegang.settings",
     "ui.areas.mywork",
     "ui.areas.dossiers",
     "ui.areas.review",
-    "jeugdtoegang.services.caseload",
-    "jeugdtoegang.services.review",
+    "ui.areas.admin",
 )
+
+
+def prewarm(stop: threading.Event | None = None) -> None:
+    """Import what the main window will need (in the worker thread, after the database is
+    open); stops between two modules once ``stop`` is set (the user has logged in)."""
+    import importlib
+
+    for name in PREWARM_MODULES:
+        if stop is not None and stop.is_set():
+            return
+        importlib.import_module(name)
 
 
 @dataclass(frozen=True)
@@ -461,9 +479,7 @@ def fast_start_possible(db: str | None, *, demo: bool) -> bool:
 
 def prepare_database(db: str | None, *, demo: bool = False) -> Prepared:
     """Runs in a worker thread while the login dialog is shown (touches no widgets): import
-    the core, open, migrate and check the database, then import what the main window needs."""
-    import importlib
-
+    the core, open, migrate and check the database."""
     from jeugdtoegang.services import auth
     from jeugdtoegang.storage import encryption
     from jeugdtoegang.storage.engine import resolve_database_url, sqlite_path
@@ -485,8 +501,6 @@ def prepare_database(db: str | None, *, demo: bool = False) -> Prepared:
         if not ready:
             database.close()
             return Prepared()
-        for name in PREWARM_MODULES:
-            importlib.import_module(name)
     except BaseException:
         database.close()
         raise
@@ -513,6 +527,7 @@ class FastStart(QObject):
         self.dialog.installEventFilter(self)
         self._thread: threading.Thread | None = None
         self._stopped = False
+        self._stop_prewarm = threading.Event()
 
     def start(self) -> None:
         """Show the login; the background work starts once it has painted."""
@@ -538,9 +553,14 @@ class FastStart(QObject):
         except BaseException as error:  # delivered to the GUI thread, shown in Dutch there
             result = Prepared(error=error)
         self.prepared.emit(result)
+        if result.database is not None:
+            with contextlib.suppress(Exception):  # only a head start: the window imports anyway
+                prewarm(self._stop_prewarm)
 
     def wait(self) -> None:
-        """Until the background work is done (tests; a cancelled login)."""
+        """Until the background work is done (tests; a cancelled login; before the main
+        window is made, so that no module is imported by two threads at once)."""
+        self._stop_prewarm.set()
         if self._thread is not None:
             self._thread.join()
         QApplication.sendPostedEvents(self)
@@ -583,6 +603,7 @@ class FastStart(QObject):
     def _logged_in(self) -> None:
         actor, database = self.dialog.actor, self.database
         assert actor is not None and database is not None
+        self.wait()  # the head start ends after the module being imported now
         try:
             window = make_main_window(database, actor)
         except Exception as error:

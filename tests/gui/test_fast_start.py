@@ -242,3 +242,31 @@ def test_a_new_file_starts_with_the_start_dialog_not_the_login(tmp_path: Path) -
     existing.write_bytes(b"x")
     assert gui_app.fast_start_possible(str(existing), demo=False)
     assert gui_app.fast_start_possible("postgresql+psycopg://server/db", demo=False)
+
+
+def test_the_demo_starts_with_its_login_and_hint_once_the_demo_file_exists(
+    qtbot: Any, shown: DialogLog
+) -> None:
+    """README command 1 (``--demo``): the first start makes the demo (full start); later
+    starts show the demo login at once, with the accounts hint, and log in as before."""
+    assert not gui_app.fast_start_possible(None, demo=True)
+    gui_app.open_demo_database().close()  # what the first start leaves behind
+    assert gui_app.fast_start_possible(None, demo=True)
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    start = gui_app.FastStart(app, None, demo=True)
+    qtbot.addWidget(start.dialog)
+    assert start.dialog.demo_hint is not None
+    assert start.dialog.username_field.text() == "c.jansen"
+    start.start()
+    qtbot.waitUntil(lambda: start.database is not None, timeout=120_000)
+    start.dialog.grab().save(str(SHOTS / "login_demo.png"))
+    start.dialog.password_field.setText("demo")
+    start.dialog.login_button.click()
+    try:
+        assert start.window is not None, start.dialog.message.text()
+        assert start.window.ctx.actor.username == "c.jansen"
+        assert "FICTIEVE DEMOGEGEVENS" in start.window.windowTitle()
+    finally:
+        _close(start)
