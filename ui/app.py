@@ -463,8 +463,10 @@ class Prepared:
 
 
 def fast_start_possible(db: str | None, *, demo: bool) -> bool:
-    """The login can come first unless this is plainly a first start (no file yet): then
-    the start dialog (or the demo being made) is the first window, as before."""
+    """The login can come first unless this is plainly a first start (no file yet: the
+    start dialog or the demo being made comes first, as before) or an encrypted file (the
+    unlock dialog comes first). A database named only by the settings is checked behind
+    the login, and a full start follows when it needs another first window."""
     if demo:
         target: str | None = str(user_data_dir() / DEMO_FILE)
     else:
@@ -474,7 +476,12 @@ def fast_start_possible(db: str | None, *, demo: bool) -> bool:
     if target is None or "://" in target:
         return True  # the settings name it, or a server: the background finds out
     path = Path(target).expanduser()
-    return path.is_file() and path.stat().st_size > 0
+    if not path.is_file() or path.stat().st_size == 0:
+        return False
+    from jeugdtoegang.storage import encryption  # light: no SQLAlchemy
+
+    # an encrypted file: the unlock dialog is the first window (it asks the same things)
+    return not encryption.is_encrypted(path) or encryption.unlocked_key(path) is not None
 
 
 def prepare_database(db: str | None, *, demo: bool = False) -> Prepared:
