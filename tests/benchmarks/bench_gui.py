@@ -422,7 +422,8 @@ def measure_cold_start(runs: int = RUNS, *, fresh: bool = False) -> tuple[float,
         f"bare main {series(bare_login, 'main_painted_s')}"
     )
     print(
-        f"cpu (s) at login paint {series(gui, 'painted_cpu_s')}, main paint "
+        f"cpu (s) at login paint {series(gui, 'painted_cpu_s')}, database open "
+        f"{series(gui, 'ready_cpu_s')}, main paint "
         f"{series(gui, 'main_painted_cpu_s')}; bare window {series(bare, 'painted_cpu_s')}, "
         f"bare main {series(bare_login, 'main_painted_cpu_s')}"
     )
