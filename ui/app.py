@@ -4,6 +4,10 @@
 ``JEUGDTOEGANG_DB`` is used, else ``jeugdtoegang.sqlite`` in the user data folder. A
 database without a region gets a start dialog: open the demo, or start a new empty one.
 ``--demo`` opens ``demo.sqlite`` in the user data folder, filled with demo data when new.
+
+Start-up is fast because the first window, the login, needs only Qt: this module imports
+the core (SQLAlchemy, the models, pydantic) only where it is used, and ``FastStart`` opens
+the database in a worker thread while the user types (see README, Benchmarks).
 """
 
 from __future__ import annotations
