@@ -247,6 +247,7 @@ def _gui_start(app: Any, db: str | None, marks: dict[str, float], keep: list[Any
     import ui.app as gui
 
     gui.configure_application(app)
+    assert gui.fast_start_possible(db, demo=False), "the login would not come first"
     start = gui.FastStart(app, db)
     keep.append(start)
 
