@@ -558,7 +558,8 @@ class FastStart(QObject):
         self._thread.start()
 
     def _work(self) -> None:
-        _start_log()
+        with contextlib.suppress(Exception):  # a log that cannot start never stops the program
+            _start_log()
         try:
             result = prepare_database(self.db, demo=self.demo)
         except BaseException as error:  # delivered to the GUI thread, shown in Dutch there
