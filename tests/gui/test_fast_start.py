@@ -229,13 +229,18 @@ def test_an_encrypted_database_is_not_opened_behind_the_login_but_unlocked_first
 def test_closing_the_login_while_the_database_opens_stops_quietly(
     qtbot: Any, team_db: Path, shown: DialogLog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from jeugdtoegang.storage.database import Database
+
+    closed: list[str] = []
+    real_close = Database.close
+    monkeypatch.setattr(Database, "close", lambda db: (closed.append(db.url), real_close(db)))
     recorder = Recorder(monkeypatch)
     start = _start(qtbot, team_db)
     start.dialog.show()
     start._begin()
     start.dialog.reject()  # Afsluiten
     assert recorder.exits == [0]
-    assert start.database is None  # the opened database was closed again
+    assert start.database is None and closed == [f"sqlite:///{team_db}"]  # closed again
     assert shown.errors == []
 
 
