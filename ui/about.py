@@ -9,7 +9,6 @@ from __future__ import annotations
 import platform
 import tomllib
 from dataclasses import dataclass
-from importlib import metadata
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon, QPixmap
@@ -25,14 +24,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import make_url
 
 from jeugdtoegang import __version__
-from jeugdtoegang.applog import log_folder
 from jeugdtoegang.paths import resource_path, user_data_dir
-from jeugdtoegang.settings import load_settings
-from jeugdtoegang.storage.engine import sqlite_path
 
+# The icon is needed before the first window (the login) appears; the rest of this module's
+# core imports (SQLAlchemy, settings) happen when the dialog is opened (fast start-up).
+
+#: QSettings organisation of the GUI (set on the application at start-up)
+ORGANISATION = "jeugdtoegang"
 ICON_SIZES = (16, 32, 48, 64, 128, 256)
 
 
@@ -58,6 +58,8 @@ def app_icon() -> QIcon:
 
 def bundled_components() -> list[Component]:
     """The components of ``resources/licences.toml`` with their installed versions."""
+    from importlib import metadata
+
     data = tomllib.loads(resource_path("licences.toml").read_text(encoding="utf-8"))
     components = []
     for entry in data.get("component", []):
@@ -73,6 +75,10 @@ def bundled_components() -> list[Component]:
 
 def database_location(url: str) -> str:
     """The database as a person can find it: the file, or server and database (no password)."""
+    from sqlalchemy.engine import make_url
+
+    from jeugdtoegang.storage.engine import sqlite_path
+
     path = sqlite_path(url)
     if path is not None:
         return str(path)
@@ -100,6 +106,9 @@ class AboutDialog(QDialog):
         header = QHBoxLayout()
         header.addWidget(logo)
         header.addWidget(title, 1)
+
+        from jeugdtoegang.applog import log_folder
+        from jeugdtoegang.settings import load_settings
 
         settings = load_settings()
         form = QFormLayout()

@@ -11,6 +11,8 @@ follows uses the same typed credentials (no second question).
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -25,10 +27,37 @@ from PySide6.QtWidgets import (
 
 from jeugdtoegang.domain.actor import Actor
 from jeugdtoegang.errors import JeugdtoegangError
-from jeugdtoegang.services import auth
-from jeugdtoegang.storage import encryption
-from jeugdtoegang.storage.database import Database
-from jeugdtoegang.storage.engine import resolve_database_url, sqlite_path
+
+if TYPE_CHECKING:
+    from jeugdtoegang.storage.database import Database
+
+# This module is imported before the first window appears, so the core (SQLAlchemy, the
+# models, pydantic) is imported where it is used: the login dialog paints without it.
+
+
+def _auth() -> ModuleType:
+    from jeugdtoegang.services import auth
+
+    return auth
+
+
+def _encryption() -> ModuleType:
+    from jeugdtoegang.storage import encryption
+
+    return encryption
+
+
+def sqlite_path(url: str) -> Path | None:
+    from jeugdtoegang.storage.engine import sqlite_path as path_of
+
+    return path_of(url)
+
+
+def resolve_database_url(db: str | None) -> str:
+    from jeugdtoegang.storage.engine import resolve_database_url as resolve
+
+    return resolve(db)
+
 
 DEMO_FILE = "demo.sqlite"
 DEMO_HINT = (
@@ -52,11 +81,20 @@ def _password_field(name: str) -> QLineEdit:
     return field
 
 
+OPENING_TEXT = "De database wordt geopend…"
+WAITING_TEXT = "Even geduld: de database wordt nog geopend. U bent zo ingelogd."
+
+
 class LoginDialog(QDialog):
-    """User name and password; the error stays in the dialog (Dutch), no pop-ups."""
+    """User name and password; the error stays in the dialog (Dutch), no pop-ups.
+
+    At start-up the dialog appears before the database is open (``database=None``): the
+    user types while the program opens it in the background, and ``set_database`` hands it
+    over. A click on Inloggen before that waits for it and then logs in.
+    """
 
     def __init__(
-        self, database: Database, parent: QWidget | None = None, *, preselect: str = "",
+        self, database: Database | None, parent: QWidget | None = None, *, preselect: str = "",
         demo: bool = False,
     ) -> None:  # fmt: skip
         super().__init__(parent)
@@ -64,6 +102,12 @@ class LoginDialog(QDialog):
         self.setWindowTitle("Jeugdtoegang — inloggen")
         self.database = database
         self.actor: Actor | None = None
+        self._login_waiting = False
+        self.status = QLabel("" if database is not None else OPENING_TEXT)
+        self.status.setObjectName("login_status")
+        self.status.setWordWrap(True)
+        self.status.setStyleSheet("color: #555555;")
+        self.status.setVisible(database is None)
         self.username_field = QLineEdit(preselect)
         self.username_field.setObjectName("username_field")
         self.password_field = _password_field("password_field")
@@ -78,25 +122,49 @@ class LoginDialog(QDialog):
         cancel = buttons.addButton("Afsluiten", QDialogButtonBox.ButtonRole.RejectRole)
         cancel.setObjectName("cancel_button")
         cancel.setAutoDefault(False)  # Enter after tabbing never closes the program
-        layout = QVBoxLayout(self)
+        self.layout_box = QVBoxLayout(self)
         title = QLabel("<b>Inloggen bij Jeugdtoegang</b>")
-        layout.addWidget(title)
+        self.layout_box.addWidget(title)
+        self.demo_hint: QLabel | None = None
         if demo:
-            hint = QLabel(DEMO_HINT)
-            hint.setObjectName("demo_hint")
-            hint.setWordWrap(True)
-            layout.addWidget(hint)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+            self._add_demo_hint()
+        self.layout_box.addLayout(form)
+        self.layout_box.addWidget(self.status)
+        self.layout_box.addWidget(self.message)
+        self.layout_box.addWidget(buttons)
         self.login_button.clicked.connect(self.try_login)
         cancel.clicked.connect(self.reject)
         (self.password_field if preselect else self.username_field).setFocus()
         self.resize(430, self.sizeHint().height())
 
+    def _add_demo_hint(self) -> None:
+        self.demo_hint = QLabel(DEMO_HINT)
+        self.demo_hint.setObjectName("demo_hint")
+        self.demo_hint.setWordWrap(True)
+        self.layout_box.insertWidget(1, self.demo_hint)
+
+    def set_database(self, database: Database) -> None:
+        """The database is open: the login can go ahead (at once, if it was asked for)."""
+        self.database = database
+        self.status.setText("")
+        self.status.setVisible(False)
+        if self.demo_hint is None and is_demo_database(database):
+            self._add_demo_hint()
+            if not self.username_field.text():
+                self.username_field.setText("c.jansen")
+        if self._login_waiting:
+            self._login_waiting = False
+            self.login_button.setEnabled(True)
+            self.try_login()
+
     def try_login(self) -> None:
+        if self.database is None:  # still opening: log in as soon as it is open
+            self._login_waiting = True
+            self.login_button.setEnabled(False)
+            self.status.setText(WAITING_TEXT)
+            return
         try:
-            actor = auth.login(
+            actor = _auth().login(
                 self.database, self.username_field.text(), self.password_field.text()
             )
         except JeugdtoegangError as error:
@@ -104,7 +172,7 @@ class LoginDialog(QDialog):
             self.password_field.clear()
             self.password_field.setFocus()
             return
-        if auth.must_change_password(self.database, actor.username):
+        if _auth().must_change_password(self.database, actor.username):
             changed = ask_new_password(
                 self.database, actor.username, self.password_field.text(), self
             )
@@ -160,7 +228,7 @@ class UnlockDialog(QDialog):
     def try_unlock(self) -> None:
         username, password = self.username_field.text().strip(), self.password_field.text()
         try:
-            encryption.unlock_with_password(self.path, username, password)
+            _encryption().unlock_with_password(self.path, username, password)
         except JeugdtoegangError as error:
             self.message.setText(error.message)
             self.password_field.clear()
@@ -184,11 +252,11 @@ def ask_unlock(path: Path, parent: QWidget | None = None) -> tuple[str, str] | N
 def ensure_unlocked(db: str | None, parent: QWidget | None = None) -> bool:
     """Before an encrypted database is opened: unlock it (False when the user stops)."""
     path = sqlite_path(resolve_database_url(db))
-    if path is None or not encryption.is_encrypted(path):
+    if path is None or not _encryption().is_encrypted(path):
         return True
-    if encryption.unlocked_key(path) is not None:
+    if _encryption().unlocked_key(path) is not None:
         return True
-    if not encryption.KeyFile.load(encryption.key_file_for(path)).users:
+    if not _encryption().KeyFile.load(_encryption().key_file_for(path)).users:
         raise JeugdtoegangError(
             "Deze versleutelde database heeft nog geen accounts. Maak eerst de beheerder aan "
             "met 'jeugdtoegang users add NAAM --name \"Volledige naam\"' (die vraagt om de "
@@ -206,10 +274,10 @@ def _login_after_unlock(
 ) -> Actor | None:
     username, password = credentials
     try:
-        actor = auth.login(database, username, password)
+        actor = _auth().login(database, username, password)
     except JeugdtoegangError:
         return ask_login(database, parent)  # e.g. locked: the login dialog explains
-    if auth.must_change_password(database, actor.username) and not ask_new_password(
+    if _auth().must_change_password(database, actor.username) and not ask_new_password(
         database, actor.username, password, parent
     ):
         return None
@@ -239,7 +307,7 @@ class NewPasswordDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(
-            QLabel(f"Kies een eigen wachtwoord (minstens {auth.MIN_PASSWORD_LENGTH} tekens).")
+            QLabel(f"Kies een eigen wachtwoord (minstens {_auth().MIN_PASSWORD_LENGTH} tekens).")
         )
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -250,7 +318,9 @@ class NewPasswordDialog(QDialog):
             self.message.setText("De wachtwoorden zijn niet gelijk.")
             return
         try:
-            auth.change_password(self.database, self.username, self.current, self.new_field.text())
+            _auth().change_password(
+                self.database, self.username, self.current, self.new_field.text()
+            )
         except JeugdtoegangError as error:
             self.message.setText(error.message)
             return
@@ -305,7 +375,7 @@ class FirstRunDialog(QDialog):
             self.message.setText("De wachtwoorden zijn niet gelijk.")
             return
         try:
-            self.actor = auth.create_first_administrator(
+            self.actor = _auth().create_first_administrator(
                 self.database,
                 self.username_field.text(),
                 self.name_field.text(),
@@ -349,7 +419,7 @@ def obtain_actor(database: Database, parent: QWidget | None = None) -> Actor | N
     A database without accounts first gets its administrator (first run); otherwise the
     login dialog asks for user name and password (rate-limited and logged by the core).
     """
-    if not auth.has_users(database):
+    if not _auth().has_users(database):
         return ask_first_run(database, parent)
     path = sqlite_path(database.url)
     credentials = _unlocked_with.pop(str(path.resolve()), None) if path is not None else None

@@ -30,6 +30,7 @@ from jeugdtoegang.progress import CancelToken, ProgressTask
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.engine import sqlite_path
 from ui import dialogs
+from ui.about import ORGANISATION
 from ui.accessibility import focus_first, prepare
 from ui.areas import AREAS, start_area
 from ui.lock import install_lock
@@ -38,7 +39,6 @@ from ui.workers import TaskHandle, TaskRunner
 
 log = logging.getLogger("jeugdtoegang.ui")
 
-ORGANISATION = "jeugdtoegang"
 SETTINGS_APP = "jeugdtoegang-gui"
 STATUS_TIMEOUT_MS = 6000
 
