@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import Permission, can, refusal
@@ -25,8 +24,8 @@ from jeugdtoegang.domain.indications import IndicationStatus
 from jeugdtoegang.errors import FieldError, NotFoundError, ValidationError
 from jeugdtoegang.services.authz import guarded
 from jeugdtoegang.services.context import AppContext
-from jeugdtoegang.storage.models.households import Household, Person
-from jeugdtoegang.storage.models.indications import Indication, ProviderRequest
+from jeugdtoegang.storage import caseload_queries as q
+from jeugdtoegang.storage.models.households import Household
 
 EVALUATION_HORIZON = timedelta(weeks=8)
 
@@ -74,24 +73,6 @@ class WorkItem:
         }
 
 
-def responsible_column():  # type: ignore[no-untyped-def]
-    """The responsible consultant as a SQL expression (the creator when none is set)."""
-    return func.coalesce(Household.responsible_consultant, Household.created_by)
-
-
-def _known_user(session: Session, username: str) -> bool:
-    from jeugdtoegang.storage.models.security import User
-
-    if session.execute(select(func.count()).select_from(User)).scalar_one() == 0:
-        return True  # a database without accounts: any name
-    return (
-        session.execute(
-            select(User.id).where(func.lower(User.username) == username.casefold())
-        ).first()
-        is not None
-    )
-
-
 def assign(
     ctx: AppContext,
     household_id: uuid.UUID,
@@ -119,7 +100,7 @@ def assign(
     with ctx.uow() as uow:
         session = uow.session
         for field, name in (("consulent", responsible), ("vervanger", stand_in)):
-            if name and not _known_user(session, name):
+            if name and not q.known_user(session, name):
                 errors.append(FieldError(field, f"Er is geen gebruiker '{name}'."))
         if errors:
             raise ValidationError(errors)
@@ -128,9 +109,7 @@ def assign(
             raise NotFoundError("Dit dossier bestaat niet (meer).")
         household.responsible_consultant = responsible
         household.stand_in = stand_in
-        persons = list(
-            session.execute(select(Person.id).where(Person.household_id == household_id)).scalars()
-        )
+        persons = q.person_ids_of_household(session, household_id)
         uow.log_access(
             "overdragen",
             "household",
@@ -143,10 +122,6 @@ def assign(
         return Assignment(household_id, household.dossier_number, responsible, stand_in)
 
 
-def _mine(me: str):  # type: ignore[no-untyped-def]
-    return or_(func.lower(responsible_column()) == me, func.lower(Household.stand_in) == me)
-
-
 def _stand_in(row_responsible: str | None, me: str) -> bool:
     return (row_responsible or "").casefold() != me
 
@@ -157,27 +132,9 @@ def _name(first: str, tussen: str, surname: str) -> str:
 
 def _evaluations(session: Session, ctx: AppContext, me: str) -> list[WorkItem]:
     today = ctx.today()
-    rows = session.execute(
-        select(
-            Indication.household_id,
-            Household.dossier_number,
-            responsible_column(),
-            Indication.product_name,
-            Indication.evaluation_due,
-            Person.first_name,
-            Person.tussenvoegsel,
-            Person.surname,
-        )
-        .join(Household, Household.id == Indication.household_id)
-        .join(Person, Person.id == Indication.person_id)
-        .where(
-            _mine(me),
-            Indication.status == IndicationStatus.AFGEGEVEN.value,
-            Indication.evaluation_due.is_not(None),
-            Indication.evaluated_on.is_(None),
-            Indication.evaluation_due <= today + EVALUATION_HORIZON,
-        )
-    ).all()
+    rows = q.evaluations_due(
+        session, me, IndicationStatus.AFGEGEVEN.value, today + EVALUATION_HORIZON
+    )
     return [
         WorkItem(
             "evaluatie",
@@ -195,29 +152,9 @@ def _evaluations(session: Session, ctx: AppContext, me: str) -> list[WorkItem]:
 
 
 def _decisions_to_write(session: Session, ctx: AppContext, me: str) -> list[WorkItem]:
-    from jeugdtoegang.storage.models.decisions import DecisionIndication
-
-    rows = session.execute(
-        select(
-            Indication.household_id,
-            Household.dossier_number,
-            responsible_column(),
-            Indication.product_name,
-            Indication.start_date,
-            Person.first_name,
-            Person.tussenvoegsel,
-            Person.surname,
-        )
-        .join(Household, Household.id == Indication.household_id)
-        .join(Person, Person.id == Indication.person_id)
-        .where(
-            _mine(me),
-            Indication.status.in_(
-                (IndicationStatus.GOEDGEKEURD.value, IndicationStatus.AFGEGEVEN.value)
-            ),
-            ~exists().where(DecisionIndication.indication_id == Indication.id),
-        )
-    ).all()
+    rows = q.help_without_decision(
+        session, me, (IndicationStatus.GOEDGEKEURD.value, IndicationStatus.AFGEGEVEN.value)
+    )
     today = ctx.today()
     return [
         WorkItem(
@@ -236,19 +173,7 @@ def _decisions_to_write(session: Session, ctx: AppContext, me: str) -> list[Work
 
 
 def _requests(session: Session, ctx: AppContext, me: str) -> list[WorkItem]:
-    rows = session.execute(
-        select(
-            ProviderRequest.household_id,
-            Household.dossier_number,
-            responsible_column(),
-            ProviderRequest.kind,
-            ProviderRequest.answer_due,
-            Indication.provider_name,
-        )
-        .join(Household, Household.id == ProviderRequest.household_id)
-        .join(Indication, Indication.id == ProviderRequest.indication_id)
-        .where(_mine(me), ProviderRequest.status == "open")
-    ).all()
+    rows = q.open_provider_requests(session, me)
     today = ctx.today()
     return [
         WorkItem(
@@ -285,15 +210,7 @@ def my_work(ctx: AppContext) -> list[WorkItem]:
         for collect in _COLLECTORS:
             items.extend(collect(uow.session, ctx, me))
         ids = {s.household_id for s in returned}
-        numbers: dict[Any, str] = (
-            dict(
-                uow.session.execute(
-                    select(Household.id, Household.dossier_number).where(Household.id.in_(ids))
-                ).all()
-            )
-            if ids
-            else {}
-        )
+        numbers: dict[Any, str] = q.dossier_numbers(uow.session, ids) if ids else {}
     for step in returned:
         items.append(
             WorkItem(

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import Permission, require
@@ -31,9 +30,10 @@ from jeugdtoegang.errors import NotFoundError, RuleViolationError
 from jeugdtoegang.letters.texts import LetterTexts, load_letter_texts
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.decision_letter import linked_indications
+from jeugdtoegang.storage import motivation_queries as mq
 from jeugdtoegang.storage.models.decisions import Decision
 from jeugdtoegang.storage.models.households import Person
-from jeugdtoegang.storage.models.indications import Evaluation, Indication
+from jeugdtoegang.storage.models.indications import Indication
 from jeugdtoegang.storage.models.requests import Aanvraag
 
 _EVALUATION_WORDS = {
@@ -128,20 +128,11 @@ def missing_for(session: Session, decision: Decision, today: date) -> list[str]:
 
 
 def _plan_facts(session: Session, household_id: uuid.UUID) -> list[str]:
-    from jeugdtoegang.storage.models.plans import Plan, PlanVersion
-
-    plan = session.execute(select(Plan).where(Plan.household_id == household_id)).scalars().first()
+    plan = mq.household_plan(session, household_id)
     if plan is None:
         return []
     version_no = plan.approved_version_no or plan.current_version_no
-    content: dict[str, Any] = (
-        session.execute(
-            select(PlanVersion.content).where(
-                PlanVersion.plan_id == plan.id, PlanVersion.version_no == version_no
-            )
-        ).scalar_one_or_none()
-        or {}
-    )
+    content: dict[str, Any] = mq.plan_version_content(session, plan.id, version_no) or {}
     facts: list[str] = []
     for domain in content.get("domains") or []:
         if not isinstance(domain, dict):
@@ -166,13 +157,10 @@ def _plan_facts(session: Session, household_id: uuid.UUID) -> list[str]:
 def _evaluation_text(session: Session, indications: Sequence[Indication]) -> str:
     evaluation = None
     for indication in indications:
-        query = select(Evaluation).order_by(Evaluation.evaluated_on.desc())
         targets = [indication.id] + (
             [indication.predecessor_id] if indication.predecessor_id else []
         )
-        evaluation = (
-            session.execute(query.where(Evaluation.indication_id.in_(targets))).scalars().first()
-        )
+        evaluation = mq.latest_evaluation(session, targets)
         if evaluation is not None:
             break
     if evaluation is None:

@@ -21,7 +21,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jeugdtoegang import atomic
@@ -48,6 +47,7 @@ from jeugdtoegang.ijw.messages import (
 from jeugdtoegang.progress import CancelToken, Progress, ProgressTask
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.indication_records import require_household_team
+from jeugdtoegang.storage import ijw_queries as q
 from jeugdtoegang.storage.bulk import bulk_insert
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.ijw import IjwMessage, IjwRequest
@@ -137,14 +137,7 @@ def _last_sent(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, Alloca
     found: dict[uuid.UUID, tuple[tuple[date, datetime], AllocationTerms]] = {}
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start : chunk_start + 500]
-        rows = session.execute(
-            select(
-                IjwMessage.indication_id,
-                IjwMessage.message_date,
-                IjwMessage.created_at,
-                IjwMessage.terms,
-            ).where(IjwMessage.message_code == "JW301", IjwMessage.indication_id.in_(chunk))
-        ).all()
+        rows = q.sent_jw301_terms(session, chunk)
         for r in rows:
             key = (r.message_date, r.created_at)
             if r.indication_id not in found or key > found[r.indication_id][0]:
@@ -168,11 +161,7 @@ def _references(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
     result: dict[uuid.UUID, str] = {}
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start : chunk_start + 500]
-        rows = session.execute(
-            select(IjwRequest.answer_indication_id, IjwRequest.reference).where(
-                IjwRequest.answer_indication_id.in_(chunk)
-            )
-        ).all()
+        rows = q.answered_request_references(session, chunk)
         result.update({r.answer_indication_id: r.reference for r in rows if r.reference})
     return result
 
@@ -215,17 +204,10 @@ def _client(person: Person, household: Household) -> ClientData:
 
 def _changed_rows(session: Session, day: date) -> list[Indication]:
     """Issued or ended allocations (as of ``day``) whose terms the provider has not had."""
-    rows = list(
-        session.execute(
-            select(Indication).where(
-                Indication.allocation_number.is_not(None),
-                Indication.status.in_(
-                    (IndicationStatus.AFGEGEVEN.value, IndicationStatus.BEEINDIGD.value)
-                ),
-                Indication.allocated_at < _end_of_day_utc(day),
-                Indication.updated_at < _end_of_day_utc(day),
-            )
-        ).scalars()
+    rows = q.allocations_before(
+        session,
+        (IndicationStatus.AFGEGEVEN.value, IndicationStatus.BEEINDIGD.value),
+        _end_of_day_utc(day),
     )
     sent = _last_sent(session, [r.id for r in rows])
     changed = [r for r in rows if sent.get(r.id) != terms_of(r)]
@@ -253,9 +235,7 @@ def _load(session: Session, model: Any, ids: set[uuid.UUID]) -> dict[uuid.UUID, 
     ordered = sorted(ids, key=str)
     for start in range(0, len(ordered), 500):
         chunk = ordered[start : start + 500]
-        found.update(
-            {r.id: r for r in session.execute(select(model).where(model.id.in_(chunk))).scalars()}
-        )
+        found.update({r.id: r for r in q.records_by_ids(session, model, chunk)})
     return found
 
 
@@ -346,17 +326,7 @@ def prepare_day(
 
 
 def _day_messages(session: Session, day: date) -> list[IjwMessage]:
-    return list(
-        session.execute(
-            select(IjwMessage)
-            .where(
-                IjwMessage.direction == "uit",
-                IjwMessage.message_date == day,
-                IjwMessage.content != "",
-            )
-            .order_by(IjwMessage.file_name)
-        ).scalars()
-    )
+    return q.outgoing_messages_of_day(session, day)
 
 
 def _write_file(target: Path, data: bytes) -> None:
@@ -397,13 +367,7 @@ def export_day(
         messages = [
             (m.sender, m.receiver, m.file_name, m.content) for m in _day_messages(uow.session, day)
         ]
-        allocations = len(
-            uow.session.execute(
-                select(IjwMessage.id).where(
-                    IjwMessage.message_code == "JW301", IjwMessage.message_date == day
-                )
-            ).all()
-        )
+        allocations = q.jw301_count_of_day(uow.session, day)
     files = []
     for index, (sender, receiver, name, content) in enumerate(messages):
         if cancel is not None:

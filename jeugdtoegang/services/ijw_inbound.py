@@ -19,7 +19,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import Permission, require
@@ -32,6 +31,7 @@ from jeugdtoegang.progress import CancelToken, Progress, ProgressTask
 from jeugdtoegang.regions.schema import RegionProfile
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.ijw_export import require_exchange
+from jeugdtoegang.storage import ijw_queries as q
 from jeugdtoegang.storage.bulk import bulk_insert
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.ijw import IjwCareEvent, IjwMessage, IjwRequest
@@ -63,7 +63,7 @@ def _refuse(path_name: str, reason: str) -> IjwMessageError:
 
 
 def _person_by_bsn(session: Session, bsn: str) -> Person:
-    person = session.execute(select(Person).where(Person.bsn == bsn)).scalar_one_or_none()
+    person = q.person_by_bsn(session, bsn)
     if person is None:
         raise IjwMessageError(
             f"Onbekende cliënt: geen jeugdige met BSN {mask_bsn(bsn)} in deze database."
@@ -72,17 +72,7 @@ def _person_by_bsn(session: Session, bsn: str) -> Person:
 
 
 def _seen(session: Session, header: Header) -> bool:
-    return (
-        session.execute(
-            select(IjwMessage.id).where(
-                IjwMessage.direction == "in",
-                IjwMessage.sender == header.sender,
-                IjwMessage.identification == header.identification,
-                IjwMessage.message_code == header.code,
-            )
-        ).first()
-        is not None
-    )
+    return q.message_seen(session, header.sender, header.identification, header.code)
 
 
 def _record(
@@ -112,11 +102,7 @@ def _record(
 
 
 def _allocation(session: Session, gemeente: str, number: int) -> Indication:
-    row = session.execute(
-        select(Indication).where(
-            Indication.gemeente_code == gemeente, Indication.allocation_number == number
-        )
-    ).scalar_one_or_none()
+    row = q.allocation(session, gemeente, number)
     if row is None:
         raise IjwMessageError(
             f"Onbekende toewijzing: gemeente {gemeente} heeft geen toewijzingnummer {number}."
@@ -199,17 +185,9 @@ def _apply_care(session: Session, msg: CareMessage, data: bytes, name: str) -> i
                 f"valt buiten de looptijd ({row.start_date.isoformat()} t/m "
                 f"{row.end_date.isoformat()})."
             )
-        existing = session.execute(
-            select(IjwCareEvent).where(
-                IjwCareEvent.indication_id == row.id, IjwCareEvent.kind == kind
-            )
-        ).scalar_one_or_none()
+        existing = q.care_event(session, row.id, kind)
         if kind == "stop":
-            start = session.execute(
-                select(IjwCareEvent.day).where(
-                    IjwCareEvent.indication_id == row.id, IjwCareEvent.kind == "start"
-                )
-            ).scalar()
+            start = q.start_day(session, row.id)
             if start is None:
                 raise IjwMessageError(
                     f"Stop zorg voor toewijzing {event.allocation_number} zonder eerdere "
@@ -406,7 +384,7 @@ def _apply_one(
             count = _apply_request(ctx, uow.session, parsed, data, name, received_on)
     except IjwMessageError as error:
         raise _refuse(name, error.message) from None
-    person = uow.session.execute(select(Person.id).where(Person.bsn == parsed.bsn)).scalar()
+    person = q.person_id_by_bsn(uow.session, parsed.bsn)
     return ImportResult(header.code, header.identification, header.sender, count), person
 
 
@@ -448,52 +426,22 @@ def _apply_care_bulk(
     seen: set[tuple[str, str, str]] = set()
     for chunk in _chunks(m.header.identification for _, _, _, m in items):
         seen.update(
-            (r.sender, r.identification, r.message_code)
-            for r in session.execute(
-                select(IjwMessage.sender, IjwMessage.identification, IjwMessage.message_code).where(
-                    IjwMessage.direction == "in", IjwMessage.identification.in_(chunk)
-                )
-            )
+            (r.sender, r.identification, r.message_code) for r in q.seen_messages(session, chunk)
         )
     persons: dict[str, tuple[uuid.UUID, uuid.UUID]] = {}
     for chunk in _chunks(m.bsn for _, _, _, m in items):
-        persons.update(
-            (r.bsn, (r.id, r.household_id))
-            for r in session.execute(
-                select(Person.bsn, Person.id, Person.household_id).where(Person.bsn.in_(chunk))
-            )
-        )
+        persons.update((r.bsn, (r.id, r.household_id)) for r in q.persons_by_bsns(session, chunk))
     allocations: dict[tuple[str, int], _Allocation] = {}
     wanted = {(m.header.receiver, e.allocation_number) for _, _, _, m in items for e in m.events}
     for chunk in _chunks(number for _, number in wanted):
-        for r in session.execute(
-            select(
-                Indication.id,
-                Indication.gemeente_code,
-                Indication.allocation_number,
-                Indication.person_id,
-                Indication.provider_agb,
-                Indication.maatwerk_agb,
-                Indication.start_date,
-                Indication.end_date,
-            ).where(Indication.allocation_number.in_(chunk))
-        ):
+        for r in q.allocations_by_numbers(session, chunk):
             allocations[(r.gemeente_code, r.allocation_number)] = _Allocation(
                 r.id, r.person_id, r.maatwerk_agb or r.provider_agb, r.start_date, r.end_date
             )
     # (indication, kind) -> [day, reason, message id, event id or None when new]
     stored: dict[tuple[uuid.UUID, str], list[Any]] = {}
     for chunk in _chunks(a.id for a in allocations.values()):
-        for r in session.execute(
-            select(
-                IjwCareEvent.id,
-                IjwCareEvent.indication_id,
-                IjwCareEvent.kind,
-                IjwCareEvent.day,
-                IjwCareEvent.reason_code,
-                IjwCareEvent.message_id,
-            ).where(IjwCareEvent.indication_id.in_(chunk))
-        ):
+        for r in q.care_events_of(session, chunk):
             stored[(r.indication_id, r.kind)] = [r.day, r.reason_code, r.message_id, r.id]
     # --- checks, message by message ---------------------------------------------------------
     state: dict[tuple[uuid.UUID, str], list[Any]] = {}  # events written in this run
@@ -563,9 +511,7 @@ def _apply_care_bulk(
     bulk_insert(session, IjwCareEvent, new_events, actor)
     corrected = {entry[3]: entry for entry in state.values() if entry[3] is not None}
     for chunk in _chunks(corrected):
-        for event in session.execute(
-            select(IjwCareEvent).where(IjwCareEvent.id.in_(chunk))
-        ).scalars():
+        for event in q.care_events_by_ids(session, chunk):
             event.day, event.reason_code, event.message_id = corrected[event.id][:3]
     session.flush()
 
@@ -667,10 +613,7 @@ class RequestRow:
 def list_requests(ctx: AppContext, status: str | None = None) -> list[RequestRow]:
     require(ctx.actor, Permission.DOSSIER_READ)
     with ctx.uow(readonly=True) as uow:
-        query = select(IjwRequest).order_by(IjwRequest.answer_due, IjwRequest.received_on)
-        if status:
-            query = query.where(IjwRequest.status == status)
-        rows = list(uow.session.execute(query).scalars())
+        rows = q.provider_requests(uow.session, status)
         uow.log_access("inzien", "ijw_request", None, [r.person_id for r in rows], "verzoeken")
         return [
             RequestRow(
@@ -701,14 +644,8 @@ def actual_term(ctx: AppContext, indication_id: uuid.UUID) -> ActualTerm:
     """The start and end of care as the provider reported them (JW305/JW307)."""
     require(ctx.actor, Permission.DOSSIER_READ)
     with ctx.uow(readonly=True) as uow:
-        rows = uow.session.execute(
-            select(IjwCareEvent.kind, IjwCareEvent.day, IjwCareEvent.reason_code).where(
-                IjwCareEvent.indication_id == indication_id
-            )
-        ).all()
-        person = uow.session.execute(
-            select(Indication.person_id).where(Indication.id == indication_id)
-        ).scalar()
+        rows = q.care_events_of_indication(uow.session, indication_id)
+        person = q.indication_person(uow.session, indication_id)
         uow.log_access(
             "inzien",
             "indication",
@@ -763,35 +700,15 @@ def waiting_days_by_provider(
     help was asked for, else the allocation date. Optionally narrowed to one municipality,
     one segment and starts in a period (the dashboard's filter).
     """
-    query = (
-        select(
-            IjwCareEvent.day,
-            IjwCareEvent.provider_agb,
-            Indication.id,
-            Indication.requested_on,
-            Indication.allocated_at,
-        )
-        .join(Indication, Indication.id == IjwCareEvent.indication_id)
-        .where(IjwCareEvent.kind == "start")
+    rows = q.reported_starts(
+        session,
+        agbs,
+        gemeente_code=gemeente_code,
+        segment=segment,
+        started_from=started_from,
+        started_until=started_until,
     )
-    if agbs is not None:
-        query = query.where(IjwCareEvent.provider_agb.in_(sorted(agbs)))
-    if gemeente_code is not None:
-        query = query.where(Indication.gemeente_code == gemeente_code)
-    if segment is not None:
-        query = query.where(Indication.segment == segment)
-    if started_from is not None:
-        query = query.where(IjwCareEvent.day >= started_from)
-    if started_until is not None:
-        query = query.where(IjwCareEvent.day <= started_until)
-    rows = session.execute(query).all()
-    asked = dict(
-        session.execute(
-            select(IjwRequest.answer_indication_id, IjwRequest.received_on).where(
-                IjwRequest.answer_indication_id.is_not(None), IjwRequest.kind == "JW315"
-            )
-        ).all()
-    )
+    asked = q.answered_jw315_dates(session)
     result: dict[str, list[int]] = defaultdict(list)
     for r in rows:
         requested = (
@@ -842,9 +759,7 @@ class IjwSignalRow:
 def ijw_signal_rows(session: Session, day: date, norm_weeks: int) -> list[IjwSignalRow]:
     """Open JW315/JW317 requests and sent allocations without a start within the norm."""
     found: list[IjwSignalRow] = []
-    for r in session.execute(
-        select(IjwRequest).where(IjwRequest.status.in_(("open", "in_onderzoek")))
-    ).scalars():
+    for r in q.open_provider_requests(session):
         found.append(
             IjwSignalRow(
                 "verzoek",
@@ -858,28 +773,9 @@ def ijw_signal_rows(session: Session, day: date, norm_weeks: int) -> list[IjwSig
             )
         )
     limit = day - timedelta(weeks=norm_weeks)
-    started = select(IjwCareEvent.indication_id).where(IjwCareEvent.kind == "start")
-    # only allocations a provider received (a JW301 was sent) can be reported as started
-    sent = select(IjwMessage.indication_id).where(
-        IjwMessage.message_code == "JW301", IjwMessage.indication_id.is_not(None)
-    )
-    for r in session.execute(
-        select(
-            Indication.id,
-            Indication.household_id,
-            Indication.person_id,
-            Indication.start_date,
-            Indication.provider_name,
-            Indication.product_name,
-        ).where(
-            Indication.status == IndicationStatus.AFGEGEVEN.value,
-            Indication.allocation_number.is_not(None),
-            Indication.start_date <= limit,
-            Indication.end_date >= day,
-            Indication.id.not_in(started),
-            Indication.id.in_(sent),
-        )
-    ).all():
+    for r in q.sent_allocations_without_start(
+        session, IndicationStatus.AFGEGEVEN.value, limit, day
+    ):
         found.append(
             IjwSignalRow(
                 "geen_start",

@@ -15,17 +15,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from jeugdtoegang.domain.authz import Permission
 from jeugdtoegang.errors import NotFoundError
 from jeugdtoegang.services.audit import AuditEntryView, _entry_view, retention_years
 from jeugdtoegang.services.authz import guarded
 from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage import inzage_queries as q
 from jeugdtoegang.storage.audit_writer import flush_pending
 from jeugdtoegang.storage.base import Base, utcnow
-from jeugdtoegang.storage.models.audit import AuditEntry, AuditSubject
-from jeugdtoegang.storage.models.changelog import ChangeLogEntry
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.snapshot import snapshot, to_json_value
 
@@ -81,7 +78,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _rows(session: Any, table: Any, column: str, value: uuid.UUID) -> list[dict[str, Any]]:
-    rows = session.execute(select(table).where(table.c[column] == value)).mappings().all()
+    rows = q.rows_where(session, table, column, value)
     return [_clean({k: to_json_value(v) for k, v in row.items()}) for row in rows]
 
 
@@ -111,21 +108,9 @@ def build_inzage(ctx: AppContext, person_id: uuid.UUID, *, log: bool = True) -> 
         versions = [
             {"versie": row.version, "bewerking": row.operation, "op": to_json_value(row.created_at),
              "door": row.created_by, "gegevens": _clean(row.data or {})}
-            for row in session.execute(
-                select(ChangeLogEntry)
-                .where(ChangeLogEntry.table_name == "person", ChangeLogEntry.record_id == person_id)
-                .order_by(ChangeLogEntry.seq)
-            ).scalars()
+            for row in q.person_versions(session, person_id)
         ]  # fmt: skip
-        entries = session.execute(
-            select(AuditEntry.__table__)
-            .where(
-                AuditEntry.seq.in_(
-                    select(AuditSubject.entry_seq).where(AuditSubject.person_id == person_id)
-                )
-            )
-            .order_by(AuditEntry.seq)
-        ).all()
+        entries = q.audit_rows_about(session, person_id)
         report = InzageReport(
             person_id=person_id,
             person_name=name,
@@ -182,11 +167,7 @@ def find_person(ctx: AppContext, bsn: str) -> list[PersonMatch]:
 
     number = normalise_bsn(bsn)
     with ctx.uow(readonly=True) as uow:
-        rows = uow.session.execute(
-            select(Person, Household.dossier_number)
-            .join(Household, Household.id == Person.household_id)
-            .where(Person.bsn == number)
-        ).all()
+        rows = q.persons_by_bsn(uow.session, number)
         matches = [
             PersonMatch(
                 p.id,

@@ -19,7 +19,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.atomic import write_atomically
@@ -47,6 +46,7 @@ from jeugdtoegang.regions.setup_document import (
     template_document,
 )
 from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage import region_setup_queries
 from jeugdtoegang.storage.database import Database
 from jeugdtoegang.storage.models.decisions import Decision
 from jeugdtoegang.storage.models.region_setup import RegionSetup
@@ -112,12 +112,7 @@ def _template_version(slug: str) -> SetupVersion:
 
 
 def _row_on(session: Session, slug: str, day: date) -> RegionSetup | None:
-    return session.execute(
-        select(RegionSetup)
-        .where(RegionSetup.region_slug == slug, RegionSetup.effective_from <= day)
-        .order_by(RegionSetup.effective_from.desc(), RegionSetup.created_at.desc(), RegionSetup.id)
-        .limit(1)
-    ).scalar_one_or_none()
+    return region_setup_queries.setup_row_on(session, slug, day)
 
 
 def setup_in_session(session: Session, slug: str, day: date) -> SetupVersion:
@@ -135,11 +130,7 @@ def setup_on(database: Database, day: date) -> SetupVersion:
 def setup_history(ctx: AppContext) -> list[SetupVersion]:
     """Every stored version, newest effective date first."""
     with ctx.database.read_sessions() as session:
-        rows = session.execute(
-            select(RegionSetup)
-            .where(RegionSetup.region_slug == ctx.database.region_slug)
-            .order_by(RegionSetup.effective_from.desc(), RegionSetup.created_at.desc())
-        ).scalars()
+        rows = region_setup_queries.setup_rows(session, ctx.database.region_slug)
         return [_version(row) for row in rows]
 
 

@@ -22,7 +22,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import Permission, can, refusal
@@ -30,9 +29,7 @@ from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.domain.indications import EvaluationDecision, IndicationStatus, Progress
 from jeugdtoegang.errors import FieldError, ValidationError
 from jeugdtoegang.services.context import AppContext
-from jeugdtoegang.storage.models.households import Household
-from jeugdtoegang.storage.models.indications import Evaluation, Indication
-from jeugdtoegang.storage.models.security import User
+from jeugdtoegang.storage import report_queries as q
 
 #: statuses that mean help was granted (counted as running help and commitments)
 GRANTED = (IndicationStatus.GOEDGEKEURD.value, IndicationStatus.AFGEGEVEN.value)
@@ -186,19 +183,9 @@ def validate_filter(ctx: AppContext, flt: ReportFilter) -> None:
         raise ValidationError(FieldError("tot", "De periode eindigt vóór het begin."))
 
 
-def _indications(session: Session, ctx: AppContext, flt: ReportFilter, *columns: Any):  # type: ignore[no-untyped-def]
-    """A select of indication columns with the filter applied (period: term overlaps it)."""
-    query = select(*columns)
-    code = _gemeente_code(ctx, flt)
-    if code:
-        query = query.where(Indication.gemeente_code == code)
-    if flt.segment:
-        query = query.where(Indication.segment == flt.segment)
-    if flt.start:
-        query = query.where(Indication.end_date >= flt.start)
-    if flt.end:
-        query = query.where(Indication.start_date <= flt.end)
-    return query
+def _scope(ctx: AppContext, flt: ReportFilter) -> q.IndicationScope:
+    """The filter as plain values for the storage reads (period: term overlaps it)."""
+    return q.IndicationScope(_gemeente_code(ctx, flt), flt.segment, flt.start, flt.end)
 
 
 def _decimals(values: list[int] | list[Decimal]) -> tuple[Decimal, ...]:
@@ -211,22 +198,12 @@ def _decimals(values: list[int] | list[Decimal]) -> tuple[Decimal, ...]:
 @report("caseload", "Caseload per consulent")
 def caseload(session: Session, ctx: AppContext, flt: ReportFilter) -> Report:
     """Open dossiers per responsible consultant (the creator when none is set)."""
-    responsible = func.coalesce(Household.responsible_consultant, Household.created_by)
-    query = select(responsible, func.count()).where(Household.closed_on.is_(None))
-    code = _gemeente_code(ctx, flt)
-    if code:
-        query = query.where(Household.gemeente_code == code)
-    if flt.segment:  # the caseload is today's: the period does not apply
-        ids = select(Indication.household_id).where(
-            Indication.status.in_(LIVE), Indication.segment == flt.segment
-        )
-        query = query.where(Household.id.in_(ids))
-    rows = sorted(session.execute(query.group_by(responsible)).all(), key=lambda r: (-r[1], r[0]))
-    names = dict(
-        session.execute(
-            select(User.username, User.display_name).where(User.username.in_([r[0] for r in rows]))
-        ).all()
+    # the caseload is today's: the period does not apply
+    rows = sorted(
+        q.open_dossiers_per_responsible(session, _gemeente_code(ctx, flt), flt.segment, LIVE),
+        key=lambda r: (-r[1], r[0]),
     )
+    names = q.display_names(session, [r[0] for r in rows])
     return Report(
         "caseload",
         REPORTS["caseload"].title,
@@ -248,22 +225,7 @@ def queue_age(session: Session, ctx: AppContext, flt: ReportFilter) -> Report:
     The same three sets as the review queue (submitted plans, indications and decision
     drafts), read as submission times only: the dashboard needs no item details.
     """
-    from jeugdtoegang.storage.models.decisions import Decision
-    from jeugdtoegang.storage.models.plans import Plan
-
-    moments = [
-        *session.execute(select(Plan.submitted_at).where(Plan.status == "ingediend")).scalars(),
-        *session.execute(
-            select(Indication.submitted_at).where(
-                Indication.status == IndicationStatus.INGEDIEND.value
-            )
-        ).scalars(),
-        *session.execute(
-            select(Decision.submitted_at).where(
-                Decision.status == "concept", Decision.submitted_at.is_not(None)
-            )
-        ).scalars(),
-    ]
+    moments = q.review_submission_moments(session)
     today = ctx.today()
     counts: Counter[str] = Counter()
     for moment in moments:
@@ -282,14 +244,6 @@ def queue_age(session: Session, ctx: AppContext, flt: ReportFilter) -> Report:
         (Series("Items", _decimals([counts[label] for label in labels])),),
         note="Plannen, indicaties en beschikkingen die wachten op een teamleider.",
     )
-
-
-def _by_start(column):  # type: ignore[no-untyped-def]
-    """The column wrapped so the planner seeks the start-date index, not the status one.
-
-    (Most indications are ended: a status seek would visit nearly the whole table.)
-    """
-    return func.coalesce(column, "")
 
 
 def _month(day: date) -> str:
@@ -315,17 +269,9 @@ def _period(ctx: AppContext, flt: ReportFilter) -> tuple[date, date]:
 def tenzij_share(session: Session, ctx: AppContext, flt: ReportFilter) -> Report:
     """Per start month: development indications, and those longer than the term ("tenzij")."""
     start, end = _period(ctx, flt)
-    # a stored TERM_…_EXCEEDED finding on granted help is the approved "tenzij" (an
-    # error would have blocked it); matched in SQL so no findings are parsed here
-    longer = cast(Indication.findings, String).like("%TERM\\_%EXCEEDED%", escape="\\")
-    rows = session.execute(
-        _indications(session, ctx, flt, Indication.start_date, longer).where(
-            Indication.perspective == "ontwikkeling",
-            _by_start(Indication.status).in_((*GRANTED, IndicationStatus.BEEINDIGD.value)),
-            Indication.start_date >= start,
-            Indication.start_date <= end,
-        )
-    ).all()
+    rows = q.development_starts_with_tenzij(
+        session, _scope(ctx, flt), (*GRANTED, IndicationStatus.BEEINDIGD.value), start, end
+    )
     months = _months_between(start, end)
     total: Counter[str] = Counter()
     tenzij: Counter[str] = Counter()
@@ -356,16 +302,10 @@ def tenzij_share(session: Session, ctx: AppContext, flt: ReportFilter) -> Report
 def evaluations(session: Session, ctx: AppContext, flt: ReportFilter) -> Report:
     """Issued help whose evaluation is overdue, due within 4 weeks, or within 4–8 weeks."""
     today = ctx.today()
-    rows = session.execute(
-        _indications(session, ctx, flt, Indication.evaluation_due).where(
-            Indication.status == IndicationStatus.AFGEGEVEN.value,
-            Indication.evaluation_due.is_not(None),
-            Indication.evaluated_on.is_(None),
-        )
-    ).all()
+    dues = q.open_evaluation_dues(session, _scope(ctx, flt), IndicationStatus.AFGEGEVEN.value)
     labels = ("Te laat", "Binnen 4 weken", "Over 4 tot 8 weken")
     counts: Counter[str] = Counter()
-    for (due,) in rows:
+    for due in dues:
         if due < today:
             counts[labels[0]] += 1
         elif due <= today + timedelta(weeks=4):
@@ -385,17 +325,8 @@ def evaluations(session: Session, ctx: AppContext, flt: ReportFilter) -> Report:
 @report("outcomes", "Uitkomst van evaluaties")
 def outcomes(session: Session, ctx: AppContext, flt: ReportFilter) -> Report:
     """Evaluations in the period by decision, split by progress on the goals."""
-    query = (
-        _indications(session, ctx, flt, Evaluation.decision, Evaluation.progress)
-        .select_from(Evaluation)
-        .join(Indication, Indication.id == Evaluation.indication_id)
-    )
-    if flt.start:
-        query = query.where(Evaluation.evaluated_on >= flt.start)
-    if flt.end:
-        query = query.where(Evaluation.evaluated_on <= flt.end)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for decision, progress in session.execute(query).all():
+    for decision, progress in q.evaluation_outcomes(session, _scope(ctx, flt)):
         counts[progress][decision] += 1
     decisions = tuple(EvaluationDecision)
     categories = tuple(d.label.split(" (")[0] for d in decisions)
@@ -417,13 +348,9 @@ def outcomes(session: Session, ctx: AppContext, flt: ReportFilter) -> Report:
 def reindications(session: Session, ctx: AppContext, flt: ReportFilter) -> Report:
     """New help per start month: first help and follow-ups (re-indications)."""
     start, end = _period(ctx, flt)
-    rows = session.execute(
-        _indications(session, ctx, flt, Indication.start_date, Indication.predecessor_id).where(
-            _by_start(Indication.status).in_((*GRANTED, IndicationStatus.BEEINDIGD.value)),
-            Indication.start_date >= start,
-            Indication.start_date <= end,
-        )
-    ).all()
+    rows = q.starts_with_predecessor(
+        session, _scope(ctx, flt), (*GRANTED, IndicationStatus.BEEINDIGD.value), start, end
+    )
     months = _months_between(start, end)
     first: Counter[str] = Counter()
     again: Counter[str] = Counter()
@@ -452,7 +379,6 @@ def waiting_times(session: Session, ctx: AppContext, flt: ReportFilter) -> Repor
     the filter narrows to a municipality, a segment and starts within the period.
     """
     from jeugdtoegang.services.ijw_inbound import summarise_waiting, waiting_days_by_provider
-    from jeugdtoegang.storage.models.providers import Provider
 
     measured = summarise_waiting(
         waiting_days_by_provider(
@@ -463,11 +389,7 @@ def waiting_times(session: Session, ctx: AppContext, flt: ReportFilter) -> Repor
             started_until=flt.end,
         )
     )
-    names = dict(
-        session.execute(
-            select(Provider.agb, Provider.name).where(Provider.agb.in_(sorted(measured)))
-        ).all()
-    )
+    names = q.provider_names_by_agb(session, measured)
     rows = sorted(measured.values(), key=lambda w: (-w.median_days, w.provider_agb))[:15]
     starts = sum(w.starts for w in measured.values())
     return Report(
@@ -494,25 +416,14 @@ def waiting_times(session: Session, ctx: AppContext, flt: ReportFilter) -> Repor
 def budget(session: Session, ctx: AppContext, flt: ReportFilter) -> Report:
     """Commitments this half-year per provider against half its yearly budget (the signal)."""
     from jeugdtoegang.services.indication_inputs import committed_by_provider, half_year
-    from jeugdtoegang.storage.models.providers import Contract, Provider
 
     start, end = half_year(flt.end or ctx.today())
-    query = (
-        select(Contract.provider_id, Provider.name, Contract.budget_year)
-        .join(Provider, Provider.id == Contract.provider_id)
-        .where(
-            Contract.budget_year.is_not(None),
-            Contract.region_slug == ctx.profile.slug,
-            Contract.valid_from <= end,
-            (Contract.valid_to.is_(None)) | (Contract.valid_to >= start),
-        )
-    )
-    if flt.segment:
-        query = query.where(Contract.segment == flt.segment)
     # as the budget signal does: a provider's largest yearly budget among its contracts
     budgets: dict[Any, Decimal] = defaultdict(Decimal)
     names: dict[Any, str] = {}
-    for provider_id, name, budget_year in session.execute(query).all():
+    for provider_id, name, budget_year in q.contract_budgets(
+        session, ctx.profile.slug, start, end, flt.segment
+    ):
         budgets[provider_id] = max(budgets[provider_id], Decimal(budget_year))
         names[provider_id] = name
     committed = committed_by_provider(session, budgets, start, end)

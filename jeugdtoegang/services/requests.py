@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import Permission, require
@@ -31,6 +30,7 @@ from jeugdtoegang.domain.text import full_name
 from jeugdtoegang.errors import FieldError, NotFoundError, RuleViolationError, ValidationError
 from jeugdtoegang.services.authz import guarded
 from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage import request_queries as q
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.requests import Aanvraag
 
@@ -306,18 +306,10 @@ def list_requests(
     """Requests, the soonest due first; ``open_only`` for the undecided ones."""
     require(ctx.actor, Permission.DOSSIER_READ)
     with ctx.uow(readonly=True) as uow:
-        query = select(Aanvraag).order_by(Aanvraag.received_on, Aanvraag.id)
-        if household_id is not None:
-            query = query.where(Aanvraag.household_id == household_id)
-        if open_only:
-            query = query.where(Aanvraag.outcome == RequestOutcome.OPEN.value)
-        rows = list(uow.session.execute(query).scalars())
-        persons = {
-            p.id: p
-            for p in uow.session.execute(
-                select(Person).where(Person.id.in_({r.person_id for r in rows}))
-            ).scalars()
-        }
+        rows = q.aanvragen(
+            uow.session, household_id, RequestOutcome.OPEN.value if open_only else None
+        )
+        persons = {p.id: p for p in q.persons_by_ids(uow.session, {r.person_id for r in rows})}
         views = [_view(r, persons.get(r.person_id), ctx.today(), _weeks(ctx)) for r in rows]
         if views:
             uow.log_access(

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from jeugdtoegang.domain.authz import Permission
 from jeugdtoegang.domain.dutch import money, short_date
 from jeugdtoegang.domain.findings import Severity
@@ -27,6 +25,7 @@ from jeugdtoegang.services import review
 from jeugdtoegang.services.authz import guarded
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.indication_views import IndicationView
+from jeugdtoegang.storage import review_detail_queries as q
 
 SEVERITY_LABELS = {
     Severity.ERROR: "Blokkeert",
@@ -158,13 +157,10 @@ def _earlier(ctx: AppContext, view: IndicationView) -> tuple[EarlierHelp, ...]:
 def _picture(ctx: AppContext, indication_id: uuid.UUID) -> HelpPicture:
     from jeugdtoegang.services import indications
     from jeugdtoegang.services.decisions import _plan_goals
-    from jeugdtoegang.storage.models.households import Person
 
     view = indications.get_indication(ctx, indication_id)
     with ctx.uow(readonly=True) as uow:
-        birth = uow.session.execute(
-            select(Person.birth_date).where(Person.id == view.person_id)
-        ).scalar_one_or_none()
+        birth = q.birth_date(uow.session, view.person_id)
         goals = _plan_goals(uow.session, view.household_id, set(view.goal_ids))
     try:
         segment = ctx.profile.segment(view.segment).name
@@ -193,16 +189,8 @@ def _picture(ctx: AppContext, indication_id: uuid.UUID) -> HelpPicture:
 
 
 def _decision_for(ctx: AppContext, indication_id: uuid.UUID) -> uuid.UUID | None:
-    from jeugdtoegang.storage.models.decisions import Decision, DecisionIndication
-
     with ctx.uow(readonly=True) as uow:
-        return uow.session.execute(
-            select(Decision.id)
-            .join(DecisionIndication, DecisionIndication.decision_id == Decision.id)
-            .where(DecisionIndication.indication_id == indication_id)
-            .order_by(Decision.created_at.desc())
-            .limit(1)
-        ).scalar_one_or_none()
+        return q.latest_decision_for(uow.session, indication_id)
 
 
 @guarded(Permission.APPROVE, object_type="review")

@@ -18,7 +18,6 @@ from enum import StrEnum
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import Permission, require
@@ -30,8 +29,8 @@ from jeugdtoegang.services.indication_inputs import (
     half_year,
     has_18plus_perspective,
 )
-from jeugdtoegang.storage.models.households import Household, Person
-from jeugdtoegang.storage.models.indications import Indication, ProviderRequest
+from jeugdtoegang.storage import signal_queries as q
+from jeugdtoegang.storage.caseload_queries import dossier_numbers
 from jeugdtoegang.storage.snapshot import to_json_value
 
 #: how close to the Awb deadline a request without a decision starts to signal
@@ -107,29 +106,7 @@ def _name(first: str, tussen: str, surname: str) -> str:
 
 def _term_signals(session: Session, day: date, window_weeks: int) -> list[Signal]:
     horizon = day + timedelta(weeks=window_weeks)
-    rows = session.execute(
-        select(
-            Indication.id,
-            Indication.household_id,
-            Indication.person_id,
-            Indication.product_name,
-            Indication.product_code,
-            Indication.perspective,
-            Indication.end_date,
-            Indication.evaluated_on,
-            Indication.evaluation_due,
-            Person.first_name,
-            Person.tussenvoegsel,
-            Person.surname,
-            Household.dossier_number,
-        )
-        .join(Person, Person.id == Indication.person_id)
-        .join(Household, Household.id == Indication.household_id)
-        .where(
-            Indication.status == IndicationStatus.AFGEGEVEN.value,
-            Indication.end_date <= horizon,
-        )
-    ).all()
+    rows = q.terms_ending(session, IndicationStatus.AFGEGEVEN.value, horizon)
     signals = []
     for r in rows:
         name = _name(r.first_name, r.tussenvoegsel, r.surname)
@@ -193,29 +170,7 @@ def _interim_evaluations(session: Session, day: date, window_weeks: int) -> list
     """Stabilising help and placements are evaluated at the profile's interval (issue 11),
     long before their end: signal when that evaluation date comes near or has passed."""
     horizon = day + timedelta(weeks=window_weeks)
-    rows = session.execute(
-        select(
-            Indication.id,
-            Indication.household_id,
-            Indication.person_id,
-            Indication.product_name,
-            Indication.product_code,
-            Indication.evaluation_due,
-            Person.first_name,
-            Person.tussenvoegsel,
-            Person.surname,
-            Household.dossier_number,
-        )
-        .join(Person, Person.id == Indication.person_id)
-        .join(Household, Household.id == Indication.household_id)
-        .where(
-            Indication.status == IndicationStatus.AFGEGEVEN.value,
-            Indication.evaluation_due <= horizon,
-            Indication.evaluation_due < Indication.end_date,
-            Indication.end_date > horizon,
-            Indication.evaluated_on.is_(None),
-        )
-    ).all()
+    rows = q.interim_evaluations_due(session, IndicationStatus.AFGEGEVEN.value, horizon)
     signals = []
     for r in rows:
         late = r.evaluation_due < day
@@ -241,31 +196,9 @@ def _interim_evaluations(session: Session, day: date, window_weeks: int) -> list
 def _bridging(session: Session, day: date) -> list[Signal]:
     """Granted help that has not started and waits longer than the region's norm (a
     BRIDGING_CARE finding): the team lead sees it (seeds 000 §3c, 004: overbruggingszorg)."""
-    rows = session.execute(
-        select(
-            Indication.id,
-            Indication.household_id,
-            Indication.person_id,
-            Indication.product_name,
-            Indication.product_code,
-            Indication.provider_name,
-            Indication.start_date,
-            Person.first_name,
-            Person.tussenvoegsel,
-            Person.surname,
-            Household.dossier_number,
-        )
-        .join(Person, Person.id == Indication.person_id)
-        .join(Household, Household.id == Indication.household_id)
-        .where(
-            Indication.status.in_(
-                [IndicationStatus.GOEDGEKEURD.value, IndicationStatus.AFGEGEVEN.value]
-            ),
-            Indication.end_date >= day,
-            Indication.start_date >= day,
-            cast(Indication.findings, String).like("%BRIDGING_CARE%"),
-        )
-    ).all()
+    rows = q.waiting_for_bridging_care(
+        session, [IndicationStatus.GOEDGEKEURD.value, IndicationStatus.AFGEGEVEN.value], day
+    )
     return [
         Signal(
             SignalKind.OVERBRUGGING,
@@ -286,25 +219,7 @@ def _bridging(session: Session, day: date) -> list[Signal]:
 def _turning_18(session: Session, day: date, months: int) -> list[Signal]:
     earliest = day - relativedelta(years=18)  # born after this: not 18 yet on ``day``
     latest = day + relativedelta(months=months) - relativedelta(years=18)
-    rows = session.execute(
-        select(
-            Person.id,
-            Person.household_id,
-            Person.birth_date,
-            Person.first_name,
-            Person.tussenvoegsel,
-            Person.surname,
-            Household.dossier_number,
-        )
-        .join(Household, Household.id == Person.household_id)
-        .where(
-            Person.role == "jeugdige",
-            Person.ended_on.is_(None),
-            Household.closed_on.is_(None),
-            Person.birth_date > earliest,
-            Person.birth_date <= latest,
-        )
-    ).all()
+    rows = q.young_people_born_between(session, earliest, latest)
     covered = has_18plus_perspective(session, [r.household_id for r in rows], [r.id for r in rows])
     signals = []
     for r in rows:
@@ -331,23 +246,10 @@ def _turning_18(session: Session, day: date, months: int) -> list[Signal]:
 
 
 def _budget(session: Session, ctx: AppContext, day: date) -> list[Signal]:
-    try:
-        from jeugdtoegang.storage.models.providers import Contract
-    except ImportError:  # providers area not present
-        return []
     from jeugdtoegang.services.eligibility import budget_figures
 
     start, end = half_year(day)
-    ids = session.execute(
-        select(Contract.provider_id)
-        .where(
-            Contract.budget_year.is_not(None),
-            Contract.region_slug == ctx.profile.slug,
-            Contract.valid_from <= end,
-            (Contract.valid_to.is_(None)) | (Contract.valid_to >= start),
-        )
-        .distinct()
-    ).scalars()
+    ids = q.providers_with_budget(session, ctx.profile.slug, start, end)
     signals = []
     for provider_id, figure in budget_figures(session, ctx.profile.slug, ids, day).items():
         if not figure.over:
@@ -368,23 +270,7 @@ def _budget(session: Session, ctx: AppContext, day: date) -> list[Signal]:
 
 
 def _requests(session: Session, day: date) -> list[Signal]:
-    rows = session.execute(
-        select(
-            ProviderRequest.id,
-            ProviderRequest.household_id,
-            ProviderRequest.indication_id,
-            ProviderRequest.answer_due,
-            ProviderRequest.received_on,
-            ProviderRequest.kind,
-            Indication.person_id,
-            Indication.product_name,
-            Indication.provider_name,
-            Household.dossier_number,
-        )
-        .join(Indication, Indication.id == ProviderRequest.indication_id)
-        .join(Household, Household.id == ProviderRequest.household_id)
-        .where(ProviderRequest.status == "open")
-    ).all()
+    rows = q.open_provider_requests(session)
     signals = []
     for r in rows:
         if r.answer_due < day:
@@ -418,22 +304,7 @@ def _awb(session: Session, day: date, weeks: int) -> list[Signal]:
         IndicationStatus.INGEDIEND.value,
         IndicationStatus.GOEDGEKEURD.value,
     ]
-    rows = session.execute(
-        select(
-            Indication.id,
-            Indication.household_id,
-            Indication.person_id,
-            Indication.product_name,
-            Indication.requested_on,
-            Household.dossier_number,
-        )
-        .join(Household, Household.id == Indication.household_id)
-        .where(
-            Indication.status.in_(open_statuses),
-            Indication.requested_on.is_not(None),
-            Indication.requested_on <= latest_request,
-        )
-    ).all()
+    rows = q.requested_help_undecided(session, open_statuses, latest_request)
     signals = []
     for r in rows:
         deadline = decision_term(r.requested_on, day, weeks=weeks).due  # Awb 4:13, once
@@ -459,16 +330,11 @@ def _aanvragen(session: Session, day: date, weeks: int) -> list[Signal]:
     """Open aanvragen whose Awb term (with opschorting and verdaging) ends within
     ``AWB_WARNING_DAYS`` or has passed; the term itself is the domain's (Awb 4:13-4:15)."""
     from jeugdtoegang.services.requests import term_of
-    from jeugdtoegang.storage.models.requests import Aanvraag
 
     # an open aanvraag received before this date can be near its term (extensions and
     # suspensions only move the term later, so nothing later can be near it)
     latest = day - timedelta(weeks=weeks) + timedelta(days=AWB_WARNING_DAYS)
-    rows = session.execute(
-        select(Aanvraag, Household.dossier_number)
-        .join(Household, Household.id == Aanvraag.household_id)
-        .where(Aanvraag.outcome == "open", Aanvraag.received_on <= latest)
-    ).all()
+    rows = q.open_aanvragen_received_by(session, latest)
     signals = []
     for aanvraag, dossier_number in rows:
         term = term_of(aanvraag, day, weeks)
@@ -500,11 +366,7 @@ def _ijw(session: Session, day: date, norm_weeks: int) -> list[Signal]:
 
     rows = ijw_signal_rows(session, day, norm_weeks)
     wanted = list({row.household_id for row in rows})
-    dossiers = dict(
-        session.execute(
-            select(Household.id, Household.dossier_number).where(Household.id.in_(wanted))
-        ).all()
-    )
+    dossiers = dossier_numbers(session, wanted)
     signals = []
     for row in rows:
         if row.due < day:

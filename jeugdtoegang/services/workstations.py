@@ -15,16 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
-
 from jeugdtoegang.atomic import atomic_file
 from jeugdtoegang.domain.actor import Role
 from jeugdtoegang.domain.authz import Permission
 from jeugdtoegang.errors import JeugdtoegangError, NotFoundError
 from jeugdtoegang.services.authz import guard
 from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage import workstation_queries as wq
 from jeugdtoegang.storage.base import utcnow
-from jeugdtoegang.storage.models.meta import DatabaseInfo
 from jeugdtoegang.storage.models.sync_trust import SyncWorkstation
 from jeugdtoegang.sync import crypto
 from jeugdtoegang.sync.errors import SyncError
@@ -60,7 +58,7 @@ class WorkstationView:
 def own_identity(ctx: AppContext) -> Identity:
     """This database's workstation key (made on first use) and its fingerprint."""
     with ctx.uow(readonly=True) as uow:
-        info = uow.session.execute(select(DatabaseInfo)).scalar_one()
+        info = wq.database_info(uow.session)
         name = info.team_name or info.municipality or f"werkplek {str(info.id)[:8]}"
         database_id = info.id
     key = crypto.load_signing_key(database_id)
@@ -162,18 +160,11 @@ def enrol(
     me = own_identity(ctx)
     with ctx.uow() as uow:
         session = uow.session
-        if (
-            session.execute(
-                select(SyncWorkstation).where(SyncWorkstation.database_id == me.database_id)
-            ).scalar_one_or_none()
-            is None
-        ):
+        if wq.workstation_by_database(session, me.database_id) is None:
             _add(session, me, "kantoor")
         if request.database_id == me.database_id:
             raise JeugdtoegangError("Deze database is als kantoor ingeschreven.")
-        existing = session.execute(
-            select(SyncWorkstation).where(SyncWorkstation.database_id == request.database_id)
-        ).scalar_one_or_none()
+        existing = wq.workstation_by_database(session, request.database_id)
         if existing is not None and existing.status == "actief":
             raise JeugdtoegangError(f"Werkplek '{existing.name}' is al ingeschreven.")
         if existing is not None:
@@ -193,9 +184,7 @@ def enrol_self(ctx: AppContext) -> WorkstationView:
     guard(ctx, Permission.USERS_MANAGE)
     me = own_identity(ctx)
     with ctx.uow() as uow:
-        row = uow.session.execute(
-            select(SyncWorkstation).where(SyncWorkstation.database_id == me.database_id)
-        ).scalar_one_or_none()
+        row = wq.workstation_by_database(uow.session, me.database_id)
         if row is None:
             row = _add(uow.session, me, "kantoor")
             uow.session.flush()
@@ -208,11 +197,7 @@ def revoke(ctx: AppContext, name: str) -> WorkstationView:
     """Revoke a workstation (beheerder): its bundles are refused from now on."""
     guard(ctx, Permission.USERS_MANAGE)
     with ctx.uow() as uow:
-        row = (
-            uow.session.execute(select(SyncWorkstation).where(SyncWorkstation.name == name.strip()))
-            .scalars()
-            .first()
-        )
+        row = wq.workstation_by_name(uow.session, name.strip())
         if row is None:
             raise NotFoundError(f"Er is geen werkplek '{name}' ingeschreven.")
         if row.status != "ingetrokken":
@@ -226,5 +211,4 @@ def revoke(ctx: AppContext, name: str) -> WorkstationView:
 
 def list_workstations(ctx: AppContext) -> list[WorkstationView]:
     with ctx.uow(readonly=True) as uow:
-        rows = uow.session.execute(select(SyncWorkstation).order_by(SyncWorkstation.name))
-        return [_view(r) for r in rows.scalars()]
+        return [_view(r) for r in wq.workstations(uow.session)]
