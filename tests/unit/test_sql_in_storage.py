@@ -26,6 +26,7 @@ CLEAN = (
     "decision_motivation",
     "region_setup",
     "workstations",
+    "review",
 )
 
 #: the statement builders a service must not import from SQLAlchemy
