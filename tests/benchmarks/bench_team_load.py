@@ -504,7 +504,7 @@ def run_load(url: str, label: str, folder: Path) -> dict[str, Any]:
           f"   ratio bare/ours {len(bare) / max(total_ops, 1):.2f}x")  # fmt: skip
     print(
         f"{'operation':<10}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-        f"{'target':>9}{'':>9}{'cpu ms':>8}{'stmts':>7}{'errors':>7}"
+        f"{'target':>9}{'':>9}{'cpu ms':>8}{'stmts':>7}{'trips':>7}{'errors':>7}"
     )
     for op in OPERATIONS:
         values = [s for r in results for s in r["samples"][op]]
