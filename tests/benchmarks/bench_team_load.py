@@ -91,6 +91,19 @@ def _prepare(url: str) -> dict[str, Any]:
             )
         )
         uow.commit()
+    # every workstation its own consultant's account (20 logins to one account at the same
+    # moment count as failed attempts in flight and lock it: not a team's situation)
+    from jeugdtoegang.demo.users import DEMO_LOG2_N, DEMO_PASSWORD
+    from jeugdtoegang.services import auth
+
+    for n in range(CLIENTS):
+        auth.add_user_unchecked(
+            system,
+            auth.UserInput(f"consulent-{n:02d}", f"Consulent {n}", (Role.CONSULENT,),
+                           team="Team Zeist", password=DEMO_PASSWORD),
+            must_change=False,
+            log2_n=DEMO_LOG2_N,
+        )  # fmt: skip
     with database.read_sessions() as session:
         households = [
             str(i)
@@ -171,6 +184,7 @@ def _operations(url: str, seed: int, world: dict[str, Any]) -> tuple[Any, dict[s
     """The database, and the consultant mix's operations against the real services."""
     from sqlalchemy import select, update
 
+    from jeugdtoegang.demo.users import DEMO_PASSWORD
     from jeugdtoegang.domain.actor import Actor, Role
     from jeugdtoegang.errors import JeugdtoegangError
     from jeugdtoegang.services import auth, decisions, households, indications
@@ -242,7 +256,7 @@ def _operations(url: str, seed: int, world: dict[str, Any]) -> tuple[Any, dict[s
             if world["decisions"]
             else None
         ),
-        "login": lambda: auth.login(database, "m.elamrani", "demo"),
+        "login": lambda: auth.login(database, f"consulent-{seed:02d}", DEMO_PASSWORD),
         "counter": increment,
     }
     return database, {"ops": operations, "state": state, "rng": rng}
