@@ -708,7 +708,9 @@ def dossier_log(
         raise error
     flush_pending(ctx.database)
     with ctx.uow(readonly=True) as uow:
-        if uow.get(Household, household_id) is None:
+        # (only whether it exists: loading the dossier would read its members twice)
+        found = uow.session.execute(select(Household.id).where(Household.id == household_id))
+        if found.first() is None:
             raise NotFoundError("Dit dossier bestaat niet (meer).")
         members = list(
             uow.session.execute(

@@ -197,7 +197,8 @@ def _check_scope(
         return  # not team-bound (no accounts yet, or the system): no lookup needed
     if scope_of(ctx.actor, permission) is Scope.ALL:
         return
-    with ctx.database.read_sessions() as session:
+    # one indexed lookup (two only when a doorbraak is asked): no transaction around it
+    with ctx.database.single_reads() as session:
         found = household_of(session, target, object_id)
         if found is None:
             return  # the use case itself says "bestaat niet"

@@ -66,14 +66,18 @@ def _apply_person(person: Person, data: PersonInput) -> None:
 
 
 def _check_bsn_unique(session: Session, members: Sequence[PersonInput]) -> list[FieldError]:
+    """Each member's BSN must not belong to another person (one query for all members)."""
+    wanted = {normalise_bsn(m.bsn) for m in members if m.bsn}
+    if not wanted:
+        return []
+    taken: dict[str, set[uuid.UUID]] = {}
+    for person_id, bsn in session.execute(select(_P.id, _P.bsn).where(_P.bsn.in_(wanted))):
+        taken.setdefault(bsn, set()).add(person_id)
     errors = []
     for index, member in enumerate(members):
         if not member.bsn:
             continue
-        query = select(_P.id).where(_P.bsn == normalise_bsn(member.bsn))
-        if member.id is not None:
-            query = query.where(_P.id != member.id)
-        if session.execute(query).first() is not None:
+        if taken.get(normalise_bsn(member.bsn), set()) - {member.id}:
             errors.append(
                 FieldError(
                     f"members[{index}].bsn", "Dit BSN is al geregistreerd in een ander dossier."
@@ -162,6 +166,9 @@ def update_household(
             if person_id not in kept:
                 person.ended_on = ctx.today()
         uow.session.flush()
+        # the members as stored now (new ones too), read in this transaction: the saved
+        # dossier is returned without a second check and read afterwards
+        uow.session.expire(household, ["members"])
         uow.log_access(
             "wijzigen",
             "household",
@@ -169,8 +176,9 @@ def update_household(
             [p.id for p in household.members],
             "dossier bijwerken",
         )
+        detail = _detail(household)
         uow.commit()
-    return get_household(ctx, household_id, purpose=None)
+    return detail
 
 
 def _person_view(row: Person) -> PersonView:
@@ -200,27 +208,32 @@ def get_household(
         household = uow.get(Household, household_id)
         if household is None:
             raise NotFoundError("Dit dossier bestaat niet (meer).")
-        members = tuple(_person_view(p) for p in household.members if p.ended_on is None)
-        detail = HouseholdDetail(
-            id=household.id,
-            version=household.version,
-            dossier_number=household.dossier_number,
-            name=household.name,
-            street=household.street,
-            house_number=household.house_number,
-            postcode=household.postcode,
-            city=household.city,
-            gemeente=household.gemeente,
-            gemeente_code=household.gemeente_code,
-            wijk=household.wijk,
-            team=household.team,
-            notes=household.notes,
-            members=members,
-            updated_by=household.updated_by,
-        )
+        detail = _detail(household)
         if purpose:
-            uow.log_access("inzien", "household", household.id, [m.id for m in members], purpose)
+            uow.log_access(
+                "inzien", "household", household.id, [m.id for m in detail.members], purpose
+            )
     return detail
+
+
+def _detail(household: Household) -> HouseholdDetail:
+    return HouseholdDetail(
+        id=household.id,
+        version=household.version,
+        dossier_number=household.dossier_number,
+        name=household.name,
+        street=household.street,
+        house_number=household.house_number,
+        postcode=household.postcode,
+        city=household.city,
+        gemeente=household.gemeente,
+        gemeente_code=household.gemeente_code,
+        wijk=household.wijk,
+        team=household.team,
+        notes=household.notes,
+        members=tuple(_person_view(p) for p in household.members if p.ended_on is None),
+        updated_by=household.updated_by,
+    )
 
 
 def household_input_from(detail: HouseholdDetail) -> HouseholdInput:

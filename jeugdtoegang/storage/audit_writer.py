@@ -118,6 +118,8 @@ class _Claim:
     number: int
     head_seq: int
     head_hash: str
+    #: global numbers drawn with the claim (PostgreSQL), for the first append
+    numbers: list[int] | None = None
 
 
 _claims_lock = threading.Lock()
@@ -138,21 +140,30 @@ def _engine_of(session: Session) -> Engine:
     return getattr(bind, "engine", bind)
 
 
-def _try_chain(session: Session, number: int) -> tuple[int, str] | None:
-    """Take chain ``number`` for this transaction if nobody else has it: (head, hash)."""
+def _try_chain(
+    session: Session, number: int, count: int = 0
+) -> tuple[int, str, list[int] | None] | None:
+    """Take chain ``number`` for this transaction if nobody else has it: (head, hash, and
+    on PostgreSQL the next ``count`` global numbers, taken in the same request)."""
     if _is_postgres(session):
         # FOR UPDATE reads the head as the previous holder committed it (it waits for
-        # nobody: only the holder of the advisory lock ever updates this row)
+        # nobody: only the holder of the advisory lock ever updates this row); the numbers
+        # are drawn only when the chain was taken (the select list of a row that passed)
         row = session.execute(
             text(
-                "SELECT head_seq, head_hash FROM audit_chain WHERE number = :n "
-                "AND pg_try_advisory_xact_lock(:k, :n) FOR UPDATE"
+                "SELECT head_seq, head_hash, ARRAY(SELECT nextval('"
+                + AUDIT_SEQUENCE
+                + "') FROM generate_series(1, :count) ORDER BY 1) FROM audit_chain "
+                "WHERE number = :n AND pg_try_advisory_xact_lock(:k, :n) FOR UPDATE"
             ),
-            {"n": number, "k": _CHAIN_LOCK},
+            {"n": number, "k": _CHAIN_LOCK, "count": count},
         ).first()
-    else:  # SQLite: this transaction holds the database's write lock
-        row = session.execute(select(_C.head_seq, _C.head_hash).where(_C.number == number)).first()
-    return (int(row[0]), str(row[1])) if row is not None else None
+        if row is None:
+            return None
+        return int(row[0]), str(row[1]), [int(n) for n in row[2]] if count else None
+    # SQLite: this transaction holds the database's write lock
+    row = session.execute(select(_C.head_seq, _C.head_hash).where(_C.number == number)).first()
+    return (int(row[0]), str(row[1]), None) if row is not None else None
 
 
 def _register_chain(session: Session) -> int:
@@ -198,7 +209,7 @@ def _host() -> str:
         return "?"
 
 
-def _claim(session: Session) -> _Claim:
+def _claim(session: Session, count: int = 0) -> _Claim:
     """The chain this transaction appends to (claimed once per transaction).
 
     Tried in order: the chains this writer used before, then chains no other writer of
@@ -214,7 +225,7 @@ def _claim(session: Session) -> _Claim:
     engine = _engine_of(session)
     url = _url_key(engine)
     tried: set[int] = set()
-    head: tuple[int, str] | None = None
+    head: tuple[int, str, list[int] | None] | None = None
     number = 0
     for refresh in (url not in _known, True):
         if refresh:
@@ -231,7 +242,7 @@ def _claim(session: Session) -> _Claim:
                 if (url, number) in _held:
                     continue
                 _held.add((url, number))
-            head = _try_chain(session, number)
+            head = _try_chain(session, number, count)
             if head is not None:
                 break
             with _claims_lock:
@@ -243,13 +254,13 @@ def _claim(session: Session) -> _Claim:
         with _claims_lock:
             _known.setdefault(url, []).append(number)
             _held.add((url, number))
-        head = _try_chain(session, number)  # (another writer may have taken it just now)
+        head = _try_chain(session, number, count)  # (another writer may have taken it now)
         if head is None:
             with _claims_lock:
                 _held.discard((url, number))
     with _claims_lock:
         _owners[(url, number)] = engine
-    claim = _Claim(transaction, url, number, head[0], head[1])
+    claim = _Claim(transaction, url, number, head[0], head[1], head[2])
     session.info[_CLAIM_INFO] = claim
     return claim
 
@@ -307,10 +318,12 @@ def _global_numbers(session: Session, count: int) -> list[int]:
 def _append(session: Session, items: Sequence[_Item]) -> None:
     if not items:
         return
-    claim = _claim(session)
+    claim = _claim(session, len(items))
     key = _key(session)
     kid = key_id(key)
-    numbers = _global_numbers(session, len(items))
+    numbers, claim.numbers = claim.numbers, None
+    if numbers is None or len(numbers) != len(items):
+        numbers = _global_numbers(session, len(items))
     previous = claim.head_hash
     rows: list[dict[str, Any]] = []
     subjects: list[dict[str, Any]] = []
@@ -360,9 +373,26 @@ def _append(session: Session, items: Sequence[_Item]) -> None:
         .where(_C.number == claim.number)
         .values(head_seq=claim.head_seq, head_hash=previous)
     )
-    database_id = session.execute(select(DatabaseInfo.id)).scalar()
+    database_id = _database_id(session)
     if database_id is not None:
         session.info[_ANCHOR_INFO] = (database_id, claim.head_seq, previous, claim.number)
+
+
+#: PostgreSQL engine → the id of its database (fixed once initialised): read once, not in
+#: every append (a SQLite file may be swapped by a restore; reading it there costs little)
+_database_ids: weakref.WeakKeyDictionary[Engine, uuid.UUID] = weakref.WeakKeyDictionary()
+
+
+def _database_id(session: Session) -> uuid.UUID | None:
+    if not _is_postgres(session):
+        return session.execute(select(DatabaseInfo.id)).scalar()
+    engine = _engine_of(session)
+    known = _database_ids.get(engine)
+    if known is None:
+        known = session.execute(select(DatabaseInfo.id)).scalar()
+        if known is not None:
+            _database_ids[engine] = known
+    return known
 
 
 @event.listens_for(Session, "after_commit")

@@ -44,6 +44,12 @@ CHANGE_SEQUENCE = "change_log_seq"
 #: are uncommitted; an export takes it exclusively for an instant to close its range.
 _WRITERS_LOCK = 0x6A742D6368616E67
 _ALLOCATE = text(f"SELECT nextval('{CHANGE_SEQUENCE}') FROM generate_series(1, :count) ORDER BY 1")
+#: the same after taking the writers' shared lock, in one request: the series' length needs
+#: the lock's sub-select first, so no number is drawn before the lock is held
+_LOCK_AND_ALLOCATE = text(
+    f"SELECT nextval('{CHANGE_SEQUENCE}') FROM generate_series(1, :count * (SELECT count(*) "
+    "FROM (SELECT pg_advisory_xact_lock_shared(:key)) AS locked)) ORDER BY 1"
+)
 
 
 def _is_postgres(session: Session) -> bool:
@@ -66,8 +72,9 @@ def allocate_changes(session: Session, count: int) -> list[int]:
         first = next_sequence(session, CHANGE_COUNTER, count)
         return list(range(first, first + count))
     if session.info.get("jt_allocated_in") is not session.get_transaction():
-        session.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": _WRITERS_LOCK})
+        numbers = session.execute(_LOCK_AND_ALLOCATE, {"count": count, "key": _WRITERS_LOCK})
         session.info["jt_allocated_in"] = session.get_transaction()
+        return [int(n) for n in numbers.scalars()]
     return [int(n) for n in session.execute(_ALLOCATE, {"count": count}).scalars()]
 
 

@@ -55,6 +55,9 @@ class Database:
     engines: Engines
     write_sessions: sessionmaker[Session] = field(init=False)
     read_sessions: sessionmaker[Session] = field(init=False)
+    #: for a read of one statement (a permission's team lookup): on PostgreSQL without
+    #: BEGIN/ROLLBACK around it (one statement sees one consistent snapshot by itself)
+    single_reads: sessionmaker[Session] = field(init=False)
     migration_backup: Path | None = None
     #: SQLCipher's key when the file is encrypted (never shown, never written in the clear)
     key: bytes | None = field(default=None, repr=False)
@@ -62,6 +65,11 @@ class Database:
     def __post_init__(self) -> None:
         self.write_sessions = sessionmaker(self.engines.write, expire_on_commit=False)
         self.read_sessions = sessionmaker(self.engines.read, expire_on_commit=False)
+        if self.engines.read.dialect.name == "postgresql":
+            autocommit = self.engines.read.execution_options(isolation_level="AUTOCOMMIT")
+            self.single_reads = sessionmaker(autocommit, expire_on_commit=False)
+        else:
+            self.single_reads = self.read_sessions
         install_session_hooks(self.write_sessions)
         install_commitment_hooks(self.write_sessions)
 

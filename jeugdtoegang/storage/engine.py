@@ -118,6 +118,37 @@ def create_engines(url: str, key: bytes | None = None) -> Engines:
         _configure_sqlite(write, immediate=True)
         _configure_sqlite(read, immediate=False)
         return Engines(url, write, read)
-    write = create_engine(url, pool_pre_ping=True)
-    read = create_engine(url, pool_pre_ping=True)
+    write = create_engine(url)
+    read = create_engine(url)
+    _ping_when_idle(write)
+    _ping_when_idle(read)
     return Engines(url, write, read)
+
+
+#: a pooled server connection unused for this long is tested before it is handed out
+IDLE_PING_S = 10.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Test a pooled connection only when it sat idle (a server restart or a dropped
+    network while nobody worked): SQLAlchemy's ``pool_pre_ping`` would send a request on
+    every checkout, i.e. several per operation for a busy team. A connection in use moments
+    ago is handed out as it is; one that fails the test is replaced (the pool tries a new
+    one), so the user never sees the dead connection."""
+    import time
+
+    from sqlalchemy import exc
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _test_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < IDLE_PING_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # dead: let the pool discard it and connect anew
+            raise exc.DisconnectionError() from error

@@ -166,3 +166,23 @@ def test_the_schema_head_constant_names_the_newest_migration() -> None:
     from jeugdtoegang.storage.migrate import SCHEMA_HEAD
 
     assert script_heads() == {SCHEMA_HEAD}
+
+
+def test_a_connection_the_server_dropped_while_idle_is_replaced_unseen(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: pooled connections are tested only after sitting idle (not on every
+    checkout); one the server ended meanwhile is replaced, the read just works."""
+    if database.dialect != "postgresql":
+        pytest.skip("PostgreSQL only: a SQLite file has no server connection")
+    from jeugdtoegang.storage import engine as engine_module
+
+    with database.read_sessions() as session:
+        pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    with database.engines.write.connect() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        connection.commit()
+    monkeypatch.setattr(engine_module, "IDLE_PING_S", 0.0)
+    with database.read_sessions() as session:
+        again = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    assert again != pid
