@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, String, and_, func, or_, select, tuple_, type_coerce
+from sqlalchemy import Select, String, and_, func, select, tuple_, type_coerce
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import Permission, require_team
@@ -18,11 +18,12 @@ from jeugdtoegang.domain.households import (
     PersonRole,
     validate_household,
 )
-from jeugdtoegang.domain.text import fold, normalise_postcode, prefix_upper_bound
+from jeugdtoegang.domain.text import fold, normalise_postcode
 from jeugdtoegang.errors import FieldError, NotFoundError, StaleRecordError, ValidationError
-from jeugdtoegang.services.authz import guarded, list_teams, shown
+from jeugdtoegang.services.authz import guarded, list_teams, shown, shown_in
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.views import HouseholdDetail, HouseholdRow, PersonView
+from jeugdtoegang.storage import search_keys
 from jeugdtoegang.storage.access import team_condition
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.numbering import next_number
@@ -33,7 +34,6 @@ TUSSENVOEGSELS = frozenset(
     {"de", "den", "der", "van", "ter", "te", "het", "'t", "in", "op", "la", "le"}
 )
 _DOSSIER = re.compile(r"^\d{4}-[0-9A-Fa-f]{3}-\d{1,6}$")
-_NAME_WORDS = re.compile(r"^[^\d]+$")
 _DIGITS = re.compile(r"^[\d .-]{8,11}$")
 #: the end of a dossier number: "6EE-00009", "6ee-9", or the serial with its zeros "00009"
 _DOSSIER_TAIL = re.compile(r"^(?:([0-9A-Fa-f]{3})-(\d{1,6})|(0\d{1,5}|\d{5,6}))$")
@@ -257,89 +257,40 @@ def household_input_from(detail: HouseholdDetail) -> HouseholdInput:
 # --- search and listing -------------------------------------------------------------------
 
 
-def _prefix(column, word: str):  # type: ignore[no-untyped-def]
-    return and_(column >= word, column < prefix_upper_bound(word))
+def _matching_ids(
+    session: Session, text: str, teams: frozenset[str] | None, limit: int
+) -> list[uuid.UUID]:
+    """The ids of matching households in the user's teams (None: all), at most ``limit``.
 
-
-def _name_condition(words: list[str]):  # type: ignore[no-untyped-def]
-    """Every word is a prefix of the first name or the surname.
-
-    Written as "one of the words is the surname prefix, the others match either name",
-    so each alternative starts from the surname index instead of scanning first names.
+    Names and partial dossier numbers read the maintained search keys (one index range
+    each, team scope included); the other kinds read one unique or indexed column.
     """
-    folded = [fold(w) for w in words]
-    if len(folded) == 1:
-        return or_(_prefix(_P.search_surname, folded[0]), _prefix(_P.search_first, folded[0]))
-    alternatives = []
-    for index, surname_word in enumerate(folded):
-        others = [
-            or_(_prefix(_P.search_first, w), _prefix(_P.search_surname, w))
-            for i, w in enumerate(folded)
-            if i != index
-        ]
-        alternatives.append(and_(_prefix(_P.search_surname, surname_word), *others))
-    return or_(*alternatives)
-
-
-def _matching_ids(text: str, limit: int) -> Select[Any] | None:
-    """A SELECT of the ids of matching households (at most ``limit``), or None."""
     query = text.strip()
     if not query:
-        return None
+        return []
     if _DOSSIER.match(query):
-        return select(_H.id).where(_H.dossier_number == query.upper())
+        return search_keys.find_household_column(session, "dossier_number", query.upper(), teams, 1)
     tail = _DOSSIER_TAIL.match(query)
     if tail:
         code, serial, bare = tail.groups()
-        suffix = f"-{code.upper()}-{int(serial):05d}" if code else f"-{int(bare):05d}"
-        return select(_H.id).where(_H.dossier_number.like(f"%{suffix}")).limit(limit)
+        number = f"{int(serial if code else bare):05d}"
+        return search_keys.find_by_dossier_serial(session, number, code, teams, limit)
     if _DIGITS.match(query) and len(normalise_bsn(query)) == 9 and normalise_bsn(query).isdigit():
-        return select(_P.household_id).where(_P.bsn == normalise_bsn(query))
+        return search_keys.find_by_bsn(session, normalise_bsn(query), teams)
     if _DOSSIER_HEAD.match(query):
-        return select(_H.id).where(_prefix(_H.dossier_number, query.upper())).limit(limit)
+        head = query.upper()
+        return search_keys.find_household_prefix(session, "dossier_number", head, teams, limit)
     postcode = normalise_postcode(query)
     if postcode:
-        return select(_H.id).where(_H.postcode == postcode).limit(limit)
+        return search_keys.find_household_column(session, "postcode", postcode, teams, limit)
     if re.fullmatch(r"[1-9]\d{3}", query):
-        return select(_H.id).where(_prefix(_H.postcode, query)).limit(limit)
-    return _name_match(_name_words(query), limit)
+        return search_keys.find_household_prefix(session, "postcode", query, teams, limit)
+    return search_keys.find_by_names(session, [fold(w) for w in _name_words(query)], teams, limit)
 
 
 def _name_words(query: str) -> list[str]:
     words = [w for w in re.split(r"[\s,]+", query) if w]
     return [w for w in words if fold(w) not in TUSSENVOEGSELS] or words
-
-
-def _name_match(words: list[str], limit: int) -> Select[Any]:
-    return (
-        select(_P.household_id)
-        .where(_name_condition(words), _P.ended_on.is_(None))
-        .distinct()
-        .limit(limit)
-    )
-
-
-def _full_surname_match(words: list[str], limit: int) -> Select[Any]:
-    """Name words where one word is a whole surname: an index seek, not a range scan.
-
-    People mostly type a first name and the whole surname ("noor de vries");
-    ``surname = w AND first >= v AND first < v+`` seeks straight into the (surname,
-    first name) index. Anything else falls back to the prefix search.
-    """
-    folded = [fold(w) for w in words]
-    alternatives = [
-        and_(
-            _P.search_surname == surname_word,
-            *[_prefix(_P.search_first, w) for i, w in enumerate(folded) if i != index],
-        )
-        for index, surname_word in enumerate(folded)
-    ]
-    return (
-        select(_P.household_id)
-        .where(or_(*alternatives), _P.ended_on.is_(None))
-        .distinct()
-        .limit(limit)
-    )
 
 
 def _key(value: object) -> str:
@@ -431,23 +382,21 @@ def _rows_for(
 
 @guarded(Permission.DOSSIER_READ, object_type="household")
 def search_households(ctx: AppContext, text: str, limit: int = SEARCH_LIMIT) -> list[HouseholdRow]:
-    """Find households by surname prefix, name words, BSN, dossier number or postcode."""
+    """Find households by surname prefix, name words, BSN, dossier number or postcode.
+
+    The user's team scope is part of each query; the rows read are checked against it
+    again (no query) and every person shown is logged, in the same unit of work (never
+    the search text: it may be a BSN).
+    """
+    teams = list_teams(ctx, Permission.DOSSIER_READ)
     with ctx.uow(readonly=True) as uow:
-        words = _name_words(text.strip())
-        rows: list[HouseholdRow] | None = None
-        if len(words) > 1 and _NAME_WORDS.match(text.strip()):
-            exact = list(uow.session.execute(_full_surname_match(words, limit)).scalars())
-            if exact:
-                rows = _rows_for(uow.session, exact)
-        if rows is None:
-            matching = _matching_ids(text, limit)
-            rows = [] if matching is None else _rows_for(uow.session, matching)
-    # only the user's team(s); every person shown is logged (never the search text: a BSN)
-    return shown(
-        ctx, Permission.DOSSIER_READ, rows, f"zoeken op {_search_kind(text)}",
-        household=lambda r: r.id, action="zoeken", team=lambda r: r.team,
-        people=lambda r: r.person_ids,
-    )  # fmt: skip
+        ids = _matching_ids(uow.session, text, teams, limit)
+        rows = _rows_for(uow.session, ids) if ids else []
+        return shown_in(
+            uow, ctx, Permission.DOSSIER_READ, rows, f"zoeken op {_search_kind(text)}",
+            household=lambda r: r.id, action="zoeken", team=lambda r: r.team,
+            people=lambda r: r.person_ids,
+        )  # fmt: skip
 
 
 def _search_kind(text: str) -> str:

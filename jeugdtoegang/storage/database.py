@@ -33,6 +33,7 @@ from jeugdtoegang.storage.engine import (
 )
 from jeugdtoegang.storage.migrate import upgrade_database
 from jeugdtoegang.storage.models.meta import DatabaseInfo, SequenceCounter
+from jeugdtoegang.storage.search_keys import install_search_key_hooks
 
 #: Named counters every database has (the audit counter is used by the audit log).
 COUNTERS = (CHANGE_COUNTER, "audit", "dossier_number")
@@ -64,6 +65,7 @@ class Database:
         self.read_sessions = sessionmaker(self.engines.read, expire_on_commit=False)
         install_session_hooks(self.write_sessions)
         install_commitment_hooks(self.write_sessions)
+        install_search_key_hooks(self.write_sessions)
 
     @property
     def encrypted(self) -> bool:
