@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import operator
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -331,6 +332,9 @@ def doorbraak_report(ctx: AppContext, days: int = 30) -> list[DoorbraakRow]:
 
 
 T = TypeVar("T")
+#: sorting UUIDs by their number: the same order as comparing them, without a Python
+#: ``__lt__`` call per comparison
+_UUID_ORDER = operator.attrgetter("int")
 
 
 def shown(
@@ -412,7 +416,7 @@ def shown_in(
         if household(item) is None or in_scope(ctx.actor, permission, team(item))
     ]
     if visible and Role.SYSTEEM not in ctx.actor.roles:
-        person_ids = sorted({p for item in visible for p in people(item)})
+        person_ids = sorted({p for item in visible for p in people(item)}, key=_UUID_ORDER)
         uow.log_access(action, "household", None, person_ids, f"{purpose} ({len(visible)})")
     return visible
 

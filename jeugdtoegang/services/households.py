@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, String, and_, func, select, tuple_, type_coerce
+from sqlalchemy import Select, String, and_, bindparam, func, select, tuple_, type_coerce
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import Permission, require_team
@@ -25,6 +25,7 @@ from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.views import HouseholdDetail, HouseholdRow, PersonView
 from jeugdtoegang.storage import search_keys
 from jeugdtoegang.storage.access import team_condition
+from jeugdtoegang.storage.hot import Prepared
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.numbering import next_number
 
@@ -298,44 +299,64 @@ def _key(value: object) -> str:
     return value.hex if isinstance(value, uuid.UUID) else str(value).replace("-", "")
 
 
+_ROW_COLUMNS = (
+    type_coerce(_H.id, String),
+    _H.dossier_number,
+    _H.name,
+    _H.street,
+    _H.house_number,
+    _H.postcode,
+    _H.city,
+    _H.gemeente,
+    _H.wijk,
+    _H.team,
+    _P.id,
+    _P.first_name,
+    _P.tussenvoegsel,
+    _P.surname,
+    _P.sort_key,
+)
+_ROW_FROM = Household.__table__.outerjoin(
+    Person.__table__, and_(_P.household_id == _H.id, _P.ended_on.is_(None))
+)
+#: the row query for n household ids, prepared once per n (a pick list has at most 25)
+_ROWS_BY_COUNT: dict[int, Prepared] = {}
+
+
+def _rows_query(count: int) -> Prepared:
+    found = _ROWS_BY_COUNT.get(count)
+    if found is None:
+        binds = [bindparam(f"h{i}", type_=_H.id.type) for i in range(count)]
+        found = Prepared(
+            select(*_ROW_COLUMNS)
+            .select_from(_ROW_FROM)
+            .where(_H.id.in_(binds))
+            .order_by(_H.id)  # members are put in order below: no temporary sort in SQLite
+        )
+        if count <= 100:
+            _ROWS_BY_COUNT[count] = found
+    return found
+
+
 def _rows_for(
     session: Session, household_ids: Iterable[uuid.UUID] | Select[Any]
 ) -> list[HouseholdRow]:
     """Household rows with their current members' names, in list order (or by name).
 
-    One Core query (household left-joined with its current members), run on the session's
-    connection: the ORM's per-statement machinery costs more than the query itself. The
-    household ids are read as plain text: parsing a UUID for every row costs more still.
+    One Core query (household left-joined with its current members); for a list of ids
+    prepared once per length and run on the session's DBAPI connection (``hot``): the
+    ORM's per-statement machinery costs more than the query itself. The household ids are
+    read as plain text: parsing a UUID for every row costs more still.
     """
     ids = household_ids if isinstance(household_ids, Select) else list(household_ids)
     if isinstance(ids, list) and not ids:
         return []
-    query = (
-        select(
-            type_coerce(_H.id, String),
-            _H.dossier_number,
-            _H.name,
-            _H.street,
-            _H.house_number,
-            _H.postcode,
-            _H.city,
-            _H.gemeente,
-            _H.wijk,
-            _H.team,
-            _P.id,
-            _P.first_name,
-            _P.tussenvoegsel,
-            _P.surname,
-            _P.sort_key,
-        )
-        .select_from(
-            Household.__table__.outerjoin(
-                Person.__table__, and_(_P.household_id == _H.id, _P.ended_on.is_(None))
-            )
-        )
-        .where(_H.id.in_(ids))
-        .order_by(_H.id)  # members are put in order below: no temporary sort in SQLite
-    )
+    if isinstance(ids, list):
+        params = {f"h{i}": value for i, value in enumerate(ids)}
+        result: Iterable[Any] = _rows_query(len(ids)).all(session, params)
+    else:
+        query = select(*_ROW_COLUMNS).select_from(_ROW_FROM).where(_H.id.in_(ids)).order_by(_H.id)
+        result = session.connection().execute(query)
     rows: list[HouseholdRow] = []
     current_key: str | None = None
     head: Any = None
@@ -360,12 +381,11 @@ def _rows_for(
             )
         )
 
-    for row in session.connection().execute(query):
-        key = _key(row[0])
-        if key != current_key:
+    for row in result:
+        if head is None or row[0] != head[0]:
             if head is not None:
                 finish()
-            current_key, head, members = key, row, []
+            current_key, head, members = _key(row[0]), row, []
         person_id, first, tussen, surname, sort_key = row[10:]
         if person_id is not None:
             name = f"{first} {tussen} {surname}" if tussen else f"{first} {surname}"

@@ -40,7 +40,7 @@ def connection(session: Session) -> Connection:
 
 
 class _Compiled:
-    __slots__ = ("binds", "defaults", "names", "results", "sql")
+    __slots__ = ("binds", "converted", "defaults", "names", "results", "sql")
 
     def __init__(self, statement: Select[Any], dialect: Any) -> None:
         compiled = statement.compile(dialect=dialect)
@@ -76,6 +76,9 @@ class _Compiled:
         self.results: tuple[Callable[[Any], Any] | None, ...] = tuple(
             column[3]._cached_result_processor(dialect, None) for column in compiled._result_columns
         )
+        #: (position, converter) of the columns that have one: a row of many plain text
+        #: columns and one id is converted in one place, not column by column
+        self.converted = tuple((i, p) for i, p in enumerate(self.results) if p is not None)
 
 
 class Prepared:
@@ -104,9 +107,14 @@ class Prepared:
             value = params[name] if name in params else defaults[name]
             args.append(process(value) if process is not None and value is not None else value)
         rows = run(conn, compiled.sql, args)
-        results = compiled.results
-        if not any(results):
+        converted = compiled.converted
+        if not converted:
             return rows
+        if len(converted) == 1:
+            i, p = converted[0]
+            after = i + 1
+            return [row if row[i] is None else (*row[:i], p(row[i]), *row[after:]) for row in rows]
+        results = compiled.results
         return [
             tuple(v if p is None or v is None else p(v) for p, v in zip(results, row, strict=True))
             for row in rows

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select
+from sqlalchemy import String, bindparam, delete, func, insert, or_, select, type_coerce
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, attributes
 
@@ -174,7 +174,8 @@ def _statement(shape: str, teams: tuple[str, ...] | None) -> Prepared:
     found = _queries.get((shape, teams))
     if found is not None:
         return found
-    columns = [_K.c.household_id]
+    # the id as stored (text on SQLite): only the few dossiers kept are parsed as UUIDs
+    columns: list[Any] = [type_coerce(_K.c.household_id, String)]
     if shape == "rows":
         columns += [_K.c.key, _K.c.other]
     query = select(*columns)
@@ -212,8 +213,12 @@ def _distinct(
         rows = prepared.all(session, {**params, "n": fetch})
         ids = list(dict.fromkeys(row[0] for row in rows))
         if len(ids) >= limit or len(rows) < fetch:
-            return ids[:limit]
+            return [_uuid(value) for value in ids[:limit]]
         fetch *= 4
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
 
 
 def find_by_names(
@@ -248,7 +253,7 @@ def find_by_names(
         for household, key, other in rows
         if all(key.startswith(w) or other.startswith(w) for w in rest)
     )
-    return list(dict.fromkeys(ids))[:limit]
+    return [_uuid(value) for value in list(dict.fromkeys(ids))[:limit]]
 
 
 def find_by_dossier_serial(
@@ -260,8 +265,9 @@ def find_by_dossier_serial(
     key = f"{DOSSIER_MARK}{serial}"
     if code:
         params = {"key": key, "other": code.lower(), "n": limit}
-        return [r[0] for r in _statement("exact+other", scope).all(session, params)]
-    return [r[0] for r in _statement("exact", scope).all(session, {"key": key, "n": limit})]
+        return [_uuid(r[0]) for r in _statement("exact+other", scope).all(session, params)]
+    rows = _statement("exact", scope).all(session, {"key": key, "n": limit})
+    return [_uuid(r[0]) for r in rows]
 
 
 # --- the other kinds of search: one unique or indexed column, team scope in the query ----
