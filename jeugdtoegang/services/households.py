@@ -25,7 +25,7 @@ from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.views import HouseholdDetail, HouseholdRow, PersonView
 from jeugdtoegang.storage import search_keys
 from jeugdtoegang.storage.access import team_condition
-from jeugdtoegang.storage.hot import Prepared
+from jeugdtoegang.storage.hot import Prepared, RawReads, raw_reads
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.numbering import next_number
 
@@ -259,7 +259,7 @@ def household_input_from(detail: HouseholdDetail) -> HouseholdInput:
 
 
 def _matching_ids(
-    session: Session, text: str, teams: frozenset[str] | None, limit: int
+    session: Session | RawReads, text: str, teams: frozenset[str] | None, limit: int
 ) -> list[uuid.UUID]:
     """The ids of matching households in the user's teams (None: all), at most ``limit``.
 
@@ -339,7 +339,7 @@ def _rows_query(count: int) -> Prepared:
 
 
 def _rows_for(
-    session: Session, household_ids: Iterable[uuid.UUID] | Select[Any]
+    session: Session | RawReads, household_ids: Iterable[uuid.UUID] | Select[Any]
 ) -> list[HouseholdRow]:
     """Household rows with their current members' names, in list order (or by name).
 
@@ -355,6 +355,7 @@ def _rows_for(
         params = {f"h{i}": value for i, value in enumerate(ids)}
         result: Iterable[Any] = _rows_query(len(ids)).all(session, params)
     else:
+        assert isinstance(session, Session)
         query = select(*_ROW_COLUMNS).select_from(_ROW_FROM).where(_H.id.in_(ids)).order_by(_H.id)
         result = session.connection().execute(query)
     rows: list[HouseholdRow] = []
@@ -409,9 +410,9 @@ def search_households(ctx: AppContext, text: str, limit: int = SEARCH_LIMIT) -> 
     the search text: it may be a BSN).
     """
     teams = list_teams(ctx, Permission.DOSSIER_READ)
-    with ctx.uow(readonly=True) as uow:
-        ids = _matching_ids(uow.session, text, teams, limit)
-        rows = _rows_for(uow.session, ids) if ids else []
+    with ctx.uow(readonly=True) as uow, raw_reads(uow.session) as reads:
+        ids = _matching_ids(reads, text, teams, limit)
+        rows = _rows_for(reads, ids) if ids else []
         return shown_in(
             uow, ctx, Permission.DOSSIER_READ, rows, f"zoeken op {_search_kind(text)}",
             household=lambda r: r.id, action="zoeken", team=lambda r: r.team,

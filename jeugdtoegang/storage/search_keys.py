@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, attributes
 
 from jeugdtoegang.domain.text import prefix_upper_bound
-from jeugdtoegang.storage.hot import Prepared
+from jeugdtoegang.storage.hot import Prepared, RawReads
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.search import SearchKey
 
@@ -204,7 +204,7 @@ def _scope(teams: frozenset[str] | None) -> tuple[str, ...] | None:
 
 
 def _distinct(
-    session: Session, prepared: Prepared, params: dict[str, Any], limit: int
+    session: Session | RawReads, prepared: Prepared, params: dict[str, Any], limit: int
 ) -> list[uuid.UUID]:
     """Up to ``limit`` distinct dossiers from an index range, in index order (a dossier
     has a row per matching member: read a few rows more, and more again if needed)."""
@@ -222,7 +222,7 @@ def _uuid(value: Any) -> uuid.UUID:
 
 
 def find_by_names(
-    session: Session, words: Sequence[str], teams: frozenset[str] | None, limit: int
+    session: Session | RawReads, words: Sequence[str], teams: frozenset[str] | None, limit: int
 ) -> list[uuid.UUID]:
     """Dossiers with a current member for whom every (folded) word is a prefix of the
     first name or the surname, in the user's teams (None: all); at most ``limit``."""
@@ -257,7 +257,11 @@ def find_by_names(
 
 
 def find_by_dossier_serial(
-    session: Session, serial: str, code: str | None, teams: frozenset[str] | None, limit: int
+    session: Session | RawReads,
+    serial: str,
+    code: str | None,
+    teams: frozenset[str] | None,
+    limit: int,
 ) -> list[uuid.UUID]:
     """Dossiers whose number ends in ``serial`` (as written, "00009"), with ``code``
     ("6ee") before it when given, in the user's teams."""
@@ -309,14 +313,16 @@ def _own_teams(teams: frozenset[str] | None) -> tuple[str, ...] | None:
     return None if teams is None else tuple(sorted(teams))
 
 
-def find_by_bsn(session: Session, bsn: str, teams: frozenset[str] | None) -> list[uuid.UUID]:
+def find_by_bsn(
+    session: Session | RawReads, bsn: str, teams: frozenset[str] | None
+) -> list[uuid.UUID]:
     """The dossier of the person with this BSN, when in the user's teams."""
     rows = _other("bsn", "bsn", _own_teams(teams)).all(session, {"value": bsn, "n": 1})
     return [row[0] for row in rows]
 
 
 def find_household_column(
-    session: Session, column: str, value: str, teams: frozenset[str] | None, limit: int
+    session: Session | RawReads, column: str, value: str, teams: frozenset[str] | None, limit: int
 ) -> list[uuid.UUID]:
     """Dossiers whose ``column`` (dossier_number, postcode) equals ``value``."""
     rows = _other("equal", column, _own_teams(teams)).all(session, {"value": value, "n": limit})
@@ -324,7 +330,7 @@ def find_household_column(
 
 
 def find_household_prefix(
-    session: Session, column: str, prefix: str, teams: frozenset[str] | None, limit: int
+    session: Session | RawReads, column: str, prefix: str, teams: frozenset[str] | None, limit: int
 ) -> list[uuid.UUID]:
     """Dossiers whose ``column`` (dossier_number, postcode) starts with ``prefix``."""
     params = {"value": prefix, "high": prefix_upper_bound(prefix), "n": limit}
