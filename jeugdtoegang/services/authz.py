@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import operator
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -47,7 +48,7 @@ from jeugdtoegang.storage.access import (
 )
 from jeugdtoegang.storage.audit_writer import append_audit_entries
 from jeugdtoegang.storage.base import utcnow
-from jeugdtoegang.storage.uow import AccessRecord
+from jeugdtoegang.storage.uow import AccessRecord, UnitOfWork
 
 REFUSED = "geweigerd"
 P = ParamSpec("P")
@@ -332,6 +333,9 @@ def doorbraak_report(ctx: AppContext, days: int = 30) -> list[DoorbraakRow]:
 
 
 T = TypeVar("T")
+#: sorting UUIDs by their number: the same order as comparing them, without a Python
+#: ``__lt__`` call per comparison
+_UUID_ORDER = operator.attrgetter("int")
 
 
 def shown(
@@ -389,6 +393,32 @@ def _shown_from_rows(
         person_ids = sorted({p for item in visible for p in people(item)})
         with ctx.uow(readonly=True) as uow:
             uow.log_access(action, "household", None, person_ids, f"{purpose} ({len(visible)})")
+    return visible
+
+
+def shown_in(
+    uow: UnitOfWork,
+    ctx: AppContext,
+    permission: Permission,
+    items: Sequence[T],
+    purpose: str,
+    *,
+    household: Callable[[T], uuid.UUID | None],
+    action: str,
+    team: Callable[[T], str | None],
+    people: Callable[[T], Iterable[uuid.UUID]],
+) -> list[T]:
+    """:func:`shown` for rows read in ``uow`` with their team and members: the entry is
+    recorded in that unit of work (a read-only one journals it durably when it ends,
+    before the caller gets the rows), so the search needs no second unit of work."""
+    visible = [
+        item
+        for item in items
+        if household(item) is None or in_scope(ctx.actor, permission, team(item))
+    ]
+    if visible and Role.SYSTEEM not in ctx.actor.roles:
+        person_ids = sorted({p for item in visible for p in people(item)}, key=_UUID_ORDER)
+        uow.log_access(action, "household", None, person_ids, f"{purpose} ({len(visible)})")
     return visible
 
 

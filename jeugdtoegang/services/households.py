@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, String, and_, func, or_, select, tuple_, type_coerce
+from sqlalchemy import Select, String, and_, bindparam, func, select, tuple_, type_coerce
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import Permission, require_team
@@ -18,12 +18,14 @@ from jeugdtoegang.domain.households import (
     PersonRole,
     validate_household,
 )
-from jeugdtoegang.domain.text import fold, normalise_postcode, prefix_upper_bound
+from jeugdtoegang.domain.text import fold, normalise_postcode
 from jeugdtoegang.errors import FieldError, NotFoundError, StaleRecordError, ValidationError
-from jeugdtoegang.services.authz import guarded, list_teams, shown
+from jeugdtoegang.services.authz import guarded, list_teams, shown, shown_in
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.views import HouseholdDetail, HouseholdRow, PersonView
+from jeugdtoegang.storage import search_keys
 from jeugdtoegang.storage.access import team_condition
+from jeugdtoegang.storage.hot import Prepared, RawReads, raw_reads
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.numbering import next_number
 
@@ -33,7 +35,6 @@ TUSSENVOEGSELS = frozenset(
     {"de", "den", "der", "van", "ter", "te", "het", "'t", "in", "op", "la", "le"}
 )
 _DOSSIER = re.compile(r"^\d{4}-[0-9A-Fa-f]{3}-\d{1,6}$")
-_NAME_WORDS = re.compile(r"^[^\d]+$")
 _DIGITS = re.compile(r"^[\d .-]{8,11}$")
 #: the end of a dossier number: "6EE-00009", "6ee-9", or the serial with its zeros "00009"
 _DOSSIER_TAIL = re.compile(r"^(?:([0-9A-Fa-f]{3})-(\d{1,6})|(0\d{1,5}|\d{5,6}))$")
@@ -270,52 +271,35 @@ def household_input_from(detail: HouseholdDetail) -> HouseholdInput:
 # --- search and listing -------------------------------------------------------------------
 
 
-def _prefix(column, word: str):  # type: ignore[no-untyped-def]
-    return and_(column >= word, column < prefix_upper_bound(word))
+def _matching_ids(
+    session: Session | RawReads, text: str, teams: frozenset[str] | None, limit: int
+) -> list[uuid.UUID]:
+    """The ids of matching households in the user's teams (None: all), at most ``limit``.
 
-
-def _name_condition(words: list[str]):  # type: ignore[no-untyped-def]
-    """Every word is a prefix of the first name or the surname.
-
-    Written as "one of the words is the surname prefix, the others match either name",
-    so each alternative starts from the surname index instead of scanning first names.
+    Names and partial dossier numbers read the maintained search keys (one index range
+    each, team scope included); the other kinds read one unique or indexed column.
     """
-    folded = [fold(w) for w in words]
-    if len(folded) == 1:
-        return or_(_prefix(_P.search_surname, folded[0]), _prefix(_P.search_first, folded[0]))
-    alternatives = []
-    for index, surname_word in enumerate(folded):
-        others = [
-            or_(_prefix(_P.search_first, w), _prefix(_P.search_surname, w))
-            for i, w in enumerate(folded)
-            if i != index
-        ]
-        alternatives.append(and_(_prefix(_P.search_surname, surname_word), *others))
-    return or_(*alternatives)
-
-
-def _matching_ids(text: str, limit: int) -> Select[Any] | None:
-    """A SELECT of the ids of matching households (at most ``limit``), or None."""
     query = text.strip()
     if not query:
-        return None
+        return []
     if _DOSSIER.match(query):
-        return select(_H.id).where(_H.dossier_number == query.upper())
+        return search_keys.find_household_column(session, "dossier_number", query.upper(), teams, 1)
     tail = _DOSSIER_TAIL.match(query)
     if tail:
         code, serial, bare = tail.groups()
-        suffix = f"-{code.upper()}-{int(serial):05d}" if code else f"-{int(bare):05d}"
-        return select(_H.id).where(_H.dossier_number.like(f"%{suffix}")).limit(limit)
+        number = f"{int(serial if code else bare):05d}"
+        return search_keys.find_by_dossier_serial(session, number, code, teams, limit)
     if _DIGITS.match(query) and len(normalise_bsn(query)) == 9 and normalise_bsn(query).isdigit():
-        return select(_P.household_id).where(_P.bsn == normalise_bsn(query))
+        return search_keys.find_by_bsn(session, normalise_bsn(query), teams)
     if _DOSSIER_HEAD.match(query):
-        return select(_H.id).where(_prefix(_H.dossier_number, query.upper())).limit(limit)
+        head = query.upper()
+        return search_keys.find_household_prefix(session, "dossier_number", head, teams, limit)
     postcode = normalise_postcode(query)
     if postcode:
-        return select(_H.id).where(_H.postcode == postcode).limit(limit)
+        return search_keys.find_household_column(session, "postcode", postcode, teams, limit)
     if re.fullmatch(r"[1-9]\d{3}", query):
-        return select(_H.id).where(_prefix(_H.postcode, query)).limit(limit)
-    return _name_match(_name_words(query), limit)
+        return search_keys.find_household_prefix(session, "postcode", query, teams, limit)
+    return search_keys.find_by_names(session, [fold(w) for w in _name_words(query)], teams, limit)
 
 
 def _name_words(query: str) -> list[str]:
@@ -323,81 +307,70 @@ def _name_words(query: str) -> list[str]:
     return [w for w in words if fold(w) not in TUSSENVOEGSELS] or words
 
 
-def _name_match(words: list[str], limit: int) -> Select[Any]:
-    return (
-        select(_P.household_id)
-        .where(_name_condition(words), _P.ended_on.is_(None))
-        .distinct()
-        .limit(limit)
-    )
-
-
-def _full_surname_match(words: list[str], limit: int) -> Select[Any]:
-    """Name words where one word is a whole surname: an index seek, not a range scan.
-
-    People mostly type a first name and the whole surname ("noor de vries");
-    ``surname = w AND first >= v AND first < v+`` seeks straight into the (surname,
-    first name) index. Anything else falls back to the prefix search.
-    """
-    folded = [fold(w) for w in words]
-    alternatives = [
-        and_(
-            _P.search_surname == surname_word,
-            *[_prefix(_P.search_first, w) for i, w in enumerate(folded) if i != index],
-        )
-        for index, surname_word in enumerate(folded)
-    ]
-    return (
-        select(_P.household_id)
-        .where(or_(*alternatives), _P.ended_on.is_(None))
-        .distinct()
-        .limit(limit)
-    )
-
-
 def _key(value: object) -> str:
     """A household id as stored (SQLite: 32 hex characters; PostgreSQL: a UUID)."""
     return value.hex if isinstance(value, uuid.UUID) else str(value).replace("-", "")
 
 
+_ROW_COLUMNS = (
+    type_coerce(_H.id, String),
+    _H.dossier_number,
+    _H.name,
+    _H.street,
+    _H.house_number,
+    _H.postcode,
+    _H.city,
+    _H.gemeente,
+    _H.wijk,
+    _H.team,
+    _P.id,
+    _P.first_name,
+    _P.tussenvoegsel,
+    _P.surname,
+    _P.sort_key,
+)
+_ROW_FROM = Household.__table__.outerjoin(
+    Person.__table__, and_(_P.household_id == _H.id, _P.ended_on.is_(None))
+)
+#: the row query for n household ids, prepared once per n (a pick list has at most 25)
+_ROWS_BY_COUNT: dict[int, Prepared] = {}
+
+
+def _rows_query(count: int) -> Prepared:
+    found = _ROWS_BY_COUNT.get(count)
+    if found is None:
+        binds = [bindparam(f"h{i}", type_=_H.id.type) for i in range(count)]
+        found = Prepared(
+            select(*_ROW_COLUMNS)
+            .select_from(_ROW_FROM)
+            .where(_H.id.in_(binds))
+            .order_by(_H.id)  # members are put in order below: no temporary sort in SQLite
+        )
+        if count <= 100:
+            _ROWS_BY_COUNT[count] = found
+    return found
+
+
 def _rows_for(
-    session: Session, household_ids: Iterable[uuid.UUID] | Select[Any]
+    session: Session | RawReads, household_ids: Iterable[uuid.UUID] | Select[Any]
 ) -> list[HouseholdRow]:
     """Household rows with their current members' names, in list order (or by name).
 
-    One Core query (household left-joined with its current members), run on the session's
-    connection: the ORM's per-statement machinery costs more than the query itself. The
-    household ids are read as plain text: parsing a UUID for every row costs more still.
+    One Core query (household left-joined with its current members); for a list of ids
+    prepared once per length and run on the session's DBAPI connection (``hot``): the
+    ORM's per-statement machinery costs more than the query itself. The household ids are
+    read as plain text: parsing a UUID for every row costs more still.
     """
     ids = household_ids if isinstance(household_ids, Select) else list(household_ids)
     if isinstance(ids, list) and not ids:
         return []
-    query = (
-        select(
-            type_coerce(_H.id, String),
-            _H.dossier_number,
-            _H.name,
-            _H.street,
-            _H.house_number,
-            _H.postcode,
-            _H.city,
-            _H.gemeente,
-            _H.wijk,
-            _H.team,
-            _P.id,
-            _P.first_name,
-            _P.tussenvoegsel,
-            _P.surname,
-            _P.sort_key,
-        )
-        .select_from(
-            Household.__table__.outerjoin(
-                Person.__table__, and_(_P.household_id == _H.id, _P.ended_on.is_(None))
-            )
-        )
-        .where(_H.id.in_(ids))
-        .order_by(_H.id)  # members are put in order below: no temporary sort in SQLite
-    )
+    if isinstance(ids, list):
+        params = {f"h{i}": value for i, value in enumerate(ids)}
+        result: Iterable[Any] = _rows_query(len(ids)).all(session, params)
+    else:
+        assert isinstance(session, Session)
+        query = select(*_ROW_COLUMNS).select_from(_ROW_FROM).where(_H.id.in_(ids)).order_by(_H.id)
+        result = session.connection().execute(query)
     rows: list[HouseholdRow] = []
     current_key: str | None = None
     head: Any = None
@@ -422,12 +395,11 @@ def _rows_for(
             )
         )
 
-    for row in session.connection().execute(query):
-        key = _key(row[0])
-        if key != current_key:
+    for row in result:
+        if head is None or row[0] != head[0]:
             if head is not None:
                 finish()
-            current_key, head, members = key, row, []
+            current_key, head, members = _key(row[0]), row, []
         person_id, first, tussen, surname, sort_key = row[10:]
         if person_id is not None:
             name = f"{first} {tussen} {surname}" if tussen else f"{first} {surname}"
@@ -444,23 +416,21 @@ def _rows_for(
 
 @guarded(Permission.DOSSIER_READ, object_type="household")
 def search_households(ctx: AppContext, text: str, limit: int = SEARCH_LIMIT) -> list[HouseholdRow]:
-    """Find households by surname prefix, name words, BSN, dossier number or postcode."""
-    with ctx.uow(readonly=True) as uow:
-        words = _name_words(text.strip())
-        rows: list[HouseholdRow] | None = None
-        if len(words) > 1 and _NAME_WORDS.match(text.strip()):
-            exact = list(uow.session.execute(_full_surname_match(words, limit)).scalars())
-            if exact:
-                rows = _rows_for(uow.session, exact)
-        if rows is None:
-            matching = _matching_ids(text, limit)
-            rows = [] if matching is None else _rows_for(uow.session, matching)
-    # only the user's team(s); every person shown is logged (never the search text: a BSN)
-    return shown(
-        ctx, Permission.DOSSIER_READ, rows, f"zoeken op {_search_kind(text)}",
-        household=lambda r: r.id, action="zoeken", team=lambda r: r.team,
-        people=lambda r: r.person_ids,
-    )  # fmt: skip
+    """Find households by surname prefix, name words, BSN, dossier number or postcode.
+
+    The user's team scope is part of each query; the rows read are checked against it
+    again (no query) and every person shown is logged, in the same unit of work (never
+    the search text: it may be a BSN).
+    """
+    teams = list_teams(ctx, Permission.DOSSIER_READ)
+    with ctx.uow(readonly=True) as uow, raw_reads(uow.session) as reads:
+        ids = _matching_ids(reads, text, teams, limit)
+        rows = _rows_for(reads, ids) if ids else []
+        return shown_in(
+            uow, ctx, Permission.DOSSIER_READ, rows, f"zoeken op {_search_kind(text)}",
+            household=lambda r: r.id, action="zoeken", team=lambda r: r.team,
+            people=lambda r: r.person_ids,
+        )  # fmt: skip
 
 
 def _search_kind(text: str) -> str:

@@ -80,6 +80,11 @@ def bulk_insert(
         from jeugdtoegang.storage.commitments import apply_deltas, deltas_for
 
         apply_deltas(session, deltas_for((None, values) for values in full_rows))
+    elif table.name in ("household", "person"):
+        from jeugdtoegang.storage.search_keys import refresh
+
+        key = "id" if table.name == "household" else "household_id"
+        refresh(session, {values[key] for values in full_rows})
     numbers = allocate_changes(session, len(full_rows))
     exclude = model.snapshot_exclude
     log_ids = new_ids(len(full_rows))

@@ -33,6 +33,7 @@ from jeugdtoegang.storage.engine import (
 )
 from jeugdtoegang.storage.migrate import upgrade_database
 from jeugdtoegang.storage.models.meta import DatabaseInfo, SequenceCounter
+from jeugdtoegang.storage.search_keys import install_search_key_hooks
 
 #: Named counters every database has (the audit counter is used by the audit log).
 COUNTERS = (CHANGE_COUNTER, "audit", "dossier_number")
@@ -72,6 +73,7 @@ class Database:
             self.single_reads = self.read_sessions
         install_session_hooks(self.write_sessions)
         install_commitment_hooks(self.write_sessions)
+        install_search_key_hooks(self.write_sessions)
 
     @property
     def encrypted(self) -> bool:

@@ -16,7 +16,8 @@ commits of other connections, ``total_changes`` for this connection's own writes
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -40,7 +41,7 @@ def connection(session: Session) -> Connection:
 
 
 class _Compiled:
-    __slots__ = ("binds", "defaults", "names", "results", "sql")
+    __slots__ = ("binds", "converted", "defaults", "names", "results", "sql")
 
     def __init__(self, statement: Select[Any], dialect: Any) -> None:
         compiled = statement.compile(dialect=dialect)
@@ -76,6 +77,9 @@ class _Compiled:
         self.results: tuple[Callable[[Any], Any] | None, ...] = tuple(
             column[3]._cached_result_processor(dialect, None) for column in compiled._result_columns
         )
+        #: (position, converter) of the columns that have one: a row of many plain text
+        #: columns and one id is converted in one place, not column by column
+        self.converted = tuple((i, p) for i, p in enumerate(self.results) if p is not None)
 
 
 class Prepared:
@@ -92,29 +96,74 @@ class Prepared:
             found = self._compiled[dialect.name] = _Compiled(self.statement, dialect)
         return found
 
-    def all(self, session: Session, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        conn = connection(session)
-        dialect = conn.dialect
-        if dialect.name != "sqlite":
-            return [tuple(row) for row in conn.execute(self.statement, dict(params)).all()]
+    def all(self, session: Session | RawReads, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        if isinstance(session, RawReads):
+            dialect: Any = session.dialect
+            conn: Any = None
+        else:
+            conn = connection(session)
+            dialect = conn.dialect
+            if dialect.name != "sqlite":
+                return [tuple(row) for row in conn.execute(self.statement, dict(params)).all()]
         compiled = self._for(dialect)
         defaults = compiled.defaults
         args = []
         for name, process in zip(compiled.names, compiled.binds, strict=True):
             value = params[name] if name in params else defaults[name]
             args.append(process(value) if process is not None and value is not None else value)
-        rows = run(conn, compiled.sql, args)
-        results = compiled.results
-        if not any(results):
+        if conn is None:
+            rows = session.cursor.execute(compiled.sql, args).fetchall()  # type: ignore[union-attr]
+        else:
+            rows = run(conn, compiled.sql, args)
+        converted = compiled.converted
+        if not converted:
             return rows
+        if len(converted) == 1:
+            i, p = converted[0]
+            after = i + 1
+            return [row if row[i] is None else (*row[:i], p(row[i]), *row[after:]) for row in rows]
+        results = compiled.results
         return [
             tuple(v if p is None or v is None else p(v) for p, v in zip(results, row, strict=True))
             for row in rows
         ]
 
-    def first(self, session: Session, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    def first(
+        self, session: Session | RawReads, params: Mapping[str, Any]
+    ) -> tuple[Any, ...] | None:
         rows = self.all(session, params)
         return rows[0] if rows else None
+
+
+class RawReads:
+    """A read transaction on a pooled DBAPI connection of a SQLite read engine, for a
+    use case whose reads are all :class:`Prepared` (the search): no Session, no
+    SQLAlchemy Connection, no per-statement events. Use :func:`raw_reads`."""
+
+    __slots__ = ("cursor", "dialect")
+
+    def __init__(self, cursor: Any, dialect: Any) -> None:
+        self.cursor = cursor
+        self.dialect = dialect
+
+
+@contextmanager
+def raw_reads(session: Session) -> Iterator[Session | RawReads]:
+    """Reads for a read-only unit of work: on SQLite one read transaction (``BEGIN`` …
+    rolled back when the connection goes back to the pool) on a DBAPI connection of the
+    session's engine, which the session itself then never needs; elsewhere, or when the
+    session already holds a transaction, the session as it is."""
+    engine = session.get_bind()
+    if engine.dialect.name != "sqlite" or session.in_transaction():
+        yield session
+        return
+    fairy = engine.raw_connection()  # the pool's events (keys, pragmas) have run
+    try:
+        cursor = fairy.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute("BEGIN")
+        yield RawReads(cursor, engine.dialect)
+    finally:
+        fairy.close()  # the pool rolls the read transaction back
 
 
 def run(conn: Connection, sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from jeugdtoegang.storage.changelog import allocate_changes
 from jeugdtoegang.storage.commitments import apply_deltas, deltas_for, previous_states
 from jeugdtoegang.storage.models.changelog import ChangeLogEntry
+from jeugdtoegang.storage.search_keys import keep_after_sync
 from jeugdtoegang.sync.bundle import digest
 from jeugdtoegang.sync.tables import converters, row_from_json, same
 
@@ -315,6 +316,7 @@ def write_log(
     if not rows:
         return
     _keep_commitments(session, rows)
+    keep_after_sync(session, ((row.table, row.record_id, row.data) for row in rows))
     numbers = allocate_changes(session, len(rows))
     values = [
         {

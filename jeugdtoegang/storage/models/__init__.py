@@ -18,6 +18,7 @@ from jeugdtoegang.storage.models import (  # noqa: F401
     providers,
     region_setup,
     requests,
+    search,
     security,
     sync,
     sync_trust,
