@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from jeugdtoegang.domain.actor import Actor, Role
 from jeugdtoegang.domain.authz import Permission, can, may_see_conflict_data
 from jeugdtoegang.errors import JeugdtoegangError, NotFoundError, PermissionDeniedError
+from jeugdtoegang.gc_pause import paused_gc
 from jeugdtoegang.progress import CancelToken, Progress, run_to_end
 from jeugdtoegang.regions.loader import load_profile
 from jeugdtoegang.services.authz import guard
@@ -182,7 +183,8 @@ def export_bundle_task(
     signing_key = load_signing_key(ctx.database.database_id) if key is not None else None
     anchor = _audit_anchor(ctx)
     yield Progress(0, 3, "Wijzigingen verzamelen")
-    with ctx.uow() as uow:
+    # the collector would walk the whole heap for every burst of rows (see gc_pause)
+    with paused_gc(), ctx.uow() as uow:
         session = uow.session
         info = session.execute(select(DatabaseInfo)).scalar_one()
         row = _peer_by_name(session, peer) or _new_peer(peer, ctx.actor.username)
@@ -393,7 +395,8 @@ def import_bundle_task(
     _require_sync(ctx)
     path = Path(path)
     try:
-        result = yield from _import(ctx, path, cancel, peer_name, trust_fingerprint)
+        with paused_gc():  # a bulk step: see jeugdtoegang.gc_pause
+            result = yield from _import(ctx, path, cancel, peer_name, trust_fingerprint)
     except SyncError as error:
         if not isinstance(error, SyncKeyError) and path.is_file():
             _log_refused(ctx, path, error)

@@ -58,6 +58,7 @@ from jeugdtoegang.storage.audit_chain import (
     write_anchor,
 )
 from jeugdtoegang.storage.base import utcnow
+from jeugdtoegang.storage.bulk import insert_tuples
 from jeugdtoegang.storage.models.audit import AuditChain, AuditEntry, AuditSubject
 from jeugdtoegang.storage.models.meta import DatabaseInfo
 
@@ -315,6 +316,10 @@ def _global_numbers(session: Session, count: int) -> list[int]:
     return list(range(last + 1, last + 1 + count))
 
 
+def _as_uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
 def _append(session: Session, items: Sequence[_Item]) -> None:
     if not items:
         return
@@ -326,14 +331,15 @@ def _append(session: Session, items: Sequence[_Item]) -> None:
         numbers = _global_numbers(session, len(items))
     previous = claim.head_hash
     rows: list[dict[str, Any]] = []
-    subjects: list[dict[str, Any]] = []
+    subjects: list[tuple[uuid.UUID, int]] = []
     for index, item in enumerate(items):
         seq = numbers[index]
         chain_seq = claim.head_seq + 1 + index
         entry_id = item.entry_id or uuid.uuid4()
         record, actor = item.record, item.actor
         role = actor.primary_role.value if actor.roles else None
-        persons = list(dict.fromkeys(str(p) for p in record.person_ids))
+        people = list(dict.fromkeys(_as_uuid(p) for p in record.person_ids))
+        persons = [str(p) for p in people]
         previous = chain_hash(
             key,
             previous,
@@ -362,10 +368,10 @@ def _append(session: Session, items: Sequence[_Item]) -> None:
                 "key_id": kid,
             }
         )
-        subjects.extend({"person_id": uuid.UUID(p), "entry_seq": seq} for p in persons)
+        subjects.extend((p, seq) for p in people)
     session.execute(insert(AuditEntry.__table__), rows)
-    if subjects:
-        session.execute(insert(AuditSubject.__table__), subjects)
+    # thousands of persons for one export or import: one compiled executemany
+    insert_tuples(session, AuditSubject.__table__, ("person_id", "entry_seq"), subjects)
     claim.head_seq += len(items)
     claim.head_hash = previous
     session.execute(

@@ -327,9 +327,46 @@ _text: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[att
 _decode = json.JSONDecoder().decode
 
 
+#: the members of a change line before its snapshot, as ``Change.to_line`` writes them
+_HEAD_KEYS = frozenset(
+    {"seq", "table", "id", "version", "op", "updated_at", "updated_by", "origin"}
+)
+_DATA_KEY = ',"data":'
+_scan = json.JSONDecoder().scan_once
+
+
+def _split_line(text: str) -> tuple[dict[str, Any], str | None]:
+    """The change line parsed, with its snapshot's own JSON text when the line has the
+    layout ``Change.to_line`` writes (head members, ``"data"``, ``"history"``): the
+    importer writes that text into its change log as it came (no re-serialisation).
+
+    The line is parsed in three pieces (head, snapshot, history) that together are the
+    whole line; any other layout (and anything malformed) is parsed as one object, so the
+    result is always exactly ``json.loads(line)``'s."""
+    at = text.find(_DATA_KEY)
+    if at > 0:
+        try:
+            head = _decode(text[:at] + "}")
+            data, end = _scan(text, at + len(_DATA_KEY))
+            tail = _decode("{" + text[end + 1 :]) if text[end : end + 1] == "," else None
+        except (ValueError, StopIteration):
+            tail = None
+        if (
+            isinstance(tail, dict)
+            and tail.keys() == {"history"}
+            and isinstance(head, dict)
+            and head.keys() == _HEAD_KEYS
+        ):
+            head["data"] = data
+            head["history"] = tail["history"]
+            raw = text[at + len(_DATA_KEY) : end] if isinstance(data, dict) else None
+            return head, raw
+    return _decode(text), None
+
+
 def _parse_change(number: int, line: bytes) -> Change:
     try:
-        item = _decode(line.decode("utf-8"))
+        item, data_json = _split_line(line.decode("utf-8"))
         if not isinstance(item, dict):
             raise TypeError("geen object")
         data = item["data"]
@@ -353,6 +390,7 @@ def _parse_change(number: int, line: bytes) -> Change:
             origin=str(item["origin"]),
             data=data,
             history=history,
+            data_json=data_json,
         )
         if not (UUID_TEXT.fullmatch(change.id) and UUID_TEXT.fullmatch(change.origin)):
             raise ValueError("geen geldige UUID")

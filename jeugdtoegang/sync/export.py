@@ -14,9 +14,11 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import String, Text, cast, select, type_coerce
@@ -84,36 +86,40 @@ def collect_changes(
     seq_to = last_sequence(session)
     seq_from = since_seq + 1
     syncable = syncable_tables()
-    latest: dict[tuple[str, uuid.UUID], Any] = {}
-    in_range: dict[tuple[str, uuid.UUID], list[tuple[int, str]]] = {}
-    first_op: dict[tuple[str, uuid.UUID], str] = {}
+    latest: dict[tuple[str, str], tuple[Any, ...]] = {}
+    in_range: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    first_op: dict[tuple[str, str], str] = {}
     rows = session.execute(
         select(
             _LOG.c.seq,
             _LOG.c.table_name,
-            # ids as the database gives them: text for the bundle, no UUID objects
+            # ids and moments as the database gives them: text for the bundle, no UUID or
+            # datetime objects (see moment_text)
             type_coerce(_LOG.c.record_id, String).label("record_id"),
             _LOG.c.version,
             _LOG.c.operation,
             cast(_LOG.c.data, Text).label("data"),
-            _LOG.c.created_at,
+            type_coerce(_LOG.c.created_at, String).label("created_at"),
             _LOG.c.created_by,
             type_coerce(_LOG.c.origin_db, String).label("origin_db"),
         )
         .where(_LOG.c.seq >= seq_from, _LOG.c.seq <= seq_to)
         .order_by(_LOG.c.seq)
     )
-    for count, row in enumerate(rows, start=1):
-        if row.table_name not in syncable:
+    # rows unpacked as tuples: attribute access by name costs more than the rest per row
+    for count, (seq, table_name, record_id, version, operation, data, *rest) in enumerate(
+        rows, start=1
+    ):
+        if table_name not in syncable:
             continue
-        key = (row.table_name, uuid_text(row.record_id))
+        key = (table_name, uuid_text(record_id) or "")
         previous = latest.get(key)
         if previous is None:
-            first_op[key] = row.operation
+            first_op[key] = operation
         else:
-            previous_data = json.loads(previous.data) if previous.data is not None else None
-            in_range.setdefault(key, []).append((previous.version, digest(previous_data)))
-        latest[key] = row
+            previous_data = json.loads(previous[2]) if previous[2] is not None else None
+            in_range.setdefault(key, []).append((previous[1], digest(previous_data)))
+        latest[key] = (seq, version, data, operation, *rest)
         if cancel is not None and count % 2000 == 0:
             cancel.raise_if_cancelled()
             yield Progress(count, max(seq_to - seq_from + 1, 1), "Wijzigingen verzamelen")
@@ -130,27 +136,29 @@ def collect_changes(
     excluded = str(exclude_origin) if exclude_origin is not None else None
     changes: list[Change] = []
     person_ids: list[uuid.UUID] = []
-    for key, row in sorted(latest.items(), key=lambda item: item[1].seq):
-        origin = uuid_text(row.origin_db) or own
+    for key, (seq, version, data, operation, created_at, created_by, origin_db) in sorted(
+        latest.items(), key=lambda item: item[1][0]
+    ):
+        origin = uuid_text(origin_db) or own
         if origin == excluded:
             continue  # the peer made this change itself
         history = (earlier.get(key, []) + in_range.get(key, []))[-HISTORY_LIMIT:]
         changes.append(
             Change(
-                seq=row.seq,
-                table=row.table_name,
+                seq=seq,
+                table=key[0],
                 id=key[1],
-                version=row.version,
-                op=row.operation,
-                updated_at=row.created_at.isoformat(),
-                updated_by=row.created_by,
+                version=version,
+                op=operation,
+                updated_at=moment_text(created_at),
+                updated_by=created_by,
                 origin=origin,
                 data=None,
-                data_json=row.data,
+                data_json=data,
                 history=tuple(history),
             )
         )
-        person_ids.extend(_person_ids(row.table_name, key[1], row.data))
+        person_ids.extend(_person_ids(key[0], key[1], data))
     changes = _with_files(session, changes)
     yield Collected(seq_from, seq_to, changes, list(dict.fromkeys(person_ids)))
 
@@ -187,6 +195,22 @@ def uuid_text(value: Any) -> str | None:
         value = value.lower()
         return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
     return str(uuid.UUID(str(value)))
+
+
+#: a UTC moment as SQLite stores it ('YYYY-MM-DD HH:MM:SS.ffffff')
+_STORED_UTC = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}", re.ASCII)
+
+
+def moment_text(value: Any) -> str:
+    """A change-log moment as the database returns it uncoerced (SQLite's stored text, a
+    datetime from PostgreSQL) in the ISO form of the aware UTC datetime the column type
+    gives (``datetime.isoformat``), without building the datetime for SQLite's text."""
+    if value.__class__ is str and _STORED_UTC.fullmatch(value):
+        fraction = value[20:]
+        return f"{value[:10]}T{value[11:19]}{'' if fraction == '000000' else '.' + fraction}+00:00"
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return str(moment.isoformat())
 
 
 def _person_ids(table: str, record_id: str, data_json: str | None) -> list[uuid.UUID]:

@@ -36,13 +36,18 @@ from jeugdtoegang.storage.models.sync import SyncConflict
 from jeugdtoegang.sync.bundle import Bundle, Change, digest
 from jeugdtoegang.sync.records import (
     LocalState,
-    LogRow,
     chunks,
     insert_rows,
     load_states,
-    write_log,
+    write_log_json,
 )
-from jeugdtoegang.sync.tables import log_data, row_from_json, syncable_tables, table_order
+from jeugdtoegang.sync.tables import (
+    FILE_COLUMNS,
+    log_data,
+    row_from_json,
+    syncable_tables,
+    table_order,
+)
 
 #: Test-only hook: write this file and sleep inside the transaction (kill -9 tests).
 PAUSE_ENV = "JEUGDTOEGANG_SYNC_TEST_PAUSE_FILE"
@@ -258,27 +263,30 @@ def apply_bundle(
         _store_conflict(session, entry, source, reason, actor_name)
     result.conflicts += len(failed)
     written.sort(key=lambda p: p.change.seq)
-    origins: dict[str, uuid.UUID | None] = {}
+    own = str(own_database_id)
+    origins: dict[str, str | None] = {}
     for p in written:
         if p.change.origin not in origins:
-            origin = uuid.UUID(p.change.origin)
-            origins[p.change.origin] = None if origin == own_database_id else origin
-    write_log(
+            origin = str(uuid.UUID(p.change.origin))
+            origins[p.change.origin] = None if origin == own else origin
+    write_log_json(
         session,
         [
-            LogRow(
-                table=p.change.table,
-                record_id=p.record_id,
-                version=p.change.version,
-                data=log_data(p.change.table, p.change.data),
-                created_at=datetime.fromisoformat(p.change.updated_at),
-                created_by=p.change.updated_by,
-                origin=origins[p.change.origin],
-            )
-            for p in written
-        ],
-        [
-            "delete" if p.change.data is None else "update" if p.local.known else "insert"
+            {
+                "table_name": p.change.table,
+                "record_id": p.change.id,
+                "version": p.change.version,
+                "operation": (
+                    "delete" if p.change.data is None else "update" if p.local.known else "insert"
+                ),
+                "data": log_data(p.change.table, p.change.data),
+                # the snapshot's text as the bundle carried it (not for a final letter,
+                # whose file the log leaves out)
+                "data_json": None if p.change.table in FILE_COLUMNS else p.change.data_json,
+                "created_at": p.change.updated_at,
+                "created_by": p.change.updated_by,
+                "origin_db": origins[p.change.origin],
+            }
             for p in written
         ],
     )

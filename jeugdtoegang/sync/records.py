@@ -7,6 +7,7 @@ session hooks write for local edits, so that imported changes travel on to other
 
 from __future__ import annotations
 
+import json
 import operator
 import re
 import uuid
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import JSON, Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.storage.changelog import allocate_changes
@@ -29,6 +30,18 @@ from jeugdtoegang.sync.tables import converters, row_from_json, same
 CHUNK = 500
 _LOG = ChangeLogEntry.__table__
 Convert = Callable[[Any], Any]
+
+
+class JsonText(str):
+    """A JSON column's value already as its JSON text (a snapshot as a bundle carried it):
+    stored as it is where the column stores text, parsed back where it does not."""
+
+
+def _json_or_text(step: Convert) -> Convert:
+    def convert(value: Any) -> Any:
+        return str(value) if value.__class__ is JsonText else step(value)
+
+    return convert
 
 
 @dataclass(frozen=True)
@@ -138,6 +151,18 @@ def _compose(first: Convert | None, second: Convert | None) -> Convert | None:
     return lambda value: second(first(value))
 
 
+def _stores_json_text(table: Table, name: str, step: Convert) -> bool:
+    """Whether a JSON column stores its value as the JSON text of it (so that a
+    :class:`JsonText` may go in as it is)."""
+    if not isinstance(table.c[name].type, JSON):
+        return False
+    probe = {"a": [1, "é", None]}
+    try:
+        return json.loads(step(probe)) == probe
+    except (TypeError, ValueError):
+        return False
+
+
 def _insert_plan(
     session: Session, table: Table, keys: frozenset[str], from_json: bool
 ) -> _InsertPlan | None:
@@ -166,6 +191,8 @@ def _insert_plan(
                     step = _compose(from_text.get(name), bind)
                     if step is not None and from_json and name in from_text:
                         step = _shortcut(from_text[name], step)
+                    if step is not None and from_json and _stores_json_text(table, name, step):
+                        step = _json_or_text(step)
                     convert.append(step)
                 plan = _InsertPlan(
                     sql=str(compiled),
@@ -198,7 +225,7 @@ def insert_rows(
         plan = _insert_plan(session, table, keys, from_json)
         if plan is None:
             if from_json:
-                group = [row_from_json(table.name, row) for row in group]
+                group = [row_from_json(table.name, _parsed(row)) for row in group]
             session.execute(insert(table), group)
             continue
         columns = plan.columns
@@ -208,14 +235,26 @@ def insert_rows(
             for index, (convert, none) in enumerate(zip(plan.convert, plan.nones, strict=True))
             if convert is not None or none is not None
         ]
-        params: list[Any] = []
-        for row in group:
-            values = list(get(row)) if len(columns) > 1 else [row[columns[0]]]
-            for index, convert, none in steps:
-                value = values[index]
-                values[index] = none if value is None else convert(value) if convert else value
-            params.append(tuple(values))
-        session.connection().exec_driver_sql(plan.sql, params)
+        # column by column: one comprehension per column instead of a loop per value
+        if len(columns) > 1:
+            values: list[Any] = list(zip(*map(get, group), strict=True))
+        else:
+            values = [[row[columns[0]] for row in group]]
+        for index, convert, none in steps:
+            if convert is None:
+                values[index] = [none if value is None else value for value in values[index]]
+            else:
+                values[index] = [
+                    none if value is None else convert(value) for value in values[index]
+                ]
+        session.connection().exec_driver_sql(plan.sql, list(zip(*values, strict=True)))
+
+
+def _parsed(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with every :class:`JsonText` value parsed back (the generic path)."""
+    if not any(value.__class__ is JsonText for value in row.values()):
+        return row
+    return {k: json.loads(v) if v.__class__ is JsonText else v for k, v in row.items()}
 
 
 def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -334,3 +373,42 @@ def write_log(
         for index, row in enumerate(rows)
     ]
     insert_rows(session, _LOG, values)
+
+
+def write_log_json(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Append change-log rows given as a bundle carries them (ids, moments and snapshots as
+    JSON values: ``table_name, record_id, version, operation, data, created_at,
+    created_by, origin_db``), with fresh sequence numbers.
+
+    The same rows as :func:`write_log`, converted straight from the bundle's text by the
+    columns' own conversions (:func:`insert_rows` with ``from_json``), without building
+    UUID and datetime objects first.
+    """
+    if not rows:
+        return
+    _keep_commitments(
+        session,
+        [
+            LogRow(
+                table=row["table_name"],
+                record_id=uuid.UUID(row["record_id"]),
+                version=row["version"],
+                data=row["data"],
+                created_at=datetime.fromisoformat(row["created_at"]),
+                created_by=row["created_by"],
+                origin=None,
+            )
+            for row in rows
+            if row["table_name"] == "indication"
+        ],
+    )
+    numbers = allocate_changes(session, len(rows))
+    new_id = uuid.uuid4
+    values = []
+    for row, number in zip(rows, numbers, strict=True):
+        value = {**row, "id": str(new_id()), "seq": number}
+        text = value.pop("data_json", None)
+        if text is not None:
+            value["data"] = JsonText(text)
+        values.append(value)
+    insert_rows(session, _LOG, values, from_json=True)

@@ -95,8 +95,10 @@ def _converter(type_: TypeEngine[Any]) -> Callable[[Any], Any]:
 
 @cache
 def converters(table_name: str) -> dict[str, Callable[[Any], Any]]:
-    """Column name → function turning a JSON snapshot value into a column value."""
-    table = syncable_tables()[table_name]
+    """Column name → function turning a JSON snapshot value into a column value (for a
+    synced table, or the change log, whose rows the importer writes from the bundle)."""
+    table = Base.metadata.tables["change_log"] if table_name == "change_log" else None
+    table = table if table is not None else syncable_tables()[table_name]
     return {column.name: _converter(column.type) for column in table.columns}
 
 

@@ -72,3 +72,23 @@ def test_a_naive_timestamp_is_still_refused() -> None:
     except ValueError:
         return
     raise AssertionError("a naive timestamp was stored")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.datetimes(timezones=ZONES))
+def test_export_reads_stored_moments_as_the_column_type_would(moment: datetime) -> None:
+    """A change-log moment read as SQLite's stored text becomes the same ISO text as the
+    aware UTC datetime the column type returns (the way the export read it before)."""
+    from jeugdtoegang.storage.base import UtcDateTime
+    from jeugdtoegang.sync.export import moment_text
+
+    dialect = create_engine("sqlite://").dialect
+    column = UtcDateTime()
+    stored = column._cached_bind_processor(dialect)(moment)  # type: ignore[misc]
+    read = column._cached_result_processor(dialect, None)(stored)  # type: ignore[misc]
+    assert read is not None
+    assert moment_text(stored) == read.isoformat()
+    assert moment_text(read) == read.isoformat()  # a datetime (PostgreSQL) as it is
+    assert moment_text(moment.replace(tzinfo=None).isoformat()) == (
+        moment.replace(tzinfo=UTC).isoformat()
+    )  # any other stored text: read as naive UTC, as the column type does
