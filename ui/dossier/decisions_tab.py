@@ -7,6 +7,7 @@ approved decisions show the stored final letter, exactly as it is printed.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,11 @@ class Preview:
     pages: tuple[PageImage, ...]
 
 
+#: PDFium may not be called from two threads at once, not even for different documents
+#: (the dossier's and the review queue's previews can render at the same time)
+PDFIUM_LOCK = threading.Lock()
+
+
 def render_preview(
     ctx: AppContext, decision_id: uuid.UUID, token: CancelToken
 ) -> ProgressTask[Preview]:
@@ -66,21 +72,25 @@ def render_preview(
 
     yield Progress(0, 1, "Brief maken")
     pdf = decisions.letter_pdf(ctx, decision_id)
-    document = pypdfium2.PdfDocument(pdf)
     pages = []
-    try:
-        total = len(document)
-        for number in range(total):
-            token.raise_if_cancelled()
-            bitmap = document[number].render(
-                scale=PREVIEW_SCALE, force_bitmap_format=pdfium_raw.FPDFBitmap_BGRx
-            )
-            pages.append(
-                PageImage(bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer))
-            )
-            yield Progress(number + 1, total, f"Pagina {number + 1} van {total}")
-    finally:
-        document.close()
+    with PDFIUM_LOCK:  # PDFium is not thread-safe: one document at a time in the process
+        document = pypdfium2.PdfDocument(pdf)
+        try:
+            total = len(document)
+            for number in range(total):
+                token.raise_if_cancelled()
+                page = document[number]
+                bitmap = page.render(
+                    scale=PREVIEW_SCALE, force_bitmap_format=pdfium_raw.FPDFBitmap_BGRx
+                )
+                pages.append(
+                    PageImage(bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer))
+                )
+                bitmap.close()  # freed here, under the lock, not by a finaliser elsewhere
+                page.close()
+        finally:
+            document.close()
+    yield Progress(len(pages), len(pages), f"{len(pages)} pagina's")
     return Preview(decision_id, pdf, tuple(pages))
 
 
