@@ -402,6 +402,14 @@ def write_log_json(session: Session, rows: Sequence[dict[str, Any]]) -> None:
             if row["table_name"] == "indication"
         ],
     )
+    keep_after_sync(  # search keys follow persons and dossiers, as in write_log
+        session,
+        (
+            (row["table_name"], uuid.UUID(row["record_id"]), row["data"])
+            for row in rows
+            if row["table_name"] in ("household", "person")
+        ),
+    )
     numbers = allocate_changes(session, len(rows))
     new_id = uuid.uuid4
     values = []
