@@ -158,11 +158,18 @@ def raw_reads(session: Session) -> Iterator[Session | RawReads]:
         yield session
         return
     fairy = engine.raw_connection()  # the pool's events (keys, pragmas) have run
+    cursor = None
     try:
         cursor = fairy.driver_connection.cursor()  # type: ignore[union-attr]
         cursor.execute("BEGIN")
         yield RawReads(cursor, engine.dialect)
     finally:
+        # Close the cursor here, while this thread still owns the connection: a cursor
+        # left to be freed later (by whoever drops the last reference, or by the garbage
+        # collector in any thread) resets its statement on a connection that another
+        # thread may be using by then, which crashes SQLite.
+        if cursor is not None:
+            cursor.close()
         fairy.close()  # the pool rolls the read transaction back
 
 
