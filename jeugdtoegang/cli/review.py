@@ -9,10 +9,14 @@ the same four-eyes rule as the screen; ``review returned --json`` is the consult
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from jeugdtoegang.cli.common import add_json_flag, emit, open_context, uuid_arg
 from jeugdtoegang.services import review
+from jeugdtoegang.services.context import AppContext
+
+T = TypeVar("T")
 
 TYPES = tuple(area.object_type for area in review.AREAS)
 
@@ -75,17 +79,27 @@ def _when(value: Any) -> str:
     return value.astimezone().strftime("%d-%m-%Y %H:%M") if value else "-"
 
 
-def _queue(args: argparse.Namespace) -> int:
+def _with_context(args: argparse.Namespace, use: Callable[[AppContext], T]) -> T:
+    """Run one use case as the logged-in user, closing the database afterwards."""
     ctx = open_context(args)
     try:
-        items: list[review.ReviewItem] = []
-        page = review.queue_page(ctx)
-        items.extend(page.items)
-        while page.more:  # page by key, as the screen does
-            page = review.queue_page(ctx, after=page.last)
-            items.extend(page.items)
+        return use(ctx)
     finally:
         ctx.database.close()
+
+
+def _whole_queue(ctx: AppContext) -> list[review.ReviewItem]:
+    items: list[review.ReviewItem] = []
+    page = review.queue_page(ctx)
+    items.extend(page.items)
+    while page.more:  # page by key, as the screen does
+        page = review.queue_page(ctx, after=page.last)
+        items.extend(page.items)
+    return items
+
+
+def _queue(args: argparse.Namespace) -> int:
+    items = _with_context(args, _whole_queue)
     emit(
         args,
         [_item_json(i) for i in items],
@@ -102,11 +116,7 @@ def _queue(args: argparse.Namespace) -> int:
 
 
 def _returned(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
-        steps = review.returned_to_me(ctx)
-    finally:
-        ctx.database.close()
+    steps = _with_context(args, review.returned_to_me)
     emit(
         args,
         [_step_json(s) for s in steps],
@@ -122,14 +132,8 @@ def _returned(args: argparse.Namespace) -> int:
 
 
 def _decide(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
-        if args.approve:
-            item = review.approve_item(ctx, args.type, args.id, args.comment)
-        else:
-            item = review.return_item(ctx, args.type, args.id, args.comment)
-    finally:
-        ctx.database.close()
+    decide = review.approve_item if args.approve else review.return_item
+    item = _with_context(args, lambda ctx: decide(ctx, args.type, args.id, args.comment))
     outcome = "goedgekeurd" if args.approve else "teruggestuurd"
     emit(
         args,
@@ -140,11 +144,7 @@ def _decide(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
-    ctx = open_context(args)
-    try:
-        steps = review.history(ctx, args.type, args.id)
-    finally:
-        ctx.database.close()
+    steps = _with_context(args, lambda ctx: review.history(ctx, args.type, args.id))
     emit(
         args,
         [_step_json(s) for s in steps],

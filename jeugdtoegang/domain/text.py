@@ -49,6 +49,12 @@ def full_name(first_name: str, tussenvoegsel: str, surname: str) -> str:
     return " ".join(part for part in (first_name, tussenvoegsel, surname) if part)
 
 
+def person_shown(name: str | None, login: str | None) -> str:
+    """How a user appears on screens and in lists: their name; the login only when this
+    database has no account for it (e.g. a colleague's work that came in by sync)."""
+    return name or login or "onbekend"
+
+
 def prefix_upper_bound(prefix: str) -> str:
     """The smallest string greater than every string starting with ``prefix``.
 

@@ -28,6 +28,7 @@ from jeugdtoegang.domain.plans import (
     new_plan,
     with_domains,
 )
+from jeugdtoegang.domain.text import person_shown
 from jeugdtoegang.errors import (
     FieldError,
     NotFoundError,
@@ -74,7 +75,7 @@ class PlanView:
 
     def name_of(self, login: str | None) -> str:
         """A person as people know them: the name, else the login."""
-        return self.names.get(login or "") or login or "onbekend"
+        return person_shown(self.names.get(login or ""), login)
 
     @property
     def blocking_findings(self) -> list[Finding]:

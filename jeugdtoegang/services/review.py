@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from jeugdtoegang.domain.actor import SYSTEM_ACTOR
 from jeugdtoegang.domain.authz import Permission
 from jeugdtoegang.domain.input_text import FREE_TEXT_MAX, text_errors
+from jeugdtoegang.domain.text import person_shown
 from jeugdtoegang.errors import FieldError, NotFoundError, ValidationError
 from jeugdtoegang.services.authz import guard_household, guard_not_own, guarded, list_teams
 from jeugdtoegang.services.context import AppContext
@@ -94,7 +95,7 @@ class ReviewItem:
     @property
     def submitter(self) -> str:
         """Who submitted it, as people know them."""
-        return self.submitted_by_name or self.submitted_by or "onbekend"
+        return person_shown(self.submitted_by_name, self.submitted_by)
 
     @property
     def key(self) -> QueueKey:
@@ -122,7 +123,7 @@ class ReviewStepView:
     @property
     def who(self) -> str:
         """Who took the step, as people know them."""
-        return self.by_name or self.by
+        return person_shown(self.by_name, self.by)
 
 
 def _function(area: _Area, name: str) -> Callable[..., Any] | None:

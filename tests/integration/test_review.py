@@ -26,7 +26,8 @@ LEAD_CONSULTANT = Actor(
 )
 
 
-def make_household(ctx: AppContext):  # type: ignore[no-untyped-def]
+def make_household(ctx: AppContext, bsns: tuple[str, str] = ("111222333", "123456782")):  # type: ignore[no-untyped-def]
+    """Familie Bos: a parent and a child (pass other BSNs to register more than one)."""
     return households.register_household(
         ctx,
         HouseholdInput(
@@ -38,7 +39,7 @@ def make_household(ctx: AppContext):  # type: ignore[no-untyped-def]
                     first_name="Mira",
                     surname="Bos",
                     birth_date=date(1985, 1, 1),
-                    bsn="111222333",
+                    bsn=bsns[0],
                     has_gezag=True,
                 ),
                 PersonInput(
@@ -46,7 +47,7 @@ def make_household(ctx: AppContext):  # type: ignore[no-untyped-def]
                     first_name="Ties",
                     surname="Bos",
                     birth_date=date(2015, 1, 1),
-                    bsn="123456782",
+                    bsn=bsns[1],
                 ),
             ),
         ),

@@ -4,16 +4,15 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
 
 import pytest
 from stdnum.nl import bsn
 
 from jeugdtoegang.domain.actor import Actor, Role
-from jeugdtoegang.domain.households import HouseholdInput, PersonInput, PersonRole
-from jeugdtoegang.services import households, review
+from jeugdtoegang.services import review
 from jeugdtoegang.services.auth import UserInput, add_user_unchecked
 from jeugdtoegang.services.context import AppContext
+from tests.integration import test_review as review_fixtures
 from tests.integration.test_review import complete_plan, plans
 
 _numbers = itertools.count(999_000_001)
@@ -28,31 +27,8 @@ def _bsn() -> str:
 
 
 def make_household(ctx: AppContext):  # type: ignore[no-untyped-def]
-    """A family with BSNs of its own, so a test can register several."""
-    return households.register_household(
-        ctx,
-        HouseholdInput(
-            name="Familie Bos",
-            gemeente="Zeist",
-            members=(
-                PersonInput(
-                    role=PersonRole.OUDER,
-                    first_name="Mira",
-                    surname="Bos",
-                    birth_date=date(1985, 1, 1),
-                    bsn=_bsn(),
-                    has_gezag=True,
-                ),
-                PersonInput(
-                    role=PersonRole.JEUGDIGE,
-                    first_name="Ties",
-                    surname="Bos",
-                    birth_date=date(2015, 1, 1),
-                    bsn=_bsn(),
-                ),
-            ),
-        ),
-    )
+    """Familie Bos with BSNs of its own, so a test can register several."""
+    return review_fixtures.make_household(ctx, (_bsn(), _bsn()))
 
 
 @pytest.fixture
