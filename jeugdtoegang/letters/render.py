@@ -24,11 +24,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import io
-import zlib
-from collections import OrderedDict
 from functools import cache
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -57,7 +54,8 @@ from reportlab.platypus.paragraph import cleanBlockQuotedText
 from reportlab.platypus.paraparser import ParaFrag
 
 from jeugdtoegang.letters.model import HelpRow, LetterModel
-from jeugdtoegang.paths import resource_path
+from jeugdtoegang.letters.pdf_caches import _CachedFlate, install_caches  # noqa: F401 (tests)
+from jeugdtoegang.letters.pdfa import add_pdfa_parts, xmp_metadata  # noqa: F401 (API)
 from jeugdtoegang.pdf.fonts import BOLD, REGULAR, register_fonts
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -131,73 +129,10 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-#: streams at least this long are looked up in the compression cache (page contents
-#: differ per letter and are shorter than the font files it is meant for)
-_CACHE_MIN_BYTES = 1024
-_CACHE_ENTRIES = 64
-
-
-class _CachedFlate(pdfdoc.PDFStreamFilterZCompress):
-    """reportlab's Flate filter (``zlib.compress``, default level) that remembers the
-    compressed form of the last few long streams by their content: a font subset or the ICC
-    profile that every letter embeds is compressed once per process, not once per letter.
-    The output is exactly what ``zlib.compress`` gives for the same input."""
-
-    def __init__(self) -> None:
-        self._memo: OrderedDict[bytes, bytes] = OrderedDict()
-
-    def encode(self, text: str | bytes) -> bytes:
-        data = text.encode("utf8") if isinstance(text, str) else text
-        if len(data) < _CACHE_MIN_BYTES:
-            return zlib.compress(data)
-        key = hashlib.blake2b(data, digest_size=20).digest() + len(data).to_bytes(8, "big")
-        found = self._memo.get(key)
-        if found is None:
-            found = self._memo[key] = zlib.compress(data)
-            if len(self._memo) > _CACHE_ENTRIES:
-                self._memo.popitem(last=False)
-        else:
-            self._memo.move_to_end(key)
-        return found
-
-
-def _cached_subsets(face: Any) -> None:
-    """Make ``face.makeSubset`` remember its last results by the glyph list (a subset file
-    depends only on it; letters mostly use the same glyphs in the same order)."""
-    if getattr(face, "_jt_cached", False):
-        return
-    make = face.makeSubset
-    memo: OrderedDict[tuple[int, ...], bytes] = OrderedDict()
-
-    def make_subset(subset: list[int]) -> bytes:
-        key = tuple(subset)
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = make(subset)
-            if len(memo) > 16:
-                memo.popitem(last=False)
-        return found
-
-    face.makeSubset = make_subset
-    face._jt_cached = True
-
-
-@cache
-def _install_caches() -> None:
-    """Once per process: the caching Flate filter and the subset caches of our fonts."""
-    from reportlab.pdfbase import pdfmetrics
-
-    register_fonts()
-    if not isinstance(pdfdoc.PDFZCompress, _CachedFlate):
-        pdfdoc.PDFZCompress = _CachedFlate()
-    for name in (REGULAR, BOLD):
-        _cached_subsets(pdfmetrics.getFont(name).face)
-
-
 def warm_up() -> None:
     """Load what every letter needs (fonts, caches, the standard styles): a render
     process calls this when it starts, before its first letter arrives."""
-    _install_caches()
+    install_caches()
     _styles("#000000")
 
 
@@ -283,84 +218,6 @@ def _draw_image(canvas: Canvas, path: str, x: float, y: float, width: float, hei
     canvas._formsinuse.append(proto.name)
 
 
-#: the ICC profile of the output intent: lcms's built-in sRGB ("No copyright, use freely"),
-#: declared ICC v4.2 with a fixed date and its profile ID (resources/letters/icc)
-SRGB_ICC = ("letters", "icc", "sRGB.icc")
-PDFA_PART, PDFA_CONFORMANCE = 2, "B"
-
-
-@cache
-def _srgb_profile() -> bytes:
-    return resource_path(*SRGB_ICC).read_bytes()
-
-
-def _xmp_date(stamp: str) -> str:
-    """'20261123120000' → '2026-11-23T12:00:00+00:00' (the Info dictionary's date)."""
-    return (
-        f"{stamp[0:4]}-{stamp[4:6]}-{stamp[6:8]}T{stamp[8:10]}:{stamp[10:12]}:{stamp[12:14]}+00:00"
-    )
-
-
-def xmp_metadata(info: pdfdoc.PDFInfo, stamp: str, language: str) -> bytes:
-    """The XMP packet of a letter: the same title, author, subject, tool and dates as the
-    document information dictionary (PDF/A requires them to agree), and the PDF/A id."""
-
-    def text(value: object) -> str:
-        return xml_escape(str(value or ""))
-
-    when = _xmp_date(stamp)
-    return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
-<x:xmpmeta xmlns:x="adobe:ns:meta/">
-<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-<rdf:Description rdf:about=""
- xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"
- xmlns:dc="http://purl.org/dc/elements/1.1/"
- xmlns:xmp="http://ns.adobe.com/xap/1.0/"
- xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
-<pdfaid:part>{PDFA_PART}</pdfaid:part>
-<pdfaid:conformance>{PDFA_CONFORMANCE}</pdfaid:conformance>
-<dc:format>application/pdf</dc:format>
-<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{text(info.title)}</rdf:li></rdf:Alt></dc:title>
-<dc:creator><rdf:Seq><rdf:li>{text(info.author)}</rdf:li></rdf:Seq></dc:creator>
-<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{text(info.subject)}</rdf:li></rdf:Alt></dc:description>
-<dc:language><rdf:Bag><rdf:li>{text(language)}</rdf:li></rdf:Bag></dc:language>
-<pdf:Keywords>{text(info.keywords)}</pdf:Keywords>
-<pdf:Producer>{text(info.producer)}</pdf:Producer>
-<xmp:CreatorTool>{text(info.creator)}</xmp:CreatorTool>
-<xmp:CreateDate>{when}</xmp:CreateDate>
-<xmp:ModifyDate>{when}</xmp:ModifyDate>
-</rdf:Description>
-</rdf:RDF>
-</x:xmpmeta>
-<?xpacket end="w"?>""".encode()
-
-
-def _add_pdfa_parts(canvas: Canvas, stamp: str, language: str) -> None:
-    """XMP metadata and an sRGB output intent in the document catalog."""
-    doc = canvas._doc
-    catalog = doc.Catalog
-    metadata = pdfdoc.PDFStream(
-        pdfdoc.PDFDictionary(
-            {"Type": pdfdoc.PDFName("Metadata"), "Subtype": pdfdoc.PDFName("XML")}
-        ),
-        xmp_metadata(doc.info, stamp, language),
-        filters=[],  # uncompressed, so archive tools can read it without a PDF library
-    )
-    profile = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"N": 3}), _srgb_profile())
-    intent = pdfdoc.PDFDictionary(
-        {
-            "Type": pdfdoc.PDFName("OutputIntent"),
-            "S": pdfdoc.PDFName("GTS_PDFA1"),
-            "OutputConditionIdentifier": pdfdoc.PDFString("sRGB IEC61966-2.1"),
-            "Info": pdfdoc.PDFString("sRGB IEC61966-2.1"),
-            "DestOutputProfile": doc.Reference(profile),
-        }
-    )
-    catalog.Metadata = metadata
-    catalog.OutputIntents = pdfdoc.PDFArray([intent])
-    catalog.__NoDefault__ = [*pdfdoc.PDFCatalog.__NoDefault__, "OutputIntents"]
-
-
 class _NumberedCanvas(Canvas):
     """Keeps every page until save, then writes 'pagina x van y' on each."""
 
@@ -385,7 +242,7 @@ class _NumberedCanvas(Canvas):
             self.__dict__.update(state)
             self._draw_footer(total)
             super().showPage()
-        _add_pdfa_parts(self, self.letter_date_stamp, self.letter_language)
+        add_pdfa_parts(self, self.letter_date_stamp, self.letter_language)
         super().save()
 
     def _draw_footer(self, total: int) -> None:
@@ -658,7 +515,7 @@ def story(letter: LetterModel) -> list[Flowable]:
 
 def render_letter(letter: LetterModel) -> bytes:
     """The letter as PDF bytes (deterministic for the same model)."""
-    _install_caches()
+    install_caches()
     buffer = io.BytesIO()
 
     def first(canvas: Canvas, _doc: BaseDocTemplate) -> None:
