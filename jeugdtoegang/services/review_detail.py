@@ -156,12 +156,12 @@ def _earlier(ctx: AppContext, view: IndicationView) -> tuple[EarlierHelp, ...]:
 
 def _picture(ctx: AppContext, indication_id: uuid.UUID) -> HelpPicture:
     from jeugdtoegang.services import indications
-    from jeugdtoegang.services.decisions import _plan_goals
+    from jeugdtoegang.services.decision_create import plan_goals
 
     view = indications.get_indication(ctx, indication_id)
     with ctx.uow(readonly=True) as uow:
         birth = q.birth_date(uow.session, view.person_id)
-        goals = _plan_goals(uow.session, view.household_id, set(view.goal_ids))
+        goals = plan_goals(uow.session, view.household_id, set(view.goal_ids))
     try:
         segment = ctx.profile.segment(view.segment).name
     except (KeyError, ValueError, LookupError):

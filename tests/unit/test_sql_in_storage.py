@@ -27,6 +27,9 @@ CLEAN = (
     "region_setup",
     "workstations",
     "review",
+    "decisions",
+    "decision_create",
+    "decision_reads",
 )
 
 #: the statement builders a service must not import from SQLAlchemy
