@@ -10,7 +10,6 @@ import hashlib
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.decisions import (
@@ -38,24 +37,28 @@ from jeugdtoegang.services.region_setup import (
     with_digital_bezwaar,
     with_stored_logo,
 )
-from jeugdtoegang.storage.models.decisions import Decision, DecisionIndication, FinalLetter
+from jeugdtoegang.storage.letter_queries import (
+    contracted_identities,
+    linked_indications,
+    linked_indications_of,
+    stored_final,
+    stored_finals,
+)
+from jeugdtoegang.storage.models.decisions import Decision, FinalLetter
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.indications import Indication
-from jeugdtoegang.storage.models.providers import Contract, Provider
+from jeugdtoegang.storage.models.providers import Provider
+
+__all__ = [  # the letter reads of storage, used by the decision services through here
+    "linked_indications",
+    "linked_indications_of",
+    "stored_final",
+    "stored_finals",
+]
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def linked_indications(session: Session, decision_id: object) -> list[Indication]:
-    rows = session.execute(
-        select(Indication)
-        .join(DecisionIndication, DecisionIndication.indication_id == Indication.id)
-        .where(DecisionIndication.decision_id == decision_id)
-        .order_by(DecisionIndication.position)
-    ).scalars()
-    return list(rows)
 
 
 #: finding codes whose approved motivation explains a term longer than usual (tenzij)
@@ -74,17 +77,7 @@ def _tenzij_reason(row: Indication) -> str:
 def _identity_available(session: Session, profile: RegionProfile, row: Indication) -> bool:
     """Whether any active contract for this product in the region is held by a provider
     whose identity is the family's wish (the letter says so when none is)."""
-    identities = session.execute(
-        select(Provider.identity)
-        .join(Contract, Contract.provider_id == Provider.id)
-        .where(
-            Contract.region_slug == profile.slug,
-            Contract.product_code == row.product_code,
-            Contract.status == "actief",
-            Provider.identity.is_not(None),
-        )
-        .distinct()
-    ).scalars()
+    identities = contracted_identities(session, profile.slug, row.product_code)
     return any(identity_wish_met(row.identity_wish, identity) for identity in identities)
 
 
@@ -232,34 +225,6 @@ def letter_model(
         with_stored_logo(model, setup, decision.gemeente), setup, decision.gemeente
     )
     return mark_fictional(model, setup)
-
-
-def linked_indications_of(session: Session, decision_ids: list[Any]) -> dict[Any, list[Indication]]:
-    """:func:`linked_indications` of many decisions in one query."""
-    found: dict[Any, list[Indication]] = {decision_id: [] for decision_id in decision_ids}
-    rows = session.execute(
-        select(DecisionIndication.decision_id, Indication)
-        .join(Indication, DecisionIndication.indication_id == Indication.id)
-        .where(DecisionIndication.decision_id.in_(decision_ids))
-        .order_by(DecisionIndication.decision_id, DecisionIndication.position)
-    )
-    for decision_id, indication in rows:
-        found[decision_id].append(indication)
-    return found
-
-
-def stored_finals(session: Session, decision_ids: list[Any]) -> dict[Any, FinalLetter]:
-    """:func:`stored_final` of many decisions in one query (absent: none stored)."""
-    rows = session.execute(
-        select(FinalLetter).where(FinalLetter.decision_id.in_(decision_ids))
-    ).scalars()
-    return {row.decision_id: row for row in rows}
-
-
-def stored_final(session: Session, decision_id: object) -> FinalLetter | None:
-    return session.execute(
-        select(FinalLetter).where(FinalLetter.decision_id == decision_id)
-    ).scalar_one_or_none()
 
 
 def final_letter_bytes(

@@ -38,12 +38,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
 from jeugdtoegang import atomic
 from jeugdtoegang.domain.authz import Permission, require
-from jeugdtoegang.domain.decisions import DecisionStatus
 from jeugdtoegang.errors import FileWriteError, JeugdtoegangError
 from jeugdtoegang.letters import worker
 from jeugdtoegang.letters.model import LetterModel
@@ -58,8 +54,12 @@ from jeugdtoegang.services.decision_letter import (
     stored_finals,
 )
 from jeugdtoegang.services.decision_views import BatchResult
-from jeugdtoegang.storage.models.decisions import Decision, FinalLetter
-from jeugdtoegang.storage.models.households import Household
+from jeugdtoegang.storage.letter_queries import (
+    approved_unsent_ids,
+    decisions_by_id,
+    households_with_members,
+)
+from jeugdtoegang.storage.models.decisions import FinalLetter
 
 TEMP_PREFIX = ".brief-"
 TEMP_SUFFIX = atomic.TEMP_SUFFIX
@@ -83,16 +83,7 @@ def _remove_stray_temp_files(folder: Path) -> None:
 def pending_letter_ids(ctx: AppContext, day: date) -> list[uuid.UUID]:
     """Approved, not yet sent decisions with letter date ``day``, by kenmerk."""
     with ctx.uow(readonly=True) as uow:
-        return list(
-            uow.session.execute(
-                select(Decision.id)
-                .where(
-                    Decision.status == DecisionStatus.GOEDGEKEURD.value,
-                    Decision.decision_date == day,
-                )
-                .order_by(Decision.kenmerk)
-            ).scalars()
-        )
+        return approved_unsent_ids(uow.session, day)
 
 
 #: render in worker processes from this many letters on (below it, starting them costs more)
@@ -135,22 +126,8 @@ def _prepare_chunk(
     that is gone or belongs to another team than this user may print for."""
     with ctx.uow(readonly=True) as uow:
         session = uow.session
-        decisions = {
-            d.id: d
-            for d in session.execute(select(Decision).where(Decision.id.in_(decision_ids)))
-            .scalars()
-            .all()
-        }
-        households = {
-            h.id: h
-            for h in session.execute(
-                select(Household)
-                .where(Household.id.in_({d.household_id for d in decisions.values()}))
-                .options(selectinload(Household.members))
-            )
-            .scalars()
-            .all()
-        }
+        decisions = decisions_by_id(session, decision_ids)
+        households = households_with_members(session, {d.household_id for d in decisions.values()})
         finals = stored_finals(session, list(decisions))
         fresh = [i for i in decisions if i not in finals]
         indications = linked_indications_of(session, fresh) if fresh else {}
@@ -194,10 +171,7 @@ def _record(ctx: AppContext, rendered: list[tuple[_Job, bytes]], folder: Path) -
     with ctx.uow() as uow:
         session = uow.session
         ids = [job.decision_id for job, _pdf in rendered]
-        decisions = {
-            d.id: d
-            for d in session.execute(select(Decision).where(Decision.id.in_(ids))).scalars().all()
-        }
+        decisions = decisions_by_id(session, ids)
         finals = stored_finals(session, ids)
         for job, pdf in rendered:
             decision = decisions.get(job.decision_id)

@@ -30,6 +30,8 @@ CLEAN = (
     "decisions",
     "decision_create",
     "decision_reads",
+    "decision_letter",
+    "letter_batch",
 )
 
 #: the statement builders a service must not import from SQLAlchemy
