@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from jeugdtoegang.domain.actor import Actor, Role
 from jeugdtoegang.domain.authz import Permission
 from jeugdtoegang.errors import JeugdtoegangError, NotFoundError, ValidationError
@@ -22,6 +20,7 @@ from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage import encryption
 from jeugdtoegang.storage.database import Database
 from jeugdtoegang.storage.encrypted_db import account_rows, encrypt_in_place
+from jeugdtoegang.storage.encryption_queries import sqlcipher_build, user_named
 from jeugdtoegang.storage.engine import resolve_database_url, sqlite_path
 from jeugdtoegang.storage.uow import UnitOfWork
 
@@ -129,20 +128,12 @@ def status(db: str | None) -> dict[str, Any]:
                           name=encryption.key_file_for(path).name))  # fmt: skip
     elif encrypted:
         keys = encryption.KeyFile.load(encryption.key_file_for(path))
-        from sqlcipher3 import dbapi2
-
-        probe = dbapi2.connect(":memory:")
-        try:
-            probe.execute("PRAGMA key = 'probe'")  # the provider is reported once keyed
-            version = probe.execute("PRAGMA cipher_version").fetchone()[0]
-            provider = probe.execute("PRAGMA cipher_provider").fetchone()
-        finally:
-            probe.close()
+        version, provider = sqlcipher_build()
         result.update(
             cipher={
                 **encryption.CIPHER_SETTINGS,
                 "sqlcipher_version": version,
-                "crypto_provider": provider[0] if provider else None,
+                "crypto_provider": provider,
             },
             accounts=keys.enrolled(),
             recovery_key_set=keys.recovery is not None,
@@ -156,15 +147,12 @@ def recover(database: Database, username: str, new_password: str) -> str:
     The account must choose its own password at the next login; the key is rewrapped for
     it at this commit (and again when it changes the password)."""
     from jeugdtoegang.services import auth
-    from jeugdtoegang.storage.models.security import User
 
     errors = auth.check_password_policy(new_password, username)
     if errors:
         raise ValidationError(errors)
     with UnitOfWork(database, RECOVERY_ACTOR) as uow:
-        user = uow.session.execute(
-            select(User).where(User.username == username.strip())
-        ).scalar_one_or_none()
+        user = user_named(uow.session, username.strip())
         if user is None:
             raise NotFoundError(f"Er is geen account '{username.strip()}' in deze database.")
         user.password_hash = auth.hash_password(new_password)

@@ -10,8 +10,6 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from jeugdtoegang.domain.authz import Permission
 from jeugdtoegang.domain.indications import (
     EvaluationDecision,
@@ -31,6 +29,7 @@ from jeugdtoegang.services.indication_views import (
     evaluation_view,
     request_view,
 )
+from jeugdtoegang.storage.followup_queries import provider_requests_of
 from jeugdtoegang.storage.models.indications import Evaluation, ProviderRequest
 
 
@@ -146,9 +145,5 @@ def assess_provider_request(
 @guarded(Permission.DOSSIER_READ, object_type="indication", target="household")
 def list_provider_requests(ctx: AppContext, household_id: uuid.UUID) -> list[ProviderRequestView]:
     with ctx.uow(readonly=True) as uow:
-        rows = uow.session.execute(
-            select(ProviderRequest)
-            .where(ProviderRequest.household_id == household_id)
-            .order_by(ProviderRequest.received_on)
-        ).scalars()
+        rows = provider_requests_of(uow.session, household_id)
         return [request_view(r) for r in rows]

@@ -32,6 +32,8 @@ CLEAN = (
     "decision_reads",
     "decision_letter",
     "letter_batch",
+    "db_encryption",
+    "indication_followup",
 )
 
 #: the statement builders a service must not import from SQLAlchemy
