@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import Permission
@@ -34,6 +33,7 @@ from jeugdtoegang.progress import CancelToken, Progress, ProgressTask, run_to_en
 from jeugdtoegang.regions import RegionProfile
 from jeugdtoegang.services.authz import guard
 from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage import catalogue_queries
 from jeugdtoegang.storage.bulk import bulk_insert
 from jeugdtoegang.storage.models.providers import Contract, FreeAccessProvision, Provider
 
@@ -228,11 +228,7 @@ def _sync_providers(
     first: dict[str, ContractRow] = {}
     for row in rows:
         first.setdefault(row.agb, row)
-    p = Provider.__table__.c
-    existing = {
-        r.agb: r
-        for r in session.execute(select(p.id, p.agb, p.name, p.kvk, p.contact, p.identity)).all()
-    }
+    existing = catalogue_queries.stored_providers(session)
     ids = {agb: r.id for agb, r in existing.items()}
     new = [_provider_values(row) for agb, row in first.items() if agb not in existing]
     for values, new_id in zip(new, bulk_insert(session, Provider, new, actor), strict=True):
@@ -269,20 +265,7 @@ def _write_contracts(
     report: ImportReport,
     cancel: CancelToken | None,
 ) -> ProgressTask[None]:
-    c = Contract.__table__.c
-    stored = {
-        (r.provider_id, r.segment, r.product_code, r.valid_from): r
-        for r in session.execute(
-            select(
-                c.id,
-                c.provider_id,
-                c.segment,
-                c.product_code,
-                c.valid_from,
-                *(c[name] for name in CONTRACT_FIELDS),
-            ).where(c.region_slug == region)
-        ).all()
-    }
+    stored = catalogue_queries.stored_contracts(session, region, CONTRACT_FIELDS)
     new: list[dict[str, Any]] = []
     changed: dict[uuid.UUID, ContractRow] = {}
     for row in rows:
@@ -306,7 +289,7 @@ def _write_contracts(
         if cancel is not None:
             cancel.raise_if_cancelled()
         chunk = ids[start : start + CHUNK]
-        for contract in session.execute(select(Contract).where(Contract.id.in_(chunk))).scalars():
+        for contract in catalogue_queries.contracts_by_ids(session, chunk):
             row = changed[contract.id]
             for name in CONTRACT_FIELDS:
                 value = getattr(row, name)
@@ -320,13 +303,7 @@ def _write_contracts(
 def _write_provisions(
     session: Session, rows: Sequence[ProvisionRow], actor: str, report: ImportReport
 ) -> None:
-    f = FreeAccessProvision.__table__.c
-    stored = {
-        (r.municipality, r.name.casefold()): r
-        for r in session.execute(
-            select(f.id, f.municipality, f.name, *(f[n] for n in PROVISION_FIELDS))
-        ).all()
-    }
+    stored = catalogue_queries.stored_provisions(session, PROVISION_FIELDS)
     new = []
     changed: dict[uuid.UUID, dict[str, Any]] = {}
     for row in rows:

@@ -34,6 +34,7 @@ CLEAN = (
     "letter_batch",
     "db_encryption",
     "indication_followup",
+    "catalogue_import",
 )
 
 #: the statement builders a service must not import from SQLAlchemy
