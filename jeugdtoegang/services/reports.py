@@ -9,6 +9,9 @@ draws whatever is registered.
 Reports hold counts and amounts only, never personal data: the functioneel beheerder may
 see them too. Money figures reuse the existing functions (``committed_by_provider``,
 ``half_year``); stored maximum costs are never recomputed.
+
+The report types (``Report``, ``ReportFilter``, ``Series``) live in ``report_model`` and
+are re-exported here for the GUI, the CLI and the tests.
 """
 
 from __future__ import annotations
@@ -29,98 +32,30 @@ from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.domain.indications import EvaluationDecision, IndicationStatus, Progress
 from jeugdtoegang.errors import FieldError, ValidationError
 from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.services.report_model import Report, ReportFilter, Series, csv_number
 from jeugdtoegang.storage import report_queries as q
+
+__all__ = [
+    "REPORTS",
+    "Report",
+    "ReportFilter",
+    "Series",
+    "dashboard",
+    "dashboard_csv",
+    "run_report",
+]
+
 
 #: statuses that mean help was granted (counted as running help and commitments)
 GRANTED = (IndicationStatus.GOEDGEKEURD.value, IndicationStatus.AFGEGEVEN.value)
+
+
 LIVE = (
     IndicationStatus.CONCEPT.value,
     IndicationStatus.INGEDIEND.value,
     IndicationStatus.GOEDGEKEURD.value,
     IndicationStatus.AFGEGEVEN.value,
 )
-
-
-@dataclass(frozen=True)
-class ReportFilter:
-    """Which part of the data a report covers; None means "all"."""
-
-    gemeente: str | None = None
-    segment: str | None = None
-    start: date | None = None
-    end: date | None = None
-
-    def describe(self) -> str:
-        parts = [f"gemeente {self.gemeente}" if self.gemeente else "alle gemeenten"]
-        parts.append(f"segment {self.segment}" if self.segment else "alle segmenten")
-        if self.start or self.end:
-            parts.append(
-                f"periode {short_date(self.start) or 'begin'} t/m {short_date(self.end) or 'nu'}"
-            )
-        return ", ".join(parts)
-
-
-@dataclass(frozen=True)
-class Series:
-    label: str
-    values: tuple[Decimal, ...]
-
-
-@dataclass(frozen=True)
-class Report:
-    """One chart's data: categories along one axis, one or more series of values."""
-
-    key: str
-    title: str
-    #: "bar" (grouped), "stacked" or "budget" (commitment bars against a limit series)
-    kind: str
-    unit: str  # "aantal", "euro", "procent", "dagen", "weken"
-    categories: tuple[str, ...]
-    series: tuple[Series, ...]
-    note: str = ""
-    filter_text: str = ""
-    empty_text: str = "Geen gegevens voor deze keuze."
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.categories or all(v == 0 for s in self.series for v in s.values)
-
-    def value(self, category: str, series: str | None = None) -> Decimal:
-        index = self.categories.index(category)
-        chosen = next(s for s in self.series if series is None or s.label == series)
-        return chosen.values[index]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "report": self.key,
-            "title": self.title,
-            "unit": self.unit,
-            "filter": self.filter_text,
-            "note": self.note,
-            "categories": list(self.categories),
-            "series": [
-                {"label": s.label, "values": [_plain(v) for v in s.values]} for s in self.series
-            ],
-        }
-
-    def to_csv(self) -> str:
-        """A table: one row per category, one column per series (Dutch header, ';')."""
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=";", lineterminator="\n")
-        writer.writerow(["categorie", *(s.label for s in self.series)])
-        for index, category in enumerate(self.categories):
-            writer.writerow([category, *(_csv_number(s.values[index]) for s in self.series)])
-        return out.getvalue()
-
-
-def _plain(value: Decimal) -> int | float | str:
-    if value == value.to_integral_value():
-        return int(value)
-    return str(value)
-
-
-def _csv_number(value: Decimal) -> str:
-    return str(_plain(value)).replace(".", ",")
 
 
 @dataclass(frozen=True)
@@ -190,9 +125,6 @@ def _scope(ctx: AppContext, flt: ReportFilter) -> q.IndicationScope:
 
 def _decimals(values: list[int] | list[Decimal]) -> tuple[Decimal, ...]:
     return tuple(Decimal(v) for v in values)
-
-
-# --- the reports ------------------------------------------------------------------------------
 
 
 @report("caseload", "Caseload per consulent")
@@ -454,9 +386,6 @@ def budget(session: Session, ctx: AppContext, flt: ReportFilter) -> Report:
     )
 
 
-# --- entry points ----------------------------------------------------------------------------
-
-
 def run_report(ctx: AppContext, key: str, flt: ReportFilter | None = None) -> Report:
     """One report by name (refused with a Dutch message for an unknown name or filter)."""
     _require_reader(ctx)
@@ -501,7 +430,7 @@ def dashboard_csv(results: list[Report]) -> str:
                         result.filter_text,
                         category,
                         series.label,
-                        _csv_number(series.values[index]),
+                        csv_number(series.values[index]),
                     ]
                 )
     return out.getvalue()
