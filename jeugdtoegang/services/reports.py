@@ -44,12 +44,8 @@ __all__ = [
     "dashboard_csv",
     "run_report",
 ]
-
-
 #: statuses that mean help was granted (counted as running help and commitments)
 GRANTED = (IndicationStatus.GOEDGEKEURD.value, IndicationStatus.AFGEGEVEN.value)
-
-
 LIVE = (
     IndicationStatus.CONCEPT.value,
     IndicationStatus.INGEDIEND.value,

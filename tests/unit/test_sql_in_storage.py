@@ -35,6 +35,18 @@ CLEAN = (
     "db_encryption",
     "indication_followup",
     "catalogue_import",
+    "sync",
+    "sync_peers",
+    "sync_export",
+    "sync_import",
+    "sync_conflicts",
+    "plans",
+    "plan_reads",
+    "plan_views",
+    "ijw_apply",
+    "ijw_care_bulk",
+    "ijw_overview",
+    "report_model",
 )
 
 #: the statement builders a service must not import from SQLAlchemy
