@@ -4,6 +4,9 @@ Contract management hands the catalogue over as CSV (semicolon or comma, UTF-8 w
 without BOM; Excel on Windows may also save Windows-1252) or as JSON. Every problem is
 reported with its row and column, all of them at once, so a beheerder can fix the file in
 one go. Amounts are Decimal, never float; dates are ISO (2027-01-01) or dd-mm-jjjj.
+
+The cells of a row are read by ``catalogue_cells``; this module checks a whole row, the
+rows against each other, and a whole file.
 """
 
 from __future__ import annotations
@@ -13,8 +16,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
+from jeugdtoegang.domain.catalogue_cells import (
+    Memo,
+    RowReader,
+    memoised,
+    read_agb,
+    read_municipalities,
+    read_period,
+    read_wijken,
+)
 from jeugdtoegang.domain.catalogue_files import (
     HEADER_ROW,
     REQUIRED_COLUMNS,
@@ -25,15 +36,12 @@ from jeugdtoegang.domain.catalogue_files import (
     read_rows,
     sniff_delimiter,
 )
-from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.domain.providers import (
     ALL,
     FREE_ACCESS_SEGMENT,
     UNITS,
     ContractStatus,
-    is_valid_agb,
     join_list,
-    split_list,
 )
 from jeugdtoegang.errors import FieldError
 from jeugdtoegang.regions import RegionProfile
@@ -81,10 +89,6 @@ WONEN_VORMEN = ("pleegzorg", "gezinshuis", "specialistisch-wonen")
 _PRODUCT = re.compile(r"[0-9A-Z]{5}")
 _KVK = re.compile(r"[0-9]{8}")
 _WEEKS = re.compile(r"[0-9]{1,3}")
-#: '250.000' may be 250 thousand (Dutch) or 250 (English): refused rather than guessed
-_AMBIGUOUS = re.compile(r"-?[0-9]{1,3}\.[0-9]{3}")
-_TRUE = frozenset({"ja", "j", "yes", "y", "true", "waar", "1", "x"})
-_FALSE = frozenset({"nee", "n", "no", "false", "onwaar", "0", ""})
 _STATUS = {
     "": ContractStatus.ACTIEF,
     "actief": ContractStatus.ACTIEF,
@@ -93,7 +97,6 @@ _STATUS = {
     "clienten-stop": ContractStatus.CLIENTENSTOP,
     "geschorst": ContractStatus.GESCHORST,
 }
-MAX_TARIFF_DECIMALS = 4
 
 
 @dataclass(frozen=True)
@@ -157,162 +160,12 @@ class ParsedCatalogue:
         return sorted({e.row for e in self.errors if e.row is not None})
 
 
-# -- validation -----------------------------------------------------------------------------
-
-
-class _Row:
-    """Collects the errors of one row while reading its fields."""
-
-    def __init__(self, raw: RawRow) -> None:
-        self.raw = raw
-        self.errors: list[FieldError] = []
-
-    def error(self, column: str, message: str) -> None:
-        self.errors.append(FieldError(column, message, self.raw.number))
-
-    def text(self, column: str, *, required: bool = False, max_length: int = 200) -> str:
-        value = self.raw.get(column)
-        if required and not value:
-            self.error(column, "Verplicht veld is leeg.")
-        elif len(value) > max_length:
-            self.error(column, f"Te lang (meer dan {max_length} tekens).")
-        return value
-
-    def date(self, column: str, *, required: bool) -> date | None:
-        value = self.raw.get(column)
-        if not value:
-            if required:
-                self.error(column, "Verplicht veld is leeg.")
-            return None
-        parsed = parse_date(value)
-        if parsed is None:
-            self.error(column, f"'{value}' is geen datum; gebruik jjjj-mm-dd of dd-mm-jjjj.")
-        return parsed
-
-    def amount(self, column: str, *, required: bool) -> Decimal | None:
-        value = self.raw.get(column)
-        if not value:
-            if required:
-                self.error(column, "Verplicht veld is leeg.")
-            return None
-        if _AMBIGUOUS.fullmatch(value.strip()):
-            self.error(
-                column,
-                f"'{value}' is onduidelijk (duizendtal of decimalen?); schrijf bijv. "
-                f"{value.replace('.', '')} of {value.replace('.', ',')}.",
-            )
-            return None
-        parsed = parse_decimal(value)
-        if parsed is None:
-            self.error(column, f"'{value}' is geen bedrag; gebruik bijv. 85,50.")
-            return None
-        if parsed < 0:
-            self.error(column, "Het bedrag mag niet negatief zijn.")
-        exponent = parsed.as_tuple().exponent
-        if isinstance(exponent, int) and -exponent > MAX_TARIFF_DECIMALS:
-            self.error(column, f"Te veel decimalen (hoogstens {MAX_TARIFF_DECIMALS}).")
-        if abs(parsed) >= Decimal("1e12"):
-            self.error(column, "Het bedrag is onwaarschijnlijk groot.")
-        return parsed
-
-    def flag(self, column: str) -> bool:
-        value = self.raw.get(column).casefold()
-        if value in _TRUE:
-            return True
-        if value not in _FALSE:
-            self.error(column, f"'{value}' is geen ja/nee.")
-        return False
-
-    def themes(self) -> str:
-        return join_list(split_list(self.text("thema", max_length=500)))
-
-
-#: results of lookups that depend only on a cell's text (and the region), with the
-#: messages they gave, kept per validator: a 10,000-row file repeats the same few values
-_Memo = dict[tuple[object, ...], tuple[Any, tuple[tuple[str, str], ...]]]
-
-
-def _memoised(row: _Row, memo: _Memo | None, key: tuple[object, ...], compute: Any) -> Any:
-    """``compute(row)``, or its remembered result with the same errors added to ``row``."""
-    if memo is None:
-        return compute(row)
-    found = memo.get(key)
-    if found is not None:
-        for column, message in found[1]:
-            row.error(column, message)
-        return found[0]
-    before = len(row.errors)
-    result = compute(row)
-    memo[key] = (result, tuple((e.field, e.message) for e in row.errors[before:]))
-    return result
-
-
-def _municipalities(row: _Row, profile: RegionProfile) -> tuple[str, ...] | None:
-    """Canonical names, or None for '*' (all municipalities of the region)."""
-    value = row.raw.get("gemeenten")
-    if value == ALL:
-        return None
-    names = []
-    for part in split_list(value):
-        found = profile.municipality(part)
-        if found is None:
-            row.error(
-                "gemeenten",
-                f"Onbekende gemeente '{part}' (bekend: {', '.join(profile.municipality_names)}).",
-            )
-        elif found.name not in names:
-            names.append(found.name)
-    if not value:
-        row.error("gemeenten", "Verplicht veld is leeg; vul '*' in voor alle gemeenten.")
-    return tuple(names)
-
-
-def _wijken(row: _Row, profile: RegionProfile, served: tuple[str, ...] | None) -> str:
-    value = row.raw.get("preferent_wijken")
-    if value == ALL:
-        return ALL
-    municipalities = [m for m in profile.municipalities if served is None or m.name in served]
-    known = {w.casefold(): w for m in municipalities for w in m.wijken}
-    wijken: list[str] = []
-    for part in split_list(value):
-        wijk = known.get(part.casefold())
-        if wijk is None:
-            row.error(
-                "preferent_wijken",
-                f"Wijk '{part}' hoort bij geen van de gemeenten waar deze aanbieder werkt.",
-            )
-        elif wijk not in wijken:
-            wijken.append(wijk)
-    return join_list(wijken)
-
-
-def _agb(row: _Row, *, required: bool) -> str:
-    value = row.raw.get("agb").replace(" ", "")
-    if not value:
-        if required:
-            row.error("agb", "Verplicht veld is leeg.")
-    elif not is_valid_agb(value):
-        row.error("agb", f"'{value}' is geen AGB-code; die bestaat uit 8 cijfers.")
-    return value
-
-
-def _period(row: _Row, *, required: bool) -> tuple[date | None, date | None]:
-    start = row.date("geldig_van", required=required)
-    end = row.date("geldig_tot", required=False)
-    if start and end and end < start:
-        row.error(
-            "geldig_tot",
-            f"De einddatum ({short_date(end)}) ligt voor de begindatum ({short_date(start)}).",
-        )
-    return start, end
-
-
 def validate_row(
-    raw: RawRow, profile: RegionProfile, memo: _Memo | None = None
+    raw: RawRow, profile: RegionProfile, memo: Memo | None = None
 ) -> tuple[ContractRow | ProvisionRow | None, list[FieldError]]:
     """Validate one row against the region; returns the row or all its errors.
     ``memo``: a dict kept across the rows of one file (lookups of repeated cell values)."""
-    row = _Row(raw)
+    row = RowReader(raw)
     naam = row.text("naam", required=True)
     segment = row.raw.get("segment")
     if not segment:
@@ -323,16 +176,16 @@ def validate_row(
             f"Segment '{segment}' bestaat niet in regio {profile.name} "
             f"(bekend: {', '.join(profile.segment_ids)}).",
         )
-    served = _memoised(
+    served = memoised(
         row,
         memo,
         ("gemeenten", raw.get("gemeenten")),
-        lambda r: _municipalities(r, profile),
+        lambda r: read_municipalities(r, profile),
     )
     contact = row.text("contact")
     if segment == FREE_ACCESS_SEGMENT:
-        agb = _agb(row, required=False)
-        start, end = _period(row, required=False)
+        agb = read_agb(row, required=False)
+        start, end = read_period(row, required=False)
         provision = ProvisionRow(
             raw.number,
             naam,
@@ -345,7 +198,7 @@ def validate_row(
             end,
         )
         return (None, row.errors) if row.errors else (provision, [])
-    agb = _agb(row, required=True)
+    agb = read_agb(row, required=True)
     kvk = row.raw.get("kvk").replace(" ", "") or None
     if kvk and not _KVK.fullmatch(kvk):
         row.error("kvk", f"'{kvk}' is geen KvK-nummer; dat bestaat uit 8 cijfers.")
@@ -375,7 +228,7 @@ def validate_row(
     if unit not in UNITS:
         row.error("eenheid", f"Onbekende eenheid '{unit}' (kies {', '.join(UNITS)}).")
     tariff = row.amount("tarief", required=True)
-    start, end = _period(row, required=True)
+    start, end = read_period(row, required=True)
     status_text = row.raw.get("status").casefold()
     status = _STATUS.get(status_text)
     if status is None:
@@ -402,11 +255,11 @@ def validate_row(
         unit=unit,
         tariff=tariff if tariff is not None else Decimal(0),
         municipalities=ALL if served is None else join_list(served),
-        preferred_wijken=_memoised(
+        preferred_wijken=memoised(
             row,
             memo,
             ("preferent_wijken", raw.get("preferent_wijken"), served),
-            lambda r: _wijken(r, profile, served),
+            lambda r: read_wijken(r, profile, served),
         ),
         group_offer=row.flag("groepsaanbod"),
         valid_from=start or date.min,
@@ -467,7 +320,7 @@ class CatalogueValidator:
         self.provisions: list[ProvisionRow] = []
         self.errors: list[FieldError] = []
         self.total = 0
-        self._memo: _Memo = {}
+        self._memo: Memo = {}
 
     def add(self, raw: RawRow) -> None:
         self.total += 1
