@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from jeugdtoegang.domain.decisions import GRANTING_TYPES, DecisionType, bezwaar_last_day
 from jeugdtoegang.domain.dutch import long_date, money, number, short_date
-from jeugdtoegang.domain.indication_policies import identity_wish_met
+from jeugdtoegang.domain.indication_access_policies import identity_wish_met
 from jeugdtoegang.domain.motivation import MotivationParts, ReasonCategory
 from jeugdtoegang.letters.model import Headings, HelpRow, Letterhead, LetterModel, Signatory
 from jeugdtoegang.letters.texts import LetterTexts, Rules, fill

@@ -20,7 +20,7 @@ from jeugdtoegang.domain.decisions import (
     DecisionType,
     resolve_addressee,
 )
-from jeugdtoegang.domain.indication_policies import identity_wish_met
+from jeugdtoegang.domain.indication_access_policies import identity_wish_met
 from jeugdtoegang.domain.motivation import MotivationParts
 from jeugdtoegang.domain.terms import months_covered
 from jeugdtoegang.domain.text import full_name
