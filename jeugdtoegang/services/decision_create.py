@@ -38,7 +38,7 @@ from jeugdtoegang.services.decision_motivation import (
 from jeugdtoegang.services.decision_motivation import prefill_articles
 from jeugdtoegang.services.decision_reads import _load, get_decision
 from jeugdtoegang.services.decision_views import DecisionDetail
-from jeugdtoegang.storage import decision_queries
+from jeugdtoegang.storage import decision_queries, plan_queries
 from jeugdtoegang.storage.models.decisions import Decision, DecisionIndication
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.indications import Indication
@@ -65,11 +65,11 @@ def new_kenmerk(session: Session, year: int, actor: str) -> str:
 
 def plan_goals(session: Session, household_id: uuid.UUID, goal_ids: set[str]) -> list[str]:
     """Descriptions of the plan goals the indications serve (current plan version)."""
-    plan = decision_queries.household_plan(session, household_id)
+    plan = plan_queries.plan_of(session, household_id)
     if plan is None or not goal_ids:
         return []
     version_no = plan.approved_version_no or plan.current_version_no
-    content = decision_queries.plan_version_content(session, plan.id, version_no)
+    content = plan_queries.plan_version_content(session, plan.id, version_no)
     goals = (content or {}).get("goals") or []
     return [
         str(g.get("description", "")).strip()

@@ -28,6 +28,7 @@ from jeugdtoegang.services.decision_views import (
 )
 from jeugdtoegang.storage import decision_queries
 from jeugdtoegang.storage.models.decisions import Decision
+from jeugdtoegang.storage.request_queries import persons_by_ids
 
 
 def _load(session: Session, decision_id: uuid.UUID) -> Decision:
@@ -41,7 +42,7 @@ def _rows(session: Session, decisions: Sequence[Decision]) -> list[DecisionRow]:
     person_ids = {d.person_id for d in decisions}
     names = {
         p.id: full_name(p.first_name, p.tussenvoegsel, p.surname)
-        for p in decision_queries.persons_by_ids(session, person_ids)
+        for p in persons_by_ids(session, person_ids)
     }
     corrected_ids = {d.corrects_decision_id for d in decisions if d.corrects_decision_id}
     kenmerken = decision_queries.kenmerken_by_ids(session, corrected_ids)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Iterable
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,37 +15,14 @@ from sqlalchemy.orm import Session
 from jeugdtoegang.domain.decisions import REFERRING_TYPES, DecisionStatus
 from jeugdtoegang.storage.access import team_condition
 from jeugdtoegang.storage.models.decisions import Decision, DecisionIndication
-from jeugdtoegang.storage.models.households import Household, Person
+from jeugdtoegang.storage.models.households import Household
 from jeugdtoegang.storage.models.meta import SequenceCounter
-from jeugdtoegang.storage.models.plans import Plan, PlanVersion
 
 
 def counter_exists(session: Session, name: str) -> bool:
     """Whether the named sequence counter has a row yet."""
     found = session.execute(select(SequenceCounter.id).where(SequenceCounter.name == name)).first()
     return found is not None
-
-
-def household_plan(session: Session, household_id: uuid.UUID) -> Plan | None:
-    """The plan of a household (one plan a dossier), or None."""
-    return session.execute(select(Plan).where(Plan.household_id == household_id)).scalars().first()
-
-
-def plan_version_content(
-    session: Session, plan_id: uuid.UUID, version_no: int | None
-) -> dict[str, Any] | None:
-    """The stored content of one version of a plan (None when there is none)."""
-    content: dict[str, Any] | None = session.execute(
-        select(PlanVersion.content).where(
-            PlanVersion.plan_id == plan_id, PlanVersion.version_no == version_no
-        )
-    ).scalar_one_or_none()
-    return content
-
-
-def persons_by_ids(session: Session, ids: Iterable[uuid.UUID]) -> list[Person]:
-    """The persons with these ids (one ``IN`` statement on the key)."""
-    return list(session.execute(select(Person).where(Person.id.in_(ids))).scalars())
 
 
 def kenmerken_by_ids(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:

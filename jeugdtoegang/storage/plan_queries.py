@@ -1,9 +1,11 @@
-"""The reads behind the perspectiefplan use cases (``services/plans.py``, ``plan_reads.py``)."""
+"""The reads behind the perspectiefplan use cases (``services/plans.py``, ``plan_reads.py``)
+and the plan goals a new decision names (``services/decision_create.py``)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Sequence
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -60,3 +62,15 @@ def version_count(session: Session, plan_id: uuid.UUID) -> int:
             select(func.count()).select_from(PlanVersion).where(PlanVersion.plan_id == plan_id)
         ).scalar_one()
     )
+
+
+def plan_version_content(
+    session: Session, plan_id: uuid.UUID, version_no: int | None
+) -> dict[str, Any] | None:
+    """The stored content of one version of a plan (None when there is none)."""
+    content: dict[str, Any] | None = session.execute(
+        select(PlanVersion.content).where(
+            PlanVersion.plan_id == plan_id, PlanVersion.version_no == version_no
+        )
+    ).scalar_one_or_none()
+    return content
