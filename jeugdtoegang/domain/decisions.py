@@ -21,13 +21,12 @@ from enum import StrEnum
 
 from dateutil.easter import easter
 
-from jeugdtoegang.domain.terms import age_on
+from jeugdtoegang.domain.terms import ADULT_AGE, age_on
 from jeugdtoegang.errors import RuleViolationError
 
 #: From this age a jeugdige may receive the decision letter himself (BW 7:447: from 16 a
 #: young person agrees to help on his own).
 JEUGDIGE_ADDRESSEE_MIN_AGE = 16
-ADULT_AGE = 18
 
 
 class DecisionType(StrEnum):

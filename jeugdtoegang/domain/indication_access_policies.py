@@ -26,15 +26,14 @@ from jeugdtoegang.domain.indication_policies import (
     error_finding,
     warning_finding,
 )
-from jeugdtoegang.domain.terms import age_on, term_end
+from jeugdtoegang.domain.terms import ADULT_AGE, age_on, term_end
 from jeugdtoegang.regions import RegionProfile
 
 if TYPE_CHECKING:
     from jeugdtoegang.domain.indication_proposal import IndicationProposal
 
 
-#: Jeugdwet: jeugdige under 18; verlengde jeugdhulp up to (not including) 23
-ADULT_AGE = 18
+#: Jeugdwet: verlengde jeugdhulp from 18 (ADULT_AGE) up to (not including) 23
 VERLENGD_MAX_AGE = 23
 #: verlengde jeugdhulp: help that ended at most half a year before may be resumed after 18
 VERLENGD_RESUME_MONTHS = 6

@@ -12,6 +12,10 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+#: Jeugdwet: a jeugdige is under 18; from this age help is verlengde jeugdhulp and the
+#: young adult receives his own letters.
+ADULT_AGE = 18
+
 
 def term_end(start: date, months: int) -> date:
     """Last day of a term of ``months`` calendar months starting on ``start``."""
@@ -39,7 +43,17 @@ def age_on(birth_date: date, day: date) -> int:
 
 
 def eighteenth_birthday(birth_date: date) -> date:
-    return birth_date + relativedelta(years=18)
+    return birth_date + relativedelta(years=ADULT_AGE)
+
+
+def births_turning_18_within(today: date, months: int) -> tuple[date, date]:
+    """The birth dates (earliest, latest) of those not yet 18 on ``today`` whose 18th
+    birthday falls within ``months`` from it: born after ``earliest``, on or before
+    ``latest``."""
+    return (
+        today - relativedelta(years=ADULT_AGE),
+        today + relativedelta(months=months) - relativedelta(years=ADULT_AGE),
+    )
 
 
 def turns_18_within(birth_date: date, today: date, months: int = 12) -> bool:
