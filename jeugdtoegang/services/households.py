@@ -18,7 +18,7 @@ from jeugdtoegang.domain.households import (
     PersonRole,
     validate_household,
 )
-from jeugdtoegang.domain.text import fold, normalise_postcode
+from jeugdtoegang.domain.text import fold, name_words, normalise_postcode
 from jeugdtoegang.errors import FieldError, NotFoundError, StaleRecordError, ValidationError
 from jeugdtoegang.services.authz import guarded, list_teams, shown, shown_in
 from jeugdtoegang.services.context import AppContext
@@ -299,12 +299,13 @@ def _matching_ids(
         return search_keys.find_household_column(session, "postcode", postcode, teams, limit)
     if re.fullmatch(r"[1-9]\d{3}", query):
         return search_keys.find_household_prefix(session, "postcode", query, teams, limit)
-    return search_keys.find_by_names(session, [fold(w) for w in _name_words(query)], teams, limit)
+    return search_keys.find_by_names(session, _name_words(query), teams, limit)
 
 
 def _name_words(query: str) -> list[str]:
-    words = [w for w in re.split(r"[\s,]+", query) if w]
-    return [w for w in words if fold(w) not in TUSSENVOEGSELS] or words
+    """The folded words searched for; a tussenvoegsel ("de", "van") only when alone."""
+    words = name_words(query)
+    return [w for w in words if w not in TUSSENVOEGSELS] or words
 
 
 def _key(value: object) -> str:

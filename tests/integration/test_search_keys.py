@@ -61,17 +61,19 @@ def family(surname: str, first: str = "Elif") -> HouseholdInput:
     )
 
 
+KEY_COLUMNS = (
+    SearchKey.owner_id,
+    SearchKey.key,
+    SearchKey.other,
+    SearchKey.team_key,
+    SearchKey.household_id,
+)
+
+
 def stored_keys(database: Database) -> set[tuple[object, ...]]:
     with database.read_sessions() as session:
         rows = session.execute(
-            select(
-                SearchKey.owner_id,
-                SearchKey.kind,
-                SearchKey.key,
-                SearchKey.other,
-                SearchKey.team_key,
-                SearchKey.household_id,
-            )
+            select(*KEY_COLUMNS)
         ).all()
     return {tuple(row) for row in rows}
 
@@ -84,14 +86,7 @@ def assert_keys_match_a_rebuild(database: Database) -> None:
         rebuilt = {
             tuple(row)
             for row in session.execute(
-                select(
-                    SearchKey.owner_id,
-                    SearchKey.kind,
-                    SearchKey.key,
-                    SearchKey.other,
-                    SearchKey.team_key,
-                    SearchKey.household_id,
-                )
+                select(*KEY_COLUMNS)
             )
         }
         session.rollback()
@@ -111,6 +106,33 @@ def test_a_new_dossier_is_found_with_or_without_diacritics(ctx: AppContext) -> N
     assert names(ctx, "zoe ÇELIK") == ["Zoë Çelik-Öztürk"]
     assert names(ctx, "celik zoe") == ["Zoë Çelik-Öztürk"]  # either order
     assert_keys_match_a_rebuild(ctx.database)
+
+
+def test_a_hyphenated_surname_is_found_by_each_part(ctx: AppContext) -> None:
+    households.register_household(ctx, family("Jansen-de Vries", "Sem"))
+    households.register_household(ctx, family("Vries", "Anna"))
+    shown = ["Sem Jansen-de Vries"]
+    assert names(ctx, "jansen") == shown
+    assert names(ctx, "Jansen-de Vries") == shown
+    assert names(ctx, "de vries sem") == shown
+    assert names(ctx, "sem vrie") == shown
+    assert names(ctx, "vries jans") == shown
+    assert names(ctx, "sem jansen vries") == shown  # three words: each a part of the name
+    assert names(ctx, "anna jansen") == []
+    assert sorted(names(ctx, "vries")) == ["Anna Vries", "Sem Jansen-de Vries"]
+    assert_keys_match_a_rebuild(ctx.database)
+
+
+def test_two_words_among_many_namesakes_find_the_one_person(ctx: AppContext) -> None:
+    generate_households(ctx, 5, seed=11)  # other families first
+    for n in range(40):  # more namesakes than a pick list
+        households.register_household(ctx, family("Bakker", f"Kind{n:02d}"))
+    households.register_household(ctx, family("Bakker-Öztürk", "Zeynep"))
+    assert names(ctx, "zeynep bakker") == ["Zeynep Bakker-Öztürk"]
+    assert names(ctx, "bak zey") == ["Zeynep Bakker-Öztürk"]
+    assert names(ctx, "ozturk") == ["Zeynep Bakker-Öztürk"]
+    assert names(ctx, "bakker kind07") == ["Kind07 Bakker"]
+    assert len(households.search_households(ctx, "bakker")) == households.SEARCH_LIMIT
 
 
 def test_a_corrected_name_is_found_under_the_new_name_only(ctx: AppContext) -> None:
