@@ -57,6 +57,7 @@ def upgrade() -> None:
     rebuild(op.get_bind())  # from the persons and dossiers already there
 
 
+#: 0018's keys (the same SQL as its upgrade): two rows per current person, one per dossier
 _OLD_KEYS = """
 INSERT INTO search_key (owner_id, kind, key, other, team_key, household_id)
 SELECT p.id, k.kind,

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, event, func, insert, select, text, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from jeugdtoegang.domain.actor import Actor, Role
@@ -320,6 +321,47 @@ def _as_uuid(value: Any) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
+_SUBJECT_COLUMNS = ("person_id", "entry_seq")
+#: SQLite: the person index rows of a batch from one JSON parameter ([[entry, [person, …]],
+#: …]), expanded and put in the index's order inside SQLite; the ids are stored as SQLAlchemy
+#: stores a UUID there (32 lower-case hex digits)
+_SQLITE_SUBJECTS = (
+    "INSERT INTO audit_subject (person_id, entry_seq)"
+    " SELECT replace(p.value, '-', ''), json_extract(e.value, '$[0]')"
+    " FROM json_each(?) AS e, json_each(e.value, '$[1]') AS p ORDER BY 1, 2"
+)
+
+
+def _insert_subjects(
+    session: Session, subjects: list[tuple[list[uuid.UUID], list[str], int]]
+) -> None:
+    """The person index rows of appended entries, given as (persons, their ids as text,
+    entry) per entry: thousands for one export or import, a batch of searches naming ~100
+    persons each.
+
+    Inserted in the index's order (person, entry): a person's rows sit together, so each
+    index page is read and written once per batch instead of once per row (a UUID's number
+    orders as its text and as PostgreSQL's uuid type). On SQLite one statement expands
+    the batch from JSON: no Python object per row (tens of thousands of small objects
+    also cost the garbage collector a full pass over the program's heap).
+    """
+    if not subjects:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        batch = json.dumps([[seq, persons] for _, persons, seq in subjects], separators=(",", ":"))
+        try:
+            connection.exec_driver_sql(_SQLITE_SUBJECTS, (batch,))
+            return
+        except OperationalError:  # a SQLite without JSON functions: the rows one by one
+            pass
+    pairs = sorted(
+        [(person, seq) for people, _, seq in subjects for person in people],
+        key=lambda pair: (pair[0].int, pair[1]),
+    )
+    insert_tuples(session, AuditSubject.__table__, _SUBJECT_COLUMNS, pairs)
+
+
 def _append(session: Session, items: Sequence[_Item]) -> None:
     if not items:
         return
@@ -331,7 +373,7 @@ def _append(session: Session, items: Sequence[_Item]) -> None:
         numbers = _global_numbers(session, len(items))
     previous = claim.head_hash
     rows: list[dict[str, Any]] = []
-    subjects: list[tuple[uuid.UUID, int]] = []
+    subjects: list[tuple[list[uuid.UUID], list[str], int]] = []
     for index, item in enumerate(items):
         seq = numbers[index]
         chain_seq = claim.head_seq + 1 + index
@@ -368,10 +410,10 @@ def _append(session: Session, items: Sequence[_Item]) -> None:
                 "key_id": kid,
             }
         )
-        subjects.extend((p, seq) for p in people)
+        if people:
+            subjects.append((people, persons, seq))
     session.execute(insert(AuditEntry.__table__), rows)
-    # thousands of persons for one export or import: one compiled executemany
-    insert_tuples(session, AuditSubject.__table__, ("person_id", "entry_seq"), subjects)
+    _insert_subjects(session, subjects)
     claim.head_seq += len(items)
     claim.head_hash = previous
     session.execute(
