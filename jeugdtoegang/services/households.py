@@ -324,7 +324,9 @@ _ROW_COLUMNS = (
     _H.gemeente,
     _H.wijk,
     _H.team,
-    _P.id,
+    # as stored (SQLite: 32 hex digits): a UUID object per member costs more than its row;
+    # the read log takes the text as it is
+    type_coerce(_P.id, String),
     _P.first_name,
     _P.tussenvoegsel,
     _P.surname,
@@ -375,7 +377,8 @@ def _rows_for(
     rows: list[HouseholdRow] = []
     current_key: str | None = None
     head: Any = None
-    members: list[tuple[Any, str, uuid.UUID]] = []
+    members: list[tuple[Any, str, uuid.UUID | str]] = []
+    asked = {household.hex: household for household in ids} if isinstance(ids, list) else {}
 
     def finish() -> None:
         members.sort(key=lambda m: (m[0] is None, m[0]))
@@ -383,7 +386,7 @@ def _rows_for(
         line = f"{street} {house_number}".strip()
         rows.append(
             HouseholdRow(
-                id=uuid.UUID(current_key),
+                id=asked.get(current_key) or uuid.UUID(current_key),
                 dossier_number=number,
                 name=name,
                 address=f"{line}, {city}" if city else line,
