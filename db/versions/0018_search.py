@@ -44,8 +44,10 @@ def upgrade() -> None:
 _KEYS = """
 INSERT INTO search_key (owner_id, kind, key, other, team_key, household_id)
 SELECT p.id, k.kind,
-       CASE k.kind WHEN 's' THEN coalesce(p.search_surname, '') ELSE coalesce(p.search_first, '') END,
-       CASE k.kind WHEN 's' THEN coalesce(p.search_first, '') ELSE coalesce(p.search_surname, '') END,
+       CASE k.kind WHEN 's' THEN coalesce(p.search_surname, '')
+                   ELSE coalesce(p.search_first, '') END,
+       CASE k.kind WHEN 's' THEN coalesce(p.search_first, '')
+                   ELSE coalesce(p.search_surname, '') END,
        lower(trim(coalesce(h.team, ''))), p.household_id
 FROM person AS p JOIN household AS h ON h.id = p.household_id
 CROSS JOIN (SELECT 's' AS kind UNION ALL SELECT 'f') AS k

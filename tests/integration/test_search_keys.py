@@ -72,9 +72,7 @@ KEY_COLUMNS = (
 
 def stored_keys(database: Database) -> set[tuple[object, ...]]:
     with database.read_sessions() as session:
-        rows = session.execute(
-            select(*KEY_COLUMNS)
-        ).all()
+        rows = session.execute(select(*KEY_COLUMNS)).all()
     return {tuple(row) for row in rows}
 
 
@@ -83,12 +81,7 @@ def assert_keys_match_a_rebuild(database: Database) -> None:
     with database.write_sessions() as session:
         search_keys.rebuild(session)
         session.flush()
-        rebuilt = {
-            tuple(row)
-            for row in session.execute(
-                select(*KEY_COLUMNS)
-            )
-        }
+        rebuilt = {tuple(row) for row in session.execute(select(*KEY_COLUMNS))}
         session.rollback()
     assert kept == rebuilt
 
