@@ -241,3 +241,70 @@ def test_a_person_taken_over_by_sync_is_found_and_follows_a_rename(
     assert names(office, "sahin") == []
     assert names(office, "dogan") == ["Ayşe Doğan"]
     assert_keys_match_a_rebuild(office_db)
+
+
+def test_a_search_entry_indexes_every_person_shown_under_their_usual_id(ctx: AppContext) -> None:
+    """The read log of a search: the members' ids as read go into the entry in the log's
+    usual form, and the person index (who saw X) holds exactly those persons."""
+    from jeugdtoegang.storage.audit_writer import flush_pending
+    from jeugdtoegang.storage.inzage_queries import audit_rows_about
+    from jeugdtoegang.storage.models.audit import AuditEntry, AuditSubject
+
+    generate_households(ctx, 6, seed=5)
+    shown = households.search_households(ctx, "e")  # first names or surnames with an e
+    assert shown
+    flush_pending(ctx.database)
+    persons = {str(p) if isinstance(p, uuid.UUID) else str(uuid.UUID(p)) for row in shown
+               for p in row.person_ids}  # fmt: skip
+    with ctx.database.read_sessions() as session:
+        entry = (
+            session.execute(
+                select(AuditEntry)
+                .where(AuditEntry.action == "zoeken")
+                .order_by(AuditEntry.seq.desc())
+            )
+            .scalars()
+            .first()
+        )
+        assert entry is not None
+        assert set(entry.person_ids) == persons
+        assert entry.person_ids == sorted(entry.person_ids)  # as before: in the ids' order
+        indexed = (
+            session.execute(
+                select(AuditSubject.person_id).where(AuditSubject.entry_seq == entry.seq)
+            )
+            .scalars()
+            .all()
+        )
+        assert {str(p) for p in indexed} == persons
+        # who saw this person: the inzage's read by the index finds the search
+        about = audit_rows_about(session, uuid.UUID(next(iter(persons))))
+    assert entry.seq in {row.seq for row in about}
+
+
+def test_without_json_functions_the_person_index_is_written_row_by_row(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jeugdtoegang.storage import audit_writer
+    from jeugdtoegang.storage.models.audit import AuditEntry, AuditSubject
+
+    monkeypatch.setattr(  # as a SQLite built without JSON functions answers
+        audit_writer,
+        "_SQLITE_SUBJECTS",
+        audit_writer._SQLITE_SUBJECTS.replace("json_each", "no_json"),
+    )
+    households.register_household(ctx, family("Kaya-Demir", "Ela"))
+    assert names(ctx, "demir") == ["Ela Kaya-Demir"]
+    audit_writer.flush_pending(ctx.database)
+    with ctx.database.read_sessions() as session:
+        entry = session.execute(
+            select(AuditEntry).where(AuditEntry.action == "zoeken")
+        ).scalar_one()
+        indexed = (
+            session.execute(
+                select(AuditSubject.person_id).where(AuditSubject.entry_seq == entry.seq)
+            )
+            .scalars()
+            .all()
+        )
+    assert [str(p) for p in indexed] == entry.person_ids
