@@ -36,9 +36,27 @@ def upgrade() -> None:
     )
     op.create_index("ix_search_key_key", "search_key", ["key", "other", "household_id", "team_key"])
     op.create_index("ix_search_key_household", "search_key", ["household_id"])
-    from jeugdtoegang.storage.search_keys import rebuild
+    op.execute(_KEYS)  # from the persons and dossiers already there
 
-    rebuild(op.get_bind())  # from the persons and dossiers already there
+
+#: this revision's keys, in SQL (frozen: the program's own rebuild writes the newest
+#: layout, 0019's): two rows per current person, one per dossier (YYYY-CCC-N…)
+_KEYS = """
+INSERT INTO search_key (owner_id, kind, key, other, team_key, household_id)
+SELECT p.id, k.kind,
+       CASE k.kind WHEN 's' THEN coalesce(p.search_surname, '')
+                   ELSE coalesce(p.search_first, '') END,
+       CASE k.kind WHEN 's' THEN coalesce(p.search_first, '')
+                   ELSE coalesce(p.search_surname, '') END,
+       lower(trim(coalesce(h.team, ''))), p.household_id
+FROM person AS p JOIN household AS h ON h.id = p.household_id
+CROSS JOIN (SELECT 's' AS kind UNION ALL SELECT 'f') AS k
+WHERE p.ended_on IS NULL
+UNION ALL
+SELECT h.id, 'd', '#' || substr(h.dossier_number, 10), lower(substr(h.dossier_number, 6, 3)),
+       lower(trim(coalesce(h.team, ''))), h.id
+FROM household AS h
+"""
 
 
 def downgrade() -> None:

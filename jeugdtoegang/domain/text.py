@@ -6,6 +6,8 @@ import re
 import unicodedata
 
 _POSTCODE = re.compile(r"^\s*([1-9]\d{3})\s*([A-Za-z]{2})\s*$")
+#: what separates the words of a name: spaces, commas and dashes ("Jansen-de Vries")
+_WORD_BREAK = re.compile(r"[\s,\-\u2010-\u2015/]+")
 
 
 #: letters that carry no combining mark to strip but are written without it on a Dutch
@@ -35,6 +37,12 @@ def fold(text: str) -> str:
     """Lower case without accents: 'Çelik-Öztürk' → 'celik-ozturk', 'Yılmaz' → 'yilmaz'."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_BASE_LETTERS))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+def name_words(text: str) -> list[str]:
+    """The folded words of a name or a search, each once, in order: a hyphenated surname
+    is found by each of its parts ("Jansen-de Vries" → jansen, de, vries)."""
+    return list(dict.fromkeys(w for w in _WORD_BREAK.split(fold(text)) if w))
 
 
 def normalise_postcode(value: str) -> str | None:

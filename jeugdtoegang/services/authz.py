@@ -338,6 +338,16 @@ T = TypeVar("T")
 _UUID_ORDER = operator.attrgetter("int")
 
 
+def _in_order(ids: set[uuid.UUID | str]) -> list[uuid.UUID | str]:
+    """Person ids by their number: UUIDs, or their text as read (SQLite: 32 hex digits,
+    which sort as their numbers do, without a UUID object each)."""
+    if all(type(value) is str for value in ids):
+        return sorted(ids)
+    if all(isinstance(value, uuid.UUID) for value in ids):
+        return sorted(ids, key=_UUID_ORDER)
+    return sorted(ids, key=lambda v: v.int if isinstance(v, uuid.UUID) else uuid.UUID(v).int)
+
+
 def shown(
     ctx: AppContext,
     permission: Permission,
@@ -347,7 +357,7 @@ def shown(
     household: Callable[[T], uuid.UUID | None] = lambda item: item.household_id,  # type: ignore[attr-defined]
     action: str = "inzien",
     team: Callable[[T], str | None] | None = None,
-    people: Callable[[T], Iterable[uuid.UUID]] | None = None,
+    people: Callable[[T], Iterable[uuid.UUID | str]] | None = None,
 ) -> list[T]:
     """The items of a list that this user may see (team scope), and one audit entry that
     names every person of the dossiers shown (NEN 7513: lists and search results are
@@ -381,7 +391,7 @@ def _shown_from_rows(
     household: Callable[[T], uuid.UUID | None],
     action: str,
     team: Callable[[T], str | None],
-    people: Callable[[T], Iterable[uuid.UUID]],
+    people: Callable[[T], Iterable[uuid.UUID | str]],
 ) -> list[T]:
     """:func:`shown` for rows that carry their team and members (no queries)."""
     visible = [
@@ -390,7 +400,7 @@ def _shown_from_rows(
         if household(item) is None or in_scope(ctx.actor, permission, team(item))
     ]
     if visible and Role.SYSTEEM not in ctx.actor.roles:
-        person_ids = sorted({p for item in visible for p in people(item)})
+        person_ids = _in_order({p for item in visible for p in people(item)})
         with ctx.uow(readonly=True) as uow:
             uow.log_access(action, "household", None, person_ids, f"{purpose} ({len(visible)})")
     return visible
@@ -406,7 +416,7 @@ def shown_in(
     household: Callable[[T], uuid.UUID | None],
     action: str,
     team: Callable[[T], str | None],
-    people: Callable[[T], Iterable[uuid.UUID]],
+    people: Callable[[T], Iterable[uuid.UUID | str]],
 ) -> list[T]:
     """:func:`shown` for rows read in ``uow`` with their team and members: the entry is
     recorded in that unit of work (a read-only one journals it durably when it ends,
@@ -417,7 +427,7 @@ def shown_in(
         if household(item) is None or in_scope(ctx.actor, permission, team(item))
     ]
     if visible and Role.SYSTEEM not in ctx.actor.roles:
-        person_ids = sorted({p for item in visible for p in people(item)}, key=_UUID_ORDER)
+        person_ids = _in_order({p for item in visible for p in people(item)})
         uow.log_access(action, "household", None, person_ids, f"{purpose} ({len(visible)})")
     return visible
 

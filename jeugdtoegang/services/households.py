@@ -18,7 +18,7 @@ from jeugdtoegang.domain.households import (
     PersonRole,
     validate_household,
 )
-from jeugdtoegang.domain.text import fold, normalise_postcode
+from jeugdtoegang.domain.text import fold, name_words, normalise_postcode
 from jeugdtoegang.errors import FieldError, NotFoundError, StaleRecordError, ValidationError
 from jeugdtoegang.services.authz import guarded, list_teams, shown, shown_in
 from jeugdtoegang.services.context import AppContext
@@ -299,12 +299,13 @@ def _matching_ids(
         return search_keys.find_household_column(session, "postcode", postcode, teams, limit)
     if re.fullmatch(r"[1-9]\d{3}", query):
         return search_keys.find_household_prefix(session, "postcode", query, teams, limit)
-    return search_keys.find_by_names(session, [fold(w) for w in _name_words(query)], teams, limit)
+    return search_keys.find_by_names(session, _name_words(query), teams, limit)
 
 
 def _name_words(query: str) -> list[str]:
-    words = [w for w in re.split(r"[\s,]+", query) if w]
-    return [w for w in words if fold(w) not in TUSSENVOEGSELS] or words
+    """The folded words searched for; a tussenvoegsel ("de", "van") only when alone."""
+    words = name_words(query)
+    return [w for w in words if w not in TUSSENVOEGSELS] or words
 
 
 def _key(value: object) -> str:
@@ -323,7 +324,9 @@ _ROW_COLUMNS = (
     _H.gemeente,
     _H.wijk,
     _H.team,
-    _P.id,
+    # as stored (SQLite: 32 hex digits): a UUID object per member costs more than its row;
+    # the read log takes the text as it is
+    type_coerce(_P.id, String),
     _P.first_name,
     _P.tussenvoegsel,
     _P.surname,
@@ -374,7 +377,8 @@ def _rows_for(
     rows: list[HouseholdRow] = []
     current_key: str | None = None
     head: Any = None
-    members: list[tuple[Any, str, uuid.UUID]] = []
+    members: list[tuple[Any, str, uuid.UUID | str]] = []
+    asked = {household.hex: household for household in ids} if isinstance(ids, list) else {}
 
     def finish() -> None:
         members.sort(key=lambda m: (m[0] is None, m[0]))
@@ -382,7 +386,7 @@ def _rows_for(
         line = f"{street} {house_number}".strip()
         rows.append(
             HouseholdRow(
-                id=uuid.UUID(current_key),
+                id=asked.get(current_key) or uuid.UUID(current_key),
                 dossier_number=number,
                 name=name,
                 address=f"{line}, {city}" if city else line,

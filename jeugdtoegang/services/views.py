@@ -63,9 +63,10 @@ class HouseholdRow:
     wijk: str | None
     members: tuple[str, ...]
     #: the dossier's team and its current members' ids, read with the row so that scoping
-    #: and the audit entry of a list or search need no second query (never shown or exported)
+    #: and the audit entry of a list or search need no second query (never shown or
+    #: exported); an id is as the database returned it (SQLite: its 32 hex digits)
     team: str | None = field(default=None, repr=False, compare=False)
-    person_ids: tuple[uuid.UUID, ...] = field(default=(), repr=False, compare=False)
+    person_ids: tuple[uuid.UUID | str, ...] = field(default=(), repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         data = {k: to_json_value(v) for k, v in asdict(self).items()}

@@ -31,6 +31,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sys
 import threading
 import uuid
@@ -42,6 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, event, func, insert, select, text, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from jeugdtoegang.domain.actor import Actor, Role
@@ -316,8 +318,54 @@ def _global_numbers(session: Session, count: int) -> list[int]:
     return list(range(last + 1, last + 1 + count))
 
 
-def _as_uuid(value: Any) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+_HEX_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def _id_text(value: Any) -> str:
+    """A person id as the log writes it ("1b4e28ba-2fa1-11d2-883f-0016d3cca427"), from a
+    UUID or from its text; the 32 hex digits SQLite stores are rewritten, not parsed."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    text = str(value).strip().lower()
+    if _HEX_ID.fullmatch(text):
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return str(uuid.UUID(text))
+
+
+_SUBJECT_COLUMNS = ("person_id", "entry_seq")
+#: SQLite: the person index rows of a batch from one JSON parameter ([[entry, [person, …]],
+#: …]), expanded and put in the index's order inside SQLite; the ids are stored as SQLAlchemy
+#: stores a UUID there (32 lower-case hex digits)
+_SQLITE_SUBJECTS = (
+    "INSERT INTO audit_subject (person_id, entry_seq)"
+    " SELECT replace(p.value, '-', ''), json_extract(e.value, '$[0]')"
+    " FROM json_each(?) AS e, json_each(e.value, '$[1]') AS p ORDER BY 1, 2"
+)
+
+
+def _insert_subjects(session: Session, subjects: list[tuple[list[str], int]]) -> None:
+    """The person index rows of appended entries, given as (person ids as text, entry) per
+    entry: thousands for one export or import, a batch of searches naming ~100
+    persons each.
+
+    Inserted in the index's order (person, entry): a person's rows sit together, so each
+    index page is read and written once per batch instead of once per row (a UUID's number
+    orders as its text and as PostgreSQL's uuid type). On SQLite one statement expands
+    the batch from JSON: no Python object per row (tens of thousands of small objects
+    also cost the garbage collector a full pass over the program's heap).
+    """
+    if not subjects:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        batch = json.dumps([[seq, persons] for persons, seq in subjects], separators=(",", ":"))
+        try:
+            connection.exec_driver_sql(_SQLITE_SUBJECTS, (batch,))
+            return
+        except OperationalError:  # a SQLite without JSON functions: the rows one by one
+            pass
+    pairs = sorted((uuid.UUID(person), seq) for persons, seq in subjects for person in persons)
+    insert_tuples(session, AuditSubject.__table__, _SUBJECT_COLUMNS, pairs)
 
 
 def _append(session: Session, items: Sequence[_Item]) -> None:
@@ -331,15 +379,14 @@ def _append(session: Session, items: Sequence[_Item]) -> None:
         numbers = _global_numbers(session, len(items))
     previous = claim.head_hash
     rows: list[dict[str, Any]] = []
-    subjects: list[tuple[uuid.UUID, int]] = []
+    subjects: list[tuple[list[str], int]] = []
     for index, item in enumerate(items):
         seq = numbers[index]
         chain_seq = claim.head_seq + 1 + index
         entry_id = item.entry_id or uuid.uuid4()
         record, actor = item.record, item.actor
         role = actor.primary_role.value if actor.roles else None
-        people = list(dict.fromkeys(_as_uuid(p) for p in record.person_ids))
-        persons = [str(p) for p in people]
+        persons = list(dict.fromkeys(_id_text(p) for p in record.person_ids))
         previous = chain_hash(
             key,
             previous,
@@ -368,10 +415,10 @@ def _append(session: Session, items: Sequence[_Item]) -> None:
                 "key_id": kid,
             }
         )
-        subjects.extend((p, seq) for p in people)
+        if persons:
+            subjects.append((persons, seq))
     session.execute(insert(AuditEntry.__table__), rows)
-    # thousands of persons for one export or import: one compiled executemany
-    insert_tuples(session, AuditSubject.__table__, ("person_id", "entry_seq"), subjects)
+    _insert_subjects(session, subjects)
     claim.head_seq += len(items)
     claim.head_hash = previous
     session.execute(

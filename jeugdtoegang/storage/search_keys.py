@@ -7,8 +7,11 @@ the touched dossiers are deleted and written again from their rows, so a rename,
 correction, a person who leaves, a dossier moved to another team or a new dossier
 number all end up right, whichever path wrote them.
 
-A search then reads one index range of ``search_key`` (team scope, key prefix, the
-other name) with a LIMIT: no OR over two indexes, no DISTINCT over a whole range.
+A one-word search reads one index range of ``search_key`` (team scope, key prefix) with a
+LIMIT. Two or more words walk the distinct keys in the longest word's range (one seek
+each, a "loose index scan" in a recursive CTE) and seek (key, other prefix) for each: the
+cost follows the matches, not the thousands of persons sharing a common surname.
+Further words are the same seek on the same person's rows (its primary key).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from sqlalchemy import String, bindparam, delete, func, insert, or_, select, typ
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, attributes
 
-from jeugdtoegang.domain.text import prefix_upper_bound
+from jeugdtoegang.domain.text import name_words, prefix_upper_bound
 from jeugdtoegang.storage.hot import Prepared, RawReads
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.search import SearchKey
@@ -33,6 +36,8 @@ _H = Household.__table__
 _CHUNK = 500
 #: the key of a dossier row: "#" and the serial of its number ("#00009")
 DOSSIER_MARK = "#"
+#: name words of a person that get keys (6 words: 30 pairs); a longer name is found by these
+MAX_WORDS = 6
 _PERSON_FIELDS = ("search_surname", "search_first", "ended_on", "household_id")
 _HOUSEHOLD_FIELDS = ("team", "dossier_number")
 
@@ -82,25 +87,31 @@ def refresh(
         ):
             teams[household_id] = team_key(team)
             key, other = dossier_key(number)
-            rows.append(_row(household_id, "d", key, other, teams[household_id], household_id))
+            rows.append(_row(household_id, key, other, teams[household_id], household_id))
         for person_id, household_id, surname, first in conn.execute(
             select(_P.c.id, _P.c.household_id, _P.c.search_surname, _P.c.search_first).where(
                 _P.c.household_id.in_(part), _P.c.ended_on.is_(None)
             )
         ):
             team = teams.get(household_id, "")
-            rows.append(_row(person_id, "s", surname, first, team, household_id))
-            rows.append(_row(person_id, "f", first, surname, team, household_id))
+            for key, other in word_pairs(f"{first or ''} {surname or ''}"):
+                rows.append(_row(person_id, key, other, team, household_id))
     for part in _chunks(rows):
         conn.execute(insert(_K), list(part))
 
 
-def _row(
-    owner: uuid.UUID, kind: str, key: str, other: str, team: str, household: uuid.UUID
-) -> dict[str, Any]:
+def word_pairs(name: str) -> list[tuple[str, str]]:
+    """(key, other) of a person's name: every ordered pair of its words; one word alone
+    is (word, "")."""
+    words = list(dict.fromkeys(w[:150] for w in name_words(name)))[:MAX_WORDS]
+    if len(words) == 1:
+        return [(words[0], "")]
+    return [(key, other) for key in words for other in words if other != key]
+
+
+def _row(owner: uuid.UUID, key: str, other: str, team: str, household: uuid.UUID) -> dict[str, Any]:
     return {
         "owner_id": owner,
-        "kind": kind,
         "key": (key or "")[:150],
         "other": (other or "")[:150],
         "team_key": team[:200],
@@ -169,33 +180,72 @@ _queries: dict[tuple[str, tuple[str, ...] | None], Prepared] = {}
 
 
 def _statement(shape: str, teams: tuple[str, ...] | None) -> Prepared:
-    """The prepared query of a shape ("key", "key+other", "rows", "exact", "exact+other") for
-    these teams (None: any team); one per shape and team list."""
+    """The prepared query of a shape ("key": a key prefix; "exact", "exact+other"; "words2"
+    … "words6": that many words) for these teams (None: any team); one per shape and team
+    list."""
     found = _queries.get((shape, teams))
     if found is not None:
         return found
-    # the id as stored (text on SQLite): only the few dossiers kept are parsed as UUIDs
-    columns: list[Any] = [type_coerce(_K.c.household_id, String)]
-    if shape == "rows":
-        columns += [_K.c.key, _K.c.other]
-    query = select(*columns)
-    if teams is not None:
-        query = query.where(_K.c.team_key.in_(teams))
-    if shape.startswith("exact"):
-        query = query.where(_K.c.key == bindparam("key"))
+    if shape.startswith("words"):
+        query = _words_query(int(shape.removeprefix("words")), teams)
     else:
-        query = query.where(_K.c.key >= bindparam("low"), _K.c.key < bindparam("high"))
-    if shape == "key+other":
-        query = query.where(
-            _K.c.other >= bindparam("other_low"), _K.c.other < bindparam("other_high")
-        )
-    if shape == "exact+other":
-        query = query.where(_K.c.other == bindparam("other"))
-    query = query.limit(bindparam("n"))
+        # the id as stored (text on SQLite): only the few dossiers kept are parsed as UUIDs
+        query = select(type_coerce(_K.c.household_id, String))
+        if teams is not None:
+            query = query.where(_K.c.team_key.in_(teams))
+        if shape.startswith("exact"):
+            query = query.where(_K.c.key == bindparam("key"))
+        else:
+            query = query.where(_K.c.key >= bindparam("low"), _K.c.key < bindparam("high"))
+        if shape == "exact+other":
+            query = query.where(_K.c.other == bindparam("other"))
+        query = query.limit(bindparam("n"))
     if len(_queries) > 256:
         _queries.clear()
     found = _queries[(shape, teams)] = Prepared(query)
     return found
+
+
+def _words_query(count: int, teams: tuple[str, ...] | None) -> Any:
+    """Dossiers of persons with a pair (key in [low, high), other in [w1, w1 high)) and,
+    for each further word i, a pair (the same key, other in [wi, wi high)).
+
+    The distinct keys in [low, high) are walked one seek at a time (a recursive CTE: the
+    smallest key, then the smallest key after it, …); for each, the matching pairs are
+    one index range on (key, other). Reading the whole key range instead costs a row per
+    person with that name (thousands for a common surname) to find the few matches.
+    """
+    low, high = bindparam("low"), bindparam("high")
+    walk_key = _K.alias("walk_key")
+    keys = select(func.min(_K.c.key).label("v")).where(_K.c.key >= low, _K.c.key < high)
+    keys_cte = keys.cte("distinct_key", recursive=True)
+    following = (
+        select(func.min(walk_key.c.key))
+        .where(walk_key.c.key > keys_cte.c.v, walk_key.c.key < high)
+        .scalar_subquery()
+    )
+    keys_cte = keys_cte.union_all(select(following).where(keys_cte.c.v.is_not(None)))
+    pair = _K.alias("pair")
+    query = (
+        select(type_coerce(pair.c.household_id, String))
+        .select_from(keys_cte.join(pair, pair.c.key == keys_cte.c.v))
+        .where(pair.c.other >= bindparam("w1"), pair.c.other < bindparam("w1_high"))
+    )
+    if teams is not None:
+        query = query.where(pair.c.team_key.in_(teams))
+    for index in range(2, count):
+        more = _K.alias(f"pair{index}")
+        query = query.where(
+            select(more.c.owner_id)
+            .where(
+                more.c.owner_id == pair.c.owner_id,
+                more.c.key == pair.c.key,
+                more.c.other >= bindparam(f"w{index}"),
+                more.c.other < bindparam(f"w{index}_high"),
+            )
+            .exists()
+        )
+    return query.limit(bindparam("n"))
 
 
 def _scope(teams: frozenset[str] | None) -> tuple[str, ...] | None:
@@ -224,36 +274,23 @@ def _uuid(value: Any) -> uuid.UUID:
 def find_by_names(
     session: Session | RawReads, words: Sequence[str], teams: frozenset[str] | None, limit: int
 ) -> list[uuid.UUID]:
-    """Dossiers with a current member for whom every (folded) word is a prefix of the
-    first name or the surname, in the user's teams (None: all); at most ``limit``."""
-    words = [w for w in words if w and not w.startswith(DOSSIER_MARK)]
+    """Dossiers with a current member for whom every (folded) word is a prefix of another
+    word of the name (first name or a part of the surname), in the user's teams (None:
+    all); at most ``limit``. At most :data:`MAX_WORDS` words are used (the longest)."""
+    words = list(dict.fromkeys(w for w in words if w and not w.startswith(DOSSIER_MARK)))
     if not words:
         return []
     scope = _scope(teams)
-    ordered = sorted(words, key=len, reverse=True)  # the longest word is the narrowest range
+    # the longest word is the narrowest range
+    ordered = sorted(words, key=len, reverse=True)[:MAX_WORDS]
     first = ordered[0]
+    params = {"low": first, "high": prefix_upper_bound(first)}
     if len(ordered) == 1:
-        params = {"low": first, "high": prefix_upper_bound(first)}
         return _distinct(session, _statement("key", scope), params, limit)
-    if len(ordered) == 2:
-        second = ordered[1]
-        params = {
-            "low": first,
-            "high": prefix_upper_bound(first),
-            "other_low": second,
-            "other_high": prefix_upper_bound(second),
-        }
-        return _distinct(session, _statement("key+other", scope), params, limit)
-    rest = ordered[1:]
-    rows = _statement("rows", scope).all(
-        session, {"low": first, "high": prefix_upper_bound(first), "n": 5000}
-    )
-    ids = (
-        household
-        for household, key, other in rows
-        if all(key.startswith(w) or other.startswith(w) for w in rest)
-    )
-    return [_uuid(value) for value in list(dict.fromkeys(ids))[:limit]]
+    for index, word in enumerate(ordered[1:], start=1):
+        params[f"w{index}"] = word
+        params[f"w{index}_high"] = prefix_upper_bound(word)
+    return _distinct(session, _statement(f"words{len(ordered)}", scope), params, limit)
 
 
 def find_by_dossier_serial(

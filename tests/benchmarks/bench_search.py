@@ -25,10 +25,11 @@ from sqlalchemy import select, update
 
 from jeugdtoegang.demo.households import generate_households
 from jeugdtoegang.domain.actor import Actor, Role, local_actor
-from jeugdtoegang.domain.text import fold
+from jeugdtoegang.domain.text import fold, name_words
 from jeugdtoegang.services import households
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage import search_keys
+from jeugdtoegang.storage.audit_writer import flush_pending
 from jeugdtoegang.storage.database import initialise, open_database
 from jeugdtoegang.storage.models.households import Household
 from tests.benchmarks._report import percentile, report
@@ -150,14 +151,26 @@ def test_search_among_100000_persons(big_ctx: AppContext) -> None:
         return raw_rows(raw_distinct(sql, params))
 
     def raw_words(query: str, scoped: bool = False) -> list[tuple[object, ...]]:
-        """Both words, like the service: the longer one is the key, the other the other name."""
-        first, second = sorted((fold(w) for w in query.split()), key=len, reverse=True)[:2]
+        """The words, like the service: the longest one's distinct keys are walked (one
+        seek each) and (key, the next word's prefix) is sought for each; a third word
+        ("Jan-Willem Jansen") is the same seek on the person's own rows."""
+        first, second, *rest = sorted(name_words(query), key=len, reverse=True)
+        more = " AND EXISTS (SELECT 1 FROM search_key AS m WHERE m.owner_id = pair.owner_id"
+        more += " AND m.key = pair.key AND m.other >= ? AND m.other < ?)"
         sql = (
-            f"SELECT household_id FROM search_key WHERE {team_sql(scoped)}key >= ? AND key < ?"
-            " AND other >= ? AND other < ? LIMIT ?"
+            "WITH RECURSIVE distinct_key(v) AS (SELECT min(key) FROM search_key"
+            " WHERE key >= ? AND key < ? UNION ALL SELECT (SELECT min(w.key) FROM search_key"
+            " AS w WHERE w.key > distinct_key.v AND w.key < ?) FROM distinct_key"
+            " WHERE distinct_key.v IS NOT NULL)"
+            " SELECT pair.household_id FROM distinct_key JOIN search_key AS pair"
+            " ON pair.key = distinct_key.v WHERE pair.other >= ? AND pair.other < ?"
+            f"{' AND pair.team_key IN (?, ?)' if scoped else ''}{more * len(rest)} LIMIT ?"
         )
-        params = (*(scope if scoped else ()), first, first + "\uffff", second, second + "\uffff")
-        return raw_rows(raw_distinct(sql, params))
+        high = first + "\uffff"
+        params = [first, high, high, second, second + "\uffff", *(scope if scoped else ())]
+        for word in rest:
+            params += [word, word + "\uffff"]
+        return raw_rows(raw_distinct(sql, tuple(params)))
 
     def raw_bsn(bsn: str) -> list[tuple[object, ...]]:
         ids = raw.execute(
@@ -197,6 +210,10 @@ def test_search_among_100000_persons(big_ctx: AppContext) -> None:
         ours, ours_cpu, ours_thread = timed(
             lambda it=it, ctx=ctx: households.search_households(ctx, next(it))
         )
+        # our read entries still queued are written now, not while the baseline is timed
+        drain = time.process_time()
+        flush_pending(big_ctx.database)
+        drained_ms = (time.process_time() - drain) * 1000
         it2 = iter(queries * 2)
         if label == "BSN":
             base, base_cpu, base_thread = timed(lambda it2=it2: logged(raw_bsn(next(it2))))
@@ -224,6 +241,9 @@ def test_search_among_100000_persons(big_ctx: AppContext) -> None:
             percentile(base_thread, 0.95),
             "ms",
             "(no audit writer)",
+        )
+        print(
+            f"  (read entries still queued after the timed calls: written in {drained_ms:.1f} ms)"
         )
     os.close(journal)
     raw.close()

@@ -61,18 +61,18 @@ def family(surname: str, first: str = "Elif") -> HouseholdInput:
     )
 
 
+KEY_COLUMNS = (
+    SearchKey.owner_id,
+    SearchKey.key,
+    SearchKey.other,
+    SearchKey.team_key,
+    SearchKey.household_id,
+)
+
+
 def stored_keys(database: Database) -> set[tuple[object, ...]]:
     with database.read_sessions() as session:
-        rows = session.execute(
-            select(
-                SearchKey.owner_id,
-                SearchKey.kind,
-                SearchKey.key,
-                SearchKey.other,
-                SearchKey.team_key,
-                SearchKey.household_id,
-            )
-        ).all()
+        rows = session.execute(select(*KEY_COLUMNS)).all()
     return {tuple(row) for row in rows}
 
 
@@ -81,19 +81,7 @@ def assert_keys_match_a_rebuild(database: Database) -> None:
     with database.write_sessions() as session:
         search_keys.rebuild(session)
         session.flush()
-        rebuilt = {
-            tuple(row)
-            for row in session.execute(
-                select(
-                    SearchKey.owner_id,
-                    SearchKey.kind,
-                    SearchKey.key,
-                    SearchKey.other,
-                    SearchKey.team_key,
-                    SearchKey.household_id,
-                )
-            )
-        }
+        rebuilt = {tuple(row) for row in session.execute(select(*KEY_COLUMNS))}
         session.rollback()
     assert kept == rebuilt
 
@@ -111,6 +99,33 @@ def test_a_new_dossier_is_found_with_or_without_diacritics(ctx: AppContext) -> N
     assert names(ctx, "zoe ÇELIK") == ["Zoë Çelik-Öztürk"]
     assert names(ctx, "celik zoe") == ["Zoë Çelik-Öztürk"]  # either order
     assert_keys_match_a_rebuild(ctx.database)
+
+
+def test_a_hyphenated_surname_is_found_by_each_part(ctx: AppContext) -> None:
+    households.register_household(ctx, family("Jansen-de Vries", "Sem"))
+    households.register_household(ctx, family("Vries", "Anna"))
+    shown = ["Sem Jansen-de Vries"]
+    assert names(ctx, "jansen") == shown
+    assert names(ctx, "Jansen-de Vries") == shown
+    assert names(ctx, "de vries sem") == shown
+    assert names(ctx, "sem vrie") == shown
+    assert names(ctx, "vries jans") == shown
+    assert names(ctx, "sem jansen vries") == shown  # three words: each a part of the name
+    assert names(ctx, "anna jansen") == []
+    assert sorted(names(ctx, "vries")) == ["Anna Vries", "Sem Jansen-de Vries"]
+    assert_keys_match_a_rebuild(ctx.database)
+
+
+def test_two_words_among_many_namesakes_find_the_one_person(ctx: AppContext) -> None:
+    generate_households(ctx, 5, seed=11)  # other families first
+    for n in range(40):  # more namesakes than a pick list
+        households.register_household(ctx, family("Bakker", f"Kind{n:02d}"))
+    households.register_household(ctx, family("Bakker-Öztürk", "Zeynep"))
+    assert names(ctx, "zeynep bakker") == ["Zeynep Bakker-Öztürk"]
+    assert names(ctx, "bak zey") == ["Zeynep Bakker-Öztürk"]
+    assert names(ctx, "ozturk") == ["Zeynep Bakker-Öztürk"]
+    assert names(ctx, "bakker kind07") == ["Kind07 Bakker"]
+    assert len(households.search_households(ctx, "bakker")) == households.SEARCH_LIMIT
 
 
 def test_a_corrected_name_is_found_under_the_new_name_only(ctx: AppContext) -> None:
@@ -226,3 +241,70 @@ def test_a_person_taken_over_by_sync_is_found_and_follows_a_rename(
     assert names(office, "sahin") == []
     assert names(office, "dogan") == ["Ayşe Doğan"]
     assert_keys_match_a_rebuild(office_db)
+
+
+def test_a_search_entry_indexes_every_person_shown_under_their_usual_id(ctx: AppContext) -> None:
+    """The read log of a search: the members' ids as read go into the entry in the log's
+    usual form, and the person index (who saw X) holds exactly those persons."""
+    from jeugdtoegang.storage.audit_writer import flush_pending
+    from jeugdtoegang.storage.inzage_queries import audit_rows_about
+    from jeugdtoegang.storage.models.audit import AuditEntry, AuditSubject
+
+    generate_households(ctx, 6, seed=5)
+    shown = households.search_households(ctx, "e")  # first names or surnames with an e
+    assert shown
+    flush_pending(ctx.database)
+    persons = {str(p) if isinstance(p, uuid.UUID) else str(uuid.UUID(p)) for row in shown
+               for p in row.person_ids}  # fmt: skip
+    with ctx.database.read_sessions() as session:
+        entry = (
+            session.execute(
+                select(AuditEntry)
+                .where(AuditEntry.action == "zoeken")
+                .order_by(AuditEntry.seq.desc())
+            )
+            .scalars()
+            .first()
+        )
+        assert entry is not None
+        assert set(entry.person_ids) == persons
+        assert entry.person_ids == sorted(entry.person_ids)  # as before: in the ids' order
+        indexed = (
+            session.execute(
+                select(AuditSubject.person_id).where(AuditSubject.entry_seq == entry.seq)
+            )
+            .scalars()
+            .all()
+        )
+        assert {str(p) for p in indexed} == persons
+        # who saw this person: the inzage's read by the index finds the search
+        about = audit_rows_about(session, uuid.UUID(next(iter(persons))))
+    assert entry.seq in {row.seq for row in about}
+
+
+def test_without_json_functions_the_person_index_is_written_row_by_row(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jeugdtoegang.storage import audit_writer
+    from jeugdtoegang.storage.models.audit import AuditEntry, AuditSubject
+
+    monkeypatch.setattr(  # as a SQLite built without JSON functions answers
+        audit_writer,
+        "_SQLITE_SUBJECTS",
+        audit_writer._SQLITE_SUBJECTS.replace("json_each", "no_json"),
+    )
+    households.register_household(ctx, family("Kaya-Demir", "Ela"))
+    assert names(ctx, "demir") == ["Ela Kaya-Demir"]
+    audit_writer.flush_pending(ctx.database)
+    with ctx.database.read_sessions() as session:
+        entry = session.execute(
+            select(AuditEntry).where(AuditEntry.action == "zoeken")
+        ).scalar_one()
+        indexed = (
+            session.execute(
+                select(AuditSubject.person_id).where(AuditSubject.entry_seq == entry.seq)
+            )
+            .scalars()
+            .all()
+        )
+    assert [str(p) for p in indexed] == entry.person_ids

@@ -4,11 +4,13 @@ Not a record of its own: rebuilt from ``person`` and ``household`` by
 :mod:`jeugdtoegang.storage.search_keys` on every write path (the session hook, bulk
 inserts, the sync writer); never synced and never versioned.
 
-Each current person has two rows, ``kind`` "s" (key = folded surname, other = folded first
-name) and "f" (key = folded first name, other = folded surname), so a one-word prefix is
-one index range and two words are one range on the first with a filter on the second.
-Each dossier has one row "d" (key = "#" + the serial of its number, other = its code),
-so a partial dossier number is an index seek instead of a scan of every dossier.
+A current person's name words (first name and surname folded and split at spaces and
+dashes: "Zoë Jansen-de Vries" → zoe, jansen, de, vries) give one row per ordered pair of
+words (key = one word, other = another; a person with one word has key = that word, other
+= ""). So a one-word prefix is one index range on ``key``, and two words are one seek on
+(key, other) per distinct key in the first word's range, whichever part of the name each
+word is. Each dossier has one row (key = "#" + the serial of its number, other = its
+code), so a partial dossier number is an index seek instead of a scan of every dossier.
 ``team_key`` is the dossier's team, case-folded ("" for a region-wide dossier): the
 user's team scope is part of the index range.
 """
@@ -24,7 +26,7 @@ from jeugdtoegang.storage.base import Base
 
 
 class SearchKey(Base):
-    """One search key of a person (kinds "s", "f") or of a dossier (kind "d")."""
+    """One search key: a pair of a person's name words, or a dossier's serial and code."""
 
     __tablename__ = "search_key"
     __table_args__ = (
@@ -33,10 +35,9 @@ class SearchKey(Base):
         Index("ix_search_key_household", "household_id"),
     )
 
-    #: the person's id (kinds "s", "f") or the dossier's id (kind "d")
+    #: the person's id (name words) or the dossier's id (its number)
     owner_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(1), primary_key=True)
-    key: Mapped[str] = mapped_column(String(150), nullable=False)
-    other: Mapped[str] = mapped_column(String(150), nullable=False)
+    key: Mapped[str] = mapped_column(String(150), primary_key=True)
+    other: Mapped[str] = mapped_column(String(150), primary_key=True)
     team_key: Mapped[str] = mapped_column(String(200), nullable=False)
     household_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
