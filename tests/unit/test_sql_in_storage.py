@@ -27,6 +27,10 @@ CLEAN = (
     "region_setup",
     "workstations",
     "review",
+    "audit",
+    "audit_log",
+    "audit_verify",
+    "audit_anchors",
 )
 
 #: the statement builders a service must not import from SQLAlchemy

@@ -1,0 +1,31 @@
+"""The Logboek pages by key: the object index of the audit log ends in ``seq``.
+
+``ix_audit_log_object`` (object type, object id) becomes ``ix_audit_log_object_seq``
+(object type, object id, seq), so the newest entries on a dossier, and the next page
+older than a given entry, are one index range read backwards: no sort of every entry on
+the dossier, whatever the size of the log.
+
+Revision ID: 0019_audit
+Revises: 0018_search
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0019_audit"
+down_revision = "0018_search"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index(
+        "ix_audit_log_object_seq", "audit_log", ["object_type", "object_id", "seq"], unique=False
+    )
+    op.drop_index("ix_audit_log_object", table_name="audit_log")
+
+
+def downgrade() -> None:
+    op.create_index("ix_audit_log_object", "audit_log", ["object_type", "object_id"], unique=False)
+    op.drop_index("ix_audit_log_object_seq", table_name="audit_log")
