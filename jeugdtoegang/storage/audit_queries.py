@@ -106,8 +106,16 @@ def indexed_persons(session: Session, low: int, high: int | None) -> dict[int, s
             query = query.where(_S.entry_seq <= high)
         rows = session.execute(query)
     indexed: dict[int, set[str]] = {}
+    texts: dict[Any, str] = {}  # a person is named by many entries: normalise each once
     for seq, person in rows:
-        indexed.setdefault(seq, set()).add(id_text(person))
+        text = texts.get(person)
+        if text is None:
+            text = texts[person] = id_text(person)
+        found = indexed.get(seq)
+        if found is None:
+            indexed[seq] = {text}
+        else:
+            found.add(text)
     return indexed
 
 

@@ -80,6 +80,8 @@ class AuditSubject(Base):
     """
 
     __tablename__ = "audit_subject"
+    #: verification compares the index with the entries chunk by chunk, by entry number
+    __table_args__ = (Index("ix_audit_subject_entry", "entry_seq", "person_id"),)
 
     person_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     entry_seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
