@@ -12,12 +12,13 @@ import json
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import String, and_, select, true, type_coerce, union_all
+from sqlalchemy import String, and_, bindparam, select, true, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.storage.audit_chain import id_text
+from jeugdtoegang.storage.hot import Prepared
 from jeugdtoegang.storage.models.audit import AuditChain, AuditEntry, AuditSubject
 from jeugdtoegang.storage.models.households import Household, Person
 
@@ -202,18 +203,73 @@ def search_entries(
     )
 
 
+_MEMBERS = Prepared(
+    select(Household.id, Person.id)
+    .select_from(Household)
+    .outerjoin(Person, Person.household_id == Household.id)
+    .where(Household.id == bindparam("household_id"))
+)
+
+
 def dossier_members(session: Session, household_id: uuid.UUID) -> list[uuid.UUID] | None:
     """The ids of a dossier's members (None: no such dossier), in one statement (the
     dossier's primary key joined to the persons' ``household_id`` index)."""
-    rows = session.execute(
-        select(Household.id, Person.id)
-        .select_from(Household)
-        .outerjoin(Person, Person.household_id == Household.id)
-        .where(Household.id == household_id)
-    ).all()
+    rows = _MEMBERS.all(session, {"household_id": household_id})
     if not rows:
         return None
     return [person for _household, person in rows if person is not None]
+
+
+class LogRow(NamedTuple):
+    """The columns of an entry that the Logboek shows."""
+
+    seq: int
+    created_at: datetime
+    created_by: str
+    role: str | None
+    action: str
+    object_type: str | None
+    object_id: uuid.UUID | None
+    person_ids: Any
+    purpose: str | None
+    outcome: str
+
+
+_LOG_COLUMNS = tuple(_A[name] for name in LogRow._fields)
+#: the page statement per (number of members, whether it has a ``before`` key)
+_PAGES: dict[tuple[int, bool], Prepared] = {}
+
+
+def _page_statement(members: int, older: bool) -> Prepared:
+    """The statement of one page: each source (the dossier's object types, each member)
+    its own keyset range with its own limit, their union cut to the limit."""
+    found = _PAGES.get((members, older))
+    if found is not None:
+        return found
+    limit, before = bindparam("limit"), bindparam("before")
+    sources = []
+    for object_type in DOSSIER_OBJECT_TYPES:
+        query = select(_A.seq.label("seq")).where(
+            _A.object_type == object_type, _A.object_id == bindparam("household_id")
+        )
+        if older:
+            query = query.where(_A.seq < before)
+        sources.append(select(query.order_by(_A.seq.desc()).limit(limit).subquery().c.seq))
+    for number in range(members):
+        query = select(_S.entry_seq.label("seq")).where(
+            _S.person_id == bindparam(f"person_{number}", type_=_S.person_id.type)
+        )
+        if older:
+            query = query.where(_S.entry_seq < before)
+        sources.append(select(query.order_by(_S.entry_seq.desc()).limit(limit).subquery().c.seq))
+    wanted = union_all(*sources).subquery()
+    found = _PAGES[(members, older)] = Prepared(
+        select(*_LOG_COLUMNS)
+        .where(_A.seq.in_(select(wanted.c.seq)))
+        .order_by(_A.seq.desc())
+        .limit(limit)
+    )
+    return found
 
 
 def dossier_entries(
@@ -222,7 +278,7 @@ def dossier_entries(
     members: Sequence[uuid.UUID],
     limit: int,
     before: int | None = None,
-) -> list[Any]:
+) -> list[LogRow]:
     """The newest ``limit`` entries older than ``before`` (all when None) on the dossier or
     its members, newest first, in one statement that reads index ranges only.
 
@@ -230,30 +286,16 @@ def dossier_entries(
     index (``object_type``, ``object_id``, ``seq``) once per dossier object type, the
     person index (``person_id``, ``entry_seq``) once per member; their union is cut to
     ``limit`` and joined to the log by ``seq``. So a page costs ``limit`` index steps per
-    source, whatever the size of the log and however far back the page is.
+    source, whatever the size of the log and however far back the page is. The statement
+    is prepared once per number of members (:class:`~jeugdtoegang.storage.hot.Prepared`).
     """
-    sources = []
-    for object_type in DOSSIER_OBJECT_TYPES:
-        query = select(_A.seq.label("seq")).where(
-            _A.object_type == object_type, _A.object_id == household_id
-        )
-        if before is not None:
-            query = query.where(_A.seq < before)
-        sources.append(select(query.order_by(_A.seq.desc()).limit(limit).subquery().c.seq))
-    for person in members:
-        query = select(_S.entry_seq.label("seq")).where(_S.person_id == person)
-        if before is not None:
-            query = query.where(_S.entry_seq < before)
-        sources.append(select(query.order_by(_S.entry_seq.desc()).limit(limit).subquery().c.seq))
-    wanted = union_all(*sources).subquery()
-    return list(
-        session.execute(
-            select(AuditEntry.__table__)
-            .where(_A.seq.in_(select(wanted.c.seq)))
-            .order_by(_A.seq.desc())
-            .limit(limit)
-        ).all()
-    )
+    params: dict[str, Any] = {"household_id": household_id, "limit": limit}
+    if before is not None:
+        params["before"] = before
+    for number, person in enumerate(members):
+        params[f"person_{number}"] = person
+    rows = _page_statement(len(members), before is not None).all(session, params)
+    return [LogRow(*row) for row in rows]
 
 
 def person_list(stored: Any) -> list[str]:
