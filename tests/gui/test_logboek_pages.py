@@ -61,3 +61,26 @@ def test_scrolling_and_more_load_the_older_entries_in_order(qtbot: Any, ctx: App
     assert shown() == seqs  # the end is the end
     tab.refresh()  # starts over with the newest page
     assert len(shown()) == audit.PAGE_SIZE and shown()[0] >= seqs[0]
+
+
+def test_the_beheer_search_pages_with_more(qtbot: Any, ctx: AppContext) -> None:
+    from jeugdtoegang.domain.actor import Actor, Role
+    from ui.areas.admin import SEARCH_PAGE, AuditTab
+
+    admin = AppContext(ctx.database, Actor("beheer", "Bea Heer", frozenset({Role.BEHEERDER})))
+    with ctx.uow() as uow:  # one transaction: SEARCH_PAGE * 2 + 10 searches of a consultant
+        for number in range(SEARCH_PAGE * 2 + 10):
+            uow.log_access("zoeken", None, None, [], f"zoekopdracht {number}")
+        uow.commit()
+    tab = AuditTab(admin, FakeShell(admin))
+    qtbot.addWidget(tab)
+    tab.resize(1100, 600)
+    tab.show()
+    tab.action_field.setCurrentIndex(tab.action_field.findData("zoeken"))
+    tab.search_button.click()
+    assert tab.model.rowCount() == SEARCH_PAGE and tab.more_button.isEnabled()
+    while tab.more_button.isEnabled():
+        tab.more_button.click()
+    purposes = [row.purpose for row in tab.model.rows]
+    assert purposes == [f"zoekopdracht {n}" for n in range(SEARCH_PAGE * 2 + 9, -1, -1)]
+    assert tab.count_label.text() == f"{SEARCH_PAGE * 2 + 10} logregels gevonden (nieuwste eerst)"
