@@ -74,8 +74,6 @@ def retention_until(ctx: AppContext, made_on: date) -> date:
     return made_on + relativedelta(years=retention_years(ctx))
 
 
-_require_audit = require_audit  # (the name of before the split)
-
 __all__ = [
     "ACTION_LABELS",
     "BATCH",
@@ -101,6 +99,7 @@ __all__ = [
     "log_use",
     "received_anchor_report",
     "replace_audit_key",
+    "require_audit",
     "retention_cutoff",
     "retention_until",
     "retention_years",
