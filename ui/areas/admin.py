@@ -254,7 +254,6 @@ class AuditTab(QWidget):
         self.table = _table("audit_results", self.model, 5)
         self.count_label = QLabel("")
         self.count_label.setObjectName("audit_count")
-        self.count_label.setWordWrap(True)
         self.more_button = QPushButton("Meer tonen")
         self.more_button.setObjectName("audit_more_button")
         self.more_button.setEnabled(False)
@@ -270,7 +269,8 @@ class AuditTab(QWidget):
         left.addStretch(1)
         right = QVBoxLayout()
         counts = QHBoxLayout()
-        counts.addWidget(self.count_label, 1)
+        counts.addWidget(self.count_label)
+        counts.addStretch(1)
         counts.addWidget(self.more_button)
         right.addLayout(counts)
         right.addWidget(self.table, 1)
@@ -332,7 +332,7 @@ class AuditTab(QWidget):
         shown = self.model.rowCount()
         more = self.model.canFetchMore(QModelIndex())
         self.more_button.setEnabled(more)
-        older = "; scroll naar beneden of kies 'Meer tonen' voor oudere" if more else ""
+        older = ", er zijn oudere" if more else ""
         self.count_label.setText(f"{shown} logregels gevonden (nieuwste eerst){older}")
 
     def verify(self) -> None:

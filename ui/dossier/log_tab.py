@@ -101,7 +101,9 @@ class LogTab(QWidget):
         self.refresh_button.setObjectName("refresh_log_button")
         self.more_button = QPushButton("Meer tonen")
         self.more_button.setObjectName("more_log_button")
-        self.more_button.setToolTip("Toon de volgende, oudere logregels")
+        self.more_button.setToolTip(
+            "Toon de volgende, oudere logregels (naar beneden scrollen doet hetzelfde)"
+        )
         self.model = LogPagesModel(COLUMNS, self._older, self)
         self.table = QTableView()
         self.table.setObjectName("log_table")
@@ -110,7 +112,8 @@ class LogTab(QWidget):
         self.table.setSortingEnabled(False)
         self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         top = QHBoxLayout()
-        top.addWidget(self.count_label, 1)
+        top.addWidget(self.count_label)
+        top.addStretch(1)
         top.addWidget(self.more_button)
         top.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
@@ -151,13 +154,10 @@ class LogTab(QWidget):
         shown = self.model.rowCount()
         more = self.model.canFetchMore(QModelIndex())
         self.more_button.setEnabled(more)
-        if more:
-            self.count_label.setText(
-                f"De nieuwste {shown} logregels; scroll naar beneden of kies 'Meer tonen' "
-                "voor oudere."
-            )
-        else:
-            self.count_label.setText(f"{shown} logregels")
+        # (short: a word-wrapped label sets the window's minimum height at its narrowest)
+        self.count_label.setText(
+            f"{shown} logregels, er zijn oudere" if more else f"{shown} logregels"
+        )
 
 
 def create(ctx: AppContext, shell: object, household_id: uuid.UUID) -> QWidget:
