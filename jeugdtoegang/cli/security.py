@@ -8,6 +8,7 @@ import json
 import os
 import sys
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -55,8 +56,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     search.add_argument("--since", type=date.fromisoformat, help="vanaf datum (JJJJ-MM-DD)")
     search.add_argument("--until", type=date.fromisoformat, help="tot en met datum")
     search.add_argument("--limit", type=int, default=audit.SEARCH_LIMIT)
+    search.add_argument(
+        "--before", type=_positive, help="alleen regels ouder dan dit nummer (volgende pagina)"
+    )
     add_json_flag(search)
     search.set_defaults(handler=_search)
+
+    logboek = audit_sub.add_parser("logboek", help="het logboek van één dossier, per pagina")
+    logboek.add_argument("--household", required=True, help="id of dossiernummer")
+    logboek.add_argument(
+        "--limit", type=_positive, default=audit.PAGE_SIZE, help="regels per pagina (standaard 50)"
+    )
+    logboek.add_argument(
+        "--before", type=_positive, help="alleen regels ouder dan dit nummer (volgende pagina)"
+    )
+    add_json_flag(logboek)
+    logboek.set_defaults(handler=_dossier_log)
 
     inzage = audit_sub.add_parser("inzage", help="inzage-export (AVG art. 15) van één persoon")
     inzage.add_argument("--person", type=uuid.UUID, required=True, help="id van de persoon")
@@ -156,20 +171,50 @@ def _search(args: argparse.Namespace) -> int:
     ctx = _context(args)
     query = audit.AuditQuery(
         person_id=args.person, username=args.user, action=args.action, since=args.since,
-        until=args.until, outcome=args.outcome, limit=args.limit,
+        until=args.until, outcome=args.outcome, limit=args.limit, before=args.before,
     )  # fmt: skip
     entries = audit.search_audit(ctx, query)
+    emit(args, [e.as_dict() for e in entries], lambda: _lines(entries))
+    return 0
+
+
+def _lines(entries: Sequence[audit.AuditEntryView]) -> str:
+    if not entries:
+        return "Geen logregels gevonden."
+    return "\n".join(
+        f"{e.seq:>8}  {e.at:%Y-%m-%d %H:%M}  {e.by:<14} {e.action_text:<28} "
+        f"{e.outcome_text:<10} {e.purpose or ''}"
+        for e in entries
+    )
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"geen positief geheel getal: {value!r}")
+    return number
+
+
+def _dossier_log(args: argparse.Namespace) -> int:
+    from jeugdtoegang.cli.plans import resolve_household
+
+    ctx = _context(args)
+    household_id = resolve_household(ctx, args.household)
+    page = audit.dossier_log_page(ctx, household_id, args.limit, args.before)
+    data = {
+        "entries": [e.as_dict() for e in page.entries],
+        "more": page.more,
+        "next_before": page.next_before,
+    }
 
     def text() -> str:
-        if not entries:
-            return "Geen logregels gevonden."
-        return "\n".join(
-            f"{e.seq:>8}  {e.at:%Y-%m-%d %H:%M}  {e.by:<14} {e.action_text:<28} "
-            f"{e.outcome_text:<10} {e.purpose or ''}"
-            for e in entries
-        )
+        more = f"\nOudere regels: --before {page.next_before}" if page.more else ""
+        return _lines(page.entries) + more
 
-    emit(args, [e.as_dict() for e in entries], text)
+    emit(args, data, text)
     return 0
 
 

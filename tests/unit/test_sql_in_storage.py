@@ -47,6 +47,10 @@ CLEAN = (
     "ijw_care_bulk",
     "ijw_overview",
     "report_model",
+    "audit",
+    "audit_log",
+    "audit_verify",
+    "audit_anchors",
 )
 
 #: the statement builders a service must not import from SQLAlchemy

@@ -5,9 +5,10 @@ Each tab is shown only with the permission behind it; the core checks again.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QModelIndex
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,6 +34,7 @@ from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.inzage import PersonMatch, find_person, write_inzage
 from ui import dialogs
 from ui.dossier.log_tab import COLUMNS as LOG_COLUMNS
+from ui.dossier.log_tab import LogPagesModel
 from ui.models.rows import RowsModel
 
 ROLE_CHOICES = (Role.CONSULENT, Role.TEAMLEIDER, Role.BEHEERDER)
@@ -191,8 +193,12 @@ def _optional_date(name: str) -> tuple[QCheckBox, QDateEdit]:
     return check, edit
 
 
+#: search results per page; scrolling to the end or "Meer tonen" loads the next, older page
+SEARCH_PAGE = 200
+
+
 class AuditTab(QWidget):
-    """Search the log, verify the chain, see the retention date."""
+    """Search the log (page by page, newest first), verify the chain, see the retention date."""
 
     def __init__(self, ctx: AppContext, shell: object) -> None:
         super().__init__()
@@ -243,10 +249,14 @@ class AuditTab(QWidget):
         )
         self.retention_label.setObjectName("retention_label")
         self.retention_label.setWordWrap(True)
-        self.model: RowsModel[audit.AuditEntryView] = RowsModel(LOG_COLUMNS, self)
+        self._searched: audit.AuditQuery | None = None
+        self.model = LogPagesModel(LOG_COLUMNS, self._older, self)
         self.table = _table("audit_results", self.model, 5)
         self.count_label = QLabel("")
         self.count_label.setObjectName("audit_count")
+        self.more_button = QPushButton("Meer tonen")
+        self.more_button.setObjectName("audit_more_button")
+        self.more_button.setEnabled(False)
         left = QVBoxLayout()
         left.addLayout(form)
         left.addWidget(self.search_button)
@@ -258,13 +268,19 @@ class AuditTab(QWidget):
         left.addWidget(check_box)
         left.addStretch(1)
         right = QVBoxLayout()
-        right.addWidget(self.count_label)
+        counts = QHBoxLayout()
+        counts.addWidget(self.count_label)
+        counts.addStretch(1)
+        counts.addWidget(self.more_button)
+        right.addLayout(counts)
         right.addWidget(self.table, 1)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 2)
         layout.addLayout(right, 5)
         self.search_button.clicked.connect(self.search)
         self.verify_button.clicked.connect(self.verify)
+        self.more_button.clicked.connect(lambda: self.model.fetchMore(QModelIndex()))
+        self.model.rowsInserted.connect(lambda *_: self._show_count())
 
     def _query(self) -> audit.AuditQuery:
         import uuid
@@ -287,15 +303,37 @@ class AuditTab(QWidget):
         except ValueError:
             self.shell.show_error("Het persoon-id is niet geldig.")  # type: ignore[attr-defined]
             return
+        self._searched = query
+        page = self._page(None)
+        if page is None:
+            return
+        self.model.show_first(page)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self._show_count()
+
+    def _page(self, before: int | None) -> audit.LogPage | None:
+        """The page of the last search older than entry ``before`` (one more entry is
+        asked for, to know whether there are older ones)."""
+        if self._searched is None:
+            return None
+        query = replace(self._searched, limit=SEARCH_PAGE + 1, before=before)
         try:
             entries = audit.search_audit(self.ctx, query)
         except JeugdtoegangError as error:
             self.shell.show_error(error.message)  # type: ignore[attr-defined]
-            return
-        self.model.set_rows(entries)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        self.count_label.setText(f"{len(entries)} logregels gevonden (nieuwste eerst)")
+            return None
+        return audit.LogPage(tuple(entries[:SEARCH_PAGE]), len(entries) > SEARCH_PAGE)
+
+    def _older(self, before: int) -> audit.LogPage | None:
+        return self._page(before)
+
+    def _show_count(self) -> None:
+        shown = self.model.rowCount()
+        more = self.model.canFetchMore(QModelIndex())
+        self.more_button.setEnabled(more)
+        older = ", er zijn oudere" if more else ""
+        self.count_label.setText(f"{shown} logregels gevonden (nieuwste eerst){older}")
 
     def verify(self) -> None:
         self.verify_label.setText("Bezig met controleren…")

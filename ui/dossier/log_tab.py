@@ -1,12 +1,20 @@
 """Dossier tab "Logboek": every logged read, change, export and print of this dossier.
 
-Opening the Logboek is itself logged (the log is personal data too).
+The log of a busy dossier grows without end, so the tab pages by key: it shows the newest
+page first, and scrolling to the end of the table (Qt's ``canFetchMore``/``fetchMore``)
+or "Meer tonen" loads the next older page, the entries before the oldest one shown. No
+entry is shown twice and none is skipped, even while new entries are written (they are
+newer than every page). Opening the Logboek, and each older page, is itself logged (the
+log is personal data too).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
 
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -19,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.services import audit
-from jeugdtoegang.services.audit import AuditEntryView
+from jeugdtoegang.services.audit import AuditEntryView, LogPage
 from jeugdtoegang.services.context import AppContext
 from ui.models.rows import RowsModel
 
@@ -32,6 +40,48 @@ COLUMNS = (
     ("Doel", lambda e: e.purpose or ""),
     ("Resultaat", lambda e: e.outcome_text),
 )
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class LogPagesModel(RowsModel[AuditEntryView]):
+    """The Logboek's rows, newest first, growing by one older page per ``fetchMore``.
+
+    ``load(before)`` returns the page older than entry ``before`` (None: it could not be
+    read; the view keeps what it has).
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[tuple[str, Callable[[AuditEntryView], Any]]],
+        load: Callable[[int], LogPage | None],
+        parent: Any = None,
+    ) -> None:
+        super().__init__(columns, parent)
+        self._load = load
+        self._before: int | None = None
+
+    def show_first(self, page: LogPage) -> None:
+        """Start over with the newest page."""
+        self.set_rows(page.entries)
+        self._before = page.next_before
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: N802, B008
+        return not parent.isValid() and self._before is not None
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: N802, B008
+        if not self.canFetchMore(parent):
+            return
+        before = self._before
+        assert before is not None
+        page = self._load(before)
+        if page is None:
+            return
+        self._before = page.next_before
+        if page.entries:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page.entries) - 1)
+            self._rows.extend(page.entries)
+            self.endInsertRows()
 
 
 class LogTab(QWidget):
@@ -49,7 +99,12 @@ class LogTab(QWidget):
         self.count_label.setWordWrap(True)  # a long message never widens the window
         self.refresh_button = QPushButton("Vernieuwen")
         self.refresh_button.setObjectName("refresh_log_button")
-        self.model: RowsModel[AuditEntryView] = RowsModel(COLUMNS, self)
+        self.more_button = QPushButton("Meer tonen")
+        self.more_button.setObjectName("more_log_button")
+        self.more_button.setToolTip(
+            "Toon de volgende, oudere logregels (naar beneden scrollen doet hetzelfde)"
+        )
+        self.model = LogPagesModel(COLUMNS, self._older, self)
         self.table = QTableView()
         self.table.setObjectName("log_table")
         self.table.setModel(self.model)
@@ -59,25 +114,50 @@ class LogTab(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.count_label)
         top.addStretch(1)
+        top.addWidget(self.more_button)
         top.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         self.refresh_button.clicked.connect(self.refresh)
+        self.more_button.clicked.connect(self.show_more)
+        self.model.rowsInserted.connect(lambda *_: self._show_count())
         self.refresh()
 
-    def refresh(self) -> None:
+    def _page(self, before: int | None) -> LogPage | None:
         try:
-            entries = audit.dossier_log(self.ctx, self.household_id)
+            return audit.dossier_log_page(self.ctx, self.household_id, before=before)
         except JeugdtoegangError as error:
             self.count_label.setText(error.message)
+            return None
+
+    def _older(self, before: int) -> LogPage | None:
+        return self._page(before)
+
+    def refresh(self) -> None:
+        page = self._page(None)
+        if page is None:
             self.model.set_rows([])
+            self.more_button.setEnabled(False)
             return
-        self.model.set_rows(entries)
+        self.model.show_first(page)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        self.count_label.setText(f"{len(entries)} logregels")
+        self._show_count()
+
+    def show_more(self) -> None:
+        """The next older page ("Meer tonen"; scrolling to the end does the same)."""
+        self.model.fetchMore(QModelIndex())
+
+    def _show_count(self) -> None:
+        shown = self.model.rowCount()
+        more = self.model.canFetchMore(QModelIndex())
+        self.more_button.setEnabled(more)
+        # (short: a word-wrapped label sets the window's minimum height at its narrowest)
+        self.count_label.setText(
+            f"{shown} logregels, er zijn oudere" if more else f"{shown} logregels"
+        )
 
 
 def create(ctx: AppContext, shell: object, household_id: uuid.UUID) -> QWidget:

@@ -24,7 +24,7 @@ class AuditEntry(AppendOnlyBase):
 
     __tablename__ = "audit_log"
     __table_args__ = (
-        Index("ix_audit_log_object", "object_type", "object_id"),
+        Index("ix_audit_log_object_seq", "object_type", "object_id", "seq"),
         Index("ix_audit_log_created_by", "created_by", "seq"),
         Index("ix_audit_log_created_at", "created_at"),
         Index("ix_audit_log_chain", "chain_id", "chain_seq", unique=True),
@@ -80,6 +80,8 @@ class AuditSubject(Base):
     """
 
     __tablename__ = "audit_subject"
+    #: verification compares the index with the entries chunk by chunk, by entry number
+    __table_args__ = (Index("ix_audit_subject_entry", "entry_seq", "person_id"),)
 
     person_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     entry_seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
