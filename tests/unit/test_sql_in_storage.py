@@ -27,6 +27,8 @@ CLEAN = (
     "region_setup",
     "workstations",
     "review",
+    "eligibility",
+    "eligibility_pools",
 )
 
 #: the statement builders a service must not import from SQLAlchemy
