@@ -27,6 +27,7 @@ from jeugdtoegang.domain.providers import (
     ContractFacts,
     EligibilityResult,
     Exclusion,
+    FreeAccessFacts,
     MaatwerkProvider,
     Need,
     choice_findings,
@@ -39,16 +40,22 @@ from jeugdtoegang.errors import FieldError, ValidationError
 from jeugdtoegang.regions import Municipality, RegionProfile
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.eligibility_pools import (
+    Kept,
     candidate_pool,
     committed_kept,
     committed_reader,
     current_provisions,
     forget_pools,
     kept_for,
+    kept_for_engine,
+    quick_committed,
+    quick_pool,
+    quick_provisions,
     ranking_policy,
 )
 from jeugdtoegang.storage import eligibility_queries as q
 from jeugdtoegang.storage.hot import connection
+from jeugdtoegang.storage.quick_reads import QuickReads, quick_reads
 
 __all__ = [
     "budget_figures",
@@ -170,9 +177,52 @@ def eligible_providers(ctx: AppContext, need: Need, limit: int | None = None) ->
     their reasons, and the free-access provisions (voorliggend) that may answer it.
 
     ``limit``: only the first page of the ranking (the picker); ``result.total`` counts
-    all eligible providers. Without it every eligible provider is ranked (the CLI)."""
+    all eligible providers. Without it every eligible provider is ranked (the CLI).
+
+    When the kept pool (and provisions) are current, the answer needs no Session: a read
+    transaction on a pooled connection checks that (:mod:`jeugdtoegang.storage.quick_reads`);
+    otherwise, or on another database than SQLite, a read-only unit of work."""
+    profile = ctx.profile
+    engine = ctx.database.engines.read
+    kept = kept_for_engine(engine)
+    if kept is not None:
+        resolved, municipality = resolve_need(profile, need)
+        with quick_reads(engine) as reads:
+            if reads is not None:
+                found = _from_kept(reads, kept, profile, resolved, municipality, limit)
+                if found is not None:
+                    return found
     with ctx.uow(readonly=True) as uow:
-        return eligibility_in_session(uow.session, ctx.profile, ctx.profile.slug, need, limit)
+        return eligibility_in_session(uow.session, profile, profile.slug, need, limit)
+
+
+def _from_kept(
+    reads: QuickReads,
+    kept: Kept,
+    profile: RegionProfile,
+    need: Need,
+    municipality: Municipality,
+    limit: int | None,
+) -> EligibilityResult | None:
+    """:func:`eligibility_in_session` from kept values only; None when something must be
+    read or built first (then the Session path does it)."""
+    committed: Any = {}
+    if need.segment == FREE_ACCESS_SEGMENT:
+        pool: CandidatePool | None = CandidatePool(())
+    else:
+        pool = quick_pool(reads, kept, profile.slug, need)
+        if pool is None:
+            return None
+        committed = quick_committed(reads, need.start)
+    provisions: list[FreeAccessFacts] | None = []
+    if shows_free_access(profile, need):
+        provisions = quick_provisions(reads, kept, municipality.name, need.start)
+        if provisions is None:
+            return None
+    policy = ranking_policy(profile, need, municipality)
+    return select_providers(
+        pool, need, municipality.name, policy, committed, provisions, limit=limit
+    )
 
 
 # -- checking a choice ----------------------------------------------------------------------

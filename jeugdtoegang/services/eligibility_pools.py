@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -26,10 +27,13 @@ from jeugdtoegang.regions import Municipality, RegionProfile
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.providers import committed_in_session
 from jeugdtoegang.storage import eligibility_queries as q
+from jeugdtoegang.storage.commitments import committed_by_month_sqlite
 from jeugdtoegang.storage.hot import snapshot_memo, unchanged_since
+from jeugdtoegang.storage.quick_reads import QuickReads
 
 #: (profile, segment, product, municipality) → policy; a profile is immutable, and kept
 #: in the value so that a new profile object never meets the policy of an old one
+_ZERO = Decimal(0)
 _POLICIES: dict[tuple[int, str, str, str], tuple[RegionProfile, RankingPolicy]] = {}
 
 
@@ -185,6 +189,14 @@ def current_provisions(
             remember = unchanged_since(session, "provisions", (gemeente, id(cached[1])))
         if remember is not None:
             remember()
+    return _valid_on(cached, day)
+
+
+def _valid_on(
+    cached: tuple[tuple[int, int], list[FreeAccessFacts], dict[date, list[FreeAccessFacts]]],
+    day: date,
+) -> list[FreeAccessFacts]:
+    """The kept provisions valid on ``day`` (the day's selection is kept with them)."""
     by_day = cached[2]
     found = by_day.get(day)
     if found is None:
@@ -192,3 +204,59 @@ def current_provisions(
             by_day.clear()
         found = by_day[day] = [p for p in cached[1] if p.valid_on(day)]
     return list(found)
+
+
+# -- the same answers without a Session (storage.quick_reads) ---------------------------------
+
+
+def kept_for_engine(engine: Any) -> Kept | None:
+    return getattr(engine, "_jt_eligibility_cache", None)
+
+
+def quick_pool(reads: QuickReads, kept: Kept, region: str, need: Need) -> CandidatePool | None:
+    """The kept pool when it is current (as :func:`candidate_pool` would find it); None
+    when it must be built first (the Session path does that)."""
+    key = (region, need.segment, need.product_code)
+    cached = kept.pools.get(key)
+    if cached is None:
+        return None
+    seen = (key, id(cached[1]))
+    if not reads.unchanged("pool", seen):
+        fingerprint = q.candidate_fingerprint(reads.reads, region, need.segment, need.product_code)
+        if fingerprint != cached[0]:
+            return None
+        reads.remember("pool", seen)
+    return cached[1]
+
+
+def quick_provisions(
+    reads: QuickReads, kept: Kept, gemeente: str, day: date
+) -> list[FreeAccessFacts] | None:
+    """:func:`current_provisions` when the kept ones are current; None otherwise."""
+    cached = kept.provisions.get(gemeente)
+    if cached is None:
+        return None
+    seen = (gemeente, id(cached[1]))
+    if not reads.unchanged("provisions", seen):
+        if q.provisions_fingerprint(reads.reads, gemeente) != cached[0]:
+            return None
+        reads.remember("provisions", seen)
+    return _valid_on(cached, day)
+
+
+def quick_committed(
+    reads: QuickReads, day: date
+) -> Callable[[Collection[uuid.UUID]], Mapping[uuid.UUID, Decimal]]:
+    """:func:`committed_reader` on quick reads (the same per-connection memo)."""
+    period = half_year(day)
+
+    def read(provider_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Decimal]:
+        memo = reads.memo(("committed", period))
+        missing = [i for i in provider_ids if i not in memo]
+        if missing:
+            # committed_in_session for whole months (a half year always is): the aggregate
+            found = committed_by_month_sqlite(reads.execute, missing, *period) or {}
+            memo.update({i: found.get(i, _ZERO) for i in missing})
+        return memo
+
+    return read

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -171,13 +171,36 @@ def committed_by_month(
 
     connection = hot_connection(session)
     if connection.dialect.name == "sqlite":
-        # the same query as _SUM, without SQLAlchemy's per-call rendering of an expanding IN
-        # list (10x the query itself for a page of providers); ids and days as SQLite stores
-        # them (32 hex digits, ISO dates)
-        sql = _SQLITE_SUM.format(",".join("?" * len(ids)))
-        rows = run(connection, sql, (*(i.hex for i in ids), start.isoformat(), last.isoformat()))
-        return {
-            uuid.UUID(provider): to_cents(Decimal(int(total)) / MICRO) for provider, total in rows
-        }
+        return _sqlite_sums(lambda sql, args: run(connection, sql, args), ids, start, last)
     found = connection.execute(_SUM, {"ids": ids, "first": start, "last": last})
     return {provider: to_cents(Decimal(int(total)) / MICRO) for provider, total in found}
+
+
+def committed_by_month_sqlite(
+    execute: Callable[[str, Sequence[Any]], list[tuple[Any, ...]]],
+    provider_ids: Iterable[uuid.UUID],
+    start: date,
+    end: date,
+) -> dict[uuid.UUID, Decimal] | None:
+    """:func:`committed_by_month` through a SQLite ``execute(sql, args)`` of the caller's
+    own read transaction (a read without a Session, see ``storage.quick_reads``)."""
+    ids = list(set(provider_ids))
+    if not whole_months(start, end):
+        return None
+    if not ids:
+        return {}
+    return _sqlite_sums(execute, ids, start, end.replace(day=1))
+
+
+def _sqlite_sums(
+    execute: Callable[[str, Sequence[Any]], list[tuple[Any, ...]]],
+    ids: list[uuid.UUID],
+    start: date,
+    last: date,
+) -> dict[uuid.UUID, Decimal]:
+    # the same query as _SUM, without SQLAlchemy's per-call rendering of an expanding IN
+    # list (10x the query itself for a page of providers); ids and days as SQLite stores
+    # them (32 hex digits, ISO dates)
+    sql = _SQLITE_SUM.format(",".join("?" * len(ids)))
+    rows = execute(sql, (*(i.hex for i in ids), start.isoformat(), last.isoformat()))
+    return {uuid.UUID(provider): to_cents(Decimal(int(total)) / MICRO) for provider, total in rows}

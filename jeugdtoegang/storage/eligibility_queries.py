@@ -19,7 +19,7 @@ from sqlalchemy import String, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.providers import ContractFacts, FreeAccessFacts, split_list
-from jeugdtoegang.storage.hot import Prepared, connection
+from jeugdtoegang.storage.hot import Prepared, RawReads, connection
 from jeugdtoegang.storage.models.providers import Contract, FreeAccessProvision, Provider
 
 _P = Provider.__table__.c
@@ -135,7 +135,7 @@ def _product(region: str, segment: str, product: str) -> dict[str, str]:
 
 
 def candidate_fingerprint(
-    session: Session, region: str, segment: str, product: str
+    session: Session | RawReads, region: str, segment: str, product: str
 ) -> tuple[int, int]:
     """(count, summed versions) of the product's contracts: the index range only."""
     count, versions = FINGERPRINT.all(session, _product(region, segment, product))[0]
@@ -162,7 +162,7 @@ def provider_contracts(
     return name, []
 
 
-def provisions_fingerprint(session: Session, gemeente: str) -> tuple[int, int]:
+def provisions_fingerprint(session: Session | RawReads, gemeente: str) -> tuple[int, int]:
     """(count, summed versions) of the municipality's free-access provisions."""
     count, versions = PROVISIONS_FINGERPRINT.all(session, {"gemeente": gemeente})[0]
     return int(count), int(versions)
