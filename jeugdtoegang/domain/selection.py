@@ -288,23 +288,20 @@ class _Window:
 
     def matched(self, weight: int, partner: int) -> Matches:
         """What a row's match weight (and partner rank) says, for its reasons."""
-        return _matches(
-            weight >= self.wijk_weight,
-            partner != 2,
-            weight % self.wijk_weight >= self.identity_weight,
-            weight % self.identity_weight >= self.theme_weight,
-        )
+        if not weight:
+            return _MATCHES[4 if partner != 2 else 0]
+        return _MATCHES[
+            (weight >= self.wijk_weight) * 8
+            + (partner != 2) * 4
+            + (weight % self.wijk_weight >= self.identity_weight) * 2
+            + (weight % self.identity_weight >= self.theme_weight)
+        ]
 
 
-_MATCHES: dict[tuple[bool, bool, bool, bool], Matches] = {}
-
-
-def _matches(wijk: bool, partner: bool, identity: bool, theme: bool) -> Matches:
-    key = (wijk, partner, identity, theme)
-    found = _MATCHES.get(key)
-    if found is None:
-        found = _MATCHES[key] = Matches(*key)
-    return found
+#: every combination of matches, by (wijk, partner, identity, theme) as bits 8-4-2-1
+_MATCHES = tuple(
+    Matches(bool(code & 8), bool(code & 4), bool(code & 2), bool(code & 1)) for code in range(16)
+)
 
 
 #: commitments per provider: a mapping, or a function that reads them for the given

@@ -200,7 +200,9 @@ def _sqlite_sums(
 ) -> dict[uuid.UUID, Decimal]:
     # the same query as _SUM, without SQLAlchemy's per-call rendering of an expanding IN
     # list (10x the query itself for a page of providers); ids and days as SQLite stores
-    # them (32 hex digits, ISO dates)
+    # them (32 hex digits, ISO dates); a row's id is one of those texts, so it maps back to
+    # the id asked for (no UUID parsed per row)
+    asked = {i.hex: i for i in ids}
     sql = _SQLITE_SUM.format(",".join("?" * len(ids)))
-    rows = execute(sql, (*(i.hex for i in ids), start.isoformat(), last.isoformat()))
-    return {uuid.UUID(provider): to_cents(Decimal(int(total)) / MICRO) for provider, total in rows}
+    rows = execute(sql, (*asked, start.isoformat(), last.isoformat()))
+    return {asked[provider]: to_cents(Decimal(int(total)) / MICRO) for provider, total in rows}
