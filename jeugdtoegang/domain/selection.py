@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import uuid
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -305,9 +305,11 @@ _MATCHES = tuple(
 
 
 #: commitments per provider: a mapping, or a function that reads them for the given
-#: provider ids (so a page of the ranking reads only the providers it may show)
+#: provider ids (so a page of the ranking reads only the providers it may show) and
+#: returns a mapping or their amounts in the order asked
 Commitments = (
-    Mapping[uuid.UUID, Decimal] | Callable[[Collection[uuid.UUID]], Mapping[uuid.UUID, Decimal]]
+    Mapping[uuid.UUID, Decimal]
+    | Callable[[Sequence[uuid.UUID]], Mapping[uuid.UUID, Decimal] | Sequence[Decimal]]
 )
 _new = tuple.__new__
 
@@ -398,27 +400,19 @@ def _ranked(
         threshold = sorted(best.values())[limit - 1]
         shown = [agb for agb, key in best.items() if key <= threshold]
     groups = [members.get(agb, []) + extra[agb] if agb in extra else members[agb] for agb in shown]
-    if callable(committed):
-        budgeted = [
-            entries[index][4]
-            for group in groups
-            for index in group
-            if entries[index][3] is not None
-        ]
-        committed = committed(budgeted) if budgeted else {}
-    spent = committed.get
+    spent = _spent(entries, groups, committed)
     weight_of = matched.get
     ranked = []
     for group in groups:
         found = None
         for index in group:
-            key, _, _, half, provider_id, _ = entries[index]
+            key, _, _, half, _, _ = entries[index]
             if index in matched:
                 key -= matched[index]
             if half is None:
                 full = (key, _NO_BUDGET, index, None)
             else:
-                room = half - spent(provider_id, _ZERO)
+                room = half - spent[index]
                 full = (key, -room, index, room)
             if found is None or full < found:
                 found = full
@@ -450,3 +444,18 @@ def _ranked(
             )
         )
     return result
+
+
+def _spent(
+    entries: list[_Entry], groups: list[list[int]], committed: Commitments
+) -> dict[int, Decimal]:
+    """The commitments of the budgeted rows in ``groups``, by row position (read once)."""
+    budgeted = [index for group in groups for index in group if entries[index][3] is not None]
+    if not budgeted:
+        return {}
+    if callable(committed):
+        found = committed([entries[index][4] for index in budgeted])
+        if not isinstance(found, Mapping):
+            return dict(zip(budgeted, found, strict=True))
+        committed = found
+    return {index: committed.get(entries[index][4], _ZERO) for index in budgeted}

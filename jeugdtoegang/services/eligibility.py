@@ -381,10 +381,8 @@ def budget_figures(
         names[provider_id] = name
     committed = committed_kept(session, list(budgets), period)
     return {
-        provider_id: BudgetFigure(
-            provider_id, names[provider_id], period, budget, committed.get(provider_id, Decimal(0))
-        )
-        for provider_id, budget in budgets.items()
+        provider_id: BudgetFigure(provider_id, names[provider_id], period, budget, spent)
+        for (provider_id, budget), spent in zip(budgets.items(), committed, strict=True)
     }
 
 

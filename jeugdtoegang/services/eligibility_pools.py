@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -142,33 +142,44 @@ def candidate_pool(
     return cached[1]
 
 
-def committed_reader(
-    session: Session, day: date
-) -> Callable[[Collection[uuid.UUID]], Mapping[uuid.UUID, Decimal]]:
+def committed_reader(session: Session, day: date) -> Callable[[Sequence[uuid.UUID]], list[Decimal]]:
     """Commitments of budgeted providers in the need's half year (the one budget figure of
     :mod:`jeugdtoegang.domain.budget`), read from the maintained aggregate only for the
     providers the ranking asks about (those that can reach the requested page)."""
     period = half_year(day)
 
-    def read(provider_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Decimal]:
+    def read(provider_ids: Sequence[uuid.UUID]) -> list[Decimal]:
         return committed_kept(session, provider_ids, period)
 
     return read
 
 
 def committed_kept(
-    session: Session, provider_ids: Iterable[uuid.UUID], period: tuple[date, date]
-) -> Mapping[uuid.UUID, Decimal]:
-    """:func:`committed_in_session`, kept per connection while no commit reached the
-    database (SQLite's data version): a page or a check reads only providers not seen.
-    The result covers at least ``provider_ids`` (what is kept; callers only read it)."""
+    session: Session, provider_ids: Sequence[uuid.UUID], period: tuple[date, date]
+) -> list[Decimal]:
+    """:func:`committed_in_session` in the order asked, kept per connection while no
+    commit reached the database (SQLite's data version): a page or a check reads only
+    providers not seen. Kept by the ids' integers (a UUID's own hash is Python code)."""
     memo = snapshot_memo(session, ("committed", period))
     if memo is None:
-        return committed_in_session(session, provider_ids, *period)
-    missing = [i for i in provider_ids if i not in memo]
+        found = committed_in_session(session, provider_ids, *period)
+        return [found[i] for i in provider_ids]
+    return _kept_amounts(
+        memo, provider_ids, lambda missing: committed_in_session(session, missing, *period)
+    )
+
+
+def _kept_amounts(
+    memo: dict[int, Decimal],
+    provider_ids: Sequence[uuid.UUID],
+    read: Callable[[list[uuid.UUID]], Mapping[uuid.UUID, Decimal]],
+) -> list[Decimal]:
+    missing = [i for i in provider_ids if i.int not in memo]
     if missing:
-        memo.update(committed_in_session(session, missing, *period))
-    return memo
+        found = read(missing)
+        for i in missing:
+            memo[i.int] = found.get(i, _ZERO)
+    return [memo[i.int] for i in provider_ids]
 
 
 def current_provisions(
@@ -244,19 +255,16 @@ def quick_provisions(
     return _valid_on(cached, day)
 
 
-def quick_committed(
-    reads: QuickReads, day: date
-) -> Callable[[Collection[uuid.UUID]], Mapping[uuid.UUID, Decimal]]:
+def quick_committed(reads: QuickReads, day: date) -> Callable[[Sequence[uuid.UUID]], list[Decimal]]:
     """:func:`committed_reader` on quick reads (the same per-connection memo)."""
     period = half_year(day)
 
-    def read(provider_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, Decimal]:
-        memo = reads.memo(("committed", period))
-        missing = [i for i in provider_ids if i not in memo]
-        if missing:
-            # committed_in_session for whole months (a half year always is): the aggregate
-            found = committed_by_month_sqlite(reads.execute, missing, *period) or {}
-            memo.update({i: found.get(i, _ZERO) for i in missing})
-        return memo
+    def read(provider_ids: Sequence[uuid.UUID]) -> list[Decimal]:
+        # committed_in_session for whole months (a half year always is): the aggregate
+        return _kept_amounts(
+            reads.memo(("committed", period)),
+            provider_ids,
+            lambda missing: committed_by_month_sqlite(reads.execute, missing, *period) or {},
+        )
 
     return read
