@@ -10,7 +10,7 @@ the very bookkeeping of :func:`jeugdtoegang.storage.hot.unchanged_since` and
 :func:`~jeugdtoegang.storage.hot.snapshot_memo` (kept in the pool record's ``info``, so
 both paths see what the other remembered). Statements run on it are told to the engine's
 ``before_cursor_execute`` listeners, as on the session path (the benchmarks replay them
-as their baseline).
+as their baseline); there is no SQLAlchemy Connection, so listeners get ``None`` for it.
 """
 
 from __future__ import annotations
