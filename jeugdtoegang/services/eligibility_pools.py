@@ -27,7 +27,7 @@ from jeugdtoegang.regions import Municipality, RegionProfile
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.providers import committed_in_session
 from jeugdtoegang.storage import eligibility_queries as q
-from jeugdtoegang.storage.commitments import committed_by_month_sqlite
+from jeugdtoegang.storage.commitments import committed_by_hex_id
 from jeugdtoegang.storage.hot import snapshot_memo, unchanged_since
 from jeugdtoegang.storage.quick_reads import QuickReads
 
@@ -256,15 +256,18 @@ def quick_provisions(
 
 
 def quick_committed(reads: QuickReads, day: date) -> Callable[[Sequence[uuid.UUID]], list[Decimal]]:
-    """:func:`committed_reader` on quick reads (the same per-connection memo)."""
+    """:func:`committed_reader` on quick reads (the same per-connection memo; what
+    :func:`committed_in_session` reads for a half year, by the ids' texts: no UUID is
+    hashed or parsed per provider)."""
     period = half_year(day)
 
     def read(provider_ids: Sequence[uuid.UUID]) -> list[Decimal]:
-        # committed_in_session for whole months (a half year always is): the aggregate
-        return _kept_amounts(
-            reads.memo(("committed", period)),
-            provider_ids,
-            lambda missing: committed_by_month_sqlite(reads.execute, missing, *period) or {},
-        )
+        memo = reads.memo(("committed", period))
+        missing = {i.hex: i.int for i in provider_ids if i.int not in memo}
+        if missing:
+            found = committed_by_hex_id(reads.execute, list(missing), period)
+            for text, number in missing.items():
+                memo[number] = found.get(text, _ZERO)
+        return [memo[i.int] for i in provider_ids]
 
     return read
