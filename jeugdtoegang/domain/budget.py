@@ -17,9 +17,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from jeugdtoegang.domain.dutch import money, short_date
 from jeugdtoegang.domain.findings import Finding, Severity
+
+if TYPE_CHECKING:  # the choice's facts; providers imports this module
+    from jeugdtoegang.domain.providers import ChoiceFacts, Need
 
 CENT = Decimal("0.01")
 
@@ -85,3 +89,23 @@ def budget_finding(figure: BudgetFigure | None) -> list[Finding]:
     if figure is None or not figure.over:
         return []
     return [Finding("BUDGET_SIGNAL", Severity.WARNING, figure.text(), "provider")]
+
+
+def budget_findings(facts: ChoiceFacts, need: Need) -> list[Finding]:
+    """A steering signal when the provider's commitments pass its budget (003 §5.6).
+
+    The one budget figure of this module: ``facts.committed`` are the
+    commitments in the half year of the start, against half of ``facts.budget`` (the year
+    budget); the expected cost counts for the part of the term in that half year. Never
+    blocking: a budget is no reason to refuse needed help.
+    """
+    if facts.budget is None or facts.chosen is None:
+        return []
+    period = half_year(need.start)
+    expected = pro_rata(
+        need.expected_cost or Decimal(0), need.start, need.end or need.start, period
+    )
+    figure = BudgetFigure(
+        facts.chosen.provider_id, facts.chosen.naam, period, facts.budget, facts.committed, expected
+    )
+    return budget_finding(figure)

@@ -19,6 +19,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
+from jeugdtoegang.domain.budget import budget_findings
 from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.domain.findings import Finding, Severity, apply_motivation
 from jeugdtoegang.errors import FieldError, ValidationError
@@ -309,31 +310,6 @@ def exclusion_text(
     return "Deze aanbieder staat niet in de catalogus van de regio."
 
 
-def free_access_offers(
-    provisions: Sequence[FreeAccessFacts], need: Need, gemeente: str
-) -> list[VoorliggendOffer]:
-    """Free-access provisions in the municipality that fit a theme (group offers first)."""
-    wishes = need.wished_themes()
-    offers = []
-    for p in provisions:
-        if p.municipality != gemeente:
-            continue
-        themes = tuple(t.casefold() for t in p.themes)
-        matched = [w for w in wishes if w in themes]
-        if wishes and themes and not matched:
-            continue
-        reasons = ["Vrij toegankelijk in " + gemeente + ", zonder beschikking."]
-        if p.group_offer:
-            reasons.append("Groepsaanbod.")
-        if matched:
-            reasons.append(f"Past bij thema '{matched[0]}'.")
-        offers.append(
-            VoorliggendOffer(p.naam, p.municipality, p.themes, p.group_offer, tuple(reasons))
-        )
-    offers.sort(key=lambda o: (not o.group_offer, o.naam.casefold()))
-    return offers
-
-
 # -- the choice ------------------------------------------------------------------------------
 
 
@@ -486,25 +462,3 @@ def choice_findings(
         )
     findings += budget_findings(facts, need)
     return findings
-
-
-def budget_findings(facts: ChoiceFacts, need: Need) -> list[Finding]:
-    """A steering signal when the provider's commitments pass its budget (003 §5.6).
-
-    The one budget figure (:mod:`jeugdtoegang.domain.budget`): ``facts.committed`` are the
-    commitments in the half year of the start, against half of ``facts.budget`` (the year
-    budget); the expected cost counts for the part of the term in that half year. Never
-    blocking: a budget is no reason to refuse needed help.
-    """
-    from jeugdtoegang.domain.budget import BudgetFigure, budget_finding, half_year, pro_rata
-
-    if facts.budget is None or facts.chosen is None:
-        return []
-    period = half_year(need.start)
-    expected = pro_rata(
-        need.expected_cost or Decimal(0), need.start, need.end or need.start, period
-    )
-    figure = BudgetFigure(
-        facts.chosen.provider_id, facts.chosen.naam, period, facts.budget, facts.committed, expected
-    )
-    return budget_finding(figure)

@@ -7,6 +7,7 @@ family asks for; the theme; the shortest waiting time; the most budget headroom 
 minus the max costs already committed); then name. A provider with several fitting
 contracts for the product appears once, with its best contract.
 
+The reason texts live in :mod:`jeugdtoegang.domain.selection_texts`.
 A :class:`CandidatePool` holds the contracts of one (segment, product) and splits them
 per municipality once, so repeated selections only compare dates, status and ranks.
 """
@@ -14,32 +15,32 @@ per municipality once, so repeated selections only compare dates, status and ran
 from __future__ import annotations
 
 import bisect
-import heapq
 import uuid
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from jeugdtoegang.domain.dutch import money, short_date
+from jeugdtoegang.domain.free_access import free_access_offers
 from jeugdtoegang.domain.providers import (
     ALL,
     LIST_SEPARATOR,
     ContractFacts,
     EligibilityResult,
-    ExcludedProvider,
-    Exclusion,
     FreeAccessFacts,
     Need,
     RankedProvider,
     RankingPolicy,
-    exclusion_text,
-    exclusions,
-    free_access_offers,
+)
+from jeugdtoegang.domain.selection_texts import (
+    ROLE_RANK,
+    Matches,
+    Reasons,
+    ReasonTexts,
+    excluded_providers,
 )
 
 ACTIVE = "actief"
-_ROLE_RANK = {"hoofdaannemer": 0, "onderaannemer": 1}
 _NO_WAIT = 10_000
 _NO_BUDGET = Decimal("Infinity")
 _ZERO = Decimal(0)
@@ -96,7 +97,7 @@ class CandidatePool:
     def warm(self, gemeente: str, policy: RankingPolicy, need: Need) -> None:
         """Prepare the municipality's rows for the policy and the need's validity window
         ahead of its first selection (what :func:`select_providers` would build)."""
-        partners = {agb: _ROLE_RANK.get(role, 2) for agb, role in policy.strategic_partners.items()}
+        partners = {agb: ROLE_RANK.get(role, 2) for agb, role in policy.strategic_partners.items()}
         prepared = self.prepared(gemeente, policy.group_offer_first, partners)
         prepared.window(need.start, need.segment, need.product_code)
 
@@ -117,28 +118,6 @@ def _wijken(preferred: str) -> _Wijken:
     if preferred == ALL:
         return True
     return frozenset(preferred.split(LIST_SEPARATOR))
-
-
-class _Window:
-    """The contracts that fit on every day between two contract boundaries (validity,
-    status, segment and product), with indexes on the need-dependent ranking parts."""
-
-    def __init__(self, rows: list[_Row]) -> None:
-        self.rows = rows  # in the prepared (static) order
-        self.agbs = frozenset(r[11].agb for r in rows)
-        self.ids = frozenset(id(r[11]) for r in rows)
-        self.any_wijk = [r for r in rows if r[6] is True]
-        self.wijk: dict[str, list[_Row]] = {}
-        self.identity: dict[str, list[_Row]] = {}
-        self.theme: dict[str, list[_Row]] = {}
-        for r in rows:
-            if isinstance(r[6], frozenset):
-                for name in r[6]:
-                    self.wijk.setdefault(name, []).append(r)
-            if r[8]:
-                self.identity.setdefault(r[8], []).append(r)
-            for theme in r[9] or ():
-                self.theme.setdefault(theme, []).append(r)
 
 
 def _ordered_rows(
@@ -196,49 +175,143 @@ class _Prepared:
         return found
 
 
-def _wijk_match(preferred: str, wijk: str | None) -> bool:
-    return bool(wijk and preferred) and (
-        preferred == ALL or wijk in preferred.split(LIST_SEPARATOR)
-    )
+class _Front:
+    """The front of a window's static order that can reach a page of ``limit`` providers
+    without any need-dependent match: the first ``limit`` providers and every row tied
+    with the last of them (``cut`` rows), grouped per provider once."""
 
+    __slots__ = ("best", "cut", "members")
 
-class _Texts:
-    """The Dutch reason texts of one selection, built once and shared between providers."""
-
-    def __init__(self, need: Need, gemeente: str, policy: RankingPolicy) -> None:
-        product = policy.product_name or need.product_code
-        self.base = (
-            f"Gecontracteerd voor {product} ({need.product_code}), geldig op "
-            f"{short_date(need.start)}, werkt in {gemeente}, status actief."
-        )
-        self.group = (
-            "Groepsaanbod (groepsaanbod gaat voor)."
-            if policy.group_offer_first
-            else "Groepsaanbod."
-        )
-        self.wijk = f"Preferente aanbieder in wijk {need.wijk}."
-        self.partner = {
-            role: f"Strategische partner ({role}) voor gebied {policy.area}." for role in _ROLE_RANK
-        }
-        self.theme = f"Werkt met thema '{need.theme}'."
-        self._waiting: dict[int | None, str] = {}
-
-    def waiting(self, weeks: int | None) -> str:
-        text = self._waiting.get(weeks)
-        if text is None:
-            if weeks is None:
-                text = "Wachttijd onbekend."
+    def __init__(self, entries: list[_Entry], limit: int | None) -> None:
+        cut = len(entries)
+        if limit is not None:
+            seen: set[str] = set()
+            last = None
+            for index, entry in enumerate(entries):
+                if len(seen) >= limit and entry[0] != last:
+                    cut = index
+                    break
+                seen.add(entry[1])
+                last = entry[0]
+        self.cut = cut
+        #: per AGB: the smallest key of its rows in the front (the rows are in key order)
+        self.best: dict[str, int] = {}
+        #: per AGB: its rows in the front, by position
+        self.members: dict[str, list[int]] = {}
+        for index in range(cut):
+            agb = entries[index][1]
+            if agb in self.members:
+                self.members[agb].append(index)
             else:
-                text = f"Wachttijd {weeks} {'week' if weeks == 1 else 'weken'}."
-            self._waiting[weeks] = text
-        return text
+                self.best[agb] = entries[index][0]
+                self.members[agb] = [index]
+
+
+#: a row of a window: (key without the need-dependent matches, AGB, contract, half the
+#: year budget or None, provider id, partner rank)
+_Entry = tuple[int, str, ContractFacts, Decimal | None, uuid.UUID, int]
+
+
+class _Window:
+    """The contracts that fit on every day between two contract boundaries (validity,
+    status, segment and product), in the static order, with indexes on the need-dependent
+    ranking parts.
+
+    The ranking key (group, wijk, partner, identity, theme, waiting time) is folded into
+    one integer in mixed radix, so a row's key is its static key minus the weights of the
+    matches a need brings (each match ranks a row before every row without it)."""
+
+    def __init__(self, rows: list[_Row]) -> None:
+        self.rows = rows  # in the prepared (static) order
+        self.agbs = frozenset(r[11].agb for r in rows)
+        self.ids = frozenset(id(r[11]) for r in rows)
+        waits = [r[10] for r in rows]
+        low = min(waits, default=0)
+        radix = max(waits, default=0) - low + 1
+        #: the weights of a theme, identity and wijk match (t < i < w in the key's order)
+        self.theme_weight = radix
+        self.identity_weight = 2 * radix
+        self.wijk_weight = 12 * radix
+        self.entries: list[_Entry] = [
+            (
+                ((((r[5] * 2 + 1) * 3 + r[7]) * 2 + 1) * 2 + 1) * radix + r[10] - low,
+                r[11].agb,
+                r[11],
+                None if r[11].budget_year is None else r[11].budget_year / 2,
+                r[11].provider_id,
+                r[7],
+            )
+            for r in rows
+        ]
+        self.any_wijk: list[int] = []
+        self.wijk: dict[str, list[int]] = {}
+        self.identity: dict[str, list[int]] = {}
+        self.theme: dict[str, list[int]] = {}
+        for index, r in enumerate(rows):
+            if r[6] is True:
+                self.any_wijk.append(index)
+            elif r[6]:
+                for name in r[6]:
+                    self.wijk.setdefault(name, []).append(index)
+            if r[8]:
+                self.identity.setdefault(r[8], []).append(index)
+            for theme in r[9] or ():
+                self.theme.setdefault(theme, []).append(index)
+        self._fronts: dict[int | None, _Front] = {}
+
+    def front(self, limit: int | None) -> _Front:
+        found = self._fronts.get(limit)
+        if found is None:
+            if len(self._fronts) > 8:
+                self._fronts.clear()
+            found = self._fronts[limit] = _Front(self.entries, limit)
+        return found
+
+    def matches(self, wijk: str | None, identity: str | None, theme: str | None) -> dict[int, int]:
+        """Per row with a match for the need: the weight it moves forward by."""
+        found: dict[int, int] = {}
+        if wijk:
+            weight = self.wijk_weight
+            for index in self.any_wijk:
+                found[index] = weight
+            for index in self.wijk.get(wijk, ()):
+                found[index] = weight
+        if identity:
+            weight = self.identity_weight
+            for index in self.identity.get(identity, ()):
+                found[index] = found.get(index, 0) + weight
+        if theme:
+            weight = self.theme_weight
+            for index in self.theme.get(theme, ()):
+                found[index] = found.get(index, 0) + weight
+        return found
+
+    def matched(self, weight: int, partner: int) -> Matches:
+        """What a row's match weight (and partner rank) says, for its reasons."""
+        if not weight:
+            return _MATCHES[4 if partner != 2 else 0]
+        return _MATCHES[
+            (weight >= self.wijk_weight) * 8
+            + (partner != 2) * 4
+            + (weight % self.wijk_weight >= self.identity_weight) * 2
+            + (weight % self.identity_weight >= self.theme_weight)
+        ]
+
+
+#: every combination of matches, by (wijk, partner, identity, theme) as bits 8-4-2-1
+_MATCHES = tuple(
+    Matches(bool(code & 8), bool(code & 4), bool(code & 2), bool(code & 1)) for code in range(16)
+)
 
 
 #: commitments per provider: a mapping, or a function that reads them for the given
-#: provider ids (so a page of the ranking reads only the providers it may show)
+#: provider ids (so a page of the ranking reads only the providers it may show) and
+#: returns a mapping or their amounts in the order asked
 Commitments = (
-    Mapping[uuid.UUID, Decimal] | Callable[[frozenset[uuid.UUID]], Mapping[uuid.UUID, Decimal]]
+    Mapping[uuid.UUID, Decimal]
+    | Callable[[Sequence[uuid.UUID]], Mapping[uuid.UUID, Decimal] | Sequence[Decimal]]
 )
+_new = tuple.__new__
 
 
 def select_providers(
@@ -264,101 +337,14 @@ def select_providers(
     """
     pool = candidates if isinstance(candidates, CandidatePool) else CandidatePool(candidates)
     others = pool.split(gemeente)[1]
-    start: date = need.start
-    wijk = need.wijk
-    identity = need.identity.casefold() if need.identity else None
-    theme = need.theme.casefold() if need.theme else None
-    group_first = policy.group_offer_first
-    by_wijk = wijk if policy.preferred_per_wijk else None
-    partners = {agb: _ROLE_RANK.get(role, 2) for agb, role in policy.strategic_partners.items()}
-    segment, product = need.segment, need.product_code
-    window = pool.prepared(gemeente, group_first, partners).window(start, segment, product)
-    valid = window.rows
+    partners = {agb: ROLE_RANK.get(role, 2) for agb, role in policy.strategic_partners.items()}
+    window = pool.prepared(gemeente, policy.group_offer_first, partners).window(
+        need.start, need.segment, need.product_code
+    )
     total = len(window.agbs)
-    considered = valid
-    if limit is not None and total > limit:
-        # Rows without a wijk/identity/theme match rank in their prepared (static) order, so
-        # only the rows with such a match and the front of that order can reach the page:
-        # the first ``limit`` providers, plus every row tied with the last of them.
-        considered = []
-        if by_wijk:
-            considered += window.any_wijk
-            considered += window.wijk.get(by_wijk, ())
-        if identity:
-            considered += window.identity.get(identity, ())
-        if theme:
-            considered += window.theme.get(theme, ())
-        seen: set[str] = set()
-        last: tuple[int, int, int] | None = None
-        for r in valid:
-            static = (r[5], r[7], r[10])
-            if len(seen) >= limit and static != last:
-                break
-            considered.append(r)
-            seen.add(r[11].agb)
-            last = static
-    #: per AGB: the best key without the budget, and its fitting contracts with their keys
-    fitting: dict[str, list[Any]] = {}
-    for _, _, _, _, _, g, wijken, p, ident, themes, wait, c in considered:
-        key = (
-            g,
-            0 if by_wijk and wijken and (wijken is True or by_wijk in wijken) else 1,
-            p,
-            0 if identity and ident == identity else 1,
-            0 if theme and themes and theme in themes else 1,
-            wait,
-        )
-        entry = fitting.get(c.agb)
-        if entry is None:
-            fitting[c.agb] = [key, (key, c)]
-        else:
-            if key < entry[0]:
-                entry[0] = key
-            entry.append((key, c))
-    shown: Iterable[list[Any]] = fitting.values()
-    if limit is not None and len(fitting) > limit:
-        if limit <= 0:
-            shown = ()
-        else:  # only providers whose key without the budget can still reach the page
-            threshold = heapq.nsmallest(limit, (entry[0] for entry in fitting.values()))[-1]
-            shown = [entry for entry in fitting.values() if entry[0] <= threshold]
-    shown = list(shown)
-    if callable(committed):
-        budgeted = frozenset(
-            c.provider_id for entry in shown for _, c in entry[1:] if c.budget_year is not None
-        )
-        committed = committed(budgeted) if budgeted else {}
-    best: dict[str, tuple[tuple[object, ...], ContractFacts, Decimal | None]] = {}
-    for entry in shown:
-        for key, c in entry[1:]:
-            room = (
-                None
-                if c.budget_year is None
-                else c.budget_year / 2 - committed.get(c.provider_id, _ZERO)
-            )
-            full = (*key, _NO_BUDGET if room is None else -room, c.naam.casefold(), c.agb)
-            current = best.get(c.agb)
-            if current is None or full < current[0]:
-                best[c.agb] = (full, c, room)
-    texts = _Texts(need, gemeente, policy)
-    ranked = sorted(best.values(), key=lambda item: item[0])
-    if limit is not None:
-        ranked = ranked[: max(limit, 0)]
-    eligible = [
-        RankedProvider(
-            c.agb,
-            c.naam,
-            c.provider_id,
-            c.contract_id,
-            position,
-            Reasons(key, c, room, texts, policy),
-            c.waiting_weeks,
-            c.tariff,
-            c.unit,
-            c.group_offer,
-        )
-        for position, (key, c, room) in enumerate(ranked, start=1)
-    ]
+    eligible: list[RankedProvider] = []
+    if limit is None or limit > 0:
+        eligible = _ranked(window, need, policy, committed, gemeente, limit)
     fits = window.agbs
 
     def blocked() -> list[ContractFacts]:
@@ -366,109 +352,110 @@ def select_providers(
 
     return EligibilityResult(
         eligible,
-        lambda: _excluded(blocked(), fits, need, gemeente),
+        lambda: excluded_providers(blocked(), fits, need, gemeente),
         free_access_offers(voorliggend, need, gemeente),
         total=total,
         excluded_count=lambda: len({c.agb for c in blocked()} - fits),
     )
 
 
-class Reasons(Sequence[str]):
-    """The Dutch reasons of one ranked provider, written out when first read."""
-
-    __slots__ = ("_args", "_texts")
-
-    def __init__(
-        self,
-        key: tuple[object, ...],
-        c: ContractFacts,
-        room: Decimal | None,
-        texts: _Texts,
-        policy: RankingPolicy,
-    ) -> None:
-        self._args = (key, c, room, texts, policy)
-        self._texts: tuple[str, ...] | None = None
-
-    def _all(self) -> tuple[str, ...]:
-        if self._texts is None:
-            self._texts = _reasons(*self._args)  # type: ignore[arg-type]
-        return self._texts
-
-    def __getitem__(self, index: int) -> str:  # type: ignore[override]
-        return self._all()[index]
-
-    def __len__(self) -> int:
-        return len(self._all())
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._all())
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence):
-            return self._all() == tuple(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return repr(self._all())
-
-
-def _reasons(
-    key: tuple[object, ...],
-    c: ContractFacts,
-    room: Decimal | None,
-    texts: _Texts,
-    policy: RankingPolicy,
-) -> tuple[str, ...]:
-    reasons = [texts.base]
-    if c.group_offer:
-        reasons.append(texts.group)
-    if key[1] == 0:
-        reasons.append(texts.wijk)
-    if key[2] != 2:
-        reasons.append(texts.partner[policy.strategic_partners[c.agb]])
-    if key[3] == 0:
-        reasons.append(f"Identiteit past bij de wens: {c.identity}.")
-    if key[4] == 0:
-        reasons.append(texts.theme)
-    reasons.append(texts.waiting(c.waiting_weeks))
-    if room is not None:
-        reasons.append(f"Budgetruimte {money(room)}.")
-    return tuple(reasons)
-
-
-def _excluded(
-    blocked: list[ContractFacts],
-    fitting: Collection[str],
+def _ranked(
+    window: _Window,
     need: Need,
+    policy: RankingPolicy,
+    committed: Commitments,
     gemeente: str,
-) -> list[ExcludedProvider]:
-    per_provider: dict[str, list[ContractFacts]] = {}
-    for c in blocked:
-        if c.agb not in fitting:
-            per_provider.setdefault(c.agb, []).append(c)
-    shared: dict[tuple[Exclusion, date | None], str] = {}
+    limit: int | None,
+) -> list[RankedProvider]:
+    """The first ``limit`` (all: None) eligible providers in rank order.
+
+    Rows without a match for the need rank in their static order, so only the rows with a
+    match and the window's front (:class:`_Front`) can reach the page. A provider ranks by
+    its best row: (key, most budget headroom, static position: name, then AGB)."""
+    entries = window.entries
+    front = window.front(limit if limit is not None and len(window.agbs) > limit else None)
+    matched = window.matches(
+        need.wijk if policy.preferred_per_wijk else None,
+        need.identity.casefold() if need.identity else None,
+        need.theme.casefold() if need.theme else None,
+    )
+    best = front.best
+    members = front.members
+    extra: dict[str, list[int]] = {}
+    if matched:
+        best = best.copy()
+        cut = front.cut
+        for index, weight in matched.items():
+            entry = entries[index]
+            key = entry[0] - weight
+            agb = entry[1]
+            current = best.get(agb)
+            if current is None or key < current:
+                best[agb] = key
+            if index >= cut:
+                extra.setdefault(agb, []).append(index)
+    shown: Iterable[str] = best
+    if limit is not None and len(best) > limit:
+        # only providers whose key without the budget can still reach the page
+        threshold = sorted(best.values())[limit - 1]
+        shown = [agb for agb, key in best.items() if key <= threshold]
+    groups = [members.get(agb, []) + extra[agb] if agb in extra else members[agb] for agb in shown]
+    spent = _spent(entries, groups, committed)
+    weight_of = matched.get
+    ranked = []
+    for group in groups:
+        found = None
+        for index in group:
+            key, _, _, half, _, _ = entries[index]
+            if index in matched:
+                key -= matched[index]
+            if half is None:
+                full = (key, _NO_BUDGET, index, None)
+            else:
+                room = half - spent[index]
+                full = (key, -room, index, room)
+            if found is None or full < found:
+                found = full
+        ranked.append(found)
+    ranked.sort()
+    if limit is not None:
+        ranked = ranked[:limit]
+    texts = ReasonTexts(need, gemeente, policy)
     result = []
-    for contracts in per_provider.values():
-        codes: list[str] = []
-        reasons: list[str] = []
-        for c in contracts:
-            for code in exclusions(c, need, gemeente):
-                day = (
-                    c.valid_from
-                    if code is Exclusion.NOT_YET_VALID
-                    else c.valid_to
-                    if code is Exclusion.EXPIRED
-                    else None
-                )
-                text = shared.get((code, day))
-                if text is None:
-                    text = shared[(code, day)] = exclusion_text(code, c, need, gemeente)
-                if text not in reasons:
-                    codes.append(code.value)
-                    reasons.append(text)
-        first = contracts[0]
-        result.append(ExcludedProvider(first.agb, first.naam, tuple(reasons), tuple(codes)))
-    result.sort(key=lambda p: (p.naam.casefold(), p.agb))
+    for position, (_, _, index, room) in enumerate(ranked, start=1):
+        entry = entries[index]
+        c = entry[2]
+        matches = window.matched(weight_of(index, 0), entry[5])
+        result.append(
+            _new(
+                RankedProvider,
+                (
+                    c.agb,
+                    c.naam,
+                    c.provider_id,
+                    c.contract_id,
+                    position,
+                    Reasons(matches, c, room, texts, policy),
+                    c.waiting_weeks,
+                    c.tariff,
+                    c.unit,
+                    c.group_offer,
+                ),
+            )
+        )
     return result
+
+
+def _spent(
+    entries: list[_Entry], groups: list[list[int]], committed: Commitments
+) -> dict[int, Decimal]:
+    """The commitments of the budgeted rows in ``groups``, by row position (read once)."""
+    budgeted = [index for group in groups for index in group if entries[index][3] is not None]
+    if not budgeted:
+        return {}
+    if callable(committed):
+        found = committed([entries[index][4] for index in budgeted])
+        if not isinstance(found, Mapping):
+            return dict(zip(budgeted, found, strict=True))
+        committed = found
+    return {index: committed.get(entries[index][4], _ZERO) for index in budgeted}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -171,13 +171,39 @@ def committed_by_month(
 
     connection = hot_connection(session)
     if connection.dialect.name == "sqlite":
-        # the same query as _SUM, without SQLAlchemy's per-call rendering of an expanding IN
-        # list (10x the query itself for a page of providers); ids and days as SQLite stores
-        # them (32 hex digits, ISO dates)
-        sql = _SQLITE_SUM.format(",".join("?" * len(ids)))
-        rows = run(connection, sql, (*(i.hex for i in ids), start.isoformat(), last.isoformat()))
-        return {
-            uuid.UUID(provider): to_cents(Decimal(int(total)) / MICRO) for provider, total in rows
-        }
-    found = connection.execute(_SUM, {"ids": ids, "first": start, "last": last})
-    return {provider: to_cents(Decimal(int(total)) / MICRO) for provider, total in found}
+        asked = {i.hex: i for i in ids}  # a row's id is one of these texts: no UUID parsed
+        found = _sqlite_sums(lambda sql, args: run(connection, sql, args), asked, start, last)
+        return {asked[provider]: amount for provider, amount in found.items()}
+    rows = connection.execute(_SUM, {"ids": ids, "first": start, "last": last})
+    return {provider: to_cents(Decimal(int(total)) / MICRO) for provider, total in rows}
+
+
+def committed_by_hex_id(
+    execute: Callable[[str, Sequence[Any]], list[tuple[Any, ...]]],
+    provider_ids: Collection[str],
+    period: tuple[date, date],
+) -> dict[str, Decimal]:
+    """:func:`committed_by_month` for a period of whole months (a year, half year) on
+    SQLite, through the caller's own read transaction (``execute(sql, args)``: a read
+    without a Session, see ``storage.quick_reads``), for ids as SQLite stores them (32 hex
+    digits) and keyed by them; providers without commitments are left out."""
+    start, end = period
+    if not whole_months(start, end):
+        raise ValueError("committed_by_hex_id needs whole months")
+    if not provider_ids:
+        return {}
+    return _sqlite_sums(execute, provider_ids, start, end.replace(day=1))
+
+
+def _sqlite_sums(
+    execute: Callable[[str, Sequence[Any]], list[tuple[Any, ...]]],
+    ids: Collection[str],
+    start: date,
+    last: date,
+) -> dict[str, Decimal]:
+    # the same query as _SUM, without SQLAlchemy's per-call rendering of an expanding IN
+    # list (10x the query itself for a page of providers); ids and days as SQLite stores
+    # them (32 hex digits, ISO dates)
+    sql = _SQLITE_SUM.format(",".join("?" * len(ids)))
+    rows = execute(sql, (*ids, start.isoformat(), last.isoformat()))
+    return {provider: to_cents(Decimal(int(total)) / MICRO) for provider, total in rows}

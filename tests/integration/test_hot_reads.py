@@ -10,9 +10,10 @@ from sqlalchemy import update
 
 from jeugdtoegang.domain.actor import Actor, Role
 from jeugdtoegang.domain.providers import Need
-from jeugdtoegang.services import eligibility
+from jeugdtoegang.services import eligibility, eligibility_pools
 from jeugdtoegang.services.catalogue_import import import_catalogue
 from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage import eligibility_queries
 from jeugdtoegang.storage.database import open_database
 from jeugdtoegang.storage.models.providers import Contract
 
@@ -39,8 +40,8 @@ def test_prepared_reads_return_what_core_returns(ctx: AppContext, tmp_path: Path
     _import(ctx, tmp_path)
     params = {"region": ctx.profile.slug, "segment": "ambulant", "product": "45Z01"}
     with ctx.uow(readonly=True) as uow:
-        prepared = eligibility._FINGERPRINT.all(uow.session, params)
-        core = uow.session.execute(eligibility._FINGERPRINT.statement, params).all()
+        prepared = eligibility_queries.FINGERPRINT.all(uow.session, params)
+        core = uow.session.execute(eligibility_queries.FINGERPRINT.statement, params).all()
     assert prepared == [tuple(row) for row in core]
     assert prepared[0][0] == 2
 
@@ -81,7 +82,9 @@ def test_a_new_pool_prepares_every_municipality_with_the_same_ranking(
     bilt = Need("ambulant", "45Z01", "De Bilt", date(2027, 1, 4))
     first = eligibility.eligible_providers(ctx, NEED)  # builds the pool for Zeist
     with ctx.uow(readonly=True) as uow:
-        pool = eligibility._cache(uow.session).pools[(ctx.profile.slug, "ambulant", "45Z01")][1]
+        pool = eligibility_pools.kept_for(uow.session).pools[
+            (ctx.profile.slug, "ambulant", "45Z01")
+        ][1]
     assert len(pool._prepared) == len(ctx.profile.municipalities)
     warmed = eligibility.eligible_providers(ctx, bilt)
     assert len(pool._prepared) == len(ctx.profile.municipalities)  # nothing new was built

@@ -51,6 +51,8 @@ CLEAN = (
     "audit_log",
     "audit_verify",
     "audit_anchors",
+    "eligibility",
+    "eligibility_pools",
 )
 
 #: the statement builders a service must not import from SQLAlchemy

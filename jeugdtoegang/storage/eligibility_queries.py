@@ -1,0 +1,201 @@
+"""The reads of provider eligibility and of checking a provider choice (issue 11).
+
+The candidate contracts of a (region, segment, product) and their fingerprint come from
+the covering index on ``contract(region_slug, segment, product_code, …)``; they are
+:class:`~jeugdtoegang.storage.hot.Prepared` statements (compiled once, run on the
+session's own DBAPI connection on SQLite). Rows come back as the domain's plain values
+(:class:`ContractFacts`, :class:`FreeAccessFacts`), converted once here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import String, bindparam, func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from jeugdtoegang.domain.providers import ContractFacts, FreeAccessFacts, split_list
+from jeugdtoegang.storage.hot import Prepared, RawReads, connection
+from jeugdtoegang.storage.models.providers import Contract, FreeAccessProvision, Provider
+
+_P = Provider.__table__.c
+_C = Contract.__table__.c
+_F = FreeAccessProvision.__table__.c
+
+_COLUMNS = (
+    _C.id,
+    _C.provider_id,
+    _P.agb,
+    _P.name,
+    _P.identity,
+    _C.segment,
+    _C.product_code,
+    _C.unit,
+    # money and dates come back as the driver gives them and are converted once, below
+    type_coerce(_C.tariff, String),
+    type_coerce(_C.valid_from, String),
+    type_coerce(_C.valid_to, String),
+    _C.municipalities,
+    _C.preferred_wijken,
+    _C.themes,
+    _C.group_offer,
+    _C.waiting_weeks,
+    type_coerce(_C.budget_year, String),
+    _C.status,
+)
+_JOINED = select(*_COLUMNS).join(Provider.__table__, _P.id == _C.provider_id)
+_PRODUCT = (
+    _C.region_slug == bindparam("region"),
+    _C.segment == bindparam("segment"),
+    _C.product_code == bindparam("product"),
+)
+#: the candidate contracts of a product (the covering index's range, joined to providers)
+CANDIDATES = Prepared(_JOINED.where(*_PRODUCT))
+#: a fingerprint of the product's contracts (count and summed versions, from the index):
+#: any insert, update or delete changes it
+FINGERPRINT = Prepared(
+    select(func.count(), func.coalesce(func.sum(_C.version), 0)).where(*_PRODUCT)
+)
+_BY_AGB = _JOINED.where(_P.agb == bindparam("agb"), _C.region_slug == bindparam("region"))
+_PROVIDER_NAME = select(_P.name).where(_P.agb == bindparam("agb"))
+_PROVISIONS = select(
+    _F.id,
+    _F.municipality,
+    _F.name,
+    _F.themes,
+    _F.group_offer,
+    _F.contact,
+    _F.valid_from,
+    _F.valid_to,
+).where(_F.municipality == bindparam("gemeente"))
+PROVISIONS_FINGERPRINT = Prepared(
+    select(func.count(), func.coalesce(func.sum(_F.version), 0)).where(
+        _F.municipality == bindparam("gemeente")
+    )
+)
+_BUDGET_COLUMNS = (_C.provider_id, type_coerce(_C.budget_year, String), _P.name)
+_BUDGET_VALID = (
+    _C.region_slug == bindparam("region"),
+    _C.budget_year.is_not(None),
+    _C.valid_from <= bindparam("last"),
+    (_C.valid_to.is_(None)) | (_C.valid_to >= bindparam("first")),
+)
+_BUDGETS = (
+    select(*_BUDGET_COLUMNS)
+    .join(Provider.__table__, _P.id == _C.provider_id)
+    .where(_C.provider_id.in_(bindparam("ids", expanding=True)), *_BUDGET_VALID)
+)
+_BUDGET_ONE = Prepared(
+    select(*_BUDGET_COLUMNS)
+    .join(Provider.__table__, _P.id == _C.provider_id)
+    .where(_C.provider_id == bindparam("id"), *_BUDGET_VALID)
+)
+_ANY_START: Prepared | None = None
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value[:10])
+
+
+def _money(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _facts(row: Any) -> ContractFacts:
+    return ContractFacts(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        row[6],
+        row[7],
+        Decimal(row[8]),
+        _day(row[9]),  # type: ignore[arg-type]
+        _day(row[10]),
+        row[11],
+        row[12],
+        row[13],
+        bool(row[14]),
+        row[15],
+        _money(row[16]),
+        row[17],
+    )
+
+
+def _product(region: str, segment: str, product: str) -> dict[str, str]:
+    return {"region": region, "segment": segment, "product": product}
+
+
+def candidate_fingerprint(
+    session: Session | RawReads, region: str, segment: str, product: str
+) -> tuple[int, int]:
+    """(count, summed versions) of the product's contracts: the index range only."""
+    count, versions = FINGERPRINT.all(session, _product(region, segment, product))[0]
+    return int(count), int(versions)
+
+
+def candidate_contracts(
+    session: Session, region: str, segment: str, product: str
+) -> list[ContractFacts]:
+    """Every contract of the product in the region, with its provider (one indexed range)."""
+    rows = CANDIDATES.all(session, _product(region, segment, product))
+    return [_facts(row) for row in rows]
+
+
+def provider_contracts(
+    session: Session, region: str, agb: str
+) -> tuple[str | None, list[ContractFacts]]:
+    """(provider name, its contracts in the region); (None, []) for an unknown AGB, the
+    name alone for a provider without contracts here (by the unique AGB index)."""
+    rows = connection(session).execute(_BY_AGB, {"agb": agb, "region": region}).all()
+    if rows:
+        return rows[0][3], [_facts(r) for r in rows]
+    name = connection(session).execute(_PROVIDER_NAME, {"agb": agb}).scalar_one_or_none()
+    return name, []
+
+
+def provisions_fingerprint(session: Session | RawReads, gemeente: str) -> tuple[int, int]:
+    """(count, summed versions) of the municipality's free-access provisions."""
+    count, versions = PROVISIONS_FINGERPRINT.all(session, {"gemeente": gemeente})[0]
+    return int(count), int(versions)
+
+
+def provisions(session: Session, gemeente: str) -> list[FreeAccessFacts]:
+    """The municipality's free-access provisions (voorliggende voorzieningen)."""
+    rows = session.execute(_PROVISIONS, {"gemeente": gemeente}).all()
+    return [
+        FreeAccessFacts(r[0], r[1], r[2], split_list(r[3]), bool(r[4]), r[5], r[6], r[7])
+        for r in rows
+    ]
+
+
+def any_care_start(session: Session) -> bool:
+    """Whether any iJw start of care (JW305) was ever reported (one indexed probe)."""
+    from jeugdtoegang.storage.models.ijw import IjwCareEvent
+
+    global _ANY_START
+    if _ANY_START is None:
+        events = IjwCareEvent.__table__.c
+        _ANY_START = Prepared(select(events.id).where(events.kind == "start").limit(1))
+    return bool(_ANY_START.all(session, {}))
+
+
+def budget_rows(
+    session: Session, region: str, provider_ids: Sequence[uuid.UUID], first: date, last: date
+) -> list[tuple[uuid.UUID, str, str]]:
+    """(provider id, year budget as text, provider name) of every budgeted contract of the
+    providers valid in ``first..last``; one provider (a choice being checked) is a
+    prepared hot read, more are one statement with an IN list."""
+    params: dict[str, Any] = {"region": region, "first": first, "last": last}
+    if len(provider_ids) == 1:
+        return _BUDGET_ONE.all(session, {**params, "id": provider_ids[0]})  # type: ignore[return-value]
+    params["ids"] = list(provider_ids)
+    return [tuple(row) for row in connection(session).execute(_BUDGETS, params).all()]  # type: ignore[misc]
