@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from jeugdtoegang.domain.actor import Role
 from jeugdtoegang.domain.authz import Permission, can
+from jeugdtoegang.domain.wording import plural
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.services import audit, auth
 from jeugdtoegang.services.context import AppContext
@@ -333,7 +334,8 @@ class AuditTab(QWidget):
         more = self.model.canFetchMore(QModelIndex())
         self.more_button.setEnabled(more)
         older = ", er zijn oudere" if more else ""
-        self.count_label.setText(f"{shown} logregels gevonden (nieuwste eerst){older}")
+        lines = plural(shown, "logregel", "logregels")
+        self.count_label.setText(f"{lines} gevonden (nieuwste eerst){older}")
 
     def verify(self) -> None:
         self.verify_label.setText("Bezig met controleren…")

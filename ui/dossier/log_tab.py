@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jeugdtoegang.domain.wording import plural
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.services import audit
 from jeugdtoegang.services.audit import AuditEntryView, LogPage
@@ -112,8 +113,7 @@ class LogTab(QWidget):
         self.table.setSortingEnabled(False)
         self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         top = QHBoxLayout()
-        top.addWidget(self.count_label)
-        top.addStretch(1)
+        top.addWidget(self.count_label, 1)  # the label takes the free width: no early wrap
         top.addWidget(self.more_button)
         top.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
@@ -155,9 +155,8 @@ class LogTab(QWidget):
         more = self.model.canFetchMore(QModelIndex())
         self.more_button.setEnabled(more)
         # (short: a word-wrapped label sets the window's minimum height at its narrowest)
-        self.count_label.setText(
-            f"{shown} logregels, er zijn oudere" if more else f"{shown} logregels"
-        )
+        lines = plural(shown, "logregel", "logregels")
+        self.count_label.setText(f"{lines}, er zijn oudere" if more else lines)
 
 
 def create(ctx: AppContext, shell: object, household_id: uuid.UUID) -> QWidget:
