@@ -23,7 +23,7 @@ from jeugdtoegang.errors import FieldError, NotFoundError, StaleRecordError, Val
 from jeugdtoegang.services.authz import guarded, list_teams, shown, shown_in
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.views import HouseholdDetail, HouseholdRow, PersonView
-from jeugdtoegang.storage import search_keys
+from jeugdtoegang.storage import household_queries, search_keys
 from jeugdtoegang.storage.access import team_condition
 from jeugdtoegang.storage.hot import Prepared, RawReads, raw_reads
 from jeugdtoegang.storage.models.households import Household, Person
@@ -72,7 +72,7 @@ def _check_bsn_unique(session: Session, members: Sequence[PersonInput]) -> list[
     if not wanted:
         return []
     taken: dict[str, set[uuid.UUID]] = {}
-    for person_id, bsn in session.execute(select(_P.id, _P.bsn).where(_P.bsn.in_(wanted))):
+    for person_id, bsn in household_queries.bsn_owners(session, wanted):
         taken.setdefault(bsn, set()).add(person_id)
     errors = []
     for index, member in enumerate(members):
@@ -153,6 +153,7 @@ def update_household(
         _apply_household(ctx, household, data)
         current = {p.id: p for p in household.members if p.ended_on is None}
         kept: set[uuid.UUID] = set()
+        added: list[Person] = []
         for member in data.members:
             if member.id is not None and member.id in current:
                 person = current[member.id]
@@ -162,22 +163,20 @@ def update_household(
             else:
                 person = Person(household_id=household.id)
                 uow.session.add(person)
+                added.append(person)
             _apply_person(person, member)
         for person_id, person in current.items():
             if person_id not in kept:
                 person.ended_on = ctx.today()
         uow.session.flush()
-        # the members as stored now (new ones too), read in this transaction: the saved
-        # dossier is returned without a second check and read afterwards
-        uow.session.expire(household, ["members"])
+        # the members as stored now (new ones too) in the relationship's order: the saved
+        # dossier is returned without reading its members again (nor checking and reading
+        # it in a second transaction)
+        members = sorted([*household.members, *added], key=lambda p: p.sort_key)
         uow.log_access(
-            "wijzigen",
-            "household",
-            household.id,
-            [p.id for p in household.members],
-            "dossier bijwerken",
+            "wijzigen", "household", household.id, [p.id for p in members], "dossier bijwerken"
         )
-        detail = _detail(household)
+        detail = _detail(household, members)
         uow.commit()
     return detail
 
@@ -204,20 +203,35 @@ def _person_view(row: Person) -> PersonView:
 def get_household(
     ctx: AppContext, household_id: uuid.UUID, *, purpose: str | None = "dossier inzien"
 ) -> HouseholdDetail:
-    """Open a dossier. Every opening with a purpose is logged as a read of its members."""
+    """Open a dossier. Every opening with a purpose is logged as a read of its members.
+
+    One statement for the household and its current members, outside a transaction on
+    PostgreSQL (:mod:`storage.household_queries`); the read is logged as before.
+    """
     with ctx.uow(readonly=True) as uow:
-        household = uow.get(Household, household_id)
-        if household is None:
+        with ctx.database.single_reads() as session:
+            rows = household_queries.household_with_members(session, household_id)
+        if not rows:
             raise NotFoundError("Dit dossier bestaat niet (meer).")
-        detail = _detail(household)
+        detail = _detail_from_rows(rows)
         if purpose:
             uow.log_access(
-                "inzien", "household", household.id, [m.id for m in detail.members], purpose
+                "inzien", "household", detail.id, [m.id for m in detail.members], purpose
             )
     return detail
 
 
-def _detail(household: Household) -> HouseholdDetail:
+def _detail_from_rows(rows: Sequence[tuple[Any, ...]]) -> HouseholdDetail:
+    """The dossier view from :func:`household_queries.household_with_members`' rows."""
+    start = household_queries.PERSON_START
+    head = rows[0]
+    members = tuple(PersonView(*row[start:]) for row in rows if row[start] is not None)
+    return HouseholdDetail(*head[: start - 1], members=members, updated_by=head[start - 1])
+
+
+def _detail(household: Household, members: Iterable[Person] | None = None) -> HouseholdDetail:
+    """The dossier view of a loaded household; ``members`` (all, ended ones too) default
+    to ``household.members``."""
     return HouseholdDetail(
         id=household.id,
         version=household.version,
@@ -232,7 +246,11 @@ def _detail(household: Household) -> HouseholdDetail:
         wijk=household.wijk,
         team=household.team,
         notes=household.notes,
-        members=tuple(_person_view(p) for p in household.members if p.ended_on is None),
+        members=tuple(
+            _person_view(p)
+            for p in (household.members if members is None else members)
+            if p.ended_on is None
+        ),
         updated_by=household.updated_by,
     )
 
