@@ -161,6 +161,12 @@ def _log_changes(session: Session, _flush_context: Any) -> None:
                     "origin_db": session.info.get("origin_db"),
                 }
             )
+    write_change_rows(session, rows)
+
+
+def write_change_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert change-log rows (without ``seq`` and ``id``: numbered and keyed here) in
+    this transaction; a write that bypasses the ORM's flush logs its records with this."""
     if not rows:
         return
     if _is_postgres(session):
