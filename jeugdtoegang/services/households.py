@@ -124,10 +124,12 @@ def update_household(
         require_team(ctx.actor, stored.row["team"])
         if stored.row["version"] != expected_version:
             raise StaleRecordError(Household.label_nl, stored.row["updated_by"])
-        errors += _check_bsn_unique(uow.session, data.members)
+        unchanged = household_save.members_unchanged(stored, data.members)
+        if not unchanged:  # an unchanged BSN is its owner's alone (unique column)
+            errors += _check_bsn_unique(uow.session, data.members)
         if errors:
             raise ValidationError(errors)
-        if household_save.members_unchanged(stored, data.members):
+        if unchanged:
             detail = household_save.save_household_columns(ctx, uow, stored, data)
         else:
             detail = _save_with_members(ctx, uow, household_id, data)
