@@ -103,9 +103,14 @@ _I = Indication.__table__.c
 
 @guarded(Permission.DOSSIER_READ, object_type="indication")
 def check_proposal(ctx: AppContext, draft: IndicationDraft) -> CheckResult:
-    """Check a proposed indication against the database and the region profile."""
-    with ctx.uow(readonly=True) as uow:
-        proposal, context, _, _ = build_context(ctx, uow.session, draft)
+    """Check a proposed indication against the database and the region profile.
+
+    The reads run without a transaction around them on PostgreSQL (``single_reads``): at
+    its READ COMMITTED level every statement sees its own snapshot either way, so BEGIN
+    and ROLLBACK were two requests that changed nothing.
+    """
+    with ctx.database.single_reads() as session:
+        proposal, context, _, _ = build_context(ctx, session, draft)
         result = check_indication(proposal, context)
     # issue 13: a finding resting on a provisional term says so
     findings = mark_provisional(result.findings, ctx.setup.document.provenance)
