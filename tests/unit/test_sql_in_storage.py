@@ -27,6 +27,7 @@ CLEAN = (
     "region_setup",
     "workstations",
     "review",
+    "household_save",
 )
 
 #: the statement builders a service must not import from SQLAlchemy
