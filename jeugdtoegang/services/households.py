@@ -20,14 +20,16 @@ from jeugdtoegang.domain.households import (
 )
 from jeugdtoegang.domain.text import fold, name_words, normalise_postcode
 from jeugdtoegang.errors import FieldError, NotFoundError, StaleRecordError, ValidationError
+from jeugdtoegang.services import household_save
 from jeugdtoegang.services.authz import guarded, list_teams, shown, shown_in
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.views import HouseholdDetail, HouseholdRow, PersonView
-from jeugdtoegang.storage import search_keys
+from jeugdtoegang.storage import household_queries, household_records, search_keys
 from jeugdtoegang.storage.access import team_condition
 from jeugdtoegang.storage.hot import Prepared, RawReads, raw_reads
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.numbering import next_number
+from jeugdtoegang.storage.uow import UnitOfWork
 
 #: enough for a pick list; the user types more to narrow it down
 SEARCH_LIMIT = 25
@@ -45,25 +47,9 @@ _P = Person.__table__.c
 _H = Household.__table__.c
 
 
-def _role_rank(role: str) -> str:
-    return {"ouder": "1", "jeugdige": "2", "netwerk": "3"}.get(role, "9")
-
-
 def _apply_person(person: Person, data: PersonInput) -> None:
-    person.role = data.role.value
-    person.first_name = data.first_name.strip()
-    person.tussenvoegsel = data.tussenvoegsel.strip()
-    person.surname = data.surname.strip()
-    person.birth_date = data.birth_date
-    person.bsn = normalise_bsn(data.bsn) if data.bsn else None
-    person.has_gezag = data.has_gezag
-    person.relation = data.relation.strip()
-    person.phone = data.phone.strip()
-    person.email = data.email.strip()
-    person.search_surname = fold(person.surname)
-    person.search_first = fold(person.first_name)
-    birth = data.birth_date.isoformat() if data.birth_date else "9999"
-    person.sort_key = f"{_role_rank(person.role)}{birth}"
+    for name, value in household_save.person_values(data).items():
+        setattr(person, name, value)
 
 
 def _check_bsn_unique(session: Session, members: Sequence[PersonInput]) -> list[FieldError]:
@@ -72,7 +58,7 @@ def _check_bsn_unique(session: Session, members: Sequence[PersonInput]) -> list[
     if not wanted:
         return []
     taken: dict[str, set[uuid.UUID]] = {}
-    for person_id, bsn in session.execute(select(_P.id, _P.bsn).where(_P.bsn.in_(wanted))):
+    for person_id, bsn in household_queries.bsn_owners(session, wanted):
         taken.setdefault(bsn, set()).add(person_id)
     errors = []
     for index, member in enumerate(members):
@@ -93,17 +79,8 @@ def _validate(ctx: AppContext, data: HouseholdInput) -> list[FieldError]:
 
 
 def _apply_household(ctx: AppContext, household: Household, data: HouseholdInput) -> None:
-    municipality = ctx.profile.municipality(data.gemeente)
-    assert municipality is not None  # validated before
-    household.name = data.name.strip()
-    household.street = data.street.strip()
-    household.house_number = data.house_number.strip()
-    household.postcode = normalise_postcode(data.postcode) or "" if data.postcode else ""
-    household.city = data.city.strip() or municipality.name
-    household.gemeente = municipality.name
-    household.gemeente_code = municipality.cbs_code
-    household.wijk = data.wijk or None
-    household.notes = data.notes or None
+    for name, value in household_save.household_values(ctx, data).items():
+        setattr(household, name, value)
 
 
 @guarded(Permission.DOSSIER_EDIT, object_type="household")
@@ -141,45 +118,59 @@ def update_household(
     """
     errors = _validate(ctx, data)
     with ctx.uow() as uow:
-        household = uow.get_for_update(Household, household_id)
-        if household is None:
+        stored = household_records.lock_household(uow.session, household_id)
+        if stored is None:
             raise NotFoundError("Dit dossier bestaat niet (meer).")
-        require_team(ctx.actor, household.team)
-        if household.version != expected_version:
-            raise StaleRecordError(Household.label_nl, household.updated_by)
-        errors += _check_bsn_unique(uow.session, data.members)
+        require_team(ctx.actor, stored.row["team"])
+        if stored.row["version"] != expected_version:
+            raise StaleRecordError(Household.label_nl, stored.row["updated_by"])
+        unchanged = household_save.members_unchanged(stored, data.members)
+        if not unchanged:  # an unchanged BSN is its owner's alone (unique column)
+            errors += _check_bsn_unique(uow.session, data.members)
         if errors:
             raise ValidationError(errors)
-        _apply_household(ctx, household, data)
-        current = {p.id: p for p in household.members if p.ended_on is None}
-        kept: set[uuid.UUID] = set()
-        for member in data.members:
-            if member.id is not None and member.id in current:
-                person = current[member.id]
-                if member.version is not None and member.version != person.version:
-                    raise StaleRecordError(Person.label_nl, person.updated_by)
-                kept.add(person.id)
-            else:
-                person = Person(household_id=household.id)
-                uow.session.add(person)
-            _apply_person(person, member)
-        for person_id, person in current.items():
-            if person_id not in kept:
-                person.ended_on = ctx.today()
-        uow.session.flush()
-        # the members as stored now (new ones too), read in this transaction: the saved
-        # dossier is returned without a second check and read afterwards
-        uow.session.expire(household, ["members"])
-        uow.log_access(
-            "wijzigen",
-            "household",
-            household.id,
-            [p.id for p in household.members],
-            "dossier bijwerken",
-        )
-        detail = _detail(household)
+        if unchanged:
+            detail = household_save.save_household_columns(ctx, uow, stored, data)
+        else:
+            detail = _save_with_members(ctx, uow, household_id, data)
         uow.commit()
     return detail
+
+
+def _save_with_members(
+    ctx: AppContext, uow: UnitOfWork, household_id: uuid.UUID, data: HouseholdInput
+) -> HouseholdDetail:
+    """The ORM save of a dossier whose members are added, changed or ended (its row is
+    locked and checked already); refused when a member changed since it was read."""
+    household = uow.session.get(Household, household_id)  # locked already
+    assert household is not None
+    _apply_household(ctx, household, data)
+    current = {p.id: p for p in household.members if p.ended_on is None}
+    kept: set[uuid.UUID] = set()
+    added: list[Person] = []
+    for member in data.members:
+        if member.id is not None and member.id in current:
+            person = current[member.id]
+            if member.version is not None and member.version != person.version:
+                raise StaleRecordError(Person.label_nl, person.updated_by)
+            kept.add(person.id)
+        else:
+            person = Person(household_id=household.id)
+            uow.session.add(person)
+            added.append(person)
+        _apply_person(person, member)
+    for person_id, person in current.items():
+        if person_id not in kept:
+            person.ended_on = ctx.today()
+    uow.session.flush()
+    # the members as stored now (new ones too) in the relationship's order: the saved
+    # dossier is returned without reading its members again (nor checking and reading
+    # it in a second transaction)
+    members = sorted([*household.members, *added], key=lambda p: p.sort_key)
+    uow.log_access(
+        "wijzigen", "household", household.id, [p.id for p in members], "dossier bijwerken"
+    )
+    return _detail(household, members)
 
 
 def _person_view(row: Person) -> PersonView:
@@ -204,20 +195,35 @@ def _person_view(row: Person) -> PersonView:
 def get_household(
     ctx: AppContext, household_id: uuid.UUID, *, purpose: str | None = "dossier inzien"
 ) -> HouseholdDetail:
-    """Open a dossier. Every opening with a purpose is logged as a read of its members."""
+    """Open a dossier. Every opening with a purpose is logged as a read of its members.
+
+    One statement for the household and its current members, outside a transaction on
+    PostgreSQL (:mod:`storage.household_queries`); the read is logged as before.
+    """
     with ctx.uow(readonly=True) as uow:
-        household = uow.get(Household, household_id)
-        if household is None:
+        with ctx.database.single_reads() as session:
+            rows = household_queries.household_with_members(session, household_id)
+        if not rows:
             raise NotFoundError("Dit dossier bestaat niet (meer).")
-        detail = _detail(household)
+        detail = _detail_from_rows(rows)
         if purpose:
             uow.log_access(
-                "inzien", "household", household.id, [m.id for m in detail.members], purpose
+                "inzien", "household", detail.id, [m.id for m in detail.members], purpose
             )
     return detail
 
 
-def _detail(household: Household) -> HouseholdDetail:
+def _detail_from_rows(rows: Sequence[tuple[Any, ...]]) -> HouseholdDetail:
+    """The dossier view from :func:`household_queries.household_with_members`' rows."""
+    start = household_queries.PERSON_START
+    head = rows[0]
+    members = tuple(PersonView(*row[start:]) for row in rows if row[start] is not None)
+    return HouseholdDetail(*head[: start - 1], members=members, updated_by=head[start - 1])
+
+
+def _detail(household: Household, members: Iterable[Person] | None = None) -> HouseholdDetail:
+    """The dossier view of a loaded household; ``members`` (all, ended ones too) default
+    to ``household.members``."""
     return HouseholdDetail(
         id=household.id,
         version=household.version,
@@ -232,7 +238,11 @@ def _detail(household: Household) -> HouseholdDetail:
         wijk=household.wijk,
         team=household.team,
         notes=household.notes,
-        members=tuple(_person_view(p) for p in household.members if p.ended_on is None),
+        members=tuple(
+            _person_view(p)
+            for p in (household.members if members is None else members)
+            if p.ended_on is None
+        ),
         updated_by=household.updated_by,
     )
 

@@ -53,8 +53,9 @@ _I = Indication.__table__.c
 _P = Person.__table__.c
 _H = Household.__table__.c
 #: statements built once (building a select costs more than running it on SQLite)
+_SUBJECT_COLUMNS = (_P.household_id, _P.birth_date, _H.gemeente, _H.gemeente_code, _H.wijk)
 _SUBJECT = Prepared(
-    select(_P.household_id, _P.birth_date, _H.gemeente, _H.gemeente_code, _H.wijk)
+    select(*_SUBJECT_COLUMNS, _H.team, _P.first_name, _P.tussenvoegsel, _P.surname)
     .join(Household.__table__, _H.id == _P.household_id)
     .where(_P.id == bindparam("person_id"))
 )
@@ -148,6 +149,10 @@ class Subject:
     gemeente: str
     gemeente_code: str
     wijk: str | None
+    #: the dossier's team and the jeugdige's name as read with it (saving a concept needs
+    #: both: no second query for either)
+    team: str | None = None
+    person_name: str = ""
 
 
 def load_subject(ctx: AppContext, session: Session, draft: IndicationDraft) -> Subject:
@@ -156,7 +161,8 @@ def load_subject(ctx: AppContext, session: Session, draft: IndicationDraft) -> S
         row = _SUBJECT.first(session, {"person_id": draft.person_id})
         if row is None:
             raise NotFoundError("Deze jeugdige bestaat niet (meer).")
-        return Subject(draft.person_id, row[0], row[1], row[2], row[3], row[4])
+        name = " ".join(part for part in row[6:9] if part)
+        return Subject(draft.person_id, *row[:6], person_name=name)
     municipality = ctx.profile.municipality(draft.gemeente or "")
     if municipality is None:
         raise NotFoundError(

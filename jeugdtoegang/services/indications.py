@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jeugdtoegang.domain.authz import Permission, forbid_self_approval
+from jeugdtoegang.domain.authz import Permission, forbid_self_approval, require_team
 from jeugdtoegang.domain.costs import budget_cents, max_cost
 from jeugdtoegang.domain.findings import Severity
 from jeugdtoegang.domain.indication_policies import evaluation_due
@@ -103,9 +103,14 @@ _I = Indication.__table__.c
 
 @guarded(Permission.DOSSIER_READ, object_type="indication")
 def check_proposal(ctx: AppContext, draft: IndicationDraft) -> CheckResult:
-    """Check a proposed indication against the database and the region profile."""
-    with ctx.uow(readonly=True) as uow:
-        proposal, context, _, _ = build_context(ctx, uow.session, draft)
+    """Check a proposed indication against the database and the region profile.
+
+    The reads run without a transaction around them on PostgreSQL (``single_reads``): at
+    its READ COMMITTED level every statement sees its own snapshot either way, so BEGIN
+    and ROLLBACK were two requests that changed nothing.
+    """
+    with ctx.database.single_reads() as session:
+        proposal, context, _, _ = build_context(ctx, session, draft)
         result = check_indication(proposal, context)
     # issue 13: a finding resting on a provisional term says so
     findings = mark_provisional(result.findings, ctx.setup.document.provenance)
@@ -200,7 +205,8 @@ def save_concept(
         else:
             row = Indication(status=IndicationStatus.CONCEPT.value)
         proposal, context, subject, facts = build_context(ctx, uow.session, draft)
-        require_household_team(ctx, uow.session, subject.household_id)
+        if subject.household_id is not None:  # the team as read with the jeugdige
+            require_team(ctx.actor, subject.team)
         result = check_indication(proposal, context)
         draft = replace(draft, proposal=proposal)
         row.person_id = draft.person_id
@@ -213,8 +219,15 @@ def save_concept(
         uow.log_access(
             "opslaan", "indication", row.id, [row.person_id], "indicatie (concept) opslaan"
         )
+        # the saved concept as the caller sees it, read in this transaction; a new one has
+        # no provider requests or evaluations yet and its jeugdige's name came with the
+        # subject, so it needs no read at all
+        if indication_id is None:
+            view = indication_view(row, subject.person_name)
+        else:
+            view = view_of(uow.session, row)
         uow.commit()
-        return view_of(uow.session, row)
+        return view
 
 
 def _recheck(ctx: AppContext, session: Session, row: Indication) -> CheckResult:

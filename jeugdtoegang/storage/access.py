@@ -7,9 +7,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy import ColumnElement, bindparam, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from jeugdtoegang.storage.hot import Prepared
 from jeugdtoegang.storage.models.audit import AuditEntry
 from jeugdtoegang.storage.models.decisions import Decision
 from jeugdtoegang.storage.models.households import Household, Person
@@ -28,12 +29,19 @@ _OWNER: dict[str, Any] = {
 }
 
 
+#: the permission check of every use case on a dossier: compiled once, run without the
+#: ORM's per-statement work (storage.hot)
+_TEAM_OF_HOUSEHOLD = Prepared(
+    select(Household.__table__.c.team).where(Household.__table__.c.id == bindparam("household_id"))
+)
+
+
 def household_of(
     session: Session, target: str, object_id: uuid.UUID
 ) -> tuple[uuid.UUID, str | None] | None:
     """(household id, team) of the dossier a record belongs to; None when not found."""
     if target == "household":
-        team = session.execute(select(Household.team).where(Household.id == object_id)).first()
+        team = _TEAM_OF_HOUSEHOLD.first(session, {"household_id": object_id})
         return None if team is None else (object_id, team[0])
     model = _OWNER.get(target)
     if model is None:

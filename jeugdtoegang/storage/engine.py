@@ -118,11 +118,31 @@ def create_engines(url: str, key: bytes | None = None) -> Engines:
         _configure_sqlite(write, immediate=True)
         _configure_sqlite(read, immediate=False)
         return Engines(url, write, read)
+    _cache_wide_statements()
     write = create_engine(url)
     read = create_engine(url)
     _ping_when_idle(write)
     _ping_when_idle(read)
     return Engines(url, write, read)
+
+
+#: psycopg keeps parsed statements of at most this many parameters (its default, 50)
+WIDE_STATEMENT_PARAMS = 100
+
+
+def _cache_wide_statements() -> None:
+    """Let psycopg keep the parse of statements with up to WIDE_STATEMENT_PARAMS
+    parameters. It leaves wider ones out of its cache (meant for an ORM's multi-row
+    VALUES of varying length) and splits them anew on every execution: ~1 ms of CPU for
+    an indication's INSERT (54 columns), once per saved concept. Ours are the same few
+    statements over and over. A psycopg without the setting is left as it is."""
+    with contextlib.suppress(ImportError):
+        from psycopg import _queries
+
+        if getattr(_queries, "MAX_CACHED_STATEMENT_PARAMS", WIDE_STATEMENT_PARAMS) < (
+            WIDE_STATEMENT_PARAMS
+        ):
+            _queries.MAX_CACHED_STATEMENT_PARAMS = WIDE_STATEMENT_PARAMS
 
 
 #: a pooled server connection unused for this long is tested before it is handed out

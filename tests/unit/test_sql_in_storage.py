@@ -53,6 +53,7 @@ CLEAN = (
     "audit_anchors",
     "eligibility",
     "eligibility_pools",
+    "household_save",
 )
 
 #: the statement builders a service must not import from SQLAlchemy
