@@ -18,7 +18,7 @@ from jeugdtoegang.domain.households import (
     PersonRole,
     validate_household,
 )
-from jeugdtoegang.domain.text import fold, name_words, normalise_postcode
+from jeugdtoegang.domain.text import name_words, normalise_postcode
 from jeugdtoegang.errors import FieldError, NotFoundError, StaleRecordError, ValidationError
 from jeugdtoegang.services import household_save
 from jeugdtoegang.services.authz import guarded, list_teams, shown, shown_in
