@@ -47,6 +47,7 @@ CLEAN = (
     "ijw_care_bulk",
     "ijw_overview",
     "report_model",
+    "providers",
 )
 
 #: the statement builders a service must not import from SQLAlchemy
