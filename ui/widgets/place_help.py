@@ -8,13 +8,11 @@ this dialog only collects input and shows the result.
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
 
 from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.domain.indication_policies import help_kind
@@ -22,7 +20,6 @@ from jeugdtoegang.domain.indication_rules import CheckResult, IndicationProposal
 from jeugdtoegang.domain.indications import Frequency, Initiator, Perspective, Unit
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.services import indications as indication_service
-from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.indication_inputs import IndicationDraft
 from jeugdtoegang.services.indication_views import IndicationView
 from ui import dialogs
@@ -42,18 +39,11 @@ STEPS = (
 
 
 class PlaceHelpDialog(PlaceHelpPages):
-    """The stepped 'Hulp inzetten' flow; ``saved`` holds the stored indication."""
+    """The stepped 'Hulp inzetten' flow; ``saved`` holds the stored indication.
 
-    def __init__(
-        self,
-        ctx: AppContext,
-        household_id: uuid.UUID,
-        goal_id: str | None = None,
-        predecessor: IndicationView | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(ctx, household_id, goal_id, predecessor, parent)  # the pages
-        self._go(0)
+    ``PlaceHelpDialog(ctx, household_id, goal_id=None, predecessor=None, parent=None)``:
+    the pages are built by ``PlaceHelpPages.__init__``, which then opens the first step.
+    """
 
     # -- navigation ---------------------------------------------------------------------------
 

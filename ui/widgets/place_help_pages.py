@@ -81,6 +81,7 @@ class PlaceHelpPages(QDialog):
         self.stack.addWidget(self._build_term())
         self.stack.addWidget(self._build_findings())
         layout.addLayout(self._build_buttons())
+        self._go(0)  # the first step (PlaceHelpDialog's navigation)
 
     # -- data ---------------------------------------------------------------------------------
 
