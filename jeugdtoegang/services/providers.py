@@ -13,7 +13,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.dutch import money
@@ -21,12 +20,9 @@ from jeugdtoegang.domain.providers import ContractStatus, split_list
 from jeugdtoegang.domain.text import fold
 from jeugdtoegang.errors import NotFoundError
 from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage import provider_queries
 from jeugdtoegang.storage.commitments import committed_by_month
-from jeugdtoegang.storage.models.providers import Contract, FreeAccessProvision, Provider
-
-_P = Provider.__table__.c
-_C = Contract.__table__.c
-_F = FreeAccessProvision.__table__.c
+from jeugdtoegang.storage.models.providers import Provider
 
 #: Where the indications area provides the sum of max costs per provider (first found wins).
 COMMITTED_SOURCES = (
@@ -212,17 +208,7 @@ def provider_budget(
     session: Session, provider_id: uuid.UUID, region: str, year: int
 ) -> Decimal | None:
     """The provider's budget for a year: the sum over its contracts valid in that year."""
-    start, end = year_period(year)
-    rows = session.execute(
-        select(_C.budget_year).where(
-            _C.provider_id == provider_id,
-            _C.region_slug == region,
-            _C.valid_from <= end,
-            (_C.valid_to.is_(None)) | (_C.valid_to >= start),
-            _C.budget_year.is_not(None),
-        )
-    ).scalars()
-    amounts = list(rows)
+    amounts = provider_queries.contract_budgets(session, provider_id, region, *year_period(year))
     return sum(amounts, Decimal(0)) if amounts else None
 
 
@@ -247,36 +233,20 @@ def list_providers(
     today = ctx.today()
     wanted = fold(text)
     region = ctx.profile.slug
-    current = and_(_C.region_slug == region, or_(_C.valid_to.is_(None), _C.valid_to >= today))
-    query = select(_P.id, _P.agb, _P.name, _P.identity, _P.search_name).order_by(
-        _P.search_name, _P.agb
-    )
-    if wanted:
-        query = query.where(
-            or_(_P.search_name.contains(wanted, autoescape=True), _P.agb.startswith(wanted))
-        )
-    for column, value in ((_C.segment, segment), (_C.status, status)):
-        if value:
-            query = query.where(exists().where(_C.provider_id == _P.id, current, column == value))
-    if after is not None:
-        query = query.where(tuple_(_P.search_name, _P.agb) > tuple_(*after))
-    if limit is not None:
-        query = query.limit(limit)
     with ctx.uow(readonly=True) as uow:
-        providers = uow.session.execute(query).all()
-        contract_query = select(_C.provider_id, _C.segment, _C.status).where(current)
-        if limit is not None:
-            contracts = [
-                row
-                for start in range(0, len(providers), 500)
-                for row in uow.session.execute(
-                    contract_query.where(
-                        _C.provider_id.in_([p[0] for p in providers[start : start + 500]])
-                    )
-                )
-            ]
-        else:
-            contracts = list(uow.session.execute(contract_query))
+        providers = provider_queries.catalogue_page(
+            uow.session,
+            wanted,
+            region,
+            today,
+            segment=segment,
+            status=status,
+            after=after,
+            limit=limit,
+        )
+        # a page reads the contracts of its own providers only; the whole list reads all
+        page_ids = [p[0] for p in providers] if limit is not None else None
+        contracts = provider_queries.current_contract_kinds(uow.session, region, today, page_ids)
     per_provider: dict[uuid.UUID, list[tuple[str, str]]] = {}
     for provider_id, seg, stat in contracts:
         per_provider.setdefault(provider_id, []).append((seg, stat))
@@ -333,11 +303,7 @@ def get_provider(
         provider = uow.get(Provider, provider_id)
         if provider is None:
             raise NotFoundError("Deze aanbieder bestaat niet (meer).")
-        contracts = uow.session.execute(
-            select(Contract)
-            .where(Contract.provider_id == provider_id, Contract.region_slug == region)
-            .order_by(Contract.segment, Contract.product_code, Contract.valid_from)
-        ).scalars()
+        contracts = provider_queries.region_contracts(uow.session, provider_id, region)
         views = tuple(_contract_view(c) for c in contracts)
         budget = provider_budget(uow.session, provider_id, region, year)
         committed = committed_in_session(uow.session, [provider_id], *year_period(year))
@@ -356,14 +322,11 @@ def get_provider(
 
 def find_provider_id(ctx: AppContext, agb: str) -> uuid.UUID | None:
     with ctx.uow(readonly=True) as uow:
-        return uow.session.execute(select(_P.id).where(_P.agb == agb.strip())).scalar_one_or_none()
+        return provider_queries.provider_id_by_agb(uow.session, agb.strip())
 
 
 def list_free_access(ctx: AppContext, gemeente: str | None = None) -> list[FreeAccessView]:
     """Voorliggende voorzieningen, optionally of one municipality."""
-    query = select(_F.id, _F.municipality, _F.name, _F.themes, _F.group_offer, _F.contact)
-    if gemeente:
-        query = query.where(_F.municipality == gemeente)
     with ctx.uow(readonly=True) as uow:
-        rows = uow.session.execute(query.order_by(_F.municipality, _F.name)).all()
+        rows = provider_queries.free_access_rows(uow.session, gemeente)
     return [FreeAccessView(r[0], r[1], r[2], split_list(r[3]), r[4], r[5]) for r in rows]

@@ -20,7 +20,7 @@ from jeugdtoegang.storage import encryption
 from jeugdtoegang.storage.database import initialise, open_database
 from tests.gui.conftest import DialogLog
 from ui import app as gui_app
-from ui import login
+from ui import login, session_start
 from ui.workers import UNEXPECTED_MESSAGE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,7 +61,7 @@ class Recorder:
         def build_window(db: str | None, *, demo: bool = False, **_: Any) -> None:
             self.full_starts.append((db, demo))
 
-        monkeypatch.setattr(gui_app, "build_window", build_window)
+        monkeypatch.setattr(session_start, "build_window", build_window)
         monkeypatch.setattr(gui_app.FastStart, "_finish", lambda _s, code: self.exits.append(code))
 
 

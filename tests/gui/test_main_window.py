@@ -24,6 +24,7 @@ from jeugdtoegang.storage.database import open_database
 from tests.conftest import CONSULENT
 from tests.gui.conftest import DialogLog
 from ui import app as gui_app
+from ui import session_start
 from ui.main_window import MainWindow
 from ui.workers import UNEXPECTED_MESSAGE
 
@@ -209,7 +210,7 @@ def test_an_empty_database_offers_demo_or_new_and_a_new_one_gets_the_chosen_regi
             demo=False, region="twente", municipality="Enschede", team_name="Team Enschede-Zuid"
         )
 
-    monkeypatch.setattr(gui_app, "ask_start_choice", choose)
+    monkeypatch.setattr(session_start, "ask_start_choice", choose)
     path = tmp_path / "nieuw.sqlite"
 
     window = gui_app.build_window(str(path))
@@ -260,7 +261,7 @@ def test_choosing_the_demo_fills_the_empty_database(
 def test_cancelling_the_start_dialog_ends_quietly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shown: DialogLog, logged_in: None
 ) -> None:
-    monkeypatch.setattr(gui_app, "ask_start_choice", lambda _parent=None: None)
+    monkeypatch.setattr(session_start, "ask_start_choice", lambda _parent=None: None)
     assert gui_app.build_window(str(tmp_path / "x.sqlite")) is None
     assert shown.errors == []
 

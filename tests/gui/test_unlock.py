@@ -14,7 +14,7 @@ from jeugdtoegang.storage import encryption
 from jeugdtoegang.storage.database import initialise, open_database
 from tests.gui.conftest import DialogLog
 from ui import app as gui_app
-from ui import login
+from ui import login, session_start
 
 PASSWORD = "geheim-wachtwoord-1"
 SHOTS = Path("/tmp/shots/s3-cipher")
@@ -65,7 +65,7 @@ def test_start_up_unlocks_before_the_database_is_opened_and_logs_in_without_a_se
     qtbot: Any, encrypted_db: Path, monkeypatch: pytest.MonkeyPatch, shown: DialogLog
 ) -> None:
     events: list[str] = []
-    real_open = gui_app.open_database
+    real_open = session_start.open_database
 
     def ask_unlock(path: Path, _parent: Any = None) -> tuple[str, str] | None:
         events.append("unlock")
@@ -81,7 +81,7 @@ def test_start_up_unlocks_before_the_database_is_opened_and_logs_in_without_a_se
 
     monkeypatch.setattr(login, "ask_unlock", ask_unlock)
     monkeypatch.setattr(login, "ask_login", no_dialog)
-    monkeypatch.setattr(gui_app, "open_database", opening)
+    monkeypatch.setattr(session_start, "open_database", opening)
     window = gui_app.build_window(str(encrypted_db))
     assert window is not None
     qtbot.addWidget(window)
@@ -94,7 +94,7 @@ def test_cancelling_the_unlock_opens_nothing(
     encrypted_db: Path, monkeypatch: pytest.MonkeyPatch, shown: DialogLog
 ) -> None:
     monkeypatch.setattr(login, "ask_unlock", lambda _path, _parent=None: None)
-    monkeypatch.setattr(gui_app, "open_database", lambda *_a, **_k: pytest.fail("opened"))
+    monkeypatch.setattr(session_start, "open_database", lambda *_a, **_k: pytest.fail("opened"))
     assert gui_app.build_window(str(encrypted_db)) is None
 
 

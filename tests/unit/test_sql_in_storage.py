@@ -54,6 +54,7 @@ CLEAN = (
     "eligibility",
     "eligibility_pools",
     "household_save",
+    "providers",
 )
 
 #: the statement builders a service must not import from SQLAlchemy
