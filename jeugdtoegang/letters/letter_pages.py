@@ -31,6 +31,7 @@ from reportlab.pdfgen.canvas import Canvas
 from jeugdtoegang.letters.model import LetterModel
 from jeugdtoegang.letters.pdfa import add_pdfa_parts
 from jeugdtoegang.pdf.fonts import BOLD, REGULAR
+from jeugdtoegang.pdf.paged_canvas import PagedCanvas
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 LEFT = 25 * mm
@@ -90,8 +91,8 @@ def _draw_image(canvas: Canvas, path: str, x: float, y: float, width: float, hei
     canvas._formsinuse.append(proto.name)
 
 
-class _NumberedCanvas(Canvas):
-    """Keeps every page until save, then writes 'pagina x van y' on each."""
+class _NumberedCanvas(PagedCanvas):
+    """A letter's pages: 'pagina x van y' in the footer, PDF/A parts before saving."""
 
     footer_left: str = ""
     footer_right: str = ""
@@ -100,24 +101,13 @@ class _NumberedCanvas(Canvas):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._saved_pages: list[dict[str, Any]] = []
         stamp = self.letter_date_stamp
         self.setDateFormatter(lambda *_: f"D:{stamp}+00'00'")
 
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
-        self._saved_pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._saved_pages)
-        for state in self._saved_pages:
-            self.__dict__.update(state)
-            self._draw_footer(total)
-            super().showPage()
+    def before_save(self) -> None:
         add_pdfa_parts(self, self.letter_date_stamp, self.letter_language)
-        super().save()
 
-    def _draw_footer(self, total: int) -> None:
+    def draw_footer(self, total: int) -> None:
         self.saveState()
         self.setFont(REGULAR, 8)
         self.setFillColor(GREY)

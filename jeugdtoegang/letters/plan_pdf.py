@@ -21,7 +21,6 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     KeepTogether,
     Paragraph,
@@ -34,6 +33,7 @@ from reportlab.platypus import (
 from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.domain.plans import GoalPerspective, PlanDocument, PlanStatus, RegiehouderKind
 from jeugdtoegang.pdf.fonts import BOLD, ITALIC, register_fonts
+from jeugdtoegang.pdf.paged_canvas import PagedCanvas
 
 ACCENT = colors.HexColor("#1f5f8b")
 LIGHT = colors.HexColor("#eef4f8")
@@ -104,8 +104,8 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-class _NumberedCanvas(Canvas):
-    """Keeps every page until the end so the footer can say "pagina x van y"."""
+class _NumberedCanvas(PagedCanvas):
+    """The plan's pages, with "pagina x van y" in the footer."""
 
     footer_text = ""
 
@@ -113,21 +113,8 @@ class _NumberedCanvas(Canvas):
         # never the non-embedded Helvetica, not even as the unused initial font
         kwargs["initialFontName"] = kwargs.get("initialFontName") or register_fonts()
         super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
 
-    def showPage(self) -> None:  # noqa: N802 (reportlab API)
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self._footer(total)
-            super().showPage()
-        super().save()
-
-    def _footer(self, total: int) -> None:
+    def draw_footer(self, total: int) -> None:
         self.saveState()
         self.setFont(register_fonts(), 8.5)
         self.setFillColor(colors.HexColor("#555555"))
