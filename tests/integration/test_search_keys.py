@@ -285,13 +285,13 @@ def test_a_search_entry_indexes_every_person_shown_under_their_usual_id(ctx: App
 def test_without_json_functions_the_person_index_is_written_row_by_row(
     ctx: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from jeugdtoegang.storage import audit_writer
+    from jeugdtoegang.storage import audit_append, audit_writer
     from jeugdtoegang.storage.models.audit import AuditEntry, AuditSubject
 
     monkeypatch.setattr(  # as a SQLite built without JSON functions answers
-        audit_writer,
+        audit_append,
         "_SQLITE_SUBJECTS",
-        audit_writer._SQLITE_SUBJECTS.replace("json_each", "no_json"),
+        audit_append._SQLITE_SUBJECTS.replace("json_each", "no_json"),
     )
     households.register_household(ctx, family("Kaya-Demir", "Ela"))
     assert names(ctx, "demir") == ["Ela Kaya-Demir"]
