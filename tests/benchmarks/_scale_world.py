@@ -77,6 +77,7 @@ def cached_world(households: int) -> Path:
         building.mkdir(parents=True)
         build(building, households)
         building.rename(folder)
+        print(f"kept in {folder}", flush=True)
     return folder
 
 
@@ -114,7 +115,7 @@ def build(folder: Path, households: int) -> None:
         raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     print(
         f"\n{households} households built in {time.perf_counter() - started:.0f} s "
-        f"({time.process_time() - started_cpu:.0f} s CPU) into {folder}",
+        f"({time.process_time() - started_cpu:.0f} s CPU)",
         flush=True,
     )
 
