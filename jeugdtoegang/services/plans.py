@@ -44,6 +44,7 @@ from jeugdtoegang.storage.access import member_ids as _member_ids
 from jeugdtoegang.storage.base import utcnow
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.plans import Plan, PlanVersion
+from jeugdtoegang.storage.review_queue import waiting_among
 from jeugdtoegang.storage.review_steps import display_names
 from jeugdtoegang.storage.snapshot import to_json_value
 
@@ -451,9 +452,9 @@ def list_pending_plans(
     result: list[PendingPlanView] = []
     with ctx.uow(readonly=True) as uow:
         session = uow.session
-        query = select(Plan).where(Plan.status == PlanStatus.INGEDIEND.value)
-        if ids is not None:
-            query = query.where(Plan.id.in_(list(ids)))
+        query = select(Plan).where(
+            waiting_among(session, Plan.status, PlanStatus.INGEDIEND.value, Plan.id, ids)
+        )
         plans = session.scalars(query.order_by(Plan.submitted_at)).all()
         for plan in plans:
             household = _household(session, plan.household_id)
