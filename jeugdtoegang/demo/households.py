@@ -36,16 +36,28 @@ from jeugdtoegang.storage.numbering import database_code
 FICTIONAL_BSN_PREFIX = "999"
 
 
-class BsnGenerator:
-    """Unique, valid (11-check) fictional BSNs (prefix 999), deterministic for a seed."""
+#: draws in a row that found no new number before a range counts as used up
+_BSN_TRIES = 10_000
 
-    def __init__(self, rng: random.Random) -> None:
+
+class BsnGenerator:
+    """Unique, valid (11-check) fictional BSNs (prefix 999), deterministic for a seed.
+
+    The 999 range holds only about 91,000 valid numbers (five free digits and the check
+    digit), enough for some 30,000 demo households; a larger benchmark set passes a
+    shorter ``prefix`` (``"99"``: about 909,000). A range that is used up raises
+    ``ValueError`` instead of drawing for ever.
+    """
+
+    def __init__(self, rng: random.Random, prefix: str = FICTIONAL_BSN_PREFIX) -> None:
         self.rng = rng
         self.used: set[str] = set()
+        self.prefix = [int(d) for d in prefix]
+        self.free = 8 - len(prefix)
 
     def next(self) -> str:
-        while True:
-            digits = [9, 9, 9] + [self.rng.randint(0, 9) for _ in range(5)]
+        for _ in range(_BSN_TRIES):
+            digits = self.prefix + [self.rng.randint(0, 9) for _ in range(self.free)]
             total = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True))
             last = total % 11
             if last == 10:
@@ -54,6 +66,8 @@ class BsnGenerator:
             if bsn not in self.used:
                 self.used.add(bsn)
                 return bsn
+        prefix = "".join(map(str, self.prefix))
+        raise ValueError(f"no unused fictional BSN left with prefix {prefix}")
 
 
 def _birth(rng: random.Random, today: date, min_age: int, max_age: int) -> date:
@@ -128,11 +142,19 @@ def _person(
 
 
 def generate_households(
-    ctx: AppContext, count: int, seed: int = 2026, *, with_network: bool = True
+    ctx: AppContext,
+    count: int,
+    seed: int = 2026,
+    *,
+    with_network: bool = True,
+    bsn_prefix: str = FICTIONAL_BSN_PREFIX,
 ) -> list[Any]:
-    """Insert ``count`` fictional households (in one transaction); returns their ids."""
+    """Insert ``count`` fictional households (in one transaction); returns their ids.
+
+    ``bsn_prefix``: see :class:`BsnGenerator` (benchmark sets beyond ~30,000 households).
+    """
     rng = random.Random(seed)
-    bsns = BsnGenerator(rng)
+    bsns = BsnGenerator(rng, bsn_prefix)
     today = ctx.today()
     household_rows: list[dict[str, Any]] = []
     person_rows: list[dict[str, Any]] = []

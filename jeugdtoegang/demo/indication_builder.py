@@ -11,6 +11,7 @@ import random
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cache, cached_property
 from typing import Any
 
 from jeugdtoegang.demo.ages import product_fits
@@ -33,6 +34,11 @@ def stamp(day: date) -> datetime:
     return datetime.combine(day, time(10, 30), tzinfo=UTC)
 
 
+@cache
+def _folded(product_name: str) -> str:
+    return fold(product_name)
+
+
 class IndicationBuilder:
     def __init__(self, ctx: AppContext, rng: random.Random, contracts: dict[str, list[Any]]):
         self.ctx = ctx
@@ -44,12 +50,17 @@ class IndicationBuilder:
         self.requests: list[dict[str, Any]] = []
 
     def products(self) -> list[str]:
+        return list(self._products)
+
+    @cached_property
+    def _products(self) -> tuple[str, ...]:
+        """The contracted products that need a beschikking (asked for every indication)."""
         profile = self.ctx.profile
-        return [
+        return tuple(
             p.code
             for p in profile.products
             if p.code in self.contracts and profile.product_needs_beschikking(p)
-        ]
+        )
 
     def product_for(
         self, goals: list[tuple[str, tuple[str, ...]]], age: int
@@ -61,12 +72,12 @@ class IndicationBuilder:
         """
         profile = self.ctx.profile
         offered = [
-            p for p in profile.products if p.code in self.products() and product_fits(p.name, age)
+            p for p in profile.products if p.code in self._products and product_fits(p.name, age)
         ]
         options: list[tuple[str, list[str]]] = []
         for goal_id, words in goals:
             for word in words:
-                match = next((p for p in offered if word in fold(p.name)), None)
+                match = next((p for p in offered if word in _folded(p.name)), None)
                 if match is not None:
                     options.append((match.code, [goal_id]))
                     break

@@ -16,6 +16,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from jeugdtoegang.demo.indication_builder import IndicationBuilder, stamp
 from jeugdtoegang.demo.plan_texts import HELP_FAMILY
@@ -351,8 +352,13 @@ def fill(ctx: AppContext, state: dict[str, Any]) -> None:
         if not plans or not builder.products():
             state["indication_ids"] = []
             return
-        households = {
-            h.id: h for h in session.scalars(select(Household).where(Household.id.in_(list(plans))))
+        households = {  # their members are not needed (nor loaded)
+            h.id: h
+            for h in session.scalars(
+                select(Household)
+                .where(Household.id.in_(list(plans)))
+                .options(lazyload(Household.members))
+            )
         }
         meta: dict[Any, dict[str, Any]] = state.get("plan_meta") or {}
         people = {

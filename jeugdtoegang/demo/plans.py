@@ -11,13 +11,14 @@ import random
 import uuid
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache, cached_property
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
 from jeugdtoegang.demo import plan_texts as texts
-from jeugdtoegang.demo.ages import text_fits
+from jeugdtoegang.demo.ages import text_fits_ages
 from jeugdtoegang.demo.names import is_female
 from jeugdtoegang.demo.users import LEAD, NAMED_CONSULTANTS
 from jeugdtoegang.domain.plans import (
@@ -69,13 +70,16 @@ class _Family:
         self.network = [p for p in people if p.role == "netwerk"]
         #: the jeugdige the plan's goals are about (texts are picked to fit their age)
         self.child = child if child is not None else self.eldest
+        #: the jeugdige's age per day: every text of the plan is fitted against the same
+        #: two days (the plan's start and today), so each age is worked out once
+        self._ages: dict[date, int] = {}
 
     @property
     def eldest(self) -> Any | None:
         dated = [c for c in self.children if c.birth_date]
         return min(dated, key=lambda c: c.birth_date, default=None)
 
-    @property
+    @cached_property
     def parent_word(self) -> str:
         """ "moeder" when the family has a mother, else "vader"."""
         if not self.parents or any(is_female(p.first_name) for p in self.parents):
@@ -83,20 +87,30 @@ class _Family:
         return "vader"
 
     def age(self, day: date) -> int:
-        child = self.child
-        return age_on(child.birth_date, day) if child is not None and child.birth_date else 10
+        age = self._ages.get(day)
+        if age is None:
+            child = self.child
+            age = age_on(child.birth_date, day) if child is not None and child.birth_date else 10
+            self._ages[day] = age
+        return age
 
     def fits(self, text: str, start: date, today: date) -> bool:
         """The text fits the jeugdige both when the plan starts and today."""
-        return text_fits(text, self.age(start)) and text_fits(text, self.age(today))
+        return text_fits_ages(text, (self.age(start), self.age(today)))
 
 
 def _name(person: Any | None) -> str:
     return person.first_name if person is not None else "ons kind"
 
 
+@cache
+def _folded(text: str) -> str:
+    """fold() of the profile's life-domain names (a handful, asked for every plan)."""
+    return fold(text)
+
+
 def _domain_for(key: str, domains: tuple[str, ...]) -> str:
-    return next((d for d in domains if key in fold(d)), domains[0])
+    return next((d for d in domains if key in _folded(d)), domains[0])
 
 
 def _fill(template: str, family: _Family) -> str:
@@ -116,7 +130,7 @@ def _situations(
 ) -> tuple[DomainSituation, ...]:
     result = []
     for domain in domains:
-        options = next((v for k, v in texts.SITUATIONS.items() if k in fold(domain)), None)
+        options = next((v for k, v in texts.SITUATIONS.items() if k in _folded(domain)), None)
         fitting = [
             (_fill(k, family), _fill(z, family))
             for k, z in options or []

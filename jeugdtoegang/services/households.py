@@ -347,6 +347,17 @@ _ROW_FROM = Household.__table__.outerjoin(
 )
 #: the row query for n household ids, prepared once per n (a pick list has at most 25)
 _ROWS_BY_COUNT: dict[int, Prepared] = {}
+#: longer id lists (a dossier-list page: 200) are padded to the next power of two up to
+#: this length, so their few statements are prepared once too (compiling a 200-id select
+#: cost more than running it: a fifth of scrolling the list to its end)
+_PADDED_UP_TO = 1024
+
+
+def _padded(count: int) -> int:
+    """The number of id parameters for ``count`` ids (repeating the last id is harmless)."""
+    if count <= 100 or count > _PADDED_UP_TO:
+        return count
+    return 1 << (count - 1).bit_length()
 
 
 def _rows_query(count: int) -> Prepared:
@@ -359,7 +370,7 @@ def _rows_query(count: int) -> Prepared:
             .where(_H.id.in_(binds))
             .order_by(_H.id)  # members are put in order below: no temporary sort in SQLite
         )
-        if count <= 100:
+        if count <= _PADDED_UP_TO:
             _ROWS_BY_COUNT[count] = found
     return found
 
@@ -378,8 +389,9 @@ def _rows_for(
     if isinstance(ids, list) and not ids:
         return []
     if isinstance(ids, list):
-        params = {f"h{i}": value for i, value in enumerate(ids)}
-        result: Iterable[Any] = _rows_query(len(ids)).all(session, params)
+        size, last = _padded(len(ids)), len(ids) - 1
+        params = {f"h{i}": ids[min(i, last)] for i in range(size)}
+        result: Iterable[Any] = _rows_query(size).all(session, params)
     else:
         assert isinstance(session, Session)
         query = select(*_ROW_COLUMNS).select_from(_ROW_FROM).where(_H.id.in_(ids)).order_by(_H.id)

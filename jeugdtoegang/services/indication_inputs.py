@@ -48,6 +48,7 @@ from jeugdtoegang.services.eligibility import core
 from jeugdtoegang.storage.hot import Prepared
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.indications import Evaluation, Indication
+from jeugdtoegang.storage.signal_queries import current_perspectives_18
 
 _I = Indication.__table__.c
 _P = Person.__table__.c
@@ -320,18 +321,9 @@ def has_18plus_perspective(
     households = list(set(household_ids))
     if not wanted or not households:
         return set()
-    try:
-        from jeugdtoegang.storage.models.plans import Plan, PlanVersion
-    except ImportError:  # plans area not present
-        return set()
     found: set[uuid.UUID] = set()
-    rows = session.execute(
-        select(PlanVersion.content)
-        .join(Plan, Plan.id == PlanVersion.plan_id)
-        .where(Plan.household_id.in_(households), PlanVersion.version_no == Plan.current_version_no)
-    ).scalars()
-    for content in rows:
-        for item in (content or {}).get("perspectives_18", ()) or ():
+    for perspectives in current_perspectives_18(session, households):
+        for item in perspectives or ():
             person = str(item.get("person_id", ""))
             if person in wanted and _perspective_filled(item):
                 found.add(uuid.UUID(person))

@@ -75,6 +75,7 @@ from jeugdtoegang.storage.models.households import Person
 from jeugdtoegang.storage.models.indications import Evaluation, Indication, ProviderRequest
 from jeugdtoegang.storage.models.meta import SequenceCounter
 from jeugdtoegang.storage.numbering import next_numeric
+from jeugdtoegang.storage.review_queue import waiting_among
 
 __all__ = [
     "IndicationDraft",
@@ -570,10 +571,16 @@ def list_pending_indications(
         query = (
             select(Indication, Person.first_name, Person.tussenvoegsel, Person.surname)
             .join(Person, Person.id == Indication.person_id)
-            .where(Indication.status == IndicationStatus.INGEDIEND.value)
+            .where(
+                waiting_among(
+                    uow.session,
+                    Indication.status,
+                    IndicationStatus.INGEDIEND.value,
+                    Indication.id,
+                    ids,
+                )
+            )
         )
-        if ids is not None:
-            query = query.where(Indication.id.in_(list(ids)))
         rows = uow.session.execute(query.order_by(Indication.submitted_at)).all()
         result = []
         for row, first, tussen, surname in rows:

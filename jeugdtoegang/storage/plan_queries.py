@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from jeugdtoegang.domain.plans import PlanStatus
 from jeugdtoegang.storage.models.households import Person
 from jeugdtoegang.storage.models.plans import Plan, PlanVersion
+from jeugdtoegang.storage.review_queue import waiting_among
 
 
 def current_members(session: Session, household_id: uuid.UUID) -> Sequence[Person]:
@@ -40,9 +41,9 @@ def plan_version(session: Session, plan_id: uuid.UUID, version_no: int) -> PlanV
 
 def submitted_plans(session: Session, ids: Collection[uuid.UUID] | None) -> Sequence[Plan]:
     """Plans waiting for review (only ``ids`` when given), the earliest submitted first."""
-    query = select(Plan).where(Plan.status == PlanStatus.INGEDIEND.value)
-    if ids is not None:
-        query = query.where(Plan.id.in_(list(ids)))
+    query = select(Plan).where(
+        waiting_among(session, Plan.status, PlanStatus.INGEDIEND.value, Plan.id, ids)
+    )
     return session.scalars(query.order_by(Plan.submitted_at)).all()
 
 

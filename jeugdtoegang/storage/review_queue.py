@@ -10,12 +10,15 @@ others (:func:`queue_keys`).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 
 from jeugdtoegang.storage.access import team_condition
 from jeugdtoegang.storage.models.decisions import Decision
@@ -37,6 +40,29 @@ class QueueKey:
         if at is not None and at.tzinfo is None:
             at = at.replace(tzinfo=UTC)
         return (at is None, at or datetime.min.replace(tzinfo=UTC), self.object_type, self.id)
+
+
+def waiting_among(
+    session: Session,
+    status: Any,
+    value: str,
+    id_column: Any,
+    ids: Collection[uuid.UUID] | None,
+) -> ColumnElement[bool]:
+    """``status == value``, and when ``ids`` are given (a page of the queue) one of those.
+
+    With ids the rows are meant to be found by primary key. SQLite (no statistics) would
+    instead read the ``(status, submitted_at, id)`` index from its start, which also
+    gives the ``ORDER BY submitted_at``: every waiting item, for every page (at 100,000
+    households some 49,000 indications a page). There the status is compared as
+    ``+status``, which the planner cannot take from an index; other databases plan by
+    their statistics and get the plain comparison.
+    """
+    if ids is None:
+        return status == value
+    if session.get_bind().dialect.name == "sqlite":
+        status = UnaryExpression(status, operator=custom_op("+"), type_=status.type)
+    return and_(status == value, id_column.in_(list(ids)))
 
 
 def _pending(object_type: str) -> tuple[Any, ColumnElement[bool]]:

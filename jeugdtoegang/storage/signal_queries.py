@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.indications import Indication, ProviderRequest
+from jeugdtoegang.storage.models.plans import Plan, PlanVersion
 from jeugdtoegang.storage.models.providers import Contract
 from jeugdtoegang.storage.models.requests import Aanvraag
 
@@ -149,6 +150,28 @@ def young_people_born_between(session: Session, after: date, until: date) -> Seq
             Person.birth_date <= until,
         )
     ).all()
+
+
+def current_perspectives_18(
+    session: Session, household_ids: Sequence[uuid.UUID]
+) -> list[list[dict[str, Any]] | None]:
+    """The ``perspectives_18`` of the current plan version of each of these households.
+
+    One statement (the plans by household, their current version by key). Only that part
+    of each plan document is taken from the JSON in SQL (``json_extract`` on SQLite,
+    ``->`` on PostgreSQL): parsing whole plan documents was most of the signals' time
+    (at 100,000 households thousands of jeugdigen turn 18 within the horizon).
+    """
+    return list(
+        session.execute(
+            select(PlanVersion.content["perspectives_18"])
+            .join(Plan, Plan.id == PlanVersion.plan_id)
+            .where(
+                Plan.household_id.in_(list(household_ids)),
+                PlanVersion.version_no == Plan.current_version_no,
+            )
+        ).scalars()
+    )
 
 
 def providers_with_budget(

@@ -71,21 +71,30 @@ def _contracts(session: Any) -> dict[str, list[Any]]:
     return found
 
 
-def _indications(ctx: AppContext, rng: random.Random) -> list[tuple[Any, ...]]:
-    """Insert INDICATIONS rows; returns (person_id, household_id, gemeente) of jeugdigen."""
+def _indications(
+    ctx: AppContext,
+    rng: random.Random,
+    count: int | None = None,
+    household_ids: list[Any] | None = None,
+) -> list[tuple[Any, ...]]:
+    """Insert ``count`` (default INDICATIONS) rows for the jeugdigen of ``household_ids``
+    (default: all); returns (person_id, household_id, gemeente) of those jeugdigen."""
     profile = ctx.profile
     with ctx.uow() as uow:
         session = uow.session
         contracts = _contracts(session)
         products = [p for p in profile.products if p.code in contracts]
-        youth = session.execute(
+        query = (
             select(Person.id, Person.household_id, Household.gemeente_code)
             .join(Household, Household.id == Person.household_id)
             .where(Person.role == "jeugdige")
-        ).all()
+        )
+        if household_ids is not None:
+            query = query.where(Household.id.in_(household_ids))
+        youth = session.execute(query).all()
         cursor: dict[tuple[Any, str], date] = {}
         rows = []
-        for _ in range(INDICATIONS):
+        for _ in range(INDICATIONS if count is None else count):
             person_id, household_id, gemeente = rng.choice(youth)
             product = rng.choice(products)
             contract = rng.choice(contracts[product.code])
