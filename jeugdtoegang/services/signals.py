@@ -24,6 +24,7 @@ from jeugdtoegang.domain.authz import Permission, require
 from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.domain.indications import IndicationStatus
 from jeugdtoegang.domain.requests import decision_term
+from jeugdtoegang.domain.terms import births_turning_18_within, eighteenth_birthday
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.indication_inputs import (
     half_year,
@@ -217,15 +218,14 @@ def _bridging(session: Session, day: date) -> list[Signal]:
 
 
 def _turning_18(session: Session, day: date, months: int) -> list[Signal]:
-    earliest = day - relativedelta(years=18)  # born after this: not 18 yet on ``day``
-    latest = day + relativedelta(months=months) - relativedelta(years=18)
+    earliest, latest = births_turning_18_within(day, months)
     rows = q.young_people_born_between(session, earliest, latest)
     covered = has_18plus_perspective(session, [r.household_id for r in rows], [r.id for r in rows])
     signals = []
     for r in rows:
         if r.id in covered:
             continue
-        birthday = r.birth_date + relativedelta(years=18)
+        birthday = eighteenth_birthday(r.birth_date)
         name = _name(r.first_name, r.tussenvoegsel, r.surname)
         signals.append(
             Signal(
