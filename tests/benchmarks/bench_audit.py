@@ -10,8 +10,8 @@ them (and of the person index, chunk by chunk, as verification reads it); for th
 the same statements (members, the keyed index ranges) in bare sqlite3.
 
 The two databases of 1,000,000 entries take minutes to build, so they are kept in
-``JT_BENCH_CACHE`` (default ``~/.cache/jeugdtoegang-bench``), keyed by schema head and
-size, and copied for each run (``JT_BENCH_CACHE=off`` builds every time). The benchmark
+``JEUGDTOEGANG_BENCH_CACHE`` (default ``~/.cache/jeugdtoegang-bench``), keyed by schema head and
+size, and copied for each run (``JEUGDTOEGANG_BENCH_CACHE=off`` builds every time). The benchmark
 uses a fixed log key (``JEUGDTOEGANG_AUDIT_KEY``) so a kept database verifies.
 """
 
@@ -56,7 +56,9 @@ CHAINS = 4
 CONSULTANT = Actor("c.jansen", "Carla Jansen", frozenset({Role.CONSULENT}))
 #: the log key of every run (a kept database must verify under the key it was built with)
 BENCH_KEY = "jeugdtoegang benchmark log key, not a secret"
-CACHE = os.environ.get("JT_BENCH_CACHE", str(Path.home() / ".cache" / "jeugdtoegang-bench"))
+CACHE = os.environ.get(
+    "JEUGDTOEGANG_BENCH_CACHE", str(Path.home() / ".cache" / "jeugdtoegang-bench")
+)
 
 
 @pytest.fixture(autouse=True)
