@@ -7,6 +7,7 @@ approved decisions show the stored final letter, exactly as it is printed.
 
 from __future__ import annotations
 
+import atexit
 import threading
 import uuid
 from dataclasses import dataclass
@@ -62,6 +63,25 @@ class Preview:
 #: (the dossier's and the review queue's previews can render at the same time)
 PDFIUM_LOCK = threading.Lock()
 
+#: how long the exit waits for a page being rendered (one page takes well under a second)
+EXIT_WAIT_S = 10.0
+
+_exit_guard_registered = False
+
+
+def _register_exit_guard() -> None:
+    """At exit pypdfium2 closes every open document and shuts PDFium down, without our
+    lock: a preview still rendering in a worker then crashed the process (segmentation
+    fault when the program or a test run ended during a preview). ``atexit`` runs its
+    handlers last-registered first, so this one, registered after pypdfium2's own, takes
+    the lock first: the shutdown waits for the page being rendered and no render starts
+    after it."""
+    global _exit_guard_registered
+    if _exit_guard_registered:
+        return
+    _exit_guard_registered = True
+    atexit.register(PDFIUM_LOCK.acquire, timeout=EXIT_WAIT_S)
+
 
 def render_preview(
     ctx: AppContext, decision_id: uuid.UUID, token: CancelToken
@@ -74,6 +94,7 @@ def render_preview(
     pdf = decisions.letter_pdf(ctx, decision_id)
     pages = []
     with PDFIUM_LOCK:  # PDFium is not thread-safe: one document at a time in the process
+        _register_exit_guard()  # after pypdfium2's import: it runs before pypdfium2's exit
         document = pypdfium2.PdfDocument(pdf)
         try:
             total = len(document)
