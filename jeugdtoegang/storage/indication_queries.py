@@ -8,17 +8,18 @@ proposal stays a handful of indexed queries with 100,000 indications in the data
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, bindparam, select, type_coerce
+from sqlalchemy import Row, String, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.indications import ACTIVE_STATUSES, COMMITTED_STATUSES, IndicationStatus
 from jeugdtoegang.storage.hot import Prepared, connection
 from jeugdtoegang.storage.models.households import Household, Person
-from jeugdtoegang.storage.models.indications import Evaluation, Indication
+from jeugdtoegang.storage.models.indications import Evaluation, Indication, ProviderRequest
+from jeugdtoegang.storage.models.meta import SequenceCounter
 
 _I = Indication.__table__.c
 _P = Person.__table__.c
@@ -147,3 +148,90 @@ def latest_evaluation(session: Session, indication_id: uuid.UUID) -> Evaluation 
         .order_by(Evaluation.evaluated_on.desc(), Evaluation.created_at.desc())
         .limit(1)
     ).scalar_one_or_none()
+
+
+# --- the indication use cases' reads ----------------------------------------------------------
+
+
+def household_team(session: Session, household_id: uuid.UUID) -> str | None:
+    """The team that holds the household's dossier."""
+    return session.execute(select(Household.team).where(Household.id == household_id)).scalar()
+
+
+def person_name_parts(session: Session, person_id: uuid.UUID) -> Any:
+    """(first name, tussenvoegsel, surname) of a person, or None."""
+    return session.execute(
+        select(Person.first_name, Person.tussenvoegsel, Person.surname).where(
+            Person.id == person_id
+        )
+    ).first()
+
+
+def open_request_count(session: Session, indication_id: uuid.UUID) -> int:
+    """How many of the provider's requests about this indication still wait."""
+    return session.execute(
+        select(func.count())
+        .select_from(ProviderRequest)
+        .where(ProviderRequest.indication_id == indication_id, ProviderRequest.status == "open")
+    ).scalar_one()
+
+
+def counter_exists(session: Session, name: str) -> bool:
+    """Whether the named number sequence (e.g. a municipality's toewijzingnummers) exists."""
+    return (
+        session.execute(select(SequenceCounter.id).where(SequenceCounter.name == name)).first()
+        is not None
+    )
+
+
+def household_indications(session: Session, household_id: uuid.UUID) -> Sequence[Indication]:
+    """All indications of a household, per jeugdige by start date."""
+    return (
+        session.execute(
+            select(Indication)
+            .where(Indication.household_id == household_id)
+            .order_by(Indication.person_id, Indication.start_date)
+        )
+        .scalars()
+        .all()
+    )
+
+
+def household_people(session: Session, household_id: uuid.UUID) -> Iterable[Person]:
+    """The household's people (members and former members)."""
+    return session.execute(select(Person).where(Person.household_id == household_id)).scalars()
+
+
+def evaluations_in_order(session: Session, ids: list[uuid.UUID]) -> Iterable[Evaluation]:
+    """The evaluations of these indications, oldest first (the last one of each wins)."""
+    return session.execute(
+        select(Evaluation)
+        .where(Evaluation.indication_id.in_(ids))
+        .order_by(Evaluation.evaluated_on, Evaluation.created_at)
+    ).scalars()
+
+
+def open_request_counts(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """How many provider requests wait, per indication (only those with any)."""
+    return dict(
+        session.execute(
+            select(ProviderRequest.indication_id, func.count())
+            .where(ProviderRequest.indication_id.in_(ids), ProviderRequest.status == "open")
+            .group_by(ProviderRequest.indication_id)
+        ).all()
+    )
+
+
+def submitted_indications(
+    session: Session, ids: Collection[uuid.UUID] | None
+) -> Sequence[Row[tuple[Indication, str, str | None, str]]]:
+    """Submitted indications with their jeugdige's name parts, oldest submission first;
+    only ``ids`` if given."""
+    query = (
+        select(Indication, Person.first_name, Person.tussenvoegsel, Person.surname)
+        .join(Person, Person.id == Indication.person_id)
+        .where(Indication.status == IndicationStatus.INGEDIEND.value)
+    )
+    if ids is not None:
+        query = query.where(Indication.id.in_(list(ids)))
+    return session.execute(query.order_by(Indication.submitted_at)).all()
