@@ -62,6 +62,8 @@ CLEAN = (
     "indication_records",
     "indication_inputs",
     "indication_provider_facts",
+    "auth",
+    "account_inputs",
 )
 
 #: the statement builders a service must not import from SQLAlchemy
