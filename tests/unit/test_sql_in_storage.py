@@ -64,6 +64,7 @@ CLEAN = (
     "indication_provider_facts",
     "auth",
     "account_inputs",
+    "households",
 )
 
 #: the statement builders a service must not import from SQLAlchemy
