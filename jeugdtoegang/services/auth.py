@@ -12,19 +12,39 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import uuid
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.actor import Actor, Role
 from jeugdtoegang.domain.authz import Permission
 from jeugdtoegang.errors import FieldError, JeugdtoegangError, NotFoundError, ValidationError
+from jeugdtoegang.services.account_inputs import (
+    MIN_PASSWORD_LENGTH,  # noqa: F401 (part of this module's interface)
+    UserInput,
+    UserView,
+    actor_for,
+    check_password_policy,
+    user_view,
+    validate_user_input,
+)
 from jeugdtoegang.services.authz import guarded
 from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage.account_queries import (
+    active_users,
+    any_user_exists,
+    delete_login_state,
+    locked_login_state,
+    login_states,
+    must_change_flag,
+    other_active_users,
+    the_user_named,
+    user_count,
+    user_named,
+    username_taken,
+    users_by_name,
+)
 from jeugdtoegang.storage.base import utcnow
 from jeugdtoegang.storage.database import Database
 from jeugdtoegang.storage.models.login_state import LoginState
@@ -38,7 +58,6 @@ SCRYPT_P = 1
 FREE_ATTEMPTS = 2
 FIRST_LOCK_SECONDS = 30
 MAX_LOCK_SECONDS = 15 * 60
-MIN_PASSWORD_LENGTH = 10
 
 
 class LoginError(JeugdtoegangError):
@@ -88,81 +107,13 @@ def _burn_time(password: str) -> None:
     verify_password(password, _DUMMY_HASH)
 
 
-def check_password_policy(password: str, username: str = "") -> list[FieldError]:
-    errors = []
-    if len(password) < MIN_PASSWORD_LENGTH:
-        errors.append(FieldError("password", f"Gebruik minstens {MIN_PASSWORD_LENGTH} tekens."))
-    if username and password.casefold() == username.casefold():
-        errors.append(FieldError("password", "Het wachtwoord mag niet gelijk zijn aan de naam."))
-    return errors
-
-
-# --- views and inputs ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UserView:
-    id: uuid.UUID
-    version: int
-    username: str
-    display_name: str
-    roles: tuple[str, ...]
-    team: str | None
-    municipality: str | None
-    active: bool
-    must_change_password: bool
-    locked_until: datetime | None
-    last_login_at: datetime | None
-
-    @property
-    def roles_text(self) -> str:
-        return ", ".join(Role(r).label for r in self.roles)
-
-
-@dataclass(frozen=True)
-class UserInput:
-    username: str
-    display_name: str
-    roles: tuple[Role, ...]
-    team: str | None = None
-    municipality: str | None = None
-    password: str | None = None  # required when creating
-
-
-def _view(user: User) -> UserView:
-    return UserView(
-        id=user.id,
-        version=user.version,
-        username=user.username,
-        display_name=user.display_name,
-        roles=tuple(user.roles),
-        team=user.team,
-        municipality=user.municipality,
-        active=user.active,
-        must_change_password=user.must_change_password,
-        locked_until=user.locked_until,
-        last_login_at=user.last_login_at,
-    )
-
-
-def actor_for(user: UserView | User) -> Actor:
-    """The actor a logged-in user acts as."""
-    return Actor(
-        user.username,
-        user.display_name,
-        frozenset(Role(r) for r in user.roles if r in Role._value2member_map_),
-        team=user.team,
-        user_id=user.id,
-    )
-
-
 # --- first run and login ---------------------------------------------------------------------
 
 
 def has_users(database: Database) -> bool:
     """False on a fresh database: then the first-run flow creates the administrator."""
     with database.read_sessions() as session:
-        return session.execute(select(User.id).limit(1)).first() is not None
+        return any_user_exists(session)
 
 
 def refuse_demo_with_accounts(database: Database) -> None:
@@ -179,13 +130,12 @@ def create_first_administrator(
 ) -> Actor:
     """First run: create the functional administrator (only when no users exist yet)."""
     data = UserInput(username, display_name, (Role.BEHEERDER,), password=password)
-    errors = _validate(data, creating=True)
+    errors = validate_user_input(data, creating=True)
     if errors:
         raise ValidationError(errors)
     setup = Actor(username.strip(), display_name.strip(), frozenset({Role.SYSTEEM}))
     with UnitOfWork(database, setup) as uow:
-        count = uow.session.execute(select(func.count()).select_from(User)).scalar_one()
-        if count:
+        if user_count(uow.session):
             raise JeugdtoegangError("Er is al een beheerder; log in met uw account.")
         user = _new_user(data, must_change=False)
         uow.session.add(user)
@@ -211,26 +161,13 @@ def _is_last_admin(database: Database, user: User | None) -> bool:
     if user is None or not user.active or Role.BEHEERDER.value not in (user.roles or []):
         return False
     with database.read_sessions() as session:
-        admins = [
-            u
-            for u in session.execute(select(User).where(User.active.is_(True))).scalars()
-            if Role.BEHEERDER.value in (u.roles or [])
-        ]
+        admins = [u for u in active_users(session) if Role.BEHEERDER.value in (u.roles or [])]
     return len(admins) <= 1
 
 
 def _state(uow: UnitOfWork, key: str) -> LoginState:
     """The login-state row of a user name, locked for this transaction (made if new)."""
-    query = select(LoginState).where(LoginState.username == key).with_for_update()
-    state = uow.session.execute(query).scalar_one_or_none()
-    if state is None:
-        try:
-            with uow.session.begin_nested():
-                state = LoginState(username=key, failed_attempts=0)
-                uow.session.add(state)
-        except IntegrityError:  # made by a parallel attempt just now
-            state = uow.session.execute(query).scalar_one()
-    return state
+    return locked_login_state(uow.session, key)
 
 
 def login(
@@ -253,7 +190,7 @@ def login(
     name = username.strip()
     key = (name.casefold() or "?")[:60]
     with database.read_sessions() as session:
-        user = session.execute(select(User).where(User.username == name)).scalar_one_or_none()
+        user = user_named(session, name)
     actor = actor_for(user) if user is not None else Actor(name or "?", name or "?", frozenset())
     cap = LAST_ADMIN_MAX_LOCK_SECONDS if _is_last_admin(database, user) else MAX_LOCK_SECONDS
     user_id = user.id if user is not None else None
@@ -308,7 +245,7 @@ def login(
 
 def clear_login_state(session: Session, username: str) -> None:
     """Forget failed attempts and a lock (reactivation, password reset)."""
-    session.execute(delete(LoginState).where(LoginState.username == username.casefold()))
+    delete_login_state(session, username)
 
 
 def _duration(seconds: int) -> str:
@@ -319,10 +256,7 @@ def _duration(seconds: int) -> str:
 
 def must_change_password(database: Database, username: str) -> bool:
     with database.read_sessions() as session:
-        value = session.execute(
-            select(User.must_change_password).where(User.username == username)
-        ).scalar()
-        return bool(value)
+        return bool(must_change_flag(session, username))
 
 
 def change_password(database: Database, username: str, old: str, new: str) -> None:
@@ -334,7 +268,7 @@ def change_password(database: Database, username: str, old: str, new: str) -> No
     if errors:
         raise ValidationError(errors)
     with UnitOfWork(database, actor) as uow:
-        user = uow.session.execute(select(User).where(User.username == actor.username)).scalar_one()
+        user = the_user_named(uow.session, actor.username)
         user.password_hash = hash_password(new)
         user.must_change_password = False
         uow.log_access("wachtwoord_wijzigen", "user", user.id, (), None)
@@ -342,22 +276,6 @@ def change_password(database: Database, username: str, old: str, new: str) -> No
 
 
 # --- user management (beheerder) --------------------------------------------------------------
-
-
-def _validate(data: UserInput, *, creating: bool) -> list[FieldError]:
-    errors = []
-    name = data.username.strip()
-    if not name or len(name) > 60 or any(c.isspace() for c in name):
-        errors.append(FieldError("username", "Vul een gebruikersnaam in zonder spaties."))
-    if not data.display_name.strip():
-        errors.append(FieldError("display_name", "Vul de naam in."))
-    if not data.roles:
-        errors.append(FieldError("roles", "Kies minstens één rol."))
-    if Role.SYSTEEM in data.roles:
-        errors.append(FieldError("roles", "De rol 'systeem' is niet voor personen."))
-    if creating or data.password:
-        errors += check_password_policy(data.password or "", name)
-    return errors
 
 
 def _new_user(data: UserInput, *, must_change: bool, log2_n: int | None = None) -> User:
@@ -377,11 +295,9 @@ def _new_user(data: UserInput, *, must_change: bool, log2_n: int | None = None) 
 @guarded(Permission.USERS_MANAGE)
 def list_users(ctx: AppContext) -> list[UserView]:
     with ctx.uow(readonly=True) as uow:
-        rows = uow.session.execute(select(User).order_by(User.username)).scalars()
-        states = {
-            state.username: state for state in uow.session.execute(select(LoginState)).scalars()
-        }
-        return [_with_state(_view(u), states.get(u.username.casefold())) for u in rows]
+        rows = users_by_name(uow.session)
+        states = login_states(uow.session)
+        return [_with_state(user_view(u), states.get(u.username.casefold())) for u in rows]
 
 
 def _with_state(view: UserView, state: LoginState | None) -> UserView:
@@ -394,12 +310,9 @@ def _with_state(view: UserView, state: LoginState | None) -> UserView:
 @guarded(Permission.USERS_MANAGE)
 def create_user(ctx: AppContext, data: UserInput) -> UserView:
     """Create an account; the user must choose a new password at the first login."""
-    errors = _validate(data, creating=True)
+    errors = validate_user_input(data, creating=True)
     with ctx.uow() as uow:
-        taken = uow.session.execute(
-            select(User.id).where(User.username == data.username.strip())
-        ).first()
-        if taken:
+        if username_taken(uow.session, data.username.strip()):
             errors.append(FieldError("username", "Deze gebruikersnaam bestaat al."))
         if errors:
             raise ValidationError(errors)
@@ -408,25 +321,25 @@ def create_user(ctx: AppContext, data: UserInput) -> UserView:
         uow.session.flush()
         uow.log_access("gebruiker_aanmaken", "user", user.id, (), None)
         uow.commit()
-        return _view(user)
+        return user_view(user)
 
 
 def _get(uow: UnitOfWork, username: str) -> User:
-    user = uow.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    user = user_named(uow.session, username)
     if user is None:
         raise NotFoundError(f"Gebruiker '{username}' bestaat niet.")
     return user
 
 
 def _other_active_admins(uow: UnitOfWork, user: User) -> int:
-    users = uow.session.execute(select(User).where(User.active.is_(True), User.id != user.id))
-    return sum(1 for u in users.scalars() if Role.BEHEERDER.value in u.roles)
+    users = other_active_users(uow.session, user.id)
+    return sum(1 for u in users if Role.BEHEERDER.value in u.roles)
 
 
 @guarded(Permission.USERS_MANAGE)
 def update_user(ctx: AppContext, username: str, data: UserInput) -> UserView:
     """Change name, roles, team or municipality (and the password when given)."""
-    errors = _validate(data, creating=False)
+    errors = validate_user_input(data, creating=False)
     if errors:
         raise ValidationError(errors)
     with ctx.uow() as uow:
@@ -446,7 +359,7 @@ def update_user(ctx: AppContext, username: str, data: UserInput) -> UserView:
         uow.session.flush()
         uow.log_access("gebruiker_wijzigen", "user", user.id, (), None)
         uow.commit()
-        return _view(user)
+        return user_view(user)
 
 
 @guarded(Permission.USERS_MANAGE)
@@ -470,7 +383,7 @@ def set_user_active(ctx: AppContext, username: str, active: bool) -> UserView:
             "gebruiker_activeren" if active else "gebruiker_uitschakelen", "user", user.id
         )
         uow.commit()
-        return _view(user)
+        return user_view(user)
 
 
 @guarded(Permission.USERS_MANAGE)
@@ -487,7 +400,7 @@ def reset_password(ctx: AppContext, username: str, new_password: str) -> UserVie
         uow.session.flush()
         uow.log_access("wachtwoord_resetten", "user", user.id)
         uow.commit()
-        return _view(user)
+        return user_view(user)
 
 
 def add_user_unchecked(
@@ -500,4 +413,4 @@ def add_user_unchecked(
         uow.session.flush()
         uow.log_access("gebruiker_aanmaken", "user", user.id, (), "demo")
         uow.commit()
-        return _view(user)
+        return user_view(user)

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, String, and_, bindparam, func, select, tuple_, type_coerce
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import Permission, require_team
@@ -24,9 +24,8 @@ from jeugdtoegang.services import household_save
 from jeugdtoegang.services.authz import guarded, list_teams, shown, shown_in
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.views import HouseholdDetail, HouseholdRow, PersonView
-from jeugdtoegang.storage import household_queries, household_records, search_keys
-from jeugdtoegang.storage.access import team_condition
-from jeugdtoegang.storage.hot import Prepared, RawReads, raw_reads
+from jeugdtoegang.storage import household_lists, household_queries, household_records, search_keys
+from jeugdtoegang.storage.hot import RawReads, raw_reads
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.numbering import next_number
 from jeugdtoegang.storage.uow import UnitOfWork
@@ -42,9 +41,6 @@ _DIGITS = re.compile(r"^[\d .-]{8,11}$")
 _DOSSIER_TAIL = re.compile(r"^(?:([0-9A-Fa-f]{3})-(\d{1,6})|(0\d{1,5}|\d{5,6}))$")
 #: the start of a dossier number: "2026-6EE"
 _DOSSIER_HEAD = re.compile(r"^\d{4}-[0-9A-Fa-f]{1,3}-?$")
-
-_P = Person.__table__.c
-_H = Household.__table__.c
 
 
 def _apply_person(person: Person, data: PersonInput) -> None:
@@ -323,58 +319,6 @@ def _key(value: object) -> str:
     return value.hex if isinstance(value, uuid.UUID) else str(value).replace("-", "")
 
 
-_ROW_COLUMNS = (
-    type_coerce(_H.id, String),
-    _H.dossier_number,
-    _H.name,
-    _H.street,
-    _H.house_number,
-    _H.postcode,
-    _H.city,
-    _H.gemeente,
-    _H.wijk,
-    _H.team,
-    # as stored (SQLite: 32 hex digits): a UUID object per member costs more than its row;
-    # the read log takes the text as it is
-    type_coerce(_P.id, String),
-    _P.first_name,
-    _P.tussenvoegsel,
-    _P.surname,
-    _P.sort_key,
-)
-_ROW_FROM = Household.__table__.outerjoin(
-    Person.__table__, and_(_P.household_id == _H.id, _P.ended_on.is_(None))
-)
-#: the row query for n household ids, prepared once per n (a pick list has at most 25)
-_ROWS_BY_COUNT: dict[int, Prepared] = {}
-#: longer id lists (a dossier-list page: 200) are padded to the next power of two up to
-#: this length, so their few statements are prepared once too (compiling a 200-id select
-#: cost more than running it: a fifth of scrolling the list to its end)
-_PADDED_UP_TO = 1024
-
-
-def _padded(count: int) -> int:
-    """The number of id parameters for ``count`` ids (repeating the last id is harmless)."""
-    if count <= 100 or count > _PADDED_UP_TO:
-        return count
-    return 1 << (count - 1).bit_length()
-
-
-def _rows_query(count: int) -> Prepared:
-    found = _ROWS_BY_COUNT.get(count)
-    if found is None:
-        binds = [bindparam(f"h{i}", type_=_H.id.type) for i in range(count)]
-        found = Prepared(
-            select(*_ROW_COLUMNS)
-            .select_from(_ROW_FROM)
-            .where(_H.id.in_(binds))
-            .order_by(_H.id)  # members are put in order below: no temporary sort in SQLite
-        )
-        if count <= _PADDED_UP_TO:
-            _ROWS_BY_COUNT[count] = found
-    return found
-
-
 def _rows_for(
     session: Session | RawReads, household_ids: Iterable[uuid.UUID] | Select[Any]
 ) -> list[HouseholdRow]:
@@ -388,14 +332,7 @@ def _rows_for(
     ids = household_ids if isinstance(household_ids, Select) else list(household_ids)
     if isinstance(ids, list) and not ids:
         return []
-    if isinstance(ids, list):
-        size, last = _padded(len(ids)), len(ids) - 1
-        params = {f"h{i}": ids[min(i, last)] for i in range(size)}
-        result: Iterable[Any] = _rows_query(size).all(session, params)
-    else:
-        assert isinstance(session, Session)
-        query = select(*_ROW_COLUMNS).select_from(_ROW_FROM).where(_H.id.in_(ids)).order_by(_H.id)
-        result = session.connection().execute(query)
+    result = household_lists.household_member_rows(session, ids)
     rows: list[HouseholdRow] = []
     current_key: str | None = None
     head: Any = None
@@ -473,13 +410,9 @@ def _search_kind(text: str) -> str:
 
 def count_households(ctx: AppContext) -> int:
     """How many dossiers the user's list holds (the user's team(s))."""
-    teams = team_condition(_H.team, list_teams(ctx, Permission.DOSSIER_READ))
+    teams = list_teams(ctx, Permission.DOSSIER_READ)
     with ctx.uow(readonly=True) as uow:
-        return int(
-            uow.session.execute(
-                select(func.count()).select_from(Household).where(teams)
-            ).scalar_one()
-        )
+        return household_lists.count_in_teams(uow.session, teams)
 
 
 @guarded(Permission.DOSSIER_READ, object_type="household")
@@ -492,14 +425,9 @@ def list_households(
     key: the index ``ix_household_name_dossier`` is read from that point on, so the last
     page costs what the first does (``offset`` reads and skips every earlier row).
     """
-    query = select(_H.id).order_by(_H.name, _H.dossier_number).limit(limit)
-    if after is not None:
-        query = query.where(tuple_(_H.name, _H.dossier_number) > tuple_(*after))
-    elif offset:
-        query = query.offset(offset)
     with ctx.uow(readonly=True) as uow:
-        teams = team_condition(_H.team, list_teams(ctx, Permission.DOSSIER_READ))
-        ids = [r[0] for r in uow.session.execute(query.where(teams))]
+        teams = list_teams(ctx, Permission.DOSSIER_READ)
+        ids = household_lists.page_ids(uow.session, teams, offset, limit, after)
         rows = _rows_for(uow.session, ids)
     return shown(
         ctx, Permission.DOSSIER_READ, rows, "dossierlijst", household=lambda r: r.id,

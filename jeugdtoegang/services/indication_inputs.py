@@ -9,19 +9,14 @@ with 100,000 indications in the database.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, bindparam, select, type_coerce
 from sqlalchemy.orm import Session
 
-from jeugdtoegang.domain.costs import max_cost, to_cents
-from jeugdtoegang.domain.findings import Finding, Severity
-from jeugdtoegang.domain.indication_policies import ChosenContract
+from jeugdtoegang.domain.costs import max_cost
 from jeugdtoegang.domain.indication_rules import (
     EvaluationInput,
     ExistingTerm,
@@ -32,7 +27,6 @@ from jeugdtoegang.domain.indication_rules import (
 )
 from jeugdtoegang.domain.indications import (
     ACTIVE_STATUSES,
-    COMMITTED_STATUSES,
     EvaluationDecision,
     Frequency,
     IndicationStatus,
@@ -44,78 +38,31 @@ from jeugdtoegang.domain.term_chain import ChainLink, find_chain
 from jeugdtoegang.domain.terms import eighteenth_birthday
 from jeugdtoegang.errors import NotFoundError
 from jeugdtoegang.services.context import AppContext
-from jeugdtoegang.services.eligibility import core
-from jeugdtoegang.storage.hot import Prepared
-from jeugdtoegang.storage.models.households import Household, Person
-from jeugdtoegang.storage.models.indications import Evaluation, Indication
+
+# the provider side has its own module (its names stay importable from here)
+from jeugdtoegang.services.indication_provider_facts import (
+    ProviderFacts,
+    committed_by_provider,  # noqa: F401
+    eligibility_adapter,  # noqa: F401
+    half_year,  # noqa: F401
+    provider_facts,
+)
+from jeugdtoegang.storage.indication_queries import (
+    active_terms_of_product,
+    current_plan_content,
+    granted_term_rows,
+    latest_evaluation,
+    person_term_rows,
+    subject_row,
+)
+from jeugdtoegang.storage.models.indications import Indication
 from jeugdtoegang.storage.signal_queries import current_perspectives_18
 
-_I = Indication.__table__.c
-_P = Person.__table__.c
-_H = Household.__table__.c
-#: statements built once (building a select costs more than running it on SQLite)
-_SUBJECT_COLUMNS = (_P.household_id, _P.birth_date, _H.gemeente, _H.gemeente_code, _H.wijk)
-_SUBJECT = Prepared(
-    select(*_SUBJECT_COLUMNS, _H.team, _P.first_name, _P.tussenvoegsel, _P.surname)
-    .join(Household.__table__, _H.id == _P.household_id)
-    .where(_P.id == bindparam("person_id"))
-)
-_EXISTING = select(_I.id, _I.product_code, _I.start_date, _I.end_date).where(
-    _I.person_id == bindparam("person_id"),
-    _I.product_code == bindparam("product_code"),
-    _I.status.in_(sorted(s.value for s in ACTIVE_STATUSES)),
-)
-#: granted help of the jeugdige: approved, issued, or ended after it was issued
-#: what the term chain and the overlap check read of each of the jeugdige's indications
-_TERM_COLUMNS = (
-    _I.id,
-    _I.segment,
-    _I.product_code,
-    _I.perspective,
-    _I.start_date,
-    _I.end_date,
-    _I.evaluated_on,
-    _I.status,
-    _I.allocation_number,
-)
-_LINKS = select(*_TERM_COLUMNS).where(
-    _I.person_id == bindparam("person_id"),
-    _I.status.in_(
-        [
-            IndicationStatus.GOEDGEKEURD.value,
-            IndicationStatus.AFGEGEVEN.value,
-            IndicationStatus.BEEINDIGD.value,
-        ]
-    ),
-)
-_COMMITTED = select(
-    _I.provider_id,
-    type_coerce(_I.start_date, String),
-    type_coerce(_I.end_date, String),
-    type_coerce(_I.max_cost, String),
-).where(
-    _I.provider_id.in_(bindparam("provider_ids", expanding=True)),
-    _I.status.in_(sorted(s.value for s in COMMITTED_STATUSES)),
-    _I.start_date <= bindparam("period_end"),
-    _I.end_date >= bindparam("period_start"),
-)
-#: one read of the jeugdige's indications for both the term chain and the overlap check
-_PERSON_TERMS = Prepared(
-    select(*_TERM_COLUMNS).where(
-        _I.person_id == bindparam("person_id"),
-        _I.status.in_(
-            sorted({s.value for s in ACTIVE_STATUSES} | {IndicationStatus.BEEINDIGD.value})
-        ),
-    )
-)
 _ACTIVE = frozenset(s.value for s in ACTIVE_STATUSES)
 _GRANTED = frozenset(
     s.value
     for s in (IndicationStatus.GOEDGEKEURD, IndicationStatus.AFGEGEVEN, IndicationStatus.BEEINDIGD)
 )
-#: a non-empty placeholder so the provider check keeps approval findings as approvals;
-#: the per-code motivations are applied afterwards by the indication rules
-_DEFER = "(motivering per bevinding)"
 
 
 @dataclass(frozen=True)
@@ -159,7 +106,7 @@ class Subject:
 def load_subject(ctx: AppContext, session: Session, draft: IndicationDraft) -> Subject:
     """The jeugdige and where the family lives (from the dossier or the inline fields)."""
     if draft.person_id is not None:
-        row = _SUBJECT.first(session, {"person_id": draft.person_id})
+        row = subject_row(session, draft.person_id)
         if row is None:
             raise NotFoundError("Deze jeugdige bestaat niet (meer).")
         name = " ".join(part for part in row[6:9] if part)
@@ -191,18 +138,14 @@ def existing_terms(
             for r in rows
             if r[2] == code and r[7] in _ACTIVE and r[0] not in skip
         )
-    rows = (
-        core(session)
-        .execute(_EXISTING, {"person_id": person_id, "product_code": product_code.strip().upper()})
-        .all()
-    )
+    rows = active_terms_of_product(session, person_id, product_code.strip().upper())
     return tuple(ExistingTerm(r[0], r[1], r[2], r[3]) for r in rows if r[0] not in skip)
 
 
 def person_terms(session: Session, person_id: uuid.UUID) -> list[Any]:
     """The jeugdige's active and ended indications (one indexed query), for
     :func:`chain_links` and :func:`existing_terms` together."""
-    return _PERSON_TERMS.all(session, {"person_id": person_id})
+    return person_term_rows(session, person_id)
 
 
 def chain_links(
@@ -210,7 +153,7 @@ def chain_links(
 ) -> tuple[ChainLink, ...]:
     """The jeugdige's granted help (one indexed query); a withdrawn concept is no help."""
     if rows is None:
-        rows = core(session).execute(_LINKS, {"person_id": person_id}).all()
+        rows = granted_term_rows(session, person_id)
     links = []
     for row in rows:
         if row[7] not in _GRANTED:
@@ -233,14 +176,7 @@ def _help_before_18_end(links: Iterable[ChainLink], birth_date: date | None) -> 
 
 
 def _current_plan(session: Session, household_id: uuid.UUID) -> dict[str, Any]:
-    from jeugdtoegang.storage.models.plans import Plan, PlanVersion
-
-    content = session.execute(
-        select(PlanVersion.content)
-        .join(Plan, Plan.id == PlanVersion.plan_id)
-        .where(Plan.household_id == household_id, PlanVersion.version_no == Plan.current_version_no)
-    ).scalar()
-    return content or {}
+    return current_plan_content(session, household_id) or {}
 
 
 def familiegroepsplan_present(session: Session, household_id: uuid.UUID) -> bool:
@@ -273,15 +209,6 @@ def _partner_agbs(ctx: AppContext, subject: Subject, segment: str) -> tuple[str,
     return tuple(
         p.agb for p in profile.strategic_partners_for(municipality) if segment in p.segments
     )
-
-
-def latest_evaluation(session: Session, indication_id: uuid.UUID) -> Evaluation | None:
-    return session.execute(
-        select(Evaluation)
-        .where(Evaluation.indication_id == indication_id)
-        .order_by(Evaluation.evaluated_on.desc(), Evaluation.created_at.desc())
-        .limit(1)
-    ).scalar_one_or_none()
 
 
 def predecessor_input(session: Session, indication_id: uuid.UUID) -> PredecessorInput:
@@ -333,162 +260,6 @@ def has_18plus_perspective(
 def _perspective_filled(item: dict[str, Any]) -> bool:
     texts = ("wonen", "onderwijs_werk", "inkomen", "zorg_na_18", "arranged_by")
     return any(str(item.get(k) or "").strip() for k in texts) or bool(item.get("care_laws"))
-
-
-def committed_by_provider(
-    session: Session, provider_ids: Iterable[uuid.UUID], start: date, end: date
-) -> dict[uuid.UUID, Decimal]:
-    """Money committed at each provider within start..end (approved or issued indications).
-
-    Each indication's maximum cost counts pro rata for the days its term overlaps the
-    period, rounded to the cent. Dates and amounts are read as plain text (no per-row type
-    processing): this runs for every candidate provider of every check.
-    """
-    ids = list(set(provider_ids))
-    if not ids:
-        return {}
-    rows = session.execute(
-        _COMMITTED, {"provider_ids": ids, "period_start": start, "period_end": end}
-    ).all()
-    period_start, period_end = start.toordinal(), end.toordinal()
-    totals: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
-    for provider_id, term_start, term_end, cost in rows:
-        if cost is None:
-            continue
-        first = _ordinal(term_start)
-        last = _ordinal(term_end)
-        days = last - first + 1
-        overlap = min(last, period_end) - max(first, period_start) + 1
-        if days <= 0 or overlap <= 0:
-            continue
-        amount = Decimal(cost)
-        totals[provider_id] += amount if overlap >= days else amount * overlap / days
-    return {k: to_cents(v) for k, v in totals.items()}
-
-
-def _ordinal(value: object) -> int:
-    if isinstance(value, date):
-        return value.toordinal()
-    return date.fromisoformat(str(value)[:10]).toordinal()
-
-
-def half_year(day: date) -> tuple[date, date]:
-    """The half-year (January–June or July–December) that holds ``day``."""
-    if day.month <= 6:
-        return date(day.year, 1, 1), date(day.year, 6, 30)
-    return date(day.year, 7, 1), date(day.year, 12, 31)
-
-
-@dataclass(frozen=True)
-class ProviderFacts:
-    provider_id: uuid.UUID | None
-    name: str
-    tariff: Decimal | None
-    findings: tuple[Finding, ...]
-    chosen: ChosenContract | None = None
-
-
-def provider_facts(
-    ctx: AppContext,
-    session: Session,
-    draft: IndicationDraft,
-    subject: Subject,
-    expected_cost: Decimal | None,
-) -> ProviderFacts:
-    """Run the providers area's choice check; falls back gracefully when it is absent."""
-    proposal = draft.proposal
-    try:
-        from jeugdtoegang.services import eligibility
-    except ImportError:  # providers area not installed yet
-        return ProviderFacts(draft.provider_id, "", proposal.tariff, ())
-    return eligibility_adapter(ctx, session, eligibility, draft, subject, expected_cost)
-
-
-def eligibility_adapter(
-    ctx: AppContext,
-    session: Session,
-    eligibility: Any,
-    draft: IndicationDraft,
-    subject: Subject,
-    expected_cost: Decimal | None,
-) -> ProviderFacts:
-    """The providers area's choice check, inside this session.
-
-    Uses ``choice_facts_in_session`` + ``choice_findings`` (rather than
-    ``check_provider_choice``) so the chosen contract's tariff and provider id are known
-    and the expected cost can be computed with that tariff for the budget signal. A
-    placeholder motivation keeps approval findings as approvals; the per-code motivations
-    are applied by the indication rules.
-    """
-    from jeugdtoegang.domain.providers import (
-        MaatwerkProvider,
-        Need,
-        choice_findings,
-        validate_agb,
-    )
-    from jeugdtoegang.errors import ValidationError
-
-    proposal = draft.proposal
-    product = ctx.profile.product(proposal.product_code)
-    if product is None or product.segment != proposal.segment:
-        return ProviderFacts(draft.provider_id, "", proposal.tariff, ())
-    agb = (proposal.provider_agb or "").strip() or None
-    maatwerk = (
-        MaatwerkProvider(naam=proposal.maatwerk_name, agb=draft.extra.get("maatwerk_agb"))
-        if proposal.maatwerk_name is not None
-        else None
-    )
-    need = Need(
-        segment=proposal.segment,
-        product_code=product.code,
-        gemeente=subject.gemeente,
-        start=proposal.start,
-        wijk=subject.wijk or None,
-        theme=draft.extra.get("theme") or (proposal.themes[0] if proposal.themes else None),
-        identity=proposal.identity_wish or draft.extra.get("identity"),
-        themes=tuple(proposal.themes),
-    )
-    try:
-        if agb is not None and maatwerk is None:
-            agb = validate_agb(agb)
-        facts = eligibility.choice_facts_in_session(
-            session, ctx.profile, ctx.profile.slug, need, None if maatwerk else agb
-        )
-    except ValidationError as error:
-        findings = tuple(
-            Finding("INPUT_INVALID", Severity.ERROR, e.message, e.field) for e in error.errors
-        )
-        return ProviderFacts(draft.provider_id, "", proposal.tariff, findings)
-    chosen = facts.chosen
-    tariff = proposal.tariff
-    if chosen is not None and maatwerk is None:
-        tariff = chosen.tariff
-    end = proposal.end or suggested_end(
-        ctx.profile, proposal.perspective, proposal.start, proposal.product_code
-    )
-    expected = expected_cost
-    if end is not None and end >= proposal.start:
-        expected = max_cost(
-            proposal.volume, tariff, proposal.unit, proposal.frequency, proposal.start, end
-        )
-    need = replace(need, expected_cost=expected, end=end)
-    findings = choice_findings(
-        facts,
-        need,
-        provider_chosen=agb is not None and maatwerk is None,
-        maatwerk=maatwerk,
-        motivation=_DEFER,
-        wonen_motivation=_DEFER,
-    )
-    return ProviderFacts(
-        chosen.provider_id if chosen is not None and maatwerk is None else draft.provider_id,
-        (chosen.naam if chosen is not None else facts.chosen_name or "") if not maatwerk else "",
-        tariff,
-        tuple(findings),
-        ChosenContract(chosen.agb, chosen.naam, chosen.identity, chosen.waiting_weeks)
-        if chosen is not None and maatwerk is None
-        else None,
-    )
 
 
 def _turns_18_in(birth_date: date | None, start: date, end: date | None) -> bool:

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import require_team
 from jeugdtoegang.domain.indications import IndicationStatus
 from jeugdtoegang.errors import NotFoundError, RuleViolationError
 from jeugdtoegang.services.context import AppContext
-from jeugdtoegang.services.indication_inputs import latest_evaluation
 from jeugdtoegang.services.indication_views import IndicationView, indication_view
-from jeugdtoegang.storage.models.households import Household, Person
-from jeugdtoegang.storage.models.indications import Indication, ProviderRequest
+from jeugdtoegang.storage.indication_queries import (
+    household_team,
+    latest_evaluation,
+    open_request_count,
+    person_name_parts,
+)
+from jeugdtoegang.storage.models.indications import Indication
 
 
 def load_indication(session: Session, indication_id: uuid.UUID) -> Indication:
@@ -30,25 +33,16 @@ def require_household_team(
     """Consultants change only their own team's dossiers."""
     if household_id is None:
         return
-    team = session.execute(select(Household.team).where(Household.id == household_id)).scalar()
-    require_team(ctx.actor, team)
+    require_team(ctx.actor, household_team(session, household_id))
 
 
 def person_name(session: Session, person_id: uuid.UUID) -> str:
-    row = session.execute(
-        select(Person.first_name, Person.tussenvoegsel, Person.surname).where(
-            Person.id == person_id
-        )
-    ).first()
+    row = person_name_parts(session, person_id)
     return " ".join(p for p in row if p) if row else ""
 
 
 def view_of(session: Session, row: Indication) -> IndicationView:
-    open_requests = session.execute(
-        select(func.count())
-        .select_from(ProviderRequest)
-        .where(ProviderRequest.indication_id == row.id, ProviderRequest.status == "open")
-    ).scalar_one()
+    open_requests = open_request_count(session, row.id)
     return indication_view(
         row, person_name(session, row.person_id), latest_evaluation(session, row.id), open_requests
     )

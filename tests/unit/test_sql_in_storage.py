@@ -55,6 +55,16 @@ CLEAN = (
     "eligibility_pools",
     "household_save",
     "providers",
+    "indications",
+    "indication_changes",
+    "indication_drafts",
+    "indication_reads",
+    "indication_records",
+    "indication_inputs",
+    "indication_provider_facts",
+    "auth",
+    "account_inputs",
+    "households",
 )
 
 #: the statement builders a service must not import from SQLAlchemy

@@ -1,0 +1,186 @@
+"""The provider side of an indication check: the providers area's choice check and the
+money a provider has already committed (for the budget signal).
+
+Split from :mod:`jeugdtoegang.services.indication_inputs`, which gathers the rest of the
+rule context and re-exports these names for its callers.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
+
+from jeugdtoegang.domain.costs import max_cost, to_cents
+from jeugdtoegang.domain.findings import Finding, Severity
+from jeugdtoegang.domain.indication_policies import ChosenContract
+from jeugdtoegang.domain.indication_rules import suggested_end
+from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage.indication_queries import committed_rows
+
+if TYPE_CHECKING:
+    from jeugdtoegang.services.indication_inputs import IndicationDraft, Subject
+
+#: a non-empty placeholder so the provider check keeps approval findings as approvals;
+#: the per-code motivations are applied afterwards by the indication rules
+_DEFER = "(motivering per bevinding)"
+
+
+def committed_by_provider(
+    session: Session, provider_ids: Iterable[uuid.UUID], start: date, end: date
+) -> dict[uuid.UUID, Decimal]:
+    """Money committed at each provider within start..end (approved or issued indications).
+
+    Each indication's maximum cost counts pro rata for the days its term overlaps the
+    period, rounded to the cent. Dates and amounts are read as plain text (no per-row type
+    processing): this runs for every candidate provider of every check.
+    """
+    ids = list(set(provider_ids))
+    if not ids:
+        return {}
+    rows = committed_rows(session, ids, start, end)
+    period_start, period_end = start.toordinal(), end.toordinal()
+    totals: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
+    for provider_id, term_start, term_end, cost in rows:
+        if cost is None:
+            continue
+        first = _ordinal(term_start)
+        last = _ordinal(term_end)
+        days = last - first + 1
+        overlap = min(last, period_end) - max(first, period_start) + 1
+        if days <= 0 or overlap <= 0:
+            continue
+        amount = Decimal(cost)
+        totals[provider_id] += amount if overlap >= days else amount * overlap / days
+    return {k: to_cents(v) for k, v in totals.items()}
+
+
+def _ordinal(value: object) -> int:
+    if isinstance(value, date):
+        return value.toordinal()
+    return date.fromisoformat(str(value)[:10]).toordinal()
+
+
+def half_year(day: date) -> tuple[date, date]:
+    """The half-year (January–June or July–December) that holds ``day``."""
+    if day.month <= 6:
+        return date(day.year, 1, 1), date(day.year, 6, 30)
+    return date(day.year, 7, 1), date(day.year, 12, 31)
+
+
+@dataclass(frozen=True)
+class ProviderFacts:
+    provider_id: uuid.UUID | None
+    name: str
+    tariff: Decimal | None
+    findings: tuple[Finding, ...]
+    chosen: ChosenContract | None = None
+
+
+def provider_facts(
+    ctx: AppContext,
+    session: Session,
+    draft: IndicationDraft,
+    subject: Subject,
+    expected_cost: Decimal | None,
+) -> ProviderFacts:
+    """Run the providers area's choice check; falls back gracefully when it is absent."""
+    proposal = draft.proposal
+    try:
+        from jeugdtoegang.services import eligibility
+    except ImportError:  # providers area not installed yet
+        return ProviderFacts(draft.provider_id, "", proposal.tariff, ())
+    return eligibility_adapter(ctx, session, eligibility, draft, subject, expected_cost)
+
+
+def eligibility_adapter(
+    ctx: AppContext,
+    session: Session,
+    eligibility: Any,
+    draft: IndicationDraft,
+    subject: Subject,
+    expected_cost: Decimal | None,
+) -> ProviderFacts:
+    """The providers area's choice check, inside this session.
+
+    Uses ``choice_facts_in_session`` + ``choice_findings`` (rather than
+    ``check_provider_choice``) so the chosen contract's tariff and provider id are known
+    and the expected cost can be computed with that tariff for the budget signal. A
+    placeholder motivation keeps approval findings as approvals; the per-code motivations
+    are applied by the indication rules.
+    """
+    from jeugdtoegang.domain.providers import (
+        MaatwerkProvider,
+        Need,
+        choice_findings,
+        validate_agb,
+    )
+    from jeugdtoegang.errors import ValidationError
+
+    proposal = draft.proposal
+    product = ctx.profile.product(proposal.product_code)
+    if product is None or product.segment != proposal.segment:
+        return ProviderFacts(draft.provider_id, "", proposal.tariff, ())
+    agb = (proposal.provider_agb or "").strip() or None
+    maatwerk = (
+        MaatwerkProvider(naam=proposal.maatwerk_name, agb=draft.extra.get("maatwerk_agb"))
+        if proposal.maatwerk_name is not None
+        else None
+    )
+    need = Need(
+        segment=proposal.segment,
+        product_code=product.code,
+        gemeente=subject.gemeente,
+        start=proposal.start,
+        wijk=subject.wijk or None,
+        theme=draft.extra.get("theme") or (proposal.themes[0] if proposal.themes else None),
+        identity=proposal.identity_wish or draft.extra.get("identity"),
+        themes=tuple(proposal.themes),
+    )
+    try:
+        if agb is not None and maatwerk is None:
+            agb = validate_agb(agb)
+        facts = eligibility.choice_facts_in_session(
+            session, ctx.profile, ctx.profile.slug, need, None if maatwerk else agb
+        )
+    except ValidationError as error:
+        findings = tuple(
+            Finding("INPUT_INVALID", Severity.ERROR, e.message, e.field) for e in error.errors
+        )
+        return ProviderFacts(draft.provider_id, "", proposal.tariff, findings)
+    chosen = facts.chosen
+    tariff = proposal.tariff
+    if chosen is not None and maatwerk is None:
+        tariff = chosen.tariff
+    end = proposal.end or suggested_end(
+        ctx.profile, proposal.perspective, proposal.start, proposal.product_code
+    )
+    expected = expected_cost
+    if end is not None and end >= proposal.start:
+        expected = max_cost(
+            proposal.volume, tariff, proposal.unit, proposal.frequency, proposal.start, end
+        )
+    need = replace(need, expected_cost=expected, end=end)
+    findings = choice_findings(
+        facts,
+        need,
+        provider_chosen=agb is not None and maatwerk is None,
+        maatwerk=maatwerk,
+        motivation=_DEFER,
+        wonen_motivation=_DEFER,
+    )
+    return ProviderFacts(
+        chosen.provider_id if chosen is not None and maatwerk is None else draft.provider_id,
+        (chosen.naam if chosen is not None else facts.chosen_name or "") if not maatwerk else "",
+        tariff,
+        tuple(findings),
+        ChosenContract(chosen.agb, chosen.naam, chosen.identity, chosen.waiting_weeks)
+        if chosen is not None and maatwerk is None
+        else None,
+    )

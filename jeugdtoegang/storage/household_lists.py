@@ -1,0 +1,116 @@
+"""Reads of household lists: the rows of the search pick list and the dossier list.
+
+A row is a household with its current members' names: one Core query (household
+left-joined with its current members). For a list of ids it is prepared once per length
+and run on the session's DBAPI connection (``hot``): the ORM's per-statement machinery
+costs more than the query itself.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Select, String, and_, bindparam, func, select, tuple_, type_coerce
+from sqlalchemy.orm import Session
+
+from jeugdtoegang.storage.access import team_condition
+from jeugdtoegang.storage.hot import Prepared, RawReads
+from jeugdtoegang.storage.models.households import Household, Person
+
+_H = Household.__table__.c
+_P = Person.__table__.c
+
+_ROW_COLUMNS = (
+    type_coerce(_H.id, String),
+    _H.dossier_number,
+    _H.name,
+    _H.street,
+    _H.house_number,
+    _H.postcode,
+    _H.city,
+    _H.gemeente,
+    _H.wijk,
+    _H.team,
+    # as stored (SQLite: 32 hex digits): a UUID object per member costs more than its row;
+    # the read log takes the text as it is
+    type_coerce(_P.id, String),
+    _P.first_name,
+    _P.tussenvoegsel,
+    _P.surname,
+    _P.sort_key,
+)
+_ROW_FROM = Household.__table__.outerjoin(
+    Person.__table__, and_(_P.household_id == _H.id, _P.ended_on.is_(None))
+)
+#: the row query for n household ids, prepared once per n (a pick list has at most 25)
+_ROWS_BY_COUNT: dict[int, Prepared] = {}
+#: longer id lists (a dossier-list page: 200) are padded to the next power of two up to
+#: this length, so their few statements are prepared once too (compiling a 200-id select
+#: cost more than running it: a fifth of scrolling the list to its end)
+_PADDED_UP_TO = 1024
+
+
+def _padded(count: int) -> int:
+    """The number of id parameters for ``count`` ids (repeating the last id is harmless)."""
+    if count <= 100 or count > _PADDED_UP_TO:
+        return count
+    return 1 << (count - 1).bit_length()
+
+
+def _rows_query(count: int) -> Prepared:
+    found = _ROWS_BY_COUNT.get(count)
+    if found is None:
+        binds = [bindparam(f"h{i}", type_=_H.id.type) for i in range(count)]
+        found = Prepared(
+            select(*_ROW_COLUMNS)
+            .select_from(_ROW_FROM)
+            .where(_H.id.in_(binds))
+            .order_by(_H.id)  # members are put in order below: no temporary sort in SQLite
+        )
+        if count <= _PADDED_UP_TO:
+            _ROWS_BY_COUNT[count] = found
+    return found
+
+
+def household_member_rows(
+    session: Session | RawReads, household_ids: list[uuid.UUID] | Select[Any]
+) -> Iterable[Any]:
+    """One row per current member (or one without member) of these households, ordered by
+    household id: the household's id as text and list columns, then the member's id as
+    text, name parts and sort key."""
+    if isinstance(household_ids, list):
+        size, last = _padded(len(household_ids)), len(household_ids) - 1
+        params = {f"h{i}": household_ids[min(i, last)] for i in range(size)}
+        return _rows_query(size).all(session, params)
+    assert isinstance(session, Session)
+    query = (
+        select(*_ROW_COLUMNS).select_from(_ROW_FROM).where(_H.id.in_(household_ids)).order_by(_H.id)
+    )
+    return session.connection().execute(query)
+
+
+def count_in_teams(session: Session, teams: frozenset[str] | None) -> int:
+    """How many households the teams hold (None: all)."""
+    condition = team_condition(_H.team, teams)
+    return int(
+        session.execute(select(func.count()).select_from(Household).where(condition)).scalar_one()
+    )
+
+
+def page_ids(
+    session: Session,
+    teams: frozenset[str] | None,
+    offset: int,
+    limit: int,
+    after: tuple[str, str] | None,
+) -> list[uuid.UUID]:
+    """The ids of a page of the teams' households by name then dossier number: after the
+    (name, dossier number) ``after`` when given (a key range), else from ``offset``."""
+    query = select(_H.id).order_by(_H.name, _H.dossier_number).limit(limit)
+    if after is not None:
+        query = query.where(tuple_(_H.name, _H.dossier_number) > tuple_(*after))
+    elif offset:
+        query = query.offset(offset)
+    return [r[0] for r in session.execute(query.where(team_condition(_H.team, teams)))]
