@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, String, and_, bindparam, func, select, tuple_, type_coerce
+from sqlalchemy import Select, String, and_, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import Permission, require_team
@@ -484,22 +484,31 @@ def count_households(ctx: AppContext) -> int:
 
 @guarded(Permission.DOSSIER_READ, object_type="household")
 def list_households(
-    ctx: AppContext, offset: int, limit: int, *, after: tuple[str, str] | None = None
+    ctx: AppContext,
+    offset: int,
+    limit: int,
+    *,
+    after: tuple[str, str] | None = None,
+    before: tuple[str, str] | None = None,
+    from_end: bool = False,
 ) -> list[HouseholdRow]:
     """A page of the dossier list, ordered by name then dossier number.
 
     Pass ``after`` = (name, dossier number) of the last row shown to get the next page by
     key: the index ``ix_household_name_dossier`` is read from that point on, so the last
-    page costs what the first does (``offset`` reads and skips every earlier row).
+    page costs what the first does (``offset`` reads and skips every earlier row). Pass
+    ``before`` = the first row's key for the page preceding it, or ``from_end`` to count
+    ``offset`` from the end of the list (the list's last pages, read backwards). The rows
+    come in list order either way; every person shown is logged ("dossierlijst").
     """
-    query = select(_H.id).order_by(_H.name, _H.dossier_number).limit(limit)
-    if after is not None:
-        query = query.where(tuple_(_H.name, _H.dossier_number) > tuple_(*after))
-    elif offset:
-        query = query.offset(offset)
+    if after is not None and before is not None:
+        raise ValueError("list_households: pass after or before, not both")
     with ctx.uow(readonly=True) as uow:
         teams = team_condition(_H.team, list_teams(ctx, Permission.DOSSIER_READ))
-        ids = [r[0] for r in uow.session.execute(query.where(teams))]
+        ids = household_queries.list_page_ids(
+            uow.session, teams, limit, offset=offset, after=after, before=before,
+            from_end=from_end,
+        )  # fmt: skip
         rows = _rows_for(uow.session, ids)
     return shown(
         ctx, Permission.DOSSIER_READ, rows, "dossierlijst", household=lambda r: r.id,

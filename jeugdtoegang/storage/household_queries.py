@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import ColumnElement, and_, bindparam, select, tuple_
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.storage.hot import Prepared
@@ -87,3 +87,43 @@ def bsn_owners(session: Session, bsns: Collection[str]) -> list[tuple[uuid.UUID,
         return []
     query = select(_P.id, _P.bsn).where(_P.bsn.in_(bsns))
     return [(row[0], row[1]) for row in session.execute(query)]
+
+
+def list_page_ids(
+    session: Session,
+    teams: ColumnElement[bool],
+    limit: int,
+    *,
+    offset: int = 0,
+    after: tuple[str, str] | None = None,
+    before: tuple[str, str] | None = None,
+    from_end: bool = False,
+) -> list[uuid.UUID]:
+    """Ids of one page of the dossier list (by name, then dossier number), in list order.
+
+    Every variant reads the index ``ix_household_name_dossier`` from one end or from a
+    key, so a page near either end costs what the first page does:
+
+    - ``after`` = (name, dossier number): the ``limit`` rows following that key;
+    - ``before``: the ``limit`` rows preceding that key (read backwards, then reversed);
+    - ``from_end``: read from the last row backwards, skipping ``offset`` rows;
+    - otherwise from the first row forwards, skipping ``offset`` rows.
+
+    ``offset`` skips rows one by one: only a jump into the middle of the list uses it.
+    """
+    backward = before is not None or from_end
+    query = select(_H.id).where(teams).limit(limit)
+    if backward:
+        query = query.order_by(_H.name.desc(), _H.dossier_number.desc())
+    else:
+        query = query.order_by(_H.name, _H.dossier_number)
+    if after is not None:
+        query = query.where(tuple_(_H.name, _H.dossier_number) > tuple_(*after))
+    elif before is not None:
+        query = query.where(tuple_(_H.name, _H.dossier_number) < tuple_(*before))
+    elif offset:
+        query = query.offset(offset)
+    ids = [row[0] for row in session.execute(query)]
+    if backward:
+        ids.reverse()
+    return ids
