@@ -61,25 +61,6 @@ def _cell(row: HouseholdRow, column: int) -> str:
     return ", ".join(row.members)
 
 
-def _key(row: HouseholdRow) -> tuple[str, str]:
-    return (row.name, row.dossier_number)
-
-
-def _joins(
-    previous_row: HouseholdRow | None, rows: list[HouseholdRow], next_row: HouseholdRow | None
-) -> bool:
-    """Whether a page read lies strictly between its loaded neighbours (if any).
-
-    A page read from one neighbour that overlaps the other means dossiers were removed
-    since the count (rows added in between cannot be seen this way: the area's refresh
-    counts again)."""
-    if not rows:
-        return True
-    if previous_row is not None and _key(rows[0]) <= _key(previous_row):
-        return False
-    return next_row is None or _key(rows[-1]) < _key(next_row)
-
-
 class HouseholdTableModel(QAbstractTableModel):
     """All dossiers, read page by page as the view shows them, or the result of a search."""
 
@@ -172,10 +153,16 @@ class HouseholdTableModel(QAbstractTableModel):
         else:
             rows = household_service.list_households(self._ctx, rest, size, from_end=True)
             backward = True
-        if len(rows) != size or not _joins(previous_row, rows, next_row):
+        # A row already on a neighbouring page means dossiers were removed since the count
+        # (compared by id, not by name: the database's collation may not be Python's).
+        beside = {row.id for page in (before, after) if page for row in page if row}
+        fresh = [row for row in rows if row.id not in beside]
+        if len(fresh) != size:
             # The list changed since it was counted: show what is there (in place, from
             # the end it was read from) and count again once the view is done painting.
+            # Rows added in between are not seen here: the area's refresh counts again.
             self._schedule_recount()
+        rows = fresh
         gap: list[HouseholdRow | None] = [None] * max(0, size - len(rows))
         return gap + list(rows) if backward else list(rows)[:size] + gap
 
