@@ -417,17 +417,31 @@ def count_households(ctx: AppContext) -> int:
 
 @guarded(Permission.DOSSIER_READ, object_type="household")
 def list_households(
-    ctx: AppContext, offset: int, limit: int, *, after: tuple[str, str] | None = None
+    ctx: AppContext,
+    offset: int,
+    limit: int,
+    *,
+    after: tuple[str, str] | None = None,
+    before: tuple[str, str] | None = None,
+    from_end: bool = False,
 ) -> list[HouseholdRow]:
     """A page of the dossier list, ordered by name then dossier number.
 
     Pass ``after`` = (name, dossier number) of the last row shown to get the next page by
     key: the index ``ix_household_name_dossier`` is read from that point on, so the last
-    page costs what the first does (``offset`` reads and skips every earlier row).
+    page costs what the first does (``offset`` reads and skips every earlier row). Pass
+    ``before`` = the first row's key for the page preceding it, or ``from_end`` to count
+    ``offset`` from the end of the list (the list's last pages, read backwards). The rows
+    come in list order either way; every person shown is logged ("dossierlijst").
     """
+    if after is not None and before is not None:
+        raise ValueError("list_households: pass after or before, not both")
     with ctx.uow(readonly=True) as uow:
         teams = list_teams(ctx, Permission.DOSSIER_READ)
-        ids = household_lists.page_ids(uow.session, teams, offset, limit, after)
+        ids = household_lists.page_ids(
+            uow.session, teams, limit, offset=offset, after=after, before=before,
+            from_end=from_end,
+        )  # fmt: skip
         rows = _rows_for(uow.session, ids)
     return shown(
         ctx, Permission.DOSSIER_READ, rows, "dossierlijst", household=lambda r: r.id,

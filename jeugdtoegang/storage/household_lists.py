@@ -102,15 +102,39 @@ def count_in_teams(session: Session, teams: frozenset[str] | None) -> int:
 def page_ids(
     session: Session,
     teams: frozenset[str] | None,
-    offset: int,
     limit: int,
-    after: tuple[str, str] | None,
+    *,
+    offset: int = 0,
+    after: tuple[str, str] | None = None,
+    before: tuple[str, str] | None = None,
+    from_end: bool = False,
 ) -> list[uuid.UUID]:
-    """The ids of a page of the teams' households by name then dossier number: after the
-    (name, dossier number) ``after`` when given (a key range), else from ``offset``."""
-    query = select(_H.id).order_by(_H.name, _H.dossier_number).limit(limit)
+    """Ids of one page of the teams' dossier list (by name, then dossier number), in list
+    order.
+
+    Every variant reads the index ``ix_household_name_dossier`` from one end or from a
+    key, so a page near either end costs what the first page does:
+
+    - ``after`` = (name, dossier number): the ``limit`` rows following that key;
+    - ``before``: the ``limit`` rows preceding that key (read backwards, then reversed);
+    - ``from_end``: read from the last row backwards, skipping ``offset`` rows;
+    - otherwise from the first row forwards, skipping ``offset`` rows.
+
+    ``offset`` skips rows one by one: only a jump into the middle of the list uses it.
+    """
+    backward = before is not None or from_end
+    query = select(_H.id).where(team_condition(_H.team, teams)).limit(limit)
+    if backward:
+        query = query.order_by(_H.name.desc(), _H.dossier_number.desc())
+    else:
+        query = query.order_by(_H.name, _H.dossier_number)
     if after is not None:
         query = query.where(tuple_(_H.name, _H.dossier_number) > tuple_(*after))
+    elif before is not None:
+        query = query.where(tuple_(_H.name, _H.dossier_number) < tuple_(*before))
     elif offset:
         query = query.offset(offset)
-    return [r[0] for r in session.execute(query.where(team_condition(_H.team, teams)))]
+    ids = [row[0] for row in session.execute(query)]
+    if backward:
+        ids.reverse()
+    return ids

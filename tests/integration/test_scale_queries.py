@@ -95,6 +95,35 @@ def test_a_dossier_page_reads_the_index_without_sorting(
         assert "TEMP B-TREE" not in plan, plan
 
 
+def test_pages_read_backwards_by_key_or_from_the_end_give_the_same_list(
+    ctx: AppContext,
+) -> None:
+    _seed(ctx, [f"Gezin {chr(65 + i % 7)}" for i in range(53)])  # many equal names
+    whole = [(r.name, r.dossier_number) for r in households.list_households(ctx, 0, 1000)]
+    seen: list[tuple[str, str]] = []
+    page = households.list_households(ctx, 0, 10, from_end=True)
+    while page:
+        seen[:0] = [(r.name, r.dossier_number) for r in page]
+        page = households.list_households(ctx, 0, 10, before=seen[0])
+    assert seen == whole
+    middle = households.list_households(ctx, 20, 10, from_end=True)  # rows 23 to 32
+    assert [(r.name, r.dossier_number) for r in middle] == whole[23:33]
+    with pytest.raises(ValueError):
+        households.list_households(ctx, 0, 10, after=whole[0], before=whole[5])
+
+
+def test_a_page_before_a_key_reads_the_index_backwards_without_sorting(
+    ctx: AppContext, database: Database, sqlite_only: None
+) -> None:
+    _seed(ctx, [f"Gezin {i % 11}" for i in range(40)])
+    with plans_of(database, "household") as plans:
+        households.list_households(ctx, 0, 10, before=("Gezin 3", "D-00003"))
+    assert plans
+    for plan in plans:
+        assert not FULL_SCAN.search(plan), plan
+        assert "TEMP B-TREE" not in plan, plan
+
+
 def test_the_logboek_of_a_dossier_reads_indexes_only(
     ctx: AppContext, database: Database, sqlite_only: None, make_household: Callable[..., Any]
 ) -> None:

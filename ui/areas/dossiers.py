@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QLocale, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,9 +34,23 @@ _COLUMN_CHARS = (16, 22, 38, 10, 20, 18)
 
 
 class _DossierTable(QTableView):
-    """The list; Enter opens the current dossier (as double-click does)."""
+    """The list; Enter opens the current dossier (as double-click does).
+
+    Rows are chosen whole, so Home and End go to the first and last dossier (a plain
+    table would move to the first or last column of the row).
+    """
 
     open_requested = Signal(int)
+
+    def moveCursor(  # noqa: N802
+        self,
+        cursorAction: QAbstractItemView.CursorAction,  # noqa: N803
+        modifiers: Qt.KeyboardModifier,
+    ) -> QModelIndex:
+        ends = (QAbstractItemView.CursorAction.MoveHome, QAbstractItemView.CursorAction.MoveEnd)
+        if cursorAction in ends:
+            modifiers |= Qt.KeyboardModifier.ControlModifier
+        return super().moveCursor(cursorAction, modifiers)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
@@ -112,6 +126,8 @@ class DossierListPage(QWidget):
         self.doorbraak_button.clicked.connect(area.doorbraak)
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
         self.table.open_requested.connect(self._open_row)
+        # the model counts again when it finds the list changed while scrolling
+        self.model.modelReset.connect(self._update_count)
 
     def load(self) -> None:
         self.model.reload()
