@@ -344,7 +344,8 @@ def _queue_scroll(ctx: AppContext, path: Path, label: str) -> None:
                     "ORDER BY submitted_at, id LIMIT ?",
                     (*after, PAGE),
                 ).fetchall()
-            keys = sorted(keys)[:PAGE]
+            # the cursor's own order (time, id): sorting by table name too skipped ties
+            keys = sorted(keys, key=lambda k: (k[0], k[2]))[:PAGE]
             if not keys:
                 break
             ids = [k[2] for k in keys if k[1] == "indication"]
