@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from datetime import date, timedelta
+from decimal import Decimal
 
 from jeugdtoegang.domain.authz import Permission
 from jeugdtoegang.domain.costs import budget_cents, max_cost
@@ -71,14 +72,7 @@ def change_end_date(
                 + "\n".join(f"- {f.message}" for f in blocking)
                 + "\nMaak een nieuwe indicatie (Hulp inzetten) of evalueer eerst."
             )
-        row.max_cost = max_cost(
-            row.volume,
-            row.tariff,
-            Unit(row.unit),
-            Frequency(row.frequency),
-            row.start_date,
-            new_end,
-        )
+        row.max_cost = _max_cost_until(row, new_end)
         if row.unit == Unit.EURO.value:
             row.budget_cents = budget_cents(
                 row.volume, Unit.EURO, Frequency(row.frequency), row.start_date, new_end
@@ -121,14 +115,7 @@ def _end(row: Indication, end_on: date, reason: ChangeReason) -> None:
     if row.status == IndicationStatus.AFGEGEVEN.value:
         new_end = max(min(end_on, row.end_date), row.start_date)
         row.end_date = new_end
-        row.max_cost = max_cost(
-            row.volume,
-            row.tariff,
-            Unit(row.unit),
-            Frequency(row.frequency),
-            row.start_date,
-            new_end,
-        )
+        row.max_cost = _max_cost_until(row, new_end)
         row.change_reason = reason.value
     row.status = IndicationStatus.BEEINDIGD.value
     row.ended_on = end_on
@@ -170,3 +157,10 @@ def replace_indication(
         )
         uow.commit()
         return view_of(uow.session, row)
+
+
+def _max_cost_until(row: Indication, end: date) -> Decimal | None:
+    """The record's maximum cost (domain ``max_cost``, contract tariff) with a new end."""
+    return max_cost(
+        row.volume, row.tariff, Unit(row.unit), Frequency(row.frequency), row.start_date, end
+    )

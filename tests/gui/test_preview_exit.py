@@ -8,12 +8,7 @@ The child process below ends while a worker renders previews in a loop.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.gui.child_process import run_offscreen
 
 CHILD = """
 import io
@@ -49,15 +44,7 @@ print("klaar")  # the program ends here, with the worker in the middle of a prev
 
 
 def test_the_program_ends_cleanly_while_a_preview_renders() -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
     for _attempt in range(2):  # the crash needed the exit to meet a render: try a few times
-        done = subprocess.run(
-            [sys.executable, "-X", "faulthandler", "-c", CHILD],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        done = run_offscreen(CHILD)
         assert done.returncode == 0, done.stderr[-2000:]
         assert done.stdout.strip() == "klaar"

@@ -10,14 +10,9 @@ this test instead of ending the whole test run.
 from __future__ import annotations
 
 import ctypes
-import os
-import subprocess
-import sys
-from pathlib import Path
 
+from tests.gui.child_process import run_offscreen
 from ui import pyside_refs
-
-ROOT = Path(__file__).resolve().parents[2]
 
 CHILD = """
 import sys
@@ -42,15 +37,7 @@ print("overleefd")
 
 
 def test_more_qt_calls_than_none_and_true_have_references_do_not_end_the_process() -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-X", "faulthandler", "-c", CHILD],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_offscreen(CHILD)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "overleefd"
 
