@@ -8,13 +8,14 @@ import statistics
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import Permission, require
 from jeugdtoegang.domain.indications import IndicationStatus
+from jeugdtoegang.domain.terms import add_weeks
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage import ijw_queries as q
 
@@ -210,7 +211,7 @@ def ijw_signal_rows(session: Session, day: date, norm_weeks: int) -> list[IjwSig
                 f"antwoord vóór {r.answer_due:%d-%m-%Y} met een toewijzing of een JW319.",
             )
         )
-    limit = day - timedelta(weeks=norm_weeks)
+    limit = add_weeks(day, -norm_weeks)  # started on or before: the norm has passed
     for r in q.sent_allocations_without_start(
         session, IndicationStatus.AFGEGEVEN.value, limit, day
     ):
@@ -220,7 +221,7 @@ def ijw_signal_rows(session: Session, day: date, norm_weeks: int) -> list[IjwSig
                 r.household_id,
                 r.person_id,
                 r.id,
-                r.start_date + timedelta(weeks=norm_weeks),
+                add_weeks(r.start_date, norm_weeks),
                 f"{r.provider_name or 'De aanbieder'} meldde geen start van "
                 f"{r.product_name or 'de hulp'} (JW305) binnen {norm_weeks} weken na "
                 f"{r.start_date:%d-%m-%Y}. Vraag na of de hulp is begonnen.",
