@@ -202,6 +202,31 @@ def _stamp(session: Session) -> tuple[Any, int] | None:
     return conn.connection.info, stamp
 
 
+def seen_at(info: dict[Any, Any], slot: str, key: object, stamp: int) -> bool:
+    """Whether ``(slot, key)`` was remembered on this connection at data version ``stamp``."""
+    seen = info.get("jt_seen")
+    return seen is not None and seen.get((slot, key)) == stamp
+
+
+def remember_at(info: dict[Any, Any], slot: str, key: object, stamp: int) -> None:
+    """Remember ``(slot, key)`` on this connection at data version ``stamp``."""
+    seen: dict[tuple[str, object], int] = info.setdefault("jt_seen", {})
+    if len(seen) > 4096:
+        seen.clear()
+    seen[(slot, key)] = stamp
+
+
+def memo_at(info: dict[Any, Any], slot: object, stamp: int) -> dict[Any, Any]:
+    """The connection's memo dict for ``slot``, emptied when the data version moved."""
+    memos: dict[object, tuple[int, dict[Any, Any]]] = info.setdefault("jt_memo", {})
+    kept = memos.get(slot)
+    if kept is None or kept[0] != stamp:
+        if len(memos) > 256:
+            memos.clear()
+        kept = memos[slot] = (stamp, {})
+    return kept[1]
+
+
 def unchanged_since(session: Session, slot: str, key: object) -> Callable[[], None] | None:
     """None when no commit reached the database since the returned ``remember`` ran for
     ``(slot, key)`` on this connection; otherwise a function that remembers now.
@@ -212,16 +237,9 @@ def unchanged_since(session: Session, slot: str, key: object) -> Callable[[], No
     if found is None:
         return lambda: None
     info, stamp = found
-    seen: dict[tuple[str, object], int] = info.setdefault("jt_seen", {})
-    if seen.get((slot, key)) == stamp:
+    if seen_at(info, slot, key, stamp):
         return None
-
-    def remember() -> None:
-        if len(seen) > 4096:
-            seen.clear()
-        seen[(slot, key)] = stamp
-
-    return remember
+    return lambda: remember_at(info, slot, key, stamp)
 
 
 def snapshot_memo(session: Session, slot: object) -> dict[Any, Any] | None:
@@ -231,10 +249,4 @@ def snapshot_memo(session: Session, slot: object) -> dict[Any, Any] | None:
     if found is None:
         return None
     info, stamp = found
-    memos: dict[object, tuple[int, dict[Any, Any]]] = info.setdefault("jt_memo", {})
-    kept = memos.get(slot)
-    if kept is None or kept[0] != stamp:
-        if len(memos) > 256:
-            memos.clear()
-        kept = memos[slot] = (stamp, {})
-    return kept[1]
+    return memo_at(info, slot, stamp)

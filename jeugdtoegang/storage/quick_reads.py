@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from jeugdtoegang.storage.hot import Prepared, RawReads
+from jeugdtoegang.storage.hot import Prepared, RawReads, memo_at, remember_at, seen_at
 
 
 class _TellingCursor:
@@ -55,24 +55,14 @@ class QuickReads:
     def unchanged(self, slot: str, key: object) -> bool:
         """Whether :func:`~jeugdtoegang.storage.hot.unchanged_since` would say that no
         commit reached the database since ``(slot, key)`` was remembered here."""
-        seen = self.info.get("jt_seen")
-        return seen is not None and seen.get((slot, key)) == self.stamp
+        return seen_at(self.info, slot, key, self.stamp)
 
     def remember(self, slot: str, key: object) -> None:
-        seen: dict[tuple[str, object], int] = self.info.setdefault("jt_seen", {})
-        if len(seen) > 4096:
-            seen.clear()
-        seen[(slot, key)] = self.stamp
+        remember_at(self.info, slot, key, self.stamp)
 
     def memo(self, slot: object) -> dict[Any, Any]:
         """:func:`~jeugdtoegang.storage.hot.snapshot_memo` of this connection."""
-        memos: dict[object, tuple[int, dict[Any, Any]]] = self.info.setdefault("jt_memo", {})
-        kept = memos.get(slot)
-        if kept is None or kept[0] != self.stamp:
-            if len(memos) > 256:
-                memos.clear()
-            kept = memos[slot] = (self.stamp, {})
-        return kept[1]
+        return memo_at(self.info, slot, self.stamp)
 
     def rows(self, statement: Prepared, params: dict[str, Any]) -> list[tuple[Any, ...]]:
         return statement.all(self.reads, params)
