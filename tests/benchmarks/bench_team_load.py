@@ -17,6 +17,7 @@ run and on the same database, so the ratio shows the cost of the application its
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -29,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.benchmarks._team_load_meters import MachineCpu, PacedSchedule, ServerCpu
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = int(os.environ.get("JT_LOAD_CLIENTS", "20"))
@@ -262,10 +265,16 @@ def _operations(url: str, seed: int, world: dict[str, Any]) -> tuple[Any, dict[s
     return database, {"ops": operations, "state": state, "rng": rng}
 
 
-def _client(url: str, seconds: float, seed: int, world_path: str, out_path: str) -> None:
+def _client(
+    url: str, seconds: float, seed: int, world_path: str, out_path: str, rate: float = 0.0
+) -> None:
+    """One consultant's workstation: the mix back to back (closed loop), or with ``rate``
+    operations per second at Poisson moments (open loop, latency from the intended start)."""
     world = json.loads(Path(world_path).read_text())
+    server = ServerCpu()
     if url.startswith("postgresql"):
         _RoundTrips.install()
+        server.install()
     database, made = _operations(url, seed, world)
     operations, state, rng = made["ops"], made["state"], made["rng"]
     meter = _Meter(database.engines.write, database.engines.read)
@@ -273,9 +282,11 @@ def _client(url: str, seconds: float, seed: int, world_path: str, out_path: str)
     weights = [w for _, w in MIX]
     samples: dict[str, list[float]] = {op: [] for op in OPERATIONS}
     cpu: dict[str, float] = {op: 0.0 for op in OPERATIONS}
+    served: dict[str, float] = {op: 0.0 for op in OPERATIONS}
     statements: dict[str, int] = {op: 0 for op in OPERATIONS}
     trips: dict[str, int] = {op: 0 for op in OPERATIONS}
     errors: dict[str, int] = {op: 0 for op in OPERATIONS}
+    lags: list[float] = []
     first_error: dict[str, str] = {}
     for op in OPERATIONS:  # warm-up: first-use imports and caches are not measured
         try:
@@ -291,37 +302,56 @@ def _client(url: str, seconds: float, seed: int, world_path: str, out_path: str)
     # at a random moment of the run (LOGINS_PER_CLIENT), the rest is the mix
     login_at = sorted(rng.uniform(0, seconds) for _ in range(LOGINS_PER_CLIENT))
     begun = time.monotonic()
+    schedule = PacedSchedule(rate, seed, begun, deadline) if rate > 0 else None
+    run_cpu, run_server = time.process_time(), server.total()
     while time.monotonic() < deadline:
-        if login_at and time.monotonic() - begun >= login_at[0]:
+        intended = None if schedule is None else schedule.next()
+        if schedule is not None and intended is None:
+            break
+        moment = time.monotonic() if intended is None else intended
+        if login_at and moment - begun >= login_at[0]:
             login_at.pop(0)
             op = "login"
         else:
             op = rng.choices(names, weights)[0]
+        server_started = server.total()
         sent, exchanged = meter.statements, _RoundTrips.count
         cpu_started = time.process_time()
         started = time.perf_counter()
+        if intended is not None:
+            lags.append((time.monotonic() - intended) * 1000)
         try:
             operations[op]()
         except Exception as error:  # counted and reported, the run goes on
             errors[op] += 1
             first_error.setdefault(op, f"{type(error).__name__}: {error}"[:300])
             continue
-        samples[op].append((time.perf_counter() - started) * 1000)
+        if intended is None:
+            samples[op].append((time.perf_counter() - started) * 1000)
+        else:  # from the intended start: a late start is the team's wait too
+            samples[op].append((time.monotonic() - intended) * 1000)
         cpu[op] += time.process_time() - cpu_started
         statements[op] += meter.statements - sent
         trips[op] += _RoundTrips.count - exchanged
+        served[op] += server.total() - server_started
+    run_cpu, run_server = time.process_time() - run_cpu, server.total() - run_server
     database.close()
     Path(out_path).write_text(
         json.dumps(
             {
                 "samples": samples,
                 "cpu": cpu,
+                "server": served,
                 "statements": statements,
                 "trips": trips,
                 "errors": errors,
                 "first_error": first_error,
                 "acked": state["acked"],
                 "conflicts": state["conflicts"],
+                "run_cpu": run_cpu,
+                "run_server": run_server if server.measured else None,
+                "lags": lags,
+                "unstarted": 0 if schedule is None else schedule.unstarted(),
             }
         )
     )
@@ -333,6 +363,9 @@ def _baseline_client(url: str, seconds: float, seed: int, world_path: str, out: 
 
     world = json.loads(Path(world_path).read_text())
     rng = random.Random(seed)
+    server = ServerCpu()
+    if url.startswith("postgresql"):
+        server.install()
     engine = create_engine(url)
     meter = _Meter(engine)
     ids = [uuid.UUID(i) for i in world["households"]]
@@ -343,7 +376,7 @@ def _baseline_client(url: str, seconds: float, seed: int, world_path: str, out: 
     while not go.exists():
         time.sleep(0.05)
     deadline = time.monotonic() + seconds
-    cpu_started = time.process_time()
+    cpu_started, server_started = time.process_time(), server.total()
     while time.monotonic() < deadline:
         started = time.perf_counter()
         household = as_param(rng.choice(ids))
@@ -362,13 +395,14 @@ def _baseline_client(url: str, seconds: float, seed: int, world_path: str, out: 
                 {"n": str(rng.random()), "v": version, "id": household},
             )
         samples.append((time.perf_counter() - started) * 1000)
-    cpu = time.process_time() - cpu_started
+    cpu, served = time.process_time() - cpu_started, server.total() - server_started
     engine.dispose()
     Path(out).write_text(
         json.dumps(
             {
                 "samples": {"bare": samples},
                 "cpu": {"bare": cpu},
+                "server": {"bare": served if server.measured else None},
                 "statements": {"bare": meter.statements},
             }
         )
@@ -385,12 +419,17 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def _spawn(kind: str, url: str, world: Path, folder: Path) -> list[dict[str, Any]]:
+def _spawn(
+    kind: str, url: str, world: Path, folder: Path, rate: float = 0.0
+) -> tuple[list[dict[str, Any]], MachineCpu]:
+    """Run CLIENTS processes of ``kind`` together for SECONDS (``rate``: total operations per
+    second of a paced run); their results and the machine's busy CPU meanwhile."""
     (folder / "go").unlink(missing_ok=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    paced = [str(rate / CLIENTS)] if rate > 0 else []
     procs = []
     for n in range(CLIENTS):
-        out = folder / f"{kind}-{n}.json"
+        out = folder / f"{kind}{'-paced' if paced else ''}-{n}.json"
         procs.append(
             (
                 subprocess.Popen(
@@ -404,6 +443,7 @@ def _spawn(kind: str, url: str, world: Path, folder: Path) -> list[dict[str, Any
                         str(n),
                         str(world),
                         str(out),
+                        *paced,
                     ],
                     env=env,
                     cwd=ROOT,
@@ -417,12 +457,15 @@ def _spawn(kind: str, url: str, world: Path, folder: Path) -> list[dict[str, Any
     ):
         time.sleep(0.1)
     (folder / "go").touch()
+    machine = MachineCpu()
+    time.sleep(SECONDS)
+    machine.stop()
     results = []
     for proc, out in procs:
         proc.wait(timeout=SECONDS + 600)
         assert proc.returncode == 0, f"client ended with {proc.returncode}"
         results.append(json.loads(out.read_text()))
-    return results
+    return results, machine
 
 
 class _LockSampler:
@@ -480,81 +523,165 @@ class _LockSampler:
             print(f"    {count / n:5.2f} waiting on average in: {statement}")
 
 
-def run_load(url: str, label: str, folder: Path) -> dict[str, Any]:
+def _counter_value(url: str) -> int:
     from sqlalchemy import select
 
     from jeugdtoegang.storage.database import open_database
     from jeugdtoegang.storage.models.households import Household
 
-    world = folder / "world.json"
-    world.write_text(json.dumps(_prepare(url)))
-    sampler = _LockSampler(url) if url.startswith("postgresql") else None
-    if sampler is not None:
-        with sampler:
-            results = _spawn("client", url, world, folder)
-    else:
-        results = _spawn("client", url, world, folder)
-    baseline = _spawn("baseline", url, world, folder)
     database = open_database(url, migrate=False)
     with database.read_sessions() as session:
-        final = int(
+        value = int(
             session.execute(
                 select(Household.notes).where(Household.dossier_number == COUNTER_DOSSIER)
             ).scalar_one()
         )
     database.close()
-    acked = sum(r["acked"] for r in results)
+    return value
+
+
+def _run_clients(
+    url: str, world: Path, folder: Path, rate: float = 0.0
+) -> tuple[list[dict[str, Any]], MachineCpu, _LockSampler | None]:
+    sampler = _LockSampler(url) if url.startswith("postgresql") else None
+    with sampler if sampler is not None else contextlib.nullcontext():
+        results, machine = _spawn("client", url, world, folder, rate)
+    return results, machine, sampler
+
+
+def run_load(url: str, label: str, folder: Path, rate: float = 0.0) -> dict[str, Any]:
+    """The closed loop (each client's mix back to back) and its bare baseline; with
+    ``rate``, then the paced run at that many operations per second."""
+    world = folder / "world.json"
+    world.write_text(json.dumps(_prepare(url)))
+    results, machine, sampler = _run_clients(url, world, folder)
+    baseline, _ = _spawn("baseline", url, world, folder)
+    final = _counter_value(url)
     total_ops = sum(len(v) for r in results for v in r["samples"].values())
     bare = [s for r in baseline for s in r["samples"]["bare"]]
     print(f"\n== team load on {label}: {CLIENTS} clients, {SECONDS:.0f} s, "
           f"{HOUSEHOLDS} households, {LOGINS_PER_CLIENT} login(s) per client "
           f"(load average {os.getloadavg()[0]:.1f}) ==")  # fmt: skip
-    rate = total_ops / SECONDS
+    achieved = total_ops / SECONDS
     print(
-        f"throughput {rate:8.1f} ops/s   target ≥ {THROUGHPUT_TARGET:.0f} "
-        f"(4× the 44 ops/s of issue 19): {'met' if rate >= THROUGHPUT_TARGET else 'NOT met'}"
+        f"throughput {achieved:8.1f} ops/s   target ≥ {THROUGHPUT_TARGET:.0f} (4× the 44 ops/s of "
+        f"issue 19): {'met' if achieved >= THROUGHPUT_TARGET else 'NOT met'}"
     )
     print(f"baseline (bare read + versioned update, same clients) {len(bare) / SECONDS:8.1f} ops/s"
           f"   ratio bare/ours {len(bare) / max(total_ops, 1):.2f}x")  # fmt: skip
+    _print_operations(results, baseline)
+    _print_cpu_split(results, machine, url)
+    if sampler is not None:
+        sampler.report()
+    outcome = {"lost": _print_counter(results, 0, final), "ops": total_ops}
+    if rate > 0:
+        outcome["paced_lost"] = _paced_run(url, label, world, folder, rate, final)
+    return outcome
+
+
+def _paced_run(url: str, label: str, world: Path, folder: Path, rate: float, before: int) -> int:
+    """The open loop: ``rate`` operations per second in all, at Poisson moments; latency
+    counts from each operation's intended start. Returns the lost updates."""
+    results, machine, sampler = _run_clients(url, world, folder, rate)
+    final = _counter_value(url)
+    total_ops = sum(len(v) for r in results for v in r["samples"].values())
+    unstarted = sum(r["unstarted"] for r in results)
+    lags = [lag for r in results for lag in r["lags"]]
+    print(f"\n== team load on {label}, PACED (open loop): {rate:.0f} ops/s offered at Poisson "
+          f"moments ({rate / CLIENTS:.1f}/s per client), {CLIENTS} clients, {SECONDS:.0f} s "
+          f"(load average {os.getloadavg()[0]:.1f}) ==")  # fmt: skip
+    print(
+        f"achieved {total_ops / SECONDS:8.1f} ops/s of {rate:.0f} offered; planned starts not "
+        f"reached by the end (a client still busy): {unstarted}"
+    )
+    behind = ", ".join(f"p{q:.0f} {_percentile(lags, q / 100):.1f}" for q in (50, 95, 99))
+    print(
+        f"start behind plan: {behind} ms (the client's previous operation still running, or no "
+        "free core to wake it); the latencies below count from the planned start"
+    )
+    _print_operations(results, None)
+    _print_cpu_split(results, machine, url)
+    if sampler is not None:
+        sampler.report()
+    return _print_counter(results, before, final)
+
+
+def _print_operations(results: list[dict[str, Any]], baseline: list[dict[str, Any]] | None) -> None:
+    measured = any(r["run_server"] is not None for r in results)
     print(
         f"{'operation':<10}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-        f"{'target':>9}{'':>9}{'cpu ms':>8}{'stmts':>7}{'trips':>7}{'errors':>7}"
+        f"{'target':>9}{'':>9}{'cpu ms':>8}{'srv ms':>8}{'stmts':>7}{'trips':>7}{'errors':>7}"
     )
     for op in OPERATIONS:
         values = [s for r in results for s in r["samples"][op]]
         failed = sum(r["errors"][op] for r in results)
-        used = sum(r["cpu"][op] for r in results) * 1000 / max(len(values), 1)
-        sent = sum(r["statements"][op] for r in results) / max(len(values), 1)
-        trips = sum(r["trips"][op] for r in results) / max(len(values), 1)
+        done = max(len(values), 1)
+        used = sum(r["cpu"][op] for r in results) * 1000 / done
+        served = f"{sum(r['server'][op] for r in results) * 1000 / done:.1f}" if measured else "-"
+        sent = sum(r["statements"][op] for r in results) / done
+        trips = sum(r["trips"][op] for r in results) / done
         p95 = _percentile(values, 0.95)
         target = P95_TARGETS.get(op)
         verdict = "" if target is None else ("met" if p95 <= target else "NOT met")
         print(
             f"{op:<10}{len(values):>7}{_percentile(values, 0.5):>9.1f}{p95:>9.1f}"
             f"{_percentile(values, 0.99):>9.1f}"
-            f"{'' if target is None else f'≤ {target}':>9}{verdict:>9}{used:>8.1f}{sent:>7.1f}"
-            f"{trips:>7.1f}"
-            f"{failed:>7}"
+            f"{'' if target is None else f'≤ {target}':>9}{verdict:>9}{used:>8.1f}{served:>8}"
+            f"{sent:>7.1f}{trips:>7.1f}{failed:>7}"
         )
         for r in results:
             if op in r["first_error"]:
                 print(f"    first error: {r['first_error'][op]}")
                 break
-    bare_cpu = sum(r["cpu"]["bare"] for r in baseline) * 1000 / max(len(bare), 1)
-    bare_sent = sum(r["statements"]["bare"] for r in baseline) / max(len(bare), 1)
-    print(f"{'bare':<10}{len(bare):>7}{_percentile(bare, 0.5):>9.1f}"
-          f"{_percentile(bare, 0.95):>9.1f}{_percentile(bare, 0.99):>9.1f}{'':>18}"
-          f"{bare_cpu:>8.1f}{bare_sent:>7.1f}")  # fmt: skip
-    print("    (cpu ms: client process CPU per operation; stmts: SQL statements per operation;"
-          " trips: requests to the PostgreSQL server per operation, with BEGIN/COMMIT, pings"
-          " and the background audit writer's)")  # fmt: skip
-    if sampler is not None:
-        sampler.report()
-    lost = acked - final
+    if baseline is not None:
+        bare = [s for r in baseline for s in r["samples"]["bare"]]
+        done = max(len(bare), 1)
+        bare_cpu = sum(r["cpu"]["bare"] for r in baseline) * 1000 / done
+        bare_served = (
+            f"{sum(r['server']['bare'] for r in baseline) * 1000 / done:.1f}" if measured else "-"
+        )
+        bare_sent = sum(r["statements"]["bare"] for r in baseline) / done
+        print(f"{'bare':<10}{len(bare):>7}{_percentile(bare, 0.5):>9.1f}"
+              f"{_percentile(bare, 0.95):>9.1f}{_percentile(bare, 0.99):>9.1f}{'':>18}"
+              f"{bare_cpu:>8.1f}{bare_served:>8}{bare_sent:>7.1f}")  # fmt: skip
+    print("    (cpu ms: client process CPU per operation; srv ms: CPU of the PostgreSQL server"
+          " processes serving the client's connections per operation; stmts: SQL statements per"
+          " operation; trips: requests to the PostgreSQL server per operation, with"
+          " BEGIN/COMMIT, pings and the background audit writer's)")  # fmt: skip
+
+
+def _print_cpu_split(results: list[dict[str, Any]], machine: MachineCpu, url: str) -> None:
+    """Where the cores went during the run: the client processes (all their threads, the
+    time between operations included) and the server's backends serving them."""
+    ops = max(sum(len(v) for r in results for v in r["samples"].values()), 1)
+    client = sum(r["run_cpu"] for r in results)
+    ours = client
+    line = f"client processes {client * 1000 / SECONDS:.0f} ms/s ({client * 1000 / ops:.1f} ms/op)"
+    if all(r["run_server"] is not None for r in results):
+        server = sum(r["run_server"] for r in results)
+        ours += server
+        line += (
+            f", PostgreSQL backends {server * 1000 / SECONDS:.0f} ms/s "
+            f"({server * 1000 / ops:.1f} ms/op): server share {server / max(ours, 1e-9):.0%}"
+        )
+    elif url.startswith("postgresql"):
+        line += ", PostgreSQL backends not measured (the server is not on this machine)"
+    print(f"cpu during the run: {line}")
+    busy = machine.busy_cores()
+    print(
+        f"    machine: {busy:.2f} of {os.cpu_count()} cores busy; outside these clients and "
+        f"their backends {busy - ours / SECONDS:.2f} (other work, the server's background "
+        "processes, this test's parent)"
+    )
+
+
+def _print_counter(results: list[dict[str, Any]], before: int, final: int) -> int:
+    acked = sum(r["acked"] for r in results)
+    lost = acked - (final - before)
     print(f"counter: {acked} acknowledged increments, final value {final}, lost updates {lost} "
           f"(target 0: {'met' if lost == 0 else 'NOT met'}), "
           f"optimistic retries/conflicts {sum(r['conflicts'] for r in results)}")  # fmt: skip
-    return {"lost": lost, "ops": total_ops}
+    return lost
 
 
 def test_team_load_on_a_shared_sqlite_file(tmp_path: Path) -> None:
@@ -575,8 +702,9 @@ def test_team_load_on_postgresql(tmp_path: Path) -> None:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(base).set(database=name).render_as_string(hide_password=False)
     try:
-        outcome = run_load(url, "PostgreSQL", tmp_path)
+        outcome = run_load(url, "PostgreSQL", tmp_path, float(os.environ.get("JT_LOAD_RATE") or 0))
         assert outcome["lost"] == 0
+        assert outcome.get("paced_lost", 0) == 0
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -584,24 +712,27 @@ def test_team_load_on_postgresql(tmp_path: Path) -> None:
 
 
 def _profile(url: str, world_path: str, rounds: int, only: str | None) -> None:
-    """One process, no competition: client CPU and statements per operation (and with
-    ``only``, a cProfile of that operation). For iterating on the per-operation cost."""
+    """One process, no competition: client CPU, its backends' CPU, statements and requests
+    per operation (and with ``only``, a cProfile of that operation). For iterating on the
+    per-operation cost."""
     import cProfile
     import pstats
 
     world = json.loads(Path(world_path).read_text())
     _RoundTrips.install()
+    server = ServerCpu()
+    server.install()
     database, made = _operations(url, 1, world)
     operations = made["ops"]
     meter = _Meter(database.engines.write, database.engines.read)
     for op in OPERATIONS:
         operations[op]()
-    print(f"{'operation':<10}{'cpu ms':>8}{'wall ms':>9}{'stmts':>7}{'trips':>7}")
+    print(f"{'operation':<10}{'cpu ms':>8}{'srv ms':>8}{'wall ms':>9}{'stmts':>7}{'trips':>7}")
     for op in OPERATIONS if only is None else (only,):
         n = 3 if op == "login" else rounds
         profiler = cProfile.Profile(time.process_time) if only else None
         time.sleep(0.3)  # the audit writer's batch of the warm-up is not counted
-        sent, exchanged = meter.statements, _RoundTrips.count
+        sent, exchanged, served = meter.statements, _RoundTrips.count, server.total()
         cpu, wall = time.process_time(), time.perf_counter()
         if profiler is not None:
             profiler.enable()
@@ -610,8 +741,9 @@ def _profile(url: str, world_path: str, rounds: int, only: str | None) -> None:
         if profiler is not None:
             profiler.disable()
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        served = server.total() - served
         time.sleep(0.3)  # the audit writer's last batch
-        print(f"{op:<10}{cpu * 1000 / n:>8.2f}{wall * 1000 / n:>9.2f}"
+        print(f"{op:<10}{cpu * 1000 / n:>8.2f}{served * 1000 / n:>8.2f}{wall * 1000 / n:>9.2f}"
               f"{(meter.statements - sent) / n:>7.1f}{(_RoundTrips.count - exchanged) / n:>7.1f}")  # fmt: skip
         if profiler is not None:
             stats = pstats.Stats(profiler)
@@ -629,5 +761,8 @@ if __name__ == "__main__":
         _profile(sys.argv[2], sys.argv[3], int(sys.argv[4]), (sys.argv[5:] or [None])[0])
         sys.exit(0)
     kind, url, seconds, seed, world_path, out_path = sys.argv[1:7]
-    target = _client if kind == "client" else _baseline_client
-    target(url, float(seconds), int(seed), world_path, out_path)
+    if kind == "client":  # an 8th argument: this client's paced rate (operations per second)
+        rate = float(sys.argv[7]) if len(sys.argv) > 7 else 0.0
+        _client(url, float(seconds), int(seed), world_path, out_path, rate)
+    else:
+        _baseline_client(url, float(seconds), int(seed), world_path, out_path)
