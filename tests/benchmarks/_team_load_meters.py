@@ -120,6 +120,15 @@ class MachineCpu:
         idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle + iowait
         return (sum(ticks[:8]) - idle, sum(ticks[:8]))
 
+    @staticmethod
+    def autogroup() -> bool:
+        """Whether the kernel shares CPU fairly between sessions rather than processes."""
+        try:
+            with open("/proc/sys/kernel/sched_autogroup_enabled", "rb") as setting:
+                return setting.read().strip() == b"1"
+        except OSError:
+            return False
+
     def stop(self) -> None:
         self.ended = self._read()
 

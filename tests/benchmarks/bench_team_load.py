@@ -13,6 +13,13 @@ PostgreSQL runs when ``JEUGDTOEGANG_TEST_PG`` names a server (``source .ci/postg
 pg_start``); the SQLite run uses one shared file. The baseline line is the same clients
 doing the bare SQL of a dossier read and a versioned update with the driver, in the same
 run and on the same database, so the ratio shows the cost of the application itself.
+
+On PostgreSQL on this machine each operation also shows the server's CPU for it (the
+backends of the client's connections), and the run its CPU split: client processes,
+backends, the machine's busy cores. The run is a closed loop (each client's mix back to
+back); ``JT_LOAD_RATE=<ops/s>`` adds a paced run after it on PostgreSQL (Poisson moments,
+rate/N per client, latency from the planned start). ``JT_LOAD_SESSIONS=1`` puts each
+client in its own session (its own CPU group under the kernel's autogroup scheduling).
 """
 
 from __future__ import annotations
@@ -37,6 +44,11 @@ ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = int(os.environ.get("JT_LOAD_CLIENTS", "20"))
 SECONDS = float(os.environ.get("JT_LOAD_SECONDS", "30"))
 HOUSEHOLDS = int(os.environ.get("JT_LOAD_HOUSEHOLDS", "400"))
+#: each client process in a session of its own (JT_LOAD_SESSIONS=1): with the kernel's
+#: autogroup scheduling a session is one CPU group, so by default the N clients share one
+#: group's CPU share (against every other session busy on the machine, and every PostgreSQL
+#: backend, which is a session of its own); separate workstations would not
+OWN_SESSIONS = os.environ.get("JT_LOAD_SESSIONS") == "1"
 TODAY = date(2026, 11, 23)
 REGION = "zuidoost-utrecht"
 #: the consultant mix: operation and weight
@@ -447,6 +459,7 @@ def _spawn(
                     ],
                     env=env,
                     cwd=ROOT,
+                    start_new_session=OWN_SESSIONS,
                 ),
                 out,
             )
@@ -673,6 +686,11 @@ def _print_cpu_split(results: list[dict[str, Any]], machine: MachineCpu, url: st
         f"their backends {busy - ours / SECONDS:.2f} (other work, the server's background "
         "processes, this test's parent)"
     )
+    if MachineCpu.autogroup():
+        grouped = "each client its own" if OWN_SESSIONS else "the clients share one"
+        print(
+            f"    autogroup scheduling: {grouped} CPU group (JT_LOAD_SESSIONS), each backend its own"
+        )
 
 
 def _print_counter(results: list[dict[str, Any]], before: int, final: int) -> int:
