@@ -174,7 +174,8 @@ def save_concept(
             uow.log_access(
                 "opslaan", "indication", row.id, [row.person_id], "indicatie (concept) opslaan"
             )
-            view = view_of(uow.session, row)  # read in this transaction
+            # read in this transaction; the jeugdige's name came with the subject
+            view = view_of(uow.session, row, subject.person_name)
         uow.commit()
         return view
 

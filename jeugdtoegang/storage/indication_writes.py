@@ -43,6 +43,8 @@ _SNAPSHOT = tuple(
     for attr in inspect(Indication).column_attrs
     if attr.columns[0].key not in Indication.snapshot_exclude
 )
+#: the value types ``to_json_value`` returns as they are (most of a row's 54 values)
+_JSON_SAFE = frozenset({str, int, bool, float, list, dict, type(None)})
 
 
 def insert_indication(session: Session, values: Mapping[str, Any], who: str) -> dict[str, Any]:
@@ -64,7 +66,10 @@ def insert_indication(session: Session, values: Mapping[str, Any], who: str) -> 
         "record_id": row["id"],
         "version": 1,
         "operation": "insert",
-        "data": {name: to_json_value(row[name]) for name in _SNAPSHOT},
+        "data": {
+            name: value if type(value := row[name]) in _JSON_SAFE else to_json_value(value)
+            for name in _SNAPSHOT
+        },
         "created_at": now,
         "created_by": who,
         "origin_db": session.info.get("origin_db"),

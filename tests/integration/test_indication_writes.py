@@ -204,3 +204,18 @@ def test_bad_input_leaves_everything_as_it_was_with_the_same_error(ctx: AppConte
     with pytest.raises(ValidationError):
         svc.save_concept(ctx, replace(draft(person_id), person_id=None))
     assert _counts(ctx) == before
+
+
+def test_a_changed_concept_is_its_next_version_seen_as_stored(ctx: AppContext) -> None:
+    add_provider(ctx)
+    _, person_id, goals = _family(ctx)
+    saved = svc.save_concept(ctx, draft(person_id, goals))
+
+    changed = svc.save_concept(
+        ctx, draft(person_id, goals[:1], volume=Decimal("3")), saved.id, saved.version
+    )
+
+    assert (changed.id, changed.version, changed.volume) == (saved.id, 2, Decimal("3"))
+    assert changed.person_name == saved.person_name == "Sem Test"
+    assert changed == svc.get_indication(ctx, saved.id)
+    assert [c["version"] for c in _change_rows(ctx, saved.id)] == [1, 2]
