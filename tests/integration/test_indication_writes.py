@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import String, cast, func, select
+from sqlalchemy.exc import DBAPIError
 
 from jeugdtoegang.domain.authz import Permission, require_team
 from jeugdtoegang.domain.indication_rules import check_indication
@@ -204,6 +205,28 @@ def test_bad_input_leaves_everything_as_it_was_with_the_same_error(ctx: AppConte
     with pytest.raises(ValidationError):
         svc.save_concept(ctx, replace(draft(person_id), person_id=None))
     assert _counts(ctx) == before
+
+
+def test_a_value_the_database_refuses_is_refused_alike(ctx: AppContext) -> None:
+    """A concept may carry rule errors, so a value too long for its column reaches the
+    database: PostgreSQL refuses it (the same error from the server, nothing written),
+    SQLite stores it (both ways alike)."""
+    add_provider(ctx)
+    _, person_id = make_family(ctx)
+    _, twin_id = make_family(ctx)
+    before = _counts(ctx)
+    outcomes = []
+    for save, person in ((svc.save_concept, person_id), (_save_through_the_orm, twin_id)):
+        try:
+            view = save(ctx, draft(person, maatwerk_name="M" * 201, provider_agb=None))
+        except DBAPIError as error:
+            outcomes.append((type(error), type(error.orig), str(error.orig)))
+            assert _counts(ctx) == before
+        else:
+            outcomes.append(view.maatwerk_name)
+    assert outcomes[0] == outcomes[1]
+    refused = ctx.database.engines.write.dialect.name == "postgresql"
+    assert isinstance(outcomes[0], tuple) is refused
 
 
 def test_a_changed_concept_is_its_next_version_seen_as_stored(ctx: AppContext) -> None:
