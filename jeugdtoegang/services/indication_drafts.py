@@ -5,6 +5,7 @@ sets, and the draft a stored indication is checked again as (submit, change end 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -30,6 +31,67 @@ def evaluation_due_for(
     return evaluation_due(ctx.profile, product_code, perspective, start, end)
 
 
+def draft_columns(
+    ctx: AppContext,
+    draft: IndicationDraft,
+    result: CheckResult,
+    facts: ProviderFacts,
+    stored_requested_on: date | None = None,
+) -> dict[str, Any]:
+    """The indication record's columns (name -> value) that a checked draft sets, for a new
+    concept or a changed one (``stored_requested_on``: the changed one's request date)."""
+    proposal = draft.proposal
+    end = proposal.end or result.max_eind
+    if end is None or end < proposal.start:
+        raise ValidationError(FieldError("eind", "De einddatum ligt voor de startdatum."))
+    product = ctx.profile.product(proposal.product_code)
+    product_code = proposal.product_code.strip().upper()
+    tariff = facts.tariff or proposal.tariff
+    return {
+        "goal_ids": list(draft.goal_ids),
+        "segment": proposal.segment,
+        "product_code": product_code,
+        "product_name": product.name if product else "",
+        "product_category": product.category if product else "50",
+        "provider_id": facts.provider_id or draft.provider_id,
+        "provider_agb": proposal.provider_agb,
+        "provider_name": facts.name or "",
+        "maatwerk_name": proposal.maatwerk_name,
+        "maatwerk_agb": draft.extra.get("maatwerk_agb"),
+        "perspective": proposal.perspective.value,
+        "start_date": proposal.start,
+        "end_date": end,
+        "volume": proposal.volume,
+        "unit": proposal.unit.value,
+        "unit_code": proposal.unit.code,
+        "frequency": proposal.frequency.value,
+        "frequency_code": proposal.frequency.code,
+        "tariff": tariff,
+        "max_cost": max_cost(
+            proposal.volume, tariff, proposal.unit, proposal.frequency, proposal.start, end
+        ),
+        "budget_cents": (
+            budget_cents(proposal.volume, proposal.unit, proposal.frequency, proposal.start, end)
+            if proposal.unit is Unit.EURO
+            else None
+        ),
+        "initiator": proposal.initiator.value,
+        "referrer_code": proposal.initiator.referrer_code,
+        "predecessor_id": draft.predecessor_id or draft.replaces_id or result.continues,
+        "requested_on": draft.requested_on or stored_requested_on or ctx.today(),
+        "motivations": {k: v for k, v in proposal.motivations.items() if v and v.strip()},
+        "findings": findings_to_json(result.findings),
+        "evaluation_due": evaluation_due_for(
+            ctx, product_code, proposal.perspective, proposal.start, end
+        ),
+        "term_start": result.term_start or proposal.start,
+        "referral_date": proposal.referral_date,
+        "identity_wish": (proposal.identity_wish or "").strip() or None,
+        "chosen_by_family": proposal.chosen_by_family,
+        "partner_agreement": (proposal.partner_agreement or "").strip() or None,
+    }
+
+
 def apply_draft(
     ctx: AppContext,
     row: Indication,
@@ -37,54 +99,9 @@ def apply_draft(
     result: CheckResult,
     facts: ProviderFacts,
 ) -> None:
-    """Write a checked draft onto the indication record (new concept or changed one)."""
-    proposal = draft.proposal
-    end = proposal.end or result.max_eind
-    if end is None or end < proposal.start:
-        raise ValidationError(FieldError("eind", "De einddatum ligt voor de startdatum."))
-    product = ctx.profile.product(proposal.product_code)
-    row.goal_ids = list(draft.goal_ids)
-    row.segment = proposal.segment
-    row.product_code = proposal.product_code.strip().upper()
-    row.product_name = product.name if product else ""
-    row.product_category = product.category if product else "50"
-    row.provider_id = facts.provider_id or draft.provider_id
-    row.provider_agb = proposal.provider_agb
-    row.provider_name = facts.name or ""
-    row.maatwerk_name = proposal.maatwerk_name
-    row.maatwerk_agb = draft.extra.get("maatwerk_agb")
-    row.perspective = proposal.perspective.value
-    row.start_date = proposal.start
-    row.end_date = end
-    row.volume = proposal.volume
-    row.unit = proposal.unit.value
-    row.unit_code = proposal.unit.code
-    row.frequency = proposal.frequency.value
-    row.frequency_code = proposal.frequency.code
-    tariff = facts.tariff or proposal.tariff
-    row.tariff = tariff
-    row.max_cost = max_cost(
-        proposal.volume, tariff, proposal.unit, proposal.frequency, proposal.start, end
-    )
-    row.budget_cents = (
-        budget_cents(proposal.volume, proposal.unit, proposal.frequency, proposal.start, end)
-        if proposal.unit is Unit.EURO
-        else None
-    )
-    row.initiator = proposal.initiator.value
-    row.referrer_code = proposal.initiator.referrer_code
-    row.predecessor_id = draft.predecessor_id or draft.replaces_id or result.continues
-    row.requested_on = draft.requested_on or row.requested_on or ctx.today()
-    row.motivations = {k: v for k, v in proposal.motivations.items() if v and v.strip()}
-    row.findings = findings_to_json(result.findings)
-    row.evaluation_due = evaluation_due_for(
-        ctx, row.product_code, proposal.perspective, proposal.start, end
-    )
-    row.term_start = result.term_start or proposal.start
-    row.referral_date = proposal.referral_date
-    row.identity_wish = (proposal.identity_wish or "").strip() or None
-    row.chosen_by_family = proposal.chosen_by_family
-    row.partner_agreement = (proposal.partner_agreement or "").strip() or None
+    """Write a checked draft onto the indication record (a changed concept or indication)."""
+    for name, value in draft_columns(ctx, draft, result, facts, row.requested_on).items():
+        setattr(row, name, value)
 
 
 def recheck(ctx: AppContext, session: Session, row: Indication) -> CheckResult:

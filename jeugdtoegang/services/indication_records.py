@@ -41,11 +41,13 @@ def person_name(session: Session, person_id: uuid.UUID) -> str:
     return " ".join(p for p in row if p) if row else ""
 
 
-def view_of(session: Session, row: Indication) -> IndicationView:
+def view_of(session: Session, row: Indication, name: str | None = None) -> IndicationView:
+    """The stored indication as the caller sees it (``name``: the jeugdige's name when
+    already read, as :func:`person_name` gives it)."""
     open_requests = open_request_count(session, row.id)
-    return indication_view(
-        row, person_name(session, row.person_id), latest_evaluation(session, row.id), open_requests
-    )
+    if name is None:
+        name = person_name(session, row.person_id)
+    return indication_view(row, name, latest_evaluation(session, row.id), open_requests)
 
 
 def require_status(row: Indication, *allowed: IndicationStatus, action: str) -> None:

@@ -10,6 +10,7 @@ import uuid
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from jeugdtoegang.domain.findings import Finding, Severity
@@ -210,8 +211,13 @@ def findings_to_json(findings: tuple[Finding, ...] | list[Finding]) -> list[dict
     ]
 
 
+class IndicationColumns(SimpleNamespace):
+    """An indication's columns as attributes, for a row written without the ORM (a new
+    concept, see ``storage.indication_writes``): :func:`indication_view` reads either."""
+
+
 def indication_view(
-    row: Indication,
+    row: Indication | IndicationColumns,
     person_name: str = "",
     evaluation: Evaluation | None = None,
     open_requests: int = 0,

@@ -37,7 +37,7 @@ from jeugdtoegang.services.indication_changes import (
     end_indication,
     replace_indication,
 )
-from jeugdtoegang.services.indication_drafts import apply_draft, recheck
+from jeugdtoegang.services.indication_drafts import apply_draft, draft_columns, recheck
 from jeugdtoegang.services.indication_followup import (
     assess_provider_request,
     list_provider_requests,
@@ -61,6 +61,7 @@ from jeugdtoegang.services.indication_records import (
     view_of,
 )
 from jeugdtoegang.services.indication_views import (
+    IndicationColumns,
     IndicationView,
     findings_to_json,
     indication_view,
@@ -68,6 +69,7 @@ from jeugdtoegang.services.indication_views import (
 )
 from jeugdtoegang.storage.base import utcnow
 from jeugdtoegang.storage.indication_queries import counter_exists
+from jeugdtoegang.storage.indication_writes import insert_indication
 from jeugdtoegang.storage.models.indications import Indication
 from jeugdtoegang.storage.models.meta import SequenceCounter
 from jeugdtoegang.storage.numbering import next_numeric
@@ -121,40 +123,59 @@ def save_concept(
     indication_id: uuid.UUID | None = None,
     expected_version: int | None = None,
 ) -> IndicationView:
-    """Save a new or changed concept; findings are stored with it (errors allowed)."""
+    """Save a new or changed concept; findings are stored with it (errors allowed).
+
+    A new concept is written as a dict of columns by one Core INSERT with its change-log
+    row (``insert_indication``; issue 19): the same row, stamps, change log and audit entry
+    as the ORM's flush, for a fraction of the client's work. A changed one takes the ORM.
+    """
     if draft.person_id is None:
         raise ValidationError(FieldError("person_id", "Kies de jeugdige voor wie de hulp is."))
     with ctx.uow() as uow:
+        row: Indication | None = None
         if indication_id is not None:
             row = load_indication(uow.session, indication_id)
             require_status(row, IndicationStatus.CONCEPT, action="wijzigen")
             if expected_version is not None and row.version != expected_version:
                 raise StaleRecordError(Indication.label_nl, row.updated_by)
             draft = replace(draft, proposal=replace(draft.proposal, own_id=row.id))
-        else:
-            row = Indication(status=IndicationStatus.CONCEPT.value)
         proposal, context, subject, facts = build_context(ctx, uow.session, draft)
         if subject.household_id is not None:  # the team as read with the jeugdige
             require_team(ctx.actor, subject.team)
         result = check_indication(proposal, context)
         draft = replace(draft, proposal=proposal)
-        row.person_id = draft.person_id
-        row.household_id = subject.household_id  # type: ignore[assignment]
-        row.gemeente_code = subject.gemeente_code
-        apply_draft(ctx, row, draft, result, facts)
-        if indication_id is None:
-            uow.session.add(row)
-        uow.session.flush()
-        uow.log_access(
-            "opslaan", "indication", row.id, [row.person_id], "indicatie (concept) opslaan"
-        )
-        # the saved concept as the caller sees it, read in this transaction; a new one has
-        # no provider requests or evaluations yet and its jeugdige's name came with the
-        # subject, so it needs no read at all
-        if indication_id is None:
-            view = indication_view(row, subject.person_name)
+        owner = {
+            "person_id": draft.person_id,
+            "household_id": subject.household_id,
+            "gemeente_code": subject.gemeente_code,
+        }
+        if row is None:
+            columns = draft_columns(ctx, draft, result, facts)
+            stored = insert_indication(
+                uow.session,
+                {**owner, **columns, "status": IndicationStatus.CONCEPT.value},
+                ctx.actor.username,
+            )
+            uow.log_access(
+                "opslaan",
+                "indication",
+                stored["id"],
+                [stored["person_id"]],
+                "indicatie (concept) opslaan",
+            )
+            # a new concept has no provider requests or evaluations yet and its jeugdige's
+            # name came with the subject: its view needs no read at all
+            view = indication_view(IndicationColumns(**stored), subject.person_name)
         else:
-            view = view_of(uow.session, row)
+            for name, value in owner.items():
+                setattr(row, name, value)
+            apply_draft(ctx, row, draft, result, facts)
+            uow.session.flush()
+            uow.log_access(
+                "opslaan", "indication", row.id, [row.person_id], "indicatie (concept) opslaan"
+            )
+            # read in this transaction; the jeugdige's name came with the subject
+            view = view_of(uow.session, row, subject.person_name)
         uow.commit()
         return view
 

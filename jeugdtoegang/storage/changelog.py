@@ -9,10 +9,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import event, func, insert, literal_column, select, text, update
+from sqlalchemy import Table, bindparam, event, func, insert, literal_column, select, text, update
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.storage.base import VersionedBase, utcnow
+from jeugdtoegang.storage.hot import connection
 from jeugdtoegang.storage.models.changelog import ChangeLogEntry
 from jeugdtoegang.storage.models.meta import SequenceCounter
 from jeugdtoegang.storage.snapshot import snapshot
@@ -179,6 +180,53 @@ def write_change_rows(session: Session, rows: list[dict[str, Any]]) -> None:
         row["seq"] = seq
         row["id"] = uuid.uuid4()
     session.execute(insert(ChangeLogEntry.__table__), rows)
+
+
+#: one change-log row numbered as by :data:`_INSERT_NUMBERED`, its values bound as
+#: ``log_<column>`` (so that they never clash with the record's own in one statement)
+_INSERT_ONE_NUMBERED = insert(ChangeLogEntry.__table__).values(
+    seq=_LOCKED_NEXTVAL,
+    **{
+        column.name: bindparam(f"log_{column.name}", type_=column.type)
+        for column in ChangeLogEntry.__table__.columns
+        if column.name != "seq"
+    },
+)
+
+
+class LoggedInsert:
+    """The INSERT of one new record of ``table`` (every column, bound as ``row_<column>``)
+    together with its change-log row, for a write that bypasses the ORM's flush.
+
+    On PostgreSQL the two are one statement, the record's INSERT a ``WITH`` clause of the
+    change log's (PostgreSQL runs a data-modifying ``WITH`` clause even when nothing refers
+    to it): one request instead of two, and all or nothing as before. SQLite has no such
+    clause: the record's INSERT, then :func:`write_change_rows`.
+    """
+
+    def __init__(self, table: Table) -> None:
+        self.record = insert(table).values(
+            {
+                column.name: bindparam(f"row_{column.name}", type_=column.type)
+                for column in table.columns
+            }
+        )
+        self.with_change = _INSERT_ONE_NUMBERED.add_cte(self.record.cte(f"new_{table.name}"))
+
+    def execute(self, session: Session, row: dict[str, Any], change: dict[str, Any]) -> None:
+        """Insert ``row`` (every column) and ``change`` (a change-log row without ``seq``
+        and ``id``, as :func:`write_change_rows` takes it) in the session's transaction."""
+        conn = connection(session)
+        params = {f"row_{name}": value for name, value in row.items()}
+        if conn.dialect.name != "postgresql":
+            conn.execute(self.record, params)
+            write_change_rows(session, [change])
+            return
+        for name, value in change.items():
+            params[f"log_{name}"] = value
+        params["log_id"] = uuid.uuid4()
+        conn.execute(self.with_change, params)
+        session.info["jt_allocated_in"] = session.get_transaction()
 
 
 def install_session_hooks(target: Any) -> None:
