@@ -55,9 +55,9 @@ def _area(qtbot: Any, ctx: AppContext, fake_shell: FakeShell) -> DossiersArea:
 
 
 def _straight(ctx: AppContext, team: str | None = None) -> list[tuple[str, str]]:
-    """(name, dossier number) of the whole list, in one query."""
+    """(name, dossier number) of the whole list, in one query (by the stored sort key)."""
     query = select(Household.name, Household.dossier_number).order_by(
-        Household.name, Household.dossier_number
+        Household.sort_key, Household.dossier_number
     )
     if team is not None:
         query = query.where(Household.team == team)
