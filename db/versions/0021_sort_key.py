@@ -7,6 +7,11 @@ dossiers already there, in batches. The list's index ``ix_household_name_dossier
 becomes ``ix_household_sort_dossier`` (sort key, dossier number, team, id): a page is one
 range of it, the team scope and the id read from the same entries.
 
+PostgreSQL only takes that index when it knows how many dossiers a team scope
+(``lower(team)``) keeps: without statistics on the expression it guesses 0.5 %, and reads
+and sorts the whole table for every page instead (at 5,000 dossiers 2.7 ms a page against
+0.3 ms). The migration gives it those statistics (PostgreSQL 14 and later).
+
 Revision ID: 0021_sort_key
 Revises: 0020_audit
 """
@@ -49,6 +54,15 @@ def _fill() -> None:
         last = rows[-1][0]
 
 
+_TEAM_STATISTICS = "household_team_lower"
+
+
+def _postgres_with_expression_statistics() -> bool:
+    bind = op.get_bind()
+    version = bind.dialect.server_version_info or (0,)
+    return bind.dialect.name == "postgresql" and version >= (14,)
+
+
 def upgrade() -> None:
     op.add_column(
         "household",
@@ -59,9 +73,16 @@ def upgrade() -> None:
         "ix_household_sort_dossier", "household", ["sort_key", "dossier_number", "team", "id"]
     )
     op.drop_index("ix_household_name_dossier", table_name="household")
+    if _postgres_with_expression_statistics():
+        op.execute(
+            f"CREATE STATISTICS IF NOT EXISTS {_TEAM_STATISTICS} ON (lower(team)) FROM household"
+        )
+        op.execute("ANALYZE household")
 
 
 def downgrade() -> None:
+    if _postgres_with_expression_statistics():
+        op.execute(f"DROP STATISTICS IF EXISTS {_TEAM_STATISTICS}")
     op.create_index("ix_household_name_dossier", "household", ["name", "dossier_number"])
     op.drop_index("ix_household_sort_dossier", table_name="household")
     with op.batch_alter_table("household") as batch:
