@@ -4,6 +4,11 @@ A core task (``jeugdtoegang.progress``) is a generator that yields ``Progress`` 
 its result. :class:`TaskRunner` runs it on a ``QThreadPool``; progress, the result and a
 failure travel to the GUI thread through queued signals. A ``QProgressDialog`` shows the
 progress; its "Annuleren" button sets the task's :class:`CancelToken`.
+
+A finished task is freed: its :class:`TaskHandle` is a child of the runner (in the GUI
+thread) and deletes itself, with its bridge and connections, once ``finished`` has been
+delivered; the runner keeps no reference to it. Nothing holds a handle but its caller,
+who can still read its result, error and last progress.
 """
 
 from __future__ import annotations
@@ -40,7 +45,8 @@ UNEXPECTED_MESSAGE = (
 
 
 class _Bridge(QObject):
-    """Lives in the GUI thread; the worker emits through it (so delivery is queued)."""
+    """Lives in the GUI thread as a child of its handle; the worker emits through it (so
+    delivery is queued)."""
 
     progressed = Signal(object)
     succeeded = Signal(object)
@@ -62,15 +68,23 @@ class _Worker(QRunnable):
                 try:
                     step = next(task)
                 except StopIteration as stop:
-                    self._bridge.succeeded.emit(stop.value)
+                    self._send("succeeded", stop.value)
                     return
                 if isinstance(step, Progress):
-                    self._bridge.progressed.emit(step)
+                    self._send("progressed", step)
                 if self._token.cancelled:
                     task.close()
                     raise CancelledError()
         except BaseException as error:  # delivered to the GUI thread, never lost
-            self._bridge.failed.emit(error)
+            self._send("failed", error)
+        finally:
+            self._factory = self._bridge = None  # type: ignore[assignment]
+
+    def _send(self, signal: str, value: Any) -> None:
+        try:
+            getattr(self._bridge, signal).emit(value)
+        except RuntimeError:  # the handle is gone with its window: stop at the next step
+            self._token.cancel()
 
 
 class TaskHandle(QObject):
@@ -85,8 +99,9 @@ class TaskHandle(QObject):
         parent_widget: QWidget | None,
         on_done: Callable[[Any], None] | None,
         on_error: Callable[[str], None],
+        parent: QObject | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(parent)
         self.title = title
         self.token = token
         self.result: Any = None
@@ -95,7 +110,7 @@ class TaskHandle(QObject):
         self.done = False
         self._on_done = on_done
         self._on_error = on_error
-        self.bridge = _Bridge()
+        self.bridge = _Bridge(self)
         self.bridge.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
         self.bridge.succeeded.connect(self._on_success, Qt.ConnectionType.QueuedConnection)
         self.bridge.failed.connect(self._on_failure, Qt.ConnectionType.QueuedConnection)
@@ -111,6 +126,8 @@ class TaskHandle(QObject):
     @Slot()
     def cancel(self) -> None:
         """Ask the task to stop at its next step (it leaves nothing half done)."""
+        if self.done:
+            return  # finished: its dialog is gone
         self.token.cancel()
         self.dialog.setLabelText("Bezig met afbreken…")
 
@@ -156,7 +173,11 @@ class TaskHandle(QObject):
 
     def _finish(self, ok: bool) -> None:
         self.done = True
+        self._on_done = None  # what the callbacks hold is freed with the task
+        self._on_error = _ignore_error
         self.finished.emit(ok)
+        # the bridge and every connection go with it; the fields above stay readable
+        self.deleteLater()
 
     @property
     def cancelled(self) -> bool:
@@ -165,6 +186,10 @@ class TaskHandle(QObject):
     def wait_for_idle(self, timeout_ms: int = 10_000) -> bool:
         """Process events until the task has finished; False on timeout."""
         return _wait_until(lambda: self.done, timeout_ms)
+
+
+def _ignore_error(_message: str) -> None:
+    """The error callback of a finished task (it reports nothing more)."""
 
 
 def _wait_until(condition: Callable[[], bool], timeout_ms: int) -> bool:
@@ -208,15 +233,17 @@ class TaskRunner(QObject):
     ) -> TaskHandle:
         """Start ``task_factory(token)`` in a worker; ``on_done(result)`` in the GUI thread."""
         token = CancelToken()
-        handle = TaskHandle(title, token, self._parent_widget, on_done, self._on_error)
+        handle = TaskHandle(title, token, self._parent_widget, on_done, self._on_error, parent=self)
         self._active.append(handle)
-        handle.finished.connect(lambda _ok, h=handle: self._forget(h))
+        # a slot of the runner, not a closure holding the handle: a connection's closure
+        # lives as long as the handle and kept every finished handle alive
+        handle.finished.connect(self._forget_finished)
         self._pool.start(_Worker(task_factory, token, handle.bridge))
         return handle
 
-    def _forget(self, handle: TaskHandle) -> None:
-        if handle in self._active:
-            self._active.remove(handle)
+    @Slot(bool)
+    def _forget_finished(self, _ok: bool) -> None:
+        self._active = [handle for handle in self._active if not handle.done]
 
     @property
     def busy(self) -> bool:

@@ -428,7 +428,7 @@ def list_households(
     """A page of the dossier list, ordered by name then dossier number.
 
     Pass ``after`` = (name, dossier number) of the last row shown to get the next page by
-    key: the index ``ix_household_name_dossier`` is read from that point on, so the last
+    key: the index ``ix_household_sort_dossier`` is read from that point on, so the last
     page costs what the first does (``offset`` reads and skips every earlier row). Pass
     ``before`` = the first row's key for the page preceding it, or ``from_end`` to count
     ``offset`` from the end of the list (the list's last pages, read backwards). The rows

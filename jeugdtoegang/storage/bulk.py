@@ -107,6 +107,10 @@ def bulk_insert(
         values = {**defaults, **row, **stamp}
         values["id"] = values.get("id") or fresh
         full_rows.append(values)
+    if table.name == "household":
+        from jeugdtoegang.storage.household_sort import with_sort_keys
+
+        with_sort_keys(full_rows)
     insert_rows(session, table, full_rows)
     if table.name == "indication":
         from jeugdtoegang.storage.commitments import apply_deltas, deltas_for

@@ -31,6 +31,7 @@ from jeugdtoegang.storage.engine import (
     resolve_database_url,
     sqlite_path,
 )
+from jeugdtoegang.storage.household_sort import install_sort_key_hooks
 from jeugdtoegang.storage.migrate import upgrade_database
 from jeugdtoegang.storage.models.meta import DatabaseInfo, SequenceCounter
 from jeugdtoegang.storage.search_keys import install_search_key_hooks
@@ -74,6 +75,7 @@ class Database:
         install_session_hooks(self.write_sessions)
         install_commitment_hooks(self.write_sessions)
         install_search_key_hooks(self.write_sessions)
+        install_sort_key_hooks()
 
     @property
     def encrypted(self) -> bool:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from jeugdtoegang.storage.access import team_condition
 from jeugdtoegang.storage.hot import Prepared, RawReads
+from jeugdtoegang.storage.household_sort import sort_key_of
 from jeugdtoegang.storage.models.households import Household, Person
 
 _H = Household.__table__.c
@@ -109,14 +110,18 @@ def page_ids(
     before: tuple[str, str] | None = None,
     from_end: bool = False,
 ) -> list[uuid.UUID]:
-    """Ids of one page of the teams' dossier list (by name, then dossier number), in list
-    order.
+    """Ids of one page of the teams' dossier list (by name, case and accents ignored,
+    then dossier number), in list order.
 
-    Every variant reads the index ``ix_household_name_dossier`` from one end or from a
-    key, so a page near either end costs what the first page does:
+    The order is (``sort_key``, dossier number): the name folded
+    (:mod:`jeugdtoegang.storage.household_sort`), so "Çelik" is among the C's and
+    "de Vries" beside "De Vries"; the dossier number (unique) orders equal keys. Every
+    variant reads the index ``ix_household_sort_dossier`` from one end or from a key,
+    taking the team and the id from its entries, so a page near either end costs what
+    the first page does:
 
-    - ``after`` = (name, dossier number): the ``limit`` rows following that key;
-    - ``before``: the ``limit`` rows preceding that key (read backwards, then reversed);
+    - ``after`` = (name, dossier number) of a row: the ``limit`` rows following it;
+    - ``before``: the ``limit`` rows preceding that row (read backwards, then reversed);
     - ``from_end``: read from the last row backwards, skipping ``offset`` rows;
     - otherwise from the first row forwards, skipping ``offset`` rows.
 
@@ -125,16 +130,23 @@ def page_ids(
     backward = before is not None or from_end
     query = select(_H.id).where(team_condition(_H.team, teams)).limit(limit)
     if backward:
-        query = query.order_by(_H.name.desc(), _H.dossier_number.desc())
+        query = query.order_by(_H.sort_key.desc(), _H.dossier_number.desc())
     else:
-        query = query.order_by(_H.name, _H.dossier_number)
+        query = query.order_by(_H.sort_key, _H.dossier_number)
+    position = tuple_(_H.sort_key, _H.dossier_number)
     if after is not None:
-        query = query.where(tuple_(_H.name, _H.dossier_number) > tuple_(*after))
+        query = query.where(position > tuple_(*_list_key(after)))
     elif before is not None:
-        query = query.where(tuple_(_H.name, _H.dossier_number) < tuple_(*before))
+        query = query.where(position < tuple_(*_list_key(before)))
     elif offset:
         query = query.offset(offset)
     ids = [row[0] for row in session.execute(query)]
     if backward:
         ids.reverse()
     return ids
+
+
+def _list_key(row: tuple[str, str]) -> tuple[str, str]:
+    """(sort key, dossier number) of a row given as (name, dossier number)."""
+    name, dossier_number = row
+    return sort_key_of(name), dossier_number

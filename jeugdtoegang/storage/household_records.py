@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from jeugdtoegang.storage.base import utcnow
 from jeugdtoegang.storage.changelog import write_change_rows
 from jeugdtoegang.storage.hot import Prepared, connection
+from jeugdtoegang.storage.household_sort import sort_key_of
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.snapshot import to_json_value
 
@@ -79,6 +80,8 @@ def update_household_columns(
     now = utcnow()
     version = stored["version"]
     stamped = {**changes, "updated_by": who, "updated_at": now, "version": version + 1}
+    if "name" in changes:  # the dossier list's order follows the name
+        stamped["sort_key"] = sort_key_of(changes["name"])
     done = connection(session).execute(
         update(_HT)
         .where(_H.id == bindparam("record_id"), _H.version == bindparam("read_version"))

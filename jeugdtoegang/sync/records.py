@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from jeugdtoegang.storage.changelog import allocate_changes
 from jeugdtoegang.storage.commitments import apply_deltas, deltas_for, previous_states
+from jeugdtoegang.storage.household_sort import keep_after_sync as keep_sort_keys
 from jeugdtoegang.storage.models.changelog import ChangeLogEntry
 from jeugdtoegang.storage.search_keys import keep_after_sync
 from jeugdtoegang.sync.bundle import digest
@@ -355,7 +356,9 @@ def write_log(
     if not rows:
         return
     _keep_commitments(session, rows)
-    keep_after_sync(session, ((row.table, row.record_id, row.data) for row in rows))
+    written = [(row.table, row.record_id, row.data) for row in rows]
+    keep_after_sync(session, written)
+    keep_sort_keys(session, written)
     numbers = allocate_changes(session, len(rows))
     values = [
         {
@@ -402,14 +405,13 @@ def write_log_json(session: Session, rows: Sequence[dict[str, Any]]) -> None:
             if row["table_name"] == "indication"
         ],
     )
-    keep_after_sync(  # search keys follow persons and dossiers, as in write_log
-        session,
-        (
-            (row["table_name"], uuid.UUID(row["record_id"]), row["data"])
-            for row in rows
-            if row["table_name"] in ("household", "person")
-        ),
-    )
+    written = [
+        (row["table_name"], uuid.UUID(row["record_id"]), row["data"])
+        for row in rows
+        if row["table_name"] in ("household", "person")
+    ]
+    keep_after_sync(session, written)  # search and sort keys follow, as in write_log
+    keep_sort_keys(session, written)
     numbers = allocate_changes(session, len(rows))
     new_id = uuid.uuid4
     values = []

@@ -49,7 +49,8 @@ class BareHouseholdModel(QAbstractTableModel):
         first = number * PAGE
         size = min(PAGE, self._total - first)
         backward = first + size == self._total and number > 0
-        order = "name DESC, dossier_number DESC" if backward else "name, dossier_number"
+        # the list's own order and index (ix_household_sort_dossier): the folded name
+        order = "sort_key DESC, dossier_number DESC" if backward else "sort_key, dossier_number"
         skip = 0 if backward or number == 0 else first
         ids = [
             r[0]

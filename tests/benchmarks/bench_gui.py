@@ -349,7 +349,7 @@ def _household_rows(db: str) -> list[tuple[str, ...]]:
              ", ".join(members.get(hid, [])))
             for hid, number, name, street, house, city, postcode, gemeente, wijk in raw.execute(
                 "SELECT id, dossier_number, name, street, house_number, city, postcode, gemeente,"
-                " wijk FROM household ORDER BY name, dossier_number"
+                " wijk FROM household ORDER BY sort_key, dossier_number"
             )
         ]  # fmt: skip
 

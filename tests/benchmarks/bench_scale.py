@@ -98,10 +98,10 @@ def _scroll(ctx: AppContext) -> int:
 def _bare_scroll(path: Path) -> int:
     connection = sqlite3.connect(path)
     after, seen = ("", ""), 0
-    while True:
+    while True:  # the list's order and index: (sort key, dossier number)
         ids = connection.execute(
-            "SELECT id, name, dossier_number FROM household WHERE (name, dossier_number) > (?, ?) "
-            "ORDER BY name, dossier_number LIMIT ?",
+            "SELECT id, sort_key, dossier_number FROM household "
+            "WHERE (sort_key, dossier_number) > (?, ?) ORDER BY sort_key, dossier_number LIMIT ?",
             (*after, PAGE),
         ).fetchall()
         if not ids:
@@ -326,26 +326,45 @@ def _queue_scroll(ctx: AppContext, path: Path, label: str) -> None:
 
     ours = _timed(scroll)
     bare_seen = 0
+    kinds = (  # the kinds in the service's tie-break order, each with its waiting condition
+        ("decision", "status = 'concept' AND submitted_at IS NOT NULL"),
+        ("indication", "status = 'ingediend'"),
+        ("plan", "status = 'ingediend'"),
+    )
 
     def bare_scroll() -> None:
         nonlocal bare_seen
         connection = sqlite3.connect(path)
         after, bare_seen = ("", ""), 0
+        tail: tuple[str, str] | None = None  # set once every dated item is read
         while True:  # the same keyset reads on the same index (indications: most of it)
             keys = []
-            for table, pending in (
-                ("decision", "status = 'concept' AND submitted_at IS NOT NULL"),
-                ("indication", "status = 'ingediend'"),
-                ("plan", "status = 'ingediend'"),
-            ):
-                keys += connection.execute(
-                    f"SELECT submitted_at, '{table}', id FROM {table} WHERE {pending} "
-                    "AND submitted_at IS NOT NULL AND (submitted_at, id) > (?, ?) "
-                    "ORDER BY submitted_at, id LIMIT ?",
-                    (*after, PAGE),
-                ).fetchall()
-            # the cursor's own order (time, id): sorting by table name too skipped ties
-            keys = sorted(keys, key=lambda k: (k[0], k[2]))[:PAGE]
+            if tail is None:
+                for table, pending in kinds:
+                    keys += connection.execute(
+                        f"SELECT submitted_at, '{table}', id FROM {table} WHERE {pending} "
+                        "AND submitted_at IS NOT NULL AND (submitted_at, id) > (?, ?) "
+                        "ORDER BY submitted_at, id LIMIT ?",
+                        (*after, PAGE),
+                    ).fetchall()
+                # the cursor's own order (time, id): sorting by table name too skipped ties
+                keys = sorted(keys, key=lambda k: (k[0], k[2]))[:PAGE]
+                if len(keys) < PAGE:
+                    tail = ("", "")
+            if tail is not None and len(keys) < PAGE:
+                # as the service: items stored without a time come last, by kind then id
+                # (an indication submitted before submitted_at was kept has none)
+                for table, pending in kinds:
+                    if table < tail[0]:
+                        continue
+                    since = tail[1] if table == tail[0] else ""
+                    keys += connection.execute(
+                        f"SELECT submitted_at, '{table}', id FROM {table} WHERE {pending} "
+                        "AND submitted_at IS NULL AND id > ? ORDER BY id LIMIT ?",
+                        (since, PAGE - len(keys)),
+                    ).fetchall()
+                    if len(keys) >= PAGE:
+                        break
             if not keys:
                 break
             ids = [k[2] for k in keys if k[1] == "indication"]
@@ -356,11 +375,15 @@ def _queue_scroll(ctx: AppContext, path: Path, label: str) -> None:
                 ids,
             ).fetchall()
             bare_seen += len(keys)
-            after = (keys[-1][0], keys[-1][2])
+            if keys[-1][0] is None:
+                tail = (keys[-1][1], keys[-1][2])
+            else:
+                after = (keys[-1][0], keys[-1][2])
         connection.close()
 
     bare = _timed(bare_scroll)
     print(f"{label} review queue: {seen} items (bare {bare_seen})")
+    assert seen == bare_seen  # the same items: the undated ones too
     _both(f"{label} review queue to its end", ours, bare, "-")
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -119,3 +121,31 @@ def _no_login_dialog(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(login, "ask_login", lambda _database, _parent=None: local_actor())
     monkeypatch.setattr(login, "ask_first_run", lambda _database, _parent=None: local_actor())
+
+
+# -- screenshots ----------------------------------------------------------------------------
+
+#: the folder GUI tests save their screenshots in (they are looked at), e.g. /tmp/shots
+SHOTS_ENV = "JEUGDTOEGANG_SHOTS"
+_shots_root: list[Path] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shots_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where screenshots go: ``$JEUGDTOEGANG_SHOTS`` when set, else ``shots`` in this
+    run's pytest base folder (never a fixed path shared by runs or users)."""
+    configured = os.environ.get(SHOTS_ENV)
+    root = Path(configured) if configured else tmp_path_factory.getbasetemp() / "shots"
+    _shots_root[:] = [root]
+    return root
+
+
+def save_shot(widget: Any, relative: str) -> Path:
+    """Save what ``widget`` shows as ``relative`` ("issue-16/dashboard-1280.png") under the
+    screenshot root; returns the file. A picture that could not be written fails the test
+    (it used to be lost without a word when its folder was missing)."""
+    assert _shots_root, "the shots_root fixture sets the folder (tests/gui only)"
+    path = _shots_root[0] / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    assert widget.grab().save(str(path)), f"screenshot not written: {path}"
+    return path

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
 from jeugdtoegang import __version__
 from jeugdtoegang.applog import log_folder
+from tests.gui.conftest import save_shot
 from ui.about import AboutDialog, app_icon, bundled_components, database_location
 
 
@@ -27,10 +27,7 @@ def test_about_shows_version_database_log_folder_and_licences(qtbot: QtBot, tmp_
     assert "LGPL-3.0" in licences
     dialog.show()
     qtbot.waitExposed(dialog)
-    shots = os.environ.get("JEUGDTOEGANG_SHOTS")  # a folder: save what a person would see
-    if shots:
-        Path(shots).mkdir(parents=True, exist_ok=True)
-        dialog.grab().save(str(Path(shots) / "about.png"))
+    save_shot(dialog, "about.png")  # what a person would see
 
 
 def test_a_server_url_is_shown_without_its_password() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
@@ -12,16 +11,15 @@ from jeugdtoegang.services import audit
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.audit_writer import flush_pending
 from jeugdtoegang.storage.database import Database, open_database
-from tests.gui.conftest import FakeShell
+from tests.gui.conftest import FakeShell, save_shot
 from ui.areas.admin import AuditTab
 
 BEHEER = Actor("beheer", "Bea Heer", frozenset({Role.BEHEERDER}))
-SHOTS = Path("/tmp/shots/s3-audit")
+SHOTS = "s3-audit"  # their folder under the screenshot root (save_shot)
 
 
 def _shot(widget: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    widget.grab().save(str(SHOTS / f"{name}.png"))
+    save_shot(widget, f"{SHOTS}/{name}.png")
 
 
 def test_the_check_reports_every_chain_and_a_removed_chain(qtbot: Any, database: Database) -> None:

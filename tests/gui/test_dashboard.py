@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from jeugdtoegang.services import reports
-from tests.gui.conftest import FakeShell
+from tests.gui.conftest import FakeShell, save_shot
 from tests.integration.test_reports import _team_data
 from ui import dialogs
 
@@ -39,7 +39,7 @@ def test_every_chart_is_drawn_from_the_report_figures(qtbot, ctx, lead_ctx, show
     budget = area.charts["budget"]
     assert {b.series for b in budget.bars} == {"Verplichtingen", "Halfjaarbudget"}
     assert shell.errors == []
-    area.grab().save("/tmp/shots/issue-16/dashboard-1280.png")
+    save_shot(area, "issue-16/dashboard-1280.png")
 
 
 def test_filtering_on_a_municipality_redraws_the_charts(qtbot, ctx, lead_ctx, shown) -> None:
@@ -49,7 +49,7 @@ def test_filtering_on_a_municipality_redraws_the_charts(qtbot, ctx, lead_ctx, sh
     area.charts["caseload"].grab()
     assert [b.category for b in area.charts["caseload"].bars] == ["m.elamrani"]
     assert "gemeente Bunnik" in area.status_label.text()
-    area.grab().save("/tmp/shots/issue-16/dashboard-1920.png")
+    save_shot(area, "issue-16/dashboard-1920.png")
 
 
 def test_the_dashboard_saves_csv_and_prints_pdf(
@@ -92,7 +92,6 @@ def test_the_waiting_time_chart_draws_the_measured_figures(qtbot, ctx, lead_ctx,
     assert drawn[("Jeugdhulp Bunnik (1)", "Mediaan")] == Decimal("10.0")
     assert drawn[("Zorg Zeist BV (2)", "Mediaan")] == Decimal("31.5")
     assert computed[OTHER_AGB].starts == 1 and shell.errors == []
-    Path("/tmp/shots/s3-ijw").mkdir(parents=True, exist_ok=True)
     chart.resize(640, 320)
-    chart.grab().save("/tmp/shots/s3-ijw/dashboard-waiting-chart.png")
-    area.grab().save("/tmp/shots/s3-ijw/dashboard.png")
+    save_shot(chart, "s3-ijw/dashboard-waiting-chart.png")
+    save_shot(area, "s3-ijw/dashboard.png")

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel
 from jeugdtoegang.domain.decisions import DecisionType
 from jeugdtoegang.services import decisions
 from jeugdtoegang.services.context import AppContext
-from tests.gui.conftest import DialogLog, FakeShell
+from tests.gui.conftest import DialogLog, FakeShell, save_shot
 from tests.integration.decision_fixtures import add_indication, case_parts, make_household
 from ui import dialogs
 from ui.dossier.decisions_tab import DecisionsTab
@@ -51,7 +51,7 @@ def test_preview_shows_the_pages_of_the_letter_inside_the_application(
     page = tab.findChild(QLabel, "letter_page_1")
     assert page is not None and not page.pixmap().isNull()
     assert tab.approve_button.isEnabled() is False  # a consultant does not approve
-    tab.grab().save("/tmp/decisions_tab.png")
+    save_shot(tab, "issue-12/decisions_tab.png")
 
 
 def test_save_writes_the_letter_as_pdf_through_the_save_dialog(
@@ -182,10 +182,7 @@ def test_the_new_decision_dialog_asks_for_the_parts_of_an_afwijzing(
     dialog.block_combo.setCurrentIndex(dialog.block_combo.findData("afwijzing_voorliggend"))
     dialog.fill_from_case(block="afwijzing_voorliggend")
     assert "de gratis groep van het CJG Zeist" in dialog.parts["weighing"].toPlainText()
-    import os
-
-    os.makedirs("/tmp/shots/issue-12", exist_ok=True)
-    dialog.grab().save("/tmp/shots/issue-12/new_decision_dialog.png")
+    save_shot(dialog, "issue-12/new_decision_dialog.png")
     dialog.create_draft()
     assert dialog.created is not None and dialog.created.missing_parts == ()
     assert dialog.created.aanvraag_id == aanvraag.id  # the open aanvraag is preselected

@@ -9,7 +9,7 @@ from PySide6.QtCore import QTimer
 from jeugdtoegang.domain.actor import Actor, Role
 from jeugdtoegang.services import authz, households
 from jeugdtoegang.services.context import AppContext
-from tests.gui.conftest import FakeShell
+from tests.gui.conftest import FakeShell, save_shot
 from tests.integration.decision_fixtures import make_household
 from ui.areas.dossiers import DossiersArea
 from ui.widgets.doorbraak_dialog import DoorbraakDialog
@@ -35,7 +35,7 @@ def test_another_teams_dossier_is_hidden_and_opens_after_a_doorbraak(
     assert "minstens 10 tekens" in dialog.error_label.text()
     dialog.reason_field.setPlainText("Crisismelding in de nacht; eigen consulent is afwezig.")
     dialog.show()
-    dialog.grab().save("/tmp/shots/issue-15/doorbraak_dialog.png")
+    save_shot(dialog, "issue-15/doorbraak_dialog.png")
     dialog.submit()
     assert dialog.household_id == household_id
 
@@ -50,7 +50,7 @@ def test_another_teams_dossier_is_hidden_and_opens_after_a_doorbraak(
     assert area.tabs.count() == 2
     assert area.tabs.currentWidget().objectName() == "dossier_view"
     area.resize(900, 600)
-    area.grab().save("/tmp/shots/issue-15/doorbraak_dossier_open.png")
+    save_shot(area, "issue-15/doorbraak_dossier_open.png")
     report = authz.doorbraak_report(ctx.with_actor(
         Actor("t.zeist", "T", frozenset({Role.TEAMLEIDER}), team="Team Zeist")
     ))  # fmt: skip

@@ -3,7 +3,9 @@
 Driven through the real Dossiers area (offscreen): End and scrolling read only the pages
 the view shows, from the nearer end; the rows match a straight query; only shown pages
 are logged; the team scope holds at the end too; a list that shrank meanwhile is shown
-as it is and counted again.
+as it is and counted again. Names with accents and capitals stand among their letters
+(the list orders by the folded name, ``household.sort_key``), on every page. Run on
+PostgreSQL too (``-m postgres``).
 """
 
 from __future__ import annotations
@@ -16,16 +18,24 @@ from sqlalchemy import delete, select
 
 from jeugdtoegang.demo.households import generate_households
 from jeugdtoegang.domain.actor import Actor, Role
+from jeugdtoegang.domain.text import fold
 from jeugdtoegang.services import households as household_service
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.audit_writer import flush_pending
 from jeugdtoegang.storage.models.audit import AuditEntry
 from jeugdtoegang.storage.models.households import Household, Person
-from tests.gui.conftest import FakeShell
+from tests.gui.conftest import FakeShell, save_shot
 from ui.areas.dossiers import DossiersArea
 from ui.models.households import PAGE_SIZE
 
+pytestmark = pytest.mark.postgres
+
 COUNT = 1_000
+#: names a Dutch list must put among their letters, in mixed case
+ACCENTED = [
+    "Gezin Çelik", "gezin Öztürk", "Gezin Ümit", "Gezin Élise", "Gezin de Vries", "GEZIN DE VRIES",
+    "Gezin Yılmaz", "Gezin Østergaard", "gezin van Dam", "Gezin Van Dam", "Gezin Çakır",
+]  # fmt: skip
 LAST_PAGE = (COUNT - 1) // PAGE_SIZE
 BUNNIK = Actor("b.bunnik", "B Bunnik", frozenset({Role.CONSULENT}), team="Team Bunnik")
 
@@ -55,9 +65,9 @@ def _area(qtbot: Any, ctx: AppContext, fake_shell: FakeShell) -> DossiersArea:
 
 
 def _straight(ctx: AppContext, team: str | None = None) -> list[tuple[str, str]]:
-    """(name, dossier number) of the whole list, in one query."""
+    """(name, dossier number) of the whole list, in one query (by the stored sort key)."""
     query = select(Household.name, Household.dossier_number).order_by(
-        Household.name, Household.dossier_number
+        Household.sort_key, Household.dossier_number
     )
     if team is not None:
         query = query.where(Household.team == team)
@@ -258,3 +268,61 @@ def test_the_refresh_of_the_area_counts_again(
     assert area.list_page.model.rowCount() == 320
     assert area.list_page.count_label.text() == "320 dossiers"
     assert _shown(area.list_page.model, range(320)) == _straight(ctx)
+
+
+def _rename_every_third(ctx: AppContext) -> None:
+    """A third of the dossiers get an accented or capitalised name (through the ORM)."""
+    with ctx.uow() as uow:
+        found = uow.session.execute(select(Household).order_by(Household.dossier_number))
+        for index, household in enumerate(found.scalars()):
+            if index % 3 == 0:
+                household.name = ACCENTED[index % len(ACCENTED)]
+        uow.commit()
+
+
+def test_accented_and_capitalised_names_stand_among_their_letters_on_every_page(
+    qtbot: Any, ctx: AppContext, fake_shell: FakeShell, calls: list[dict[str, Any]]
+) -> None:
+    generate_households(ctx, COUNT, seed=15, with_network=False)
+    _rename_every_third(ctx)
+    before = len(_list_log(ctx))
+    area = _area(qtbot, ctx, fake_shell)
+    page, model, table = area.list_page, area.list_page.model, area.list_page.table
+    assert page.count_label.text() == "1.000 dossiers"
+    straight = _straight(ctx)
+    assert straight == sorted(straight, key=lambda row: (fold(row[0]), row[1]))
+    names = [name for name, _ in straight]
+    assert names.index("Gezin Çelik") < next(i for i, n in enumerate(names) if fold(n) > "gezin d")
+    assert all(fold(n) < "gezin p" for n in names[: names.index("gezin Öztürk")])
+
+    table.setFocus()
+    table.selectRow(0)
+    qtbot.keyClick(table, Qt.Key.Key_End)  # the last page, read backwards from the end
+    qtbot.waitUntil(lambda: table.currentIndex().row() == COUNT - 1, timeout=2000)
+    qtbot.wait(10)
+    assert model.loaded_pages == [0, LAST_PAGE]
+    visible = _visible_rows(table)
+    assert _shown(model, visible) == straight[visible.start : visible.stop]
+    step = max(1, len(visible) - 1)
+    while table.rowAt(0) > 0:  # back up a screen at a time: each page by key
+        bar = table.verticalScrollBar()
+        bar.setValue(bar.value() - step)
+        qtbot.wait(1)
+    assert all("before" in call or "after" in call for call in calls[2:])
+    assert _shown(model, range(COUNT)) == straight  # every row in its place
+    assert len(_list_log(ctx)) - before == LAST_PAGE + 1  # one entry per page read
+
+
+def test_a_short_list_with_accents_as_the_user_sees_it(
+    qtbot: Any, ctx: AppContext, fake_shell: FakeShell
+) -> None:
+    generate_households(ctx, 33, seed=16, with_network=False)
+    _rename_every_third(ctx)  # beside the demo's own names (Bakker, Çelik, Jansen, …)
+    area = _area(qtbot, ctx, fake_shell)
+    model = area.list_page.model
+    shown = _shown(model, range(model.rowCount()))
+    assert shown == _straight(ctx)
+    names = [name for name, _ in shown]
+    assert names == sorted(names, key=fold)  # ties by dossier number: a stable sort keeps them
+    assert "Gezin Zwart" not in names or names[-1] == "Gezin Zwart"
+    save_shot(area, "dossierlist.png")  # Çakır and Çelik among the C's, de Vries together

@@ -18,14 +18,14 @@ from jeugdtoegang.services import auth
 from jeugdtoegang.services.db_encryption import encrypt_new_database
 from jeugdtoegang.storage import encryption
 from jeugdtoegang.storage.database import initialise, open_database
-from tests.gui.conftest import DialogLog
+from tests.gui.conftest import DialogLog, save_shot
 from ui import app as gui_app
 from ui import login, session_start
 from ui.workers import UNEXPECTED_MESSAGE
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "geheim-wachtwoord-1"
-SHOTS = Path("/tmp/shots/s5-startup")
+SHOTS = "s5-startup"  # their folder under the screenshot root (save_shot)
 
 
 @pytest.fixture(autouse=True)
@@ -113,14 +113,13 @@ def test_the_login_appears_at_once_and_logs_in_when_the_database_is_open(
     assert start.dialog.database is None
     assert start.dialog.status.text() == login.OPENING_TEXT
     start.dialog.resize(430, start.dialog.sizeHint().height())
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    start.dialog.grab().save(str(SHOTS / "login_opening.png"))
+    save_shot(start.dialog, f"{SHOTS}/login_opening.png")
 
     start.start()
     qtbot.waitUntil(lambda: start.database is not None, timeout=60_000)
     assert start.dialog.database is start.database
     assert not start.dialog.status.isVisibleTo(start.dialog)
-    start.dialog.grab().save(str(SHOTS / "login_ready.png"))
+    save_shot(start.dialog, f"{SHOTS}/login_ready.png")
 
     start.dialog.username_field.setText("beheer")
     start.dialog.password_field.setText(PASSWORD)
@@ -144,7 +143,7 @@ def test_a_click_on_inloggen_before_the_database_is_open_waits_and_then_logs_in(
     assert start.window is None
     assert start.dialog.status.text() == login.WAITING_TEXT
     assert not start.dialog.login_button.isEnabled()
-    start.dialog.grab().save(str(SHOTS / "login_waiting.png"))
+    save_shot(start.dialog, f"{SHOTS}/login_waiting.png")
 
     start._begin()
     try:
@@ -270,7 +269,7 @@ def test_the_demo_starts_with_its_login_and_hint_once_the_demo_file_exists(
     assert start.dialog.username_field.text() == "c.jansen"
     start.start()
     qtbot.waitUntil(lambda: start.database is not None, timeout=120_000)
-    start.dialog.grab().save(str(SHOTS / "login_demo.png"))
+    save_shot(start.dialog, f"{SHOTS}/login_demo.png")
     start.dialog.password_field.setText("demo")
     start.dialog.login_button.click()
     try:

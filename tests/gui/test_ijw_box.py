@@ -8,7 +8,7 @@ from pathlib import Path
 from jeugdtoegang.domain.indications import IndicationStatus
 from jeugdtoegang.services import indications as svc
 from jeugdtoegang.services.ijw_export import local_date
-from tests.gui.conftest import FakeShell
+from tests.gui.conftest import FakeShell, save_shot
 from tests.indication_helpers import add_provider, draft, make_family
 from tests.integration.ijw_helpers import adapted
 from ui import dialogs
@@ -36,8 +36,7 @@ def test_the_days_allocations_are_sent_next_to_the_letters(
     area.resize(760, 420)
     box = area.ijw_box
     assert box.count_label.text() == "1 toewijzing nog niet naar de aanbieder verstuurd."
-    Path("/tmp/shots/issue-17").mkdir(parents=True, exist_ok=True)
-    area.grab().save("/tmp/shots/issue-17/rapportage-ijw.png")
+    save_shot(area, "issue-17/rapportage-ijw.png")
     monkeypatch.setattr(dialogs, "choose_directory", lambda *_: tmp_path / "uit")
     box.export_button.click()
     assert box.last_export is not None and len(box.last_export.files) == 1

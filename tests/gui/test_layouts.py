@@ -8,12 +8,12 @@ visible widget may lie outside its parent or be narrower than its text needs
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from tests.gui.conftest import save_shot
 from tests.gui.layout_check import layout_problems
 from tests.gui.test_role_walk import ROLES
 from tests.gui.test_screens_scan import _busy_household
@@ -24,7 +24,7 @@ from ui.dossier import TABS
 SIZES = ((1280, 800), (1920, 1080))
 #: room the desktop takes on a 1280×800 screen: the window frame and a task bar
 FRAME = (16, 80)
-SHOTS = Path("/tmp/shots/s3-gui")
+SHOTS = "s3-gui"  # their folder under the screenshot root (save_shot)
 
 
 def _settle(window: Any) -> None:
@@ -42,9 +42,8 @@ def _check(window: Any, size: tuple[int, int], where: str, role: str) -> list[st
     if window.width() > size[0] or window.height() > size[1]:
         found.append(f"{where}: venster {window.width()}×{window.height()} past niet in {size}")
     found += layout_problems(window, f"{where}: ")
-    folder = SHOTS / f"{size[0]}x{size[1]}"
-    folder.mkdir(parents=True, exist_ok=True)
-    window.grab().save(str(folder / f"{where.replace('/', '-')}-{role}.png"))
+    folder = f"{SHOTS}/{size[0]}x{size[1]}"
+    save_shot(window, f"{folder}/{where.replace('/', '-')}-{role}.png")
     return found
 
 

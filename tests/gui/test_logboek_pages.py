@@ -3,16 +3,15 @@ and "Meer tonen" load the older entries in order, none twice and none skipped.""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from jeugdtoegang.demo.households import generate_households
 from jeugdtoegang.services import audit, households
 from jeugdtoegang.services.context import AppContext
-from tests.gui.conftest import FakeShell
+from tests.gui.conftest import FakeShell, save_shot
 from ui.dossier.log_tab import LogTab
 
-SHOTS = Path("/tmp/shots/s6-audit")
+SHOTS = "s6-audit"  # their folder under the screenshot root (save_shot)
 
 
 def test_scrolling_and_more_load_the_older_entries_in_order(qtbot: Any, ctx: AppContext) -> None:
@@ -43,8 +42,7 @@ def test_scrolling_and_more_load_the_older_entries_in_order(qtbot: Any, ctx: App
     assert len(shown()) == 2 * audit.PAGE_SIZE
     assert shown()[: audit.PAGE_SIZE] == first
     qtbot.wait(100)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    tab.grab().save(str(SHOTS / "logboek.png"))  # the second page under the first
+    save_shot(tab, f"{SHOTS}/logboek.png")  # the second page under the first
 
     while tab.more_button.isEnabled():
         tab.more_button.click()

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from tests.gui.conftest import FakeShell
+from tests.gui.conftest import FakeShell, save_shot
 from tests.integration.test_caseload import _issued_with_evaluation_due
 
 
@@ -31,7 +31,7 @@ def test_my_work_shows_the_tasks_and_enter_opens_the_dossier_on_the_right_tab(
     area.table.setCurrentIndex(area.model.index(0, 0))
     qtbot.keyClick(area.table, Qt.Key.Key_Return)
     assert shell.opened == [(household_id, "indications")]
-    area.grab().save("/tmp/shots/issue-16/mywork-1280.png")
+    save_shot(area, "issue-16/mywork-1280.png")
 
 
 def test_a_consultant_starts_in_my_work(qtbot: Any, filled_ctx: Any, shown: Any) -> None:

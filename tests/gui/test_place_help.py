@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from jeugdtoegang.domain.indications import IndicationStatus
 from jeugdtoegang.services import indications as svc
-from tests.gui.conftest import FakeShell
+from tests.gui.conftest import FakeShell, save_shot
 from tests.indication_helpers import add_plan, add_provider, draft, make_family
 from ui.widgets.evaluation_dialog import EvaluationDialog
 from ui.widgets.place_help import PlaceHelpDialog, qdate
@@ -190,30 +190,28 @@ def test_the_family_identity_wish_and_own_choice_are_asked_shown_and_stored(
 ):
     """Issue 11: the identity wish (seed 000 §3c, 004) and the family's own choice of
     provider have a field in 'Hulp inzetten', reach the ranking and are stored."""
-    import os
 
     household_id, _, goals = family
     dialog = PlaceHelpDialog(ctx, household_id, goals[0])
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.keyClicks(dialog.identity_edit, "christelijk")
-    shots = "/tmp/shots/issue-11"
-    os.makedirs(shots, exist_ok=True)
-    dialog.grab().save(f"{shots}/place_help_identity.png")
+    shots = "issue-11"
+    save_shot(dialog, f"{shots}/place_help_identity.png")
     qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
     codes = [dialog.product_list.item(i).text()[:5] for i in range(dialog.product_list.count())]
     dialog.product_list.setCurrentRow(codes.index("45Z01"))
     qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
     assert dialog.provider_step.picker.need.identity == "christelijk"
     dialog.provider_step.family_choice.setChecked(True)
-    dialog.grab().save(f"{shots}/place_help_family_choice.png")
+    save_shot(dialog, f"{shots}/place_help_family_choice.png")
     qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
     index = dialog.initiator_combo.findData("huisarts")
     dialog.initiator_combo.setCurrentIndex(index)
     assert dialog.referral_edit.isEnabled()
-    dialog.grab().save(f"{shots}/place_help_referral.png")
+    save_shot(dialog, f"{shots}/place_help_referral.png")
     qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
-    dialog.grab().save(f"{shots}/place_help_findings.png")
+    save_shot(dialog, f"{shots}/place_help_findings.png")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert shown.errors == []
     saved = dialog.saved
@@ -225,7 +223,6 @@ def test_the_family_identity_wish_and_own_choice_are_asked_shown_and_stored(
 
 def test_the_timeline_shows_the_chain_of_a_replaced_indication(qtbot, ctx, lead_ctx, family, shown):
     """Issue 11: a replacement keeps the original term; the Hulp tab shows the chain."""
-    import os
 
     from ui.dossier.indications_tab import IndicationsTab
 
@@ -240,5 +237,4 @@ def test_the_timeline_shows_the_chain_of_a_replaced_indication(qtbot, ctx, lead_
     tab.show()
     texts = [tab.timeline.bar_text(r) for r in tab.timeline._rows]
     assert any("termijn sinds 01-12-2026" in t for t in texts), texts
-    os.makedirs("/tmp/shots/issue-11", exist_ok=True)
-    tab.grab().save("/tmp/shots/issue-11/help_tab_chain.png")
+    save_shot(tab, "issue-11/help_tab_chain.png")

@@ -13,11 +13,12 @@ from jeugdtoegang.domain.actor import Actor, Role
 from jeugdtoegang.domain.providers import Need
 from jeugdtoegang.services.catalogue_import import import_catalogue
 from jeugdtoegang.services.context import AppContext
+from tests.gui.conftest import save_shot
 from tests.gui.test_providers_area import ROWS, write
 from ui.widgets import provider_picker
 from ui.widgets.provider_picker import ProviderPicker
 
-SHOTS = Path("/tmp/shots/s3-rules")
+SHOTS = "s3-rules"  # their folder under the screenshot root (save_shot)
 
 
 def test_the_picker_shows_a_page_then_all_eligible_providers(
@@ -36,10 +37,9 @@ def test_the_picker_shows_a_page_then_all_eligible_providers(
     assert picker.tabs.tabText(2) == "Niet passend (1)"
     assert not picker.all_button.isHidden()
     picker.resize(900, 420)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    picker.grab().save(str(SHOTS / "picker-page.png"))
+    save_shot(picker, f"{SHOTS}/picker-page.png")
     qtbot.mouseClick(picker.all_button, Qt.MouseButton.LeftButton)
     assert [p.agb for p in picker.eligible.rows] == ["98000001", "98000002"]
     assert picker.tabs.tabText(0) == "Passend (2)"
     assert picker.all_button.isHidden()
-    picker.grab().save(str(SHOTS / "picker-all.png"))
+    save_shot(picker, f"{SHOTS}/picker-all.png")

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from jeugdtoegang.domain.actor import Actor, Role
 from jeugdtoegang.services.context import AppContext
-from tests.gui.conftest import FakeShell
+from tests.gui.conftest import FakeShell, save_shot
 from tests.integration.test_review import complete_plan, make_household
 
 plans = pytest.importorskip("jeugdtoegang.services.plans")
@@ -127,7 +127,7 @@ def test_the_review_area_names_people_and_says_when_nothing_was_returned(
     assert consultant_area.returned_empty.isVisible()
     assert "niets naar u teruggestuurd" in consultant_area.returned_empty.text()
     assert not consultant_area.returned_table.isVisible()
-    consultant_area.grab().save(str(_shots() / "review-consulent-empty.png"))
+    save_shot(consultant_area, "s5-me/review-consulent-empty.png")
 
     household = make_household(ctx)
     view = plans.save_draft(ctx, household.id, complete_plan(ctx, household), 0)
@@ -139,7 +139,7 @@ def test_the_review_area_names_people_and_says_when_nothing_was_returned(
     assert area.model.data(area.model.index(0, 2)) == "Carla Jansen"
     area.select_row(0)
     assert "Ingediend door Carla Jansen (nu)" in area.history.toPlainText()
-    area.grab().save(str(_shots() / "review-teamleider-names.png"))
+    save_shot(area, "s5-me/review-teamleider-names.png")
 
     review.return_item(lead_ctx, "plan", view.id, "Graag een doel voor school.")
     consultant_area.refresh()
@@ -148,12 +148,4 @@ def test_the_review_area_names_people_and_says_when_nothing_was_returned(
     assert consultant_area.returned_model.data(consultant_area.returned_model.index(0, 1)) == (
         "Tom Bakker"
     )
-    consultant_area.grab().save(str(_shots() / "review-consulent-returned.png"))
-
-
-def _shots() -> Any:
-    from pathlib import Path
-
-    folder = Path("/tmp/shots/s5-me")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    save_shot(consultant_area, "s5-me/review-consulent-returned.png")

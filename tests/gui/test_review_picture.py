@@ -14,7 +14,7 @@ from jeugdtoegang.services import decisions
 from jeugdtoegang.services import indications as svc
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.models.indications import Indication
-from tests.gui.conftest import FakeShell
+from tests.gui.conftest import FakeShell, save_shot
 from tests.indication_helpers import add_plan, add_provider, draft, make_family
 from tests.integration.decision_fixtures import add_indication
 
@@ -88,7 +88,7 @@ def test_the_review_panel_shows_the_whole_proposal_of_a_tenzij_indication(
         assert expected in text, expected
     assert "TERM_DEVELOPMENT_EXCEEDED" not in text and "[approval]" not in text
     assert "geen beschikking" in area.letter.message()
-    area.grab().save("/tmp/shots/issue-16/review-indication-1280.png")
+    save_shot(area, "issue-16/review-indication-1280.png")
     assert shell.errors == []
 
 
@@ -145,5 +145,5 @@ def test_a_submitted_decision_shows_its_help_and_the_letter_preview(
     assert "Motivering in de beschikking" in text
     assert area.letter.page_count() >= 1
     area.detail_tabs.setCurrentWidget(area.letter)
-    area.grab().save("/tmp/shots/issue-16/review-letter-1280.png")
+    save_shot(area, "issue-16/review-letter-1280.png")
     assert shell.errors == []

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-from tests.gui.conftest import FakeShell
+from tests.gui.conftest import FakeShell, save_shot
 from tests.integration.test_review_queue_paging import T0, _submitted
 
 
@@ -31,6 +30,5 @@ def test_the_queue_table_fetches_the_next_page_when_scrolled(qtbot: Any, ctx, le
         model.fetchMore()
     assert [model.row_at(r).id for r in range(model.rowCount())] == ids  # type: ignore[union-attr]
     assert model.data(model.index(0, 0)) == "Indicatie"
-    Path("/tmp/shots/s3-ijw").mkdir(parents=True, exist_ok=True)
-    area.grab().save("/tmp/shots/s3-ijw/review-queue.png")
+    save_shot(area, "s3-ijw/review-queue.png")
     assert shell.errors == []

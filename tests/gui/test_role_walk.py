@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 
 from jeugdtoegang.domain.actor import Actor, Role
+from tests.gui.conftest import save_shot
 from ui.areas import AREAS
 
 ROLES = {
@@ -58,7 +59,7 @@ def test_every_area_opens_for_every_role_without_a_permission_error(
                 and button.property("role_refusal")
             ):
                 assert button.toolTip()
-        window.grab().save(f"/tmp/shots/issue-16/area-{spec.key}-{role}-1280.png")
+        save_shot(window, f"issue-16/area-{spec.key}-{role}-1280.png")
     assert shown.errors == [], (role, shown.errors)
     assert visited
 
@@ -107,7 +108,7 @@ def test_a_team_lead_reads_a_dossier_but_is_offered_no_edits(
     save = form_tab.form.save_button
     assert not save.isEnabled() and "teamleider" in save.toolTip()
     assert form_tab.form.reveal_bsn_button.isEnabled()  # reading stays possible
-    window.grab().save("/tmp/shots/issue-16/dossier-household-teamleider-1280.png")
+    save_shot(window, "issue-16/dossier-household-teamleider-1280.png")
     dossiers.new_dossier()  # Ctrl+N: nothing opens, the reason is in the status bar
     assert all(dossiers.tabs.tabText(i) != "Nieuw dossier" for i in range(dossiers.tabs.count()))
     assert shown.errors == []

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tests.gui.conftest import save_shot
 from tests.gui.test_role_walk import ROLES
 from ui.accessibility import unnamed
 from ui.areas import AREAS
@@ -143,7 +144,7 @@ def test_every_screen_has_names_and_clean_dutch_texts(
             _settle(window)
             area = window.area(spec.key)
             problems += problems_in(area, f"{role}/{spec.key}")
-            window.grab().save(f"/tmp/shots/issue-16/screen-{spec.key}-{role}-{size[0]}.png")
+            save_shot(window, f"issue-16/screen-{spec.key}-{role}-{size[0]}.png")
         if spec_allowed(ctx, "dossiers"):
             household_id = _busy_household(ctx)
             for tab in TABS:
@@ -151,7 +152,7 @@ def test_every_screen_has_names_and_clean_dutch_texts(
                 _settle(window)
                 view = window.area("dossiers").dossier_view(household_id)
                 problems += problems_in(view, f"{role}/dossier/{tab.key}")
-                window.grab().save(f"/tmp/shots/issue-16/dossier-{tab.key}-{role}-{size[0]}.png")
+                save_shot(window, f"issue-16/dossier-{tab.key}-{role}-{size[0]}.png")
         window.close()
     assert not problems, "\n".join(sorted(set(problems)))
 

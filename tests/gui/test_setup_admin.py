@@ -12,17 +12,16 @@ from jeugdtoegang.services import region_setup
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.database import Database
 from tests.conftest import TODAY
-from tests.gui.conftest import DialogLog, FakeShell
+from tests.gui.conftest import DialogLog, FakeShell, save_shot
 from ui.areas.setup_admin import SECTIONS, SetupTab
 from ui.widgets.setup_dialogs import CatalogueAdditionsDialog, ProductListDialog
 
 BEHEER = Actor("beheer", "Bea Heer", frozenset({Role.BEHEERDER}), team="Team Zeist")
-SHOTS = Path("/tmp/shots/issue-13")
+SHOTS = "issue-13"  # their folder under the screenshot root (save_shot)
 
 
 def _shot(widget: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    widget.grab().save(str(SHOTS / f"{name}.png"))
+    save_shot(widget, f"{SHOTS}/{name}.png")
 
 
 def _row(tab: SetupTab, section: str, path: str) -> int:

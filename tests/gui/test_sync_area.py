@@ -12,7 +12,7 @@ from jeugdtoegang.services import sync as sync_service
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.models.households import Household
 from jeugdtoegang.sync.keys import ENV_KEY
-from tests.gui.conftest import DialogLog, FakeShell
+from tests.gui.conftest import DialogLog, FakeShell, save_shot
 from tests.integration.sync_helpers import (
     TEAM_KEY,
     DatabaseFactory,
@@ -24,7 +24,7 @@ from tests.integration.sync_helpers import (
 from ui import dialogs
 from ui.areas import sync as sync_area
 
-SHOTS = Path("/tmp/shots/issue-14")
+SHOTS = "issue-14"  # their folder under the screenshot root (save_shot)
 
 
 @pytest.fixture(autouse=True)
@@ -68,8 +68,7 @@ def test_the_area_lists_peers_and_open_conflicts(qtbot: Any, conflict_pair, show
     assert widget.conflicts.rowCount() == 1
     assert "Conflicten (1 open)" in widget.conflict_heading.text()
     assert "Notities" in widget.conflicts.data(widget.conflicts.index(0, 3))
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    widget.grab().save(str(SHOTS / "sync_area.png"))
+    save_shot(widget, f"{SHOTS}/sync_area.png")
 
 
 def test_the_resolver_shows_both_versions_and_merging_saves_the_chosen_fields(
@@ -90,8 +89,7 @@ def test_the_resolver_shows_both_versions_and_merging_saves_the_chosen_fields(
     assert table.item(notes, 2).text() == "Afspraak met school op maandag"
     assert table.item(notes, 1).background().color().name() == "#fff1c2"
     assert table.item(rows["Naam"], 1).background().color().name() != "#fff1c2"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    resolver.grab().save(str(SHOTS / "conflict_resolver.png"))
+    save_shot(resolver, f"{SHOTS}/conflict_resolver.png")
 
     resolver.pick("street", "hun")
     qtbot.mouseClick(resolver.merge_button, Qt.MouseButton.LeftButton)
@@ -170,8 +168,7 @@ def test_the_security_panel_shows_what_is_missing_and_enrols_with_the_fingerprin
     assert "teamsleutel" in panel.missing_label.text()
     me = workstations.own_identity(admin)
     assert panel.fingerprint_label.text() == me.fingerprint
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    widget.grab().save(str(SHOTS / "sync_trust_missing.png"))
+    save_shot(widget, f"{SHOTS}/sync_trust_missing.png")
 
     monkeypatch.setattr(sync_trust, "ask_secret", lambda *_a: TEAM_KEY)
     qtbot.mouseClick(panel.enter_key_button, Qt.MouseButton.LeftButton)
@@ -191,5 +188,5 @@ def test_the_security_panel_shows_what_is_missing_and_enrols_with_the_fingerprin
     assert names["laptop Piet"].status == "actief"
     assert "ja, als kantoor" in panel.enrolled_label.text()
     assert "Alles is ingesteld" in panel.missing_label.text()
-    widget.grab().save(str(SHOTS / "sync_trust_ready.png"))
+    save_shot(widget, f"{SHOTS}/sync_trust_ready.png")
     factory.close()

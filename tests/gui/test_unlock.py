@@ -12,12 +12,12 @@ from jeugdtoegang.services import auth
 from jeugdtoegang.services.db_encryption import encrypt_new_database
 from jeugdtoegang.storage import encryption
 from jeugdtoegang.storage.database import initialise, open_database
-from tests.gui.conftest import DialogLog
+from tests.gui.conftest import DialogLog, save_shot
 from ui import app as gui_app
 from ui import login, session_start
 
 PASSWORD = "geheim-wachtwoord-1"
-SHOTS = Path("/tmp/shots/s3-cipher")
+SHOTS = "s3-cipher"  # their folder under the screenshot root (save_shot)
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +54,7 @@ def test_the_unlock_dialog_refuses_a_wrong_password_in_dutch_and_unlocks_with_th
     assert dialog.message.text() == "Gebruikersnaam of wachtwoord onjuist."
     assert dialog.password_field.text() == "" and dialog.credentials is None
     assert encryption.unlocked_key(encrypted_db) is None
-    dialog.grab().save(str(SHOTS / "unlock_dialog_wrong_password.png"))
+    save_shot(dialog, f"{SHOTS}/unlock_dialog_wrong_password.png")
     dialog.password_field.setText(PASSWORD)
     dialog.unlock_button.click()
     assert dialog.credentials == ("beheer", PASSWORD)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import ClassVar
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,11 +17,22 @@ class Household(VersionedBase):
 
     __tablename__ = "household"
     label_nl = "Het dossier"
-    #: the dossier list pages by key on (name, dossier number)
-    __table_args__ = (Index("ix_household_name_dossier", "name", "dossier_number"),)
+    #: the dossier list pages by key on (sort key, dossier number), reading the team and
+    #: the id from the same index entry (:mod:`jeugdtoegang.storage.household_lists`)
+    __table_args__ = (
+        Index("ix_household_sort_dossier", "sort_key", "dossier_number", "team", "id"),
+    )
+    #: derived from the name on every write (:mod:`jeugdtoegang.storage.household_sort`):
+    #: not part of the change log or of sync bundles
+    snapshot_exclude: ClassVar[frozenset[str]] = frozenset({"sort_key"})
 
     dossier_number: Mapped[str] = mapped_column(String(20), unique=True, nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
+    #: the name as the dossier list orders it: folded, so "Çelik" is among the C's and
+    #: "de Vries" beside "De Vries" (kept by :mod:`jeugdtoegang.storage.household_sort`)
+    sort_key: Mapped[str] = mapped_column(
+        String(200), nullable=False, default="", server_default=""
+    )
     street: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     house_number: Mapped[str] = mapped_column(String(20), nullable=False, default="")
     postcode: Mapped[str] = mapped_column(String(7), nullable=False, default="", index=True)
