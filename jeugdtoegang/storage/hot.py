@@ -87,10 +87,17 @@ class _Compiled:
 
 class Prepared:
     """A Core ``select`` (named bind parameters, no expanding ones) compiled once per
-    dialect; :meth:`all` returns plain tuples with the same values as ``execute().all()``."""
+    dialect; :meth:`all` returns plain tuples with the same values as ``execute().all()``.
 
-    def __init__(self, statement: Select[Any]) -> None:
+    ``on_cursor``: on PostgreSQL (psycopg) too, run the compiled SQL on the session's
+    DBAPI connection (same transaction) instead of ``Connection.execute``: for a wide row
+    (a dossier with its members: 40 columns) SQLAlchemy's result set-up, which builds
+    psycopg's column descriptions, costs more than the query. Engine listeners are told
+    as on SQLite; errors come as psycopg raises them (not wrapped by SQLAlchemy)."""
+
+    def __init__(self, statement: Select[Any], *, on_cursor: bool = False) -> None:
         self.statement = statement
+        self.on_cursor = on_cursor
         self._compiled: dict[str, _Compiled] = {}
 
     def _for(self, dialect: Any) -> _Compiled:
@@ -107,7 +114,10 @@ class Prepared:
             conn = connection(session)
             dialect = conn.dialect
             if dialect.name != "sqlite":
-                return [tuple(row) for row in conn.execute(self.statement, dict(params)).all()]
+                if not (self.on_cursor and dialect.driver == "psycopg"):
+                    rows = conn.execute(self.statement, dict(params)).all()
+                    return [tuple(row) for row in rows]
+                dialect = positional_dialect(dialect)
         compiled = self._for(dialect)
         defaults = compiled.defaults
         args = []
@@ -244,7 +254,8 @@ def raw_reads(session: Session) -> Iterator[Session | RawReads]:
 
 
 def run(conn: Connection, sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Run SQL text on the connection's DBAPI cursor (SQLite), telling engine listeners."""
+    """Run SQL text on the connection's DBAPI connection (SQLite; psycopg with positional
+    ``%s``), telling engine listeners."""
     raw = conn.connection.driver_connection
     if conn._has_events or conn.engine._has_events:
         conn.dispatch.before_cursor_execute(conn, None, sql, tuple(args), None, False)

@@ -5,6 +5,7 @@ SQLite (one read transaction) and on PostgreSQL (single statements in autocommit
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -116,3 +117,26 @@ def test_a_failed_read_gives_the_connection_back_as_the_pool_hands_it_out(
     finally:
         fairy.close()
     assert households.search_households(ctx, "zzzz") == []
+
+
+def test_a_dossier_read_on_the_cursor_gives_the_values_of_the_core_read(ctx: AppContext) -> None:
+    """Opening (``household_with_members``) and locking (``lock_household``) a dossier run
+    on the DBAPI cursor on PostgreSQL: the same rows, values and types as through Core."""
+    from jeugdtoegang.storage import household_queries, household_records
+    from jeugdtoegang.storage.hot import Prepared
+
+    ids = generate_households(ctx, 12, seed=5)
+    reads = (household_queries._WITH_MEMBERS, household_records._LOCKED)
+    compared = 0
+    for household_id in [*ids, uuid.uuid4()]:  # and one that does not exist
+        for prepared in reads:
+            assert prepared.on_cursor
+            core = Prepared(prepared.statement)
+            with ctx.database.write_sessions() as session:
+                fast = prepared.all(session, {"household_id": household_id})
+                slow = core.all(session, {"household_id": household_id})
+                session.rollback()
+            assert fast == slow
+            assert [list(map(type, row)) for row in fast] == [list(map(type, row)) for row in slow]
+            compared += len(fast)
+    assert compared > 24
