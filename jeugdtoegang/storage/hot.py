@@ -135,11 +135,14 @@ class Prepared:
             i, p = converted[0]
             after = i + 1
             return [row if row[i] is None else (*row[:i], p(row[i]), *row[after:]) for row in rows]
-        results = compiled.results
-        return [
-            tuple(v if p is None or v is None else p(v) for p, v in zip(results, row, strict=True))
-            for row in rows
-        ]
+        converted_rows = []
+        for row in rows:
+            values = list(row)
+            for i, p in converted:
+                if values[i] is not None:
+                    values[i] = p(values[i])
+            converted_rows.append(tuple(values))
+        return converted_rows
 
     def first(
         self, session: Session | RawReads, params: Mapping[str, Any]
