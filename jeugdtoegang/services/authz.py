@@ -368,14 +368,41 @@ T = TypeVar("T")
 _UUID_ORDER = operator.attrgetter("int")
 
 
-def _in_order(ids: set[uuid.UUID | str]) -> list[uuid.UUID | str]:
-    """Person ids by their number: UUIDs, or their text as read (SQLite: 32 hex digits,
-    which sort as their numbers do, without a UUID object each)."""
-    if all(type(value) is str for value in ids):
-        return sorted(ids)
-    if all(isinstance(value, uuid.UUID) for value in ids):
-        return sorted(ids, key=_UUID_ORDER)
-    return sorted(ids, key=lambda v: v.int if isinstance(v, uuid.UUID) else uuid.UUID(v).int)
+def _in_order(ids: Iterable[uuid.UUID | str]) -> list[uuid.UUID | str]:
+    """The distinct person ids by their number: UUIDs, or their text as read (SQLite: 32
+    hex digits, which sort as their numbers do, without a UUID object each)."""
+    values = list(ids)
+    if all(type(value) is str for value in values):
+        return sorted(set(values))
+    if all(type(value) is uuid.UUID for value in values):
+        # keyed by the number: hashing an int is a C call, hashing a UUID a Python one
+        by_number = {value.int: value for value in values}
+        return [by_number[number] for number in sorted(by_number)]
+    return sorted(
+        set(values), key=lambda v: v.int if isinstance(v, uuid.UUID) else uuid.UUID(v).int
+    )
+
+
+def _in_scope_rows(
+    ctx: AppContext,
+    permission: Permission,
+    items: Sequence[T],
+    household: Callable[[T], uuid.UUID | None],
+    team: Callable[[T], str | None],
+) -> list[T]:
+    """The rows whose dossier is in the user's scope (asked once per team, not per row)."""
+    allowed: dict[str | None, bool] = {}
+    visible = []
+    for item in items:
+        if household(item) is not None:
+            item_team = team(item)
+            ok = allowed.get(item_team)
+            if ok is None:
+                ok = allowed[item_team] = in_scope(ctx.actor, permission, item_team)
+            if not ok:
+                continue
+        visible.append(item)
+    return visible
 
 
 def shown(
@@ -424,13 +451,9 @@ def _shown_from_rows(
     people: Callable[[T], Iterable[uuid.UUID | str]],
 ) -> list[T]:
     """:func:`shown` for rows that carry their team and members (no queries)."""
-    visible = [
-        item
-        for item in items
-        if household(item) is None or in_scope(ctx.actor, permission, team(item))
-    ]
+    visible = _in_scope_rows(ctx, permission, items, household, team)
     if visible and Role.SYSTEEM not in ctx.actor.roles:
-        person_ids = _in_order({p for item in visible for p in people(item)})
+        person_ids = _in_order([p for item in visible for p in people(item)])
         with ctx.uow(readonly=True) as uow:
             uow.log_access(action, "household", None, person_ids, f"{purpose} ({len(visible)})")
     return visible
@@ -451,13 +474,9 @@ def shown_in(
     """:func:`shown` for rows read in ``uow`` with their team and members: the entry is
     recorded in that unit of work (a read-only one journals it durably when it ends,
     before the caller gets the rows), so the search needs no second unit of work."""
-    visible = [
-        item
-        for item in items
-        if household(item) is None or in_scope(ctx.actor, permission, team(item))
-    ]
+    visible = _in_scope_rows(ctx, permission, items, household, team)
     if visible and Role.SYSTEEM not in ctx.actor.roles:
-        person_ids = _in_order({p for item in visible for p in people(item)})
+        person_ids = _in_order([p for item in visible for p in people(item)])
         uow.log_access(action, "household", None, person_ids, f"{purpose} ({len(visible)})")
     return visible
 

@@ -329,7 +329,7 @@ def _name_words(query: str) -> list[str]:
 
 
 def _key(value: object) -> str:
-    """A household id as stored (SQLite: 32 hex characters; PostgreSQL: a UUID)."""
+    """A household id as read (SQLite: 32 hex characters; PostgreSQL: its text or a UUID)."""
     return value.hex if isinstance(value, uuid.UUID) else str(value).replace("-", "")
 
 
