@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import operator
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -363,9 +362,6 @@ def doorbraak_report(ctx: AppContext, days: int = 30) -> list[DoorbraakRow]:
 
 
 T = TypeVar("T")
-#: sorting UUIDs by their number: the same order as comparing them, without a Python
-#: ``__lt__`` call per comparison
-_UUID_ORDER = operator.attrgetter("int")
 
 
 def _in_order(ids: Iterable[uuid.UUID | str]) -> list[uuid.UUID | str]:
