@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import operator
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -138,7 +137,11 @@ def guard_not_own(
 
 
 def guarded(
-    permission: Permission, *, object_type: str | None = None, target: str | None = None
+    permission: Permission,
+    *,
+    object_type: str | None = None,
+    target: str | None = None,
+    scope_read_inside: bool = False,
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Decorator for a use case ``f(ctx, ...)``: require ``permission`` first, and log
     every refusal raised inside (also a team or four-eyes check deep in the function)
@@ -148,7 +151,13 @@ def guarded(
     With ``target`` ("household", "plan", "decision", "indication", "person") that UUID
     names a record of a dossier, and the permission matrix's team scope is applied to
     that dossier (:func:`guard_household`) before the use case runs.
+
+    ``scope_read_inside`` (``target="household"`` only): the use case reads the dossier's
+    team with its own first read and calls :func:`require_dossier_scope` with it before
+    it uses or shows anything, instead of the separate team lookup here (one statement
+    fewer for opening or saving a dossier; the same refusals, logged the same way).
     """
+    assert not scope_read_inside or target == "household"
 
     def decorate(function: Callable[P, R]) -> Callable[P, R]:
         names = list(inspect.signature(function).parameters)
@@ -162,7 +171,7 @@ def guarded(
             target_id = value if isinstance(value, uuid.UUID) else None
             try:
                 require(ctx.actor, permission)
-                if target is not None and target_id is not None:
+                if target is not None and target_id is not None and not scope_read_inside:
                     _check_scope(ctx, permission, target, target_id)
                 return function(*args, **kwargs)
             except PermissionDeniedError as error:
@@ -212,6 +221,26 @@ def _check_scope(
             household_id,
             _doorbraak_since(),  # type: ignore[arg-type]
         )
+    require_scope(ctx.actor, permission, team, doorbraak=open_)
+
+
+def require_dossier_scope(
+    ctx: AppContext, permission: Permission, household_id: uuid.UUID, team: str | None
+) -> None:
+    """Raise (unlogged; :func:`guarded` logs) unless the dossier ``household_id`` of
+    ``team`` (read by the use case itself) is in the user's scope: what the team lookup
+    of :func:`guarded` decides, without reading the team again."""
+    if in_scope(ctx.actor, permission, team):
+        return
+    open_ = False
+    if permission in DOORBRAAK_PERMISSIONS:
+        with ctx.database.single_reads() as session:
+            open_ = doorbraak_open(
+                session,
+                ctx.actor.username,
+                household_id,
+                _doorbraak_since(),  # type: ignore[arg-type]
+            )
     require_scope(ctx.actor, permission, team, doorbraak=open_)
 
 
@@ -333,19 +362,43 @@ def doorbraak_report(ctx: AppContext, days: int = 30) -> list[DoorbraakRow]:
 
 
 T = TypeVar("T")
-#: sorting UUIDs by their number: the same order as comparing them, without a Python
-#: ``__lt__`` call per comparison
-_UUID_ORDER = operator.attrgetter("int")
 
 
-def _in_order(ids: set[uuid.UUID | str]) -> list[uuid.UUID | str]:
-    """Person ids by their number: UUIDs, or their text as read (SQLite: 32 hex digits,
-    which sort as their numbers do, without a UUID object each)."""
-    if all(type(value) is str for value in ids):
-        return sorted(ids)
-    if all(isinstance(value, uuid.UUID) for value in ids):
-        return sorted(ids, key=_UUID_ORDER)
-    return sorted(ids, key=lambda v: v.int if isinstance(v, uuid.UUID) else uuid.UUID(v).int)
+def _in_order(ids: Iterable[uuid.UUID | str]) -> list[uuid.UUID | str]:
+    """The distinct person ids by their number: UUIDs, or their text as read (SQLite: 32
+    hex digits, which sort as their numbers do, without a UUID object each)."""
+    values = list(ids)
+    if all(type(value) is str for value in values):
+        return sorted(set(values))
+    if all(type(value) is uuid.UUID for value in values):
+        # keyed by the number: hashing an int is a C call, hashing a UUID a Python one
+        by_number = {value.int: value for value in values}
+        return [by_number[number] for number in sorted(by_number)]
+    return sorted(
+        set(values), key=lambda v: v.int if isinstance(v, uuid.UUID) else uuid.UUID(v).int
+    )
+
+
+def _in_scope_rows(
+    ctx: AppContext,
+    permission: Permission,
+    items: Sequence[T],
+    household: Callable[[T], uuid.UUID | None],
+    team: Callable[[T], str | None],
+) -> list[T]:
+    """The rows whose dossier is in the user's scope (asked once per team, not per row)."""
+    allowed: dict[str | None, bool] = {}
+    visible = []
+    for item in items:
+        if household(item) is not None:
+            item_team = team(item)
+            ok = allowed.get(item_team)
+            if ok is None:
+                ok = allowed[item_team] = in_scope(ctx.actor, permission, item_team)
+            if not ok:
+                continue
+        visible.append(item)
+    return visible
 
 
 def shown(
@@ -394,13 +447,9 @@ def _shown_from_rows(
     people: Callable[[T], Iterable[uuid.UUID | str]],
 ) -> list[T]:
     """:func:`shown` for rows that carry their team and members (no queries)."""
-    visible = [
-        item
-        for item in items
-        if household(item) is None or in_scope(ctx.actor, permission, team(item))
-    ]
+    visible = _in_scope_rows(ctx, permission, items, household, team)
     if visible and Role.SYSTEEM not in ctx.actor.roles:
-        person_ids = _in_order({p for item in visible for p in people(item)})
+        person_ids = _in_order([p for item in visible for p in people(item)])
         with ctx.uow(readonly=True) as uow:
             uow.log_access(action, "household", None, person_ids, f"{purpose} ({len(visible)})")
     return visible
@@ -421,13 +470,9 @@ def shown_in(
     """:func:`shown` for rows read in ``uow`` with their team and members: the entry is
     recorded in that unit of work (a read-only one journals it durably when it ends,
     before the caller gets the rows), so the search needs no second unit of work."""
-    visible = [
-        item
-        for item in items
-        if household(item) is None or in_scope(ctx.actor, permission, team(item))
-    ]
+    visible = _in_scope_rows(ctx, permission, items, household, team)
     if visible and Role.SYSTEEM not in ctx.actor.roles:
-        person_ids = _in_order({p for item in visible for p in people(item)})
+        person_ids = _in_order([p for item in visible for p in people(item)])
         uow.log_access(action, "household", None, person_ids, f"{purpose} ({len(visible)})")
     return visible
 

@@ -21,7 +21,13 @@ from jeugdtoegang.domain.households import (
 from jeugdtoegang.domain.text import name_words, normalise_postcode
 from jeugdtoegang.errors import FieldError, NotFoundError, StaleRecordError, ValidationError
 from jeugdtoegang.services import household_save
-from jeugdtoegang.services.authz import guarded, list_teams, shown, shown_in
+from jeugdtoegang.services.authz import (
+    guarded,
+    list_teams,
+    require_dossier_scope,
+    shown,
+    shown_in,
+)
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.views import HouseholdDetail, HouseholdRow, PersonView
 from jeugdtoegang.storage import household_lists, household_queries, household_records, search_keys
@@ -104,19 +110,23 @@ def register_household(ctx: AppContext, data: HouseholdInput) -> HouseholdDetail
     return get_household(ctx, household_id, purpose=None)
 
 
-@guarded(Permission.DOSSIER_EDIT, object_type="household", target="household")
+@guarded(
+    Permission.DOSSIER_EDIT, object_type="household", target="household", scope_read_inside=True
+)
 def update_household(
     ctx: AppContext, household_id: uuid.UUID, expected_version: int, data: HouseholdInput
 ) -> HouseholdDetail:
     """Save an edited household. Members missing from ``data`` are ended, not deleted.
 
     Refused (nothing written) when the household or a member changed since it was read.
+    The team scope is checked on the locked row (no separate team lookup first).
     """
     errors = _validate(ctx, data)
     with ctx.uow() as uow:
         stored = household_records.lock_household(uow.session, household_id)
         if stored is None:
             raise NotFoundError("Dit dossier bestaat niet (meer).")
+        require_dossier_scope(ctx, Permission.DOSSIER_EDIT, household_id, stored.row["team"])
         require_team(ctx.actor, stored.row["team"])
         if stored.row["version"] != expected_version:
             raise StaleRecordError(Household.label_nl, stored.row["updated_by"])
@@ -187,14 +197,17 @@ def _person_view(row: Person) -> PersonView:
     )
 
 
-@guarded(Permission.DOSSIER_READ, object_type="household", target="household")
+@guarded(
+    Permission.DOSSIER_READ, object_type="household", target="household", scope_read_inside=True
+)
 def get_household(
     ctx: AppContext, household_id: uuid.UUID, *, purpose: str | None = "dossier inzien"
 ) -> HouseholdDetail:
     """Open a dossier. Every opening with a purpose is logged as a read of its members.
 
     One statement for the household and its current members, outside a transaction on
-    PostgreSQL (:mod:`storage.household_queries`); the read is logged as before.
+    PostgreSQL (:mod:`storage.household_queries`); its team scope is checked on that row
+    (no separate team lookup) before anything is logged or returned.
     """
     with ctx.uow(readonly=True) as uow:
         with ctx.database.single_reads() as session:
@@ -202,6 +215,7 @@ def get_household(
         if not rows:
             raise NotFoundError("Dit dossier bestaat niet (meer).")
         detail = _detail_from_rows(rows)
+        require_dossier_scope(ctx, Permission.DOSSIER_READ, detail.id, detail.team)
         if purpose:
             uow.log_access(
                 "inzien", "household", detail.id, [m.id for m in detail.members], purpose
@@ -315,7 +329,7 @@ def _name_words(query: str) -> list[str]:
 
 
 def _key(value: object) -> str:
-    """A household id as stored (SQLite: 32 hex characters; PostgreSQL: a UUID)."""
+    """A household id as read (SQLite: 32 hex characters; PostgreSQL: its text or a UUID)."""
     return value.hex if isinstance(value, uuid.UUID) else str(value).replace("-", "")
 
 

@@ -5,7 +5,8 @@ SQLAlchemy's per-statement work (cache key, execution context, result object) co
 several times the query itself. :class:`Prepared` compiles a Core ``select`` once per
 dialect and, on SQLite, runs the SQL text on the session's DBAPI connection (same
 transaction, same snapshot), converting parameters and result columns with the very
-bind/result processors SQLAlchemy would use. Other databases take the ordinary Core path.
+bind/result processors SQLAlchemy would use. Other databases take the ordinary Core path,
+except reads through :func:`raw_reads` (PostgreSQL: single statements on a psycopg cursor).
 Engine ``before_cursor_execute`` listeners still see every statement (the benchmarks
 record the queries there to replay them as their baseline).
 
@@ -16,11 +17,12 @@ commits of other connections, ``total_changes`` for this connection's own writes
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -49,6 +51,7 @@ class _Compiled:
             raise ValueError("Prepared needs a dialect with positional parameters")
         sql: str = compiled.string
         processors = compiled._bind_processors
+        marker_of = "?" if dialect.paramstyle == "qmark" else "%s"
         names: list[str] = []
         defaults: dict[str, Any] = {}
         binds: list[Callable[[Any], Any] | None] = []
@@ -60,7 +63,7 @@ class _Compiled:
                 if bind.callable is not None or not values:
                     raise ValueError(f"Prepared cannot expand bind parameter {name!r}")
                 marker = f"__[POSTCOMPILE_{name}]"
-                sql = sql.replace(marker, ", ".join("?" * len(values)), 1)
+                sql = sql.replace(marker, ", ".join([marker_of] * len(values)), 1)
                 for index, value in enumerate(values, start=1):
                     names.append(f"{name}_{index}")
                     defaults[f"{name}_{index}"] = value
@@ -84,10 +87,17 @@ class _Compiled:
 
 class Prepared:
     """A Core ``select`` (named bind parameters, no expanding ones) compiled once per
-    dialect; :meth:`all` returns plain tuples with the same values as ``execute().all()``."""
+    dialect; :meth:`all` returns plain tuples with the same values as ``execute().all()``.
 
-    def __init__(self, statement: Select[Any]) -> None:
+    ``on_cursor``: on PostgreSQL (psycopg) too, run the compiled SQL on the session's
+    DBAPI connection (same transaction) instead of ``Connection.execute``: for a wide row
+    (a dossier with its members: 40 columns) SQLAlchemy's result set-up, which builds
+    psycopg's column descriptions, costs more than the query. Engine listeners are told
+    as on SQLite; errors come as psycopg raises them (not wrapped by SQLAlchemy)."""
+
+    def __init__(self, statement: Select[Any], *, on_cursor: bool = False) -> None:
         self.statement = statement
+        self.on_cursor = on_cursor
         self._compiled: dict[str, _Compiled] = {}
 
     def _for(self, dialect: Any) -> _Compiled:
@@ -104,7 +114,10 @@ class Prepared:
             conn = connection(session)
             dialect = conn.dialect
             if dialect.name != "sqlite":
-                return [tuple(row) for row in conn.execute(self.statement, dict(params)).all()]
+                if not (self.on_cursor and dialect.driver == "psycopg"):
+                    rows = conn.execute(self.statement, dict(params)).all()
+                    return [tuple(row) for row in rows]
+                dialect = positional_dialect(dialect)
         compiled = self._for(dialect)
         defaults = compiled.defaults
         args = []
@@ -122,11 +135,14 @@ class Prepared:
             i, p = converted[0]
             after = i + 1
             return [row if row[i] is None else (*row[:i], p(row[i]), *row[after:]) for row in rows]
-        results = compiled.results
-        return [
-            tuple(v if p is None or v is None else p(v) for p, v in zip(results, row, strict=True))
-            for row in rows
-        ]
+        converted_rows = []
+        for row in rows:
+            values = list(row)
+            for i, p in converted:
+                if values[i] is not None:
+                    values[i] = p(values[i])
+            converted_rows.append(tuple(values))
+        return converted_rows
 
     def first(
         self, session: Session | RawReads, params: Mapping[str, Any]
@@ -136,9 +152,10 @@ class Prepared:
 
 
 class RawReads:
-    """A read transaction on a pooled DBAPI connection of a SQLite read engine, for a
-    use case whose reads are all :class:`Prepared` (the search): no Session, no
-    SQLAlchemy Connection, no per-statement events. Use :func:`raw_reads`."""
+    """Reads on a pooled DBAPI connection of a read engine, for a use case whose reads
+    are all :class:`Prepared` (the search): no Session, no SQLAlchemy Connection. On
+    SQLite one read transaction without per-statement events; on PostgreSQL single
+    statements, told to the engine's listeners. Use :func:`raw_reads`."""
 
     __slots__ = ("cursor", "dialect")
 
@@ -147,15 +164,81 @@ class RawReads:
         self.dialect = dialect
 
 
+class _TellingCursor:
+    """A DBAPI cursor whose statements are told to the engine's ``before_cursor_execute``
+    listeners first (with ``None`` for the SQLAlchemy Connection there is none of)."""
+
+    __slots__ = ("cursor", "engine")
+
+    def __init__(self, cursor: Any, engine: Engine) -> None:
+        self.cursor = cursor
+        self.engine = engine
+
+    def execute(self, sql: str, args: Sequence[Any] = ()) -> Any:
+        if self.engine._has_events:
+            self.engine.dispatch.before_cursor_execute(
+                None, self.cursor, sql, tuple(args), None, False
+            )
+        return self.cursor.execute(sql, args)
+
+
+def positional_dialect(dialect: Any) -> Any:
+    """The engine's PostgreSQL dialect compiling positional ``%s`` parameters (psycopg
+    takes both styles), for :class:`Prepared` on a DBAPI cursor: the same SQL, casts and
+    bind/result processors as the engine's own ``pyformat`` compilation."""
+    found = dialect.__dict__.get("_jt_positional")
+    if found is None:
+        found = copy.copy(dialect)
+        found.paramstyle = "format"
+        found.positional = True
+        dialect.__dict__["_jt_positional"] = found
+    return found
+
+
+@contextmanager
+def _postgresql_reads(engine: Engine) -> Iterator[RawReads]:
+    """Single statements in autocommit on a pooled psycopg connection.
+
+    Under READ COMMITTED every statement sees its own snapshot inside a transaction as
+    well, so the transaction added nothing but its BEGIN and ROLLBACK requests, and
+    psycopg forgets its prepared statements on every ROLLBACK (so the search's few
+    statements were parsed and planned anew each time)."""
+    fairy = engine.raw_connection()
+    raw: Any = fairy.driver_connection
+    cursor = None
+    try:
+        raw.autocommit = True  # no request: applies from the next statement
+        cursor = raw.cursor()
+        yield RawReads(_TellingCursor(cursor, engine), positional_dialect(engine.dialect))
+    finally:
+        try:
+            if cursor is not None:
+                cursor.close()
+            raw.autocommit = False  # as the pool hands connections out
+        except Exception:
+            fairy.invalidate()  # never back to the pool in autocommit
+        fairy.close()
+
+
 @contextmanager
 def raw_reads(session: Session) -> Iterator[Session | RawReads]:
-    """Reads for a read-only unit of work: on SQLite one read transaction (``BEGIN`` …
-    rolled back when the connection goes back to the pool) on a DBAPI connection of the
-    session's engine, which the session itself then never needs; elsewhere, or when the
-    session already holds a transaction, the session as it is."""
+    """Reads for a read-only unit of work that the session itself then never needs: on
+    SQLite one read transaction (``BEGIN`` … rolled back when the connection goes back
+    to the pool: its statements see one snapshot) on a DBAPI connection of the session's
+    engine; on PostgreSQL single statements outside a transaction
+    (:func:`_postgresql_reads`). Elsewhere, or when the session already holds a
+    transaction, the session as it is."""
     engine = session.get_bind()
-    if engine.dialect.name != "sqlite" or session.in_transaction():
+    name = engine.dialect.name
+    if session.in_transaction() or name not in ("sqlite", "postgresql"):
         yield session
+        return
+    if name == "postgresql":
+        if engine.dialect.driver != "psycopg":
+            yield session
+            return
+        with _postgresql_reads(engine) as reads:
+            yield reads
         return
     fairy = engine.raw_connection()  # the pool's events (keys, pragmas) have run
     cursor = None
@@ -174,7 +257,8 @@ def raw_reads(session: Session) -> Iterator[Session | RawReads]:
 
 
 def run(conn: Connection, sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Run SQL text on the connection's DBAPI cursor (SQLite), telling engine listeners."""
+    """Run SQL text on the connection's DBAPI connection (SQLite; psycopg with positional
+    ``%s``), telling engine listeners."""
     raw = conn.connection.driver_connection
     if conn._has_events or conn.engine._has_events:
         conn.dispatch.before_cursor_execute(conn, None, sql, tuple(args), None, False)

@@ -12,7 +12,17 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, String, and_, bindparam, func, select, tuple_, type_coerce
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    bindparam,
+    cast,
+    func,
+    select,
+    tuple_,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.storage.access import team_condition
@@ -24,7 +34,8 @@ _H = Household.__table__.c
 _P = Person.__table__.c
 
 _ROW_COLUMNS = (
-    type_coerce(_H.id, String),
+    # as text (SQLite: its 32 hex digits; PostgreSQL: cast, not loaded as a UUID object)
+    cast(_H.id, String),
     _H.dossier_number,
     _H.name,
     _H.street,

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, inspect, select, update
+from sqlalchemy import Update, bindparam, inspect, select, update
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.storage.base import utcnow
@@ -44,7 +44,8 @@ _LOCKED = Prepared(
     .select_from(_HT.outerjoin(_PT, _P.household_id == _H.id))
     .where(_H.id == bindparam("household_id"))
     .order_by(_P.sort_key)
-    .with_for_update(of=_HT)
+    .with_for_update(of=_HT),
+    on_cursor=True,
 )
 
 
@@ -69,6 +70,24 @@ def lock_household(session: Session, household_id: uuid.UUID) -> StoredHousehold
     return StoredHousehold(dict(zip(_HOUSEHOLD_NAMES, rows[0][:width], strict=True)), members)
 
 
+#: the versioned UPDATE per set of columns written, built once (building it and its cache
+#: key from literal values cost about as much as running it)
+_UPDATES: dict[tuple[str, ...], Update] = {}
+
+
+def _update_of(names: tuple[str, ...]) -> Update:
+    found = _UPDATES.get(names)
+    if found is None:
+        found = (
+            update(_HT)
+            .where(_H.id == bindparam("record_id"), _H.version == bindparam("read_version"))
+            .values({name: bindparam(f"new_{name}", type_=_H[name].type) for name in names})
+        )
+        if len(_UPDATES) < 1024:
+            _UPDATES[names] = found
+    return found
+
+
 def update_household_columns(
     session: Session, stored: dict[str, Any], changes: dict[str, Any], who: str
 ) -> dict[str, Any] | None:
@@ -83,10 +102,12 @@ def update_household_columns(
     if "name" in changes:  # the dossier list's order follows the name
         stamped["sort_key"] = sort_key_of(changes["name"])
     done = connection(session).execute(
-        update(_HT)
-        .where(_H.id == bindparam("record_id"), _H.version == bindparam("read_version"))
-        .values(**stamped),
-        {"record_id": stored["id"], "read_version": version},
+        _update_of(tuple(sorted(stamped))),
+        {
+            "record_id": stored["id"],
+            "read_version": version,
+            **{f"new_{name}": value for name, value in stamped.items()},
+        },
     )
     if done.rowcount != 1:
         return None

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import String, bindparam, delete, func, insert, or_, select, type_coerce
+from sqlalchemy import String, bindparam, cast, delete, func, insert, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, attributes
 
@@ -189,8 +189,9 @@ def _statement(shape: str, teams: tuple[str, ...] | None) -> Prepared:
     if shape.startswith("words"):
         query = _words_query(int(shape.removeprefix("words")), teams)
     else:
-        # the id as stored (text on SQLite): only the few dossiers kept are parsed as UUIDs
-        query = select(type_coerce(_K.c.household_id, String))
+        # the id as text (SQLite: as stored; PostgreSQL: cast): only the few dossiers kept
+        # are parsed as UUIDs
+        query = select(cast(_K.c.household_id, String))
         if teams is not None:
             query = query.where(_K.c.team_key.in_(teams))
         if shape.startswith("exact"):
@@ -227,7 +228,7 @@ def _words_query(count: int, teams: tuple[str, ...] | None) -> Any:
     keys_cte = keys_cte.union_all(select(following).where(keys_cte.c.v.is_not(None)))
     pair = _K.alias("pair")
     query = (
-        select(type_coerce(pair.c.household_id, String))
+        select(cast(pair.c.household_id, String))
         .select_from(keys_cte.join(pair, pair.c.key == keys_cte.c.v))
         .where(pair.c.other >= bindparam("w1"), pair.c.other < bindparam("w1_high"))
     )
