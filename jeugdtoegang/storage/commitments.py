@@ -15,7 +15,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import any_, bindparam, delete, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, attributes
 
@@ -150,6 +151,17 @@ _SUM = (
     )
     .group_by(_T.c.provider_id)
 )
+#: PostgreSQL: the same sums for an array of ids (one compiled statement for any number
+#: of providers, run on the DBAPI connection: see ``storage.hot.ServerSQL``)
+_SERVER_SUM = (
+    select(_T.c.provider_id, func.sum(_T.c.amount_micro))
+    .where(
+        _T.c.provider_id == any_(bindparam("ids", type_=ARRAY(_T.c.provider_id.type))),
+        _T.c.month >= bindparam("first"),
+        _T.c.month <= bindparam("last"),
+    )
+    .group_by(_T.c.provider_id)
+)
 _SQLITE_SUM = (
     "SELECT provider_id, sum(amount_micro) FROM provider_commitment WHERE provider_id IN ({}) "
     "AND month >= ? AND month <= ? GROUP BY provider_id"
@@ -174,8 +186,24 @@ def committed_by_month(
         asked = {i.hex: i for i in ids}  # a row's id is one of these texts: no UUID parsed
         found = _sqlite_sums(lambda sql, args: run(connection, sql, args), asked, start, last)
         return {asked[provider]: amount for provider, amount in found.items()}
-    rows = connection.execute(_SUM, {"ids": ids, "first": start, "last": last})
+    params = {"ids": ids, "first": start, "last": last}
+    server = _server_sum(connection.dialect)
+    if server is not None:
+        rows = server.run_on(connection, params)
+    else:
+        rows = connection.execute(_SUM, params).all()
     return {provider: to_cents(Decimal(int(total)) / MICRO) for provider, total in rows}
+
+
+_SERVER: dict[str, Any] = {}
+
+
+def _server_sum(dialect: Any) -> Any:
+    from jeugdtoegang.storage.hot import ServerSQL
+
+    if dialect.name not in _SERVER:
+        _SERVER[dialect.name] = ServerSQL.of(_SERVER_SUM, dialect)
+    return _SERVER[dialect.name]
 
 
 def committed_by_hex_id(

@@ -60,8 +60,8 @@ CANDIDATES = Prepared(_JOINED.where(*_PRODUCT))
 FINGERPRINT = Prepared(
     select(func.count(), func.coalesce(func.sum(_C.version), 0)).where(*_PRODUCT)
 )
-_BY_AGB = _JOINED.where(_P.agb == bindparam("agb"), _C.region_slug == bindparam("region"))
-_PROVIDER_NAME = select(_P.name).where(_P.agb == bindparam("agb"))
+_BY_AGB = Prepared(_JOINED.where(_P.agb == bindparam("agb"), _C.region_slug == bindparam("region")))
+_PROVIDER_NAME = Prepared(select(_P.name).where(_P.agb == bindparam("agb")))
 _PROVISIONS = select(
     _F.id,
     _F.municipality,
@@ -155,11 +155,11 @@ def provider_contracts(
 ) -> tuple[str | None, list[ContractFacts]]:
     """(provider name, its contracts in the region); (None, []) for an unknown AGB, the
     name alone for a provider without contracts here (by the unique AGB index)."""
-    rows = connection(session).execute(_BY_AGB, {"agb": agb, "region": region}).all()
+    rows = _BY_AGB.all(session, {"agb": agb, "region": region})
     if rows:
         return rows[0][3], [_facts(r) for r in rows]
-    name = connection(session).execute(_PROVIDER_NAME, {"agb": agb}).scalar_one_or_none()
-    return name, []
+    named = _PROVIDER_NAME.first(session, {"agb": agb})  # the AGB is unique
+    return (named[0] if named is not None else None), []
 
 
 def provisions_fingerprint(session: Session | RawReads, gemeente: str) -> tuple[int, int]:
