@@ -15,11 +15,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, bindparam, func, select, type_coerce
+from sqlalchemy import String, any_, bindparam, func, literal, select, type_coerce, union_all
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.providers import ContractFacts, FreeAccessFacts, split_list
-from jeugdtoegang.storage.hot import Prepared, RawReads, connection
+from jeugdtoegang.storage.hot import Prepared, RawReads, ServerSQL, connection
 from jeugdtoegang.storage.models.providers import Contract, FreeAccessProvision, Provider
 
 _P = Provider.__table__.c
@@ -94,6 +95,26 @@ _BUDGET_ONE = Prepared(
     .join(Provider.__table__, _P.id == _C.provider_id)
     .where(_C.provider_id == bindparam("id"), *_BUDGET_VALID)
 )
+#: PostgreSQL: the fingerprints of several products' contracts and of a municipality's
+#: provisions in one request (the same count and summed versions as FINGERPRINT and
+#: PROVISIONS_FINGERPRINT; a product without contracts has no row: (0, 0))
+_FINGERPRINTS = union_all(
+    select(
+        literal("pool"), _C.product_code, func.count(), func.coalesce(func.sum(_C.version), 0)
+    )
+    .where(
+        _C.region_slug == bindparam("region"),
+        _C.segment == bindparam("segment"),
+        _C.product_code == any_(bindparam("products", type_=ARRAY(String))),
+    )
+    .group_by(_C.product_code),
+    select(
+        literal("provisions"), _F.municipality, func.count(), func.coalesce(func.sum(_F.version), 0)
+    )
+    .where(_F.municipality == bindparam("gemeente"))
+    .group_by(_F.municipality),
+)
+_SERVER_FINGERPRINTS: dict[str, ServerSQL | None] = {}
 _ANY_START: Prepared | None = None
 
 
@@ -160,6 +181,29 @@ def provider_contracts(
         return rows[0][3], [_facts(r) for r in rows]
     named = _PROVIDER_NAME.first(session, {"agb": agb})  # the AGB is unique
     return (named[0] if named is not None else None), []
+
+
+def server_fingerprints(
+    session: Session, region: str, segment: str, products: Sequence[str], gemeente: str | None
+) -> dict[tuple[str, str], tuple[int, int]] | None:
+    """{("pool", product) or ("provisions", gemeente): fingerprint} in one request on
+    PostgreSQL (a missing product or municipality: no rows, (0, 0)); None elsewhere."""
+    conn = connection(session)
+    dialect = conn.dialect
+    if dialect.name not in _SERVER_FINGERPRINTS:
+        _SERVER_FINGERPRINTS[dialect.name] = ServerSQL.of(_FINGERPRINTS, dialect)
+    server = _SERVER_FINGERPRINTS[dialect.name]
+    if server is None:
+        return None
+    params = {"region": region, "segment": segment, "products": list(products)}
+    params["gemeente"] = gemeente if gemeente is not None else ""
+    found: dict[tuple[str, str], tuple[int, int]] = {("pool", code): (0, 0) for code in products}
+    if gemeente is not None:
+        found[("provisions", gemeente)] = (0, 0)
+    for kind, key, count, versions in server.run_on(conn, params):
+        if kind == "pool" or gemeente is not None:
+            found[(kind, key)] = (int(count), int(versions))
+    return found
 
 
 def provisions_fingerprint(session: Session | RawReads, gemeente: str) -> tuple[int, int]:

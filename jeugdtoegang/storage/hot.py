@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import CompoundSelect, Select
 
 
 def connection(session: Session) -> Connection:
@@ -103,7 +103,7 @@ class ServerSQL:
         self.results: tuple[Callable[[Any], Any] | None, ...] | None = None
 
     @classmethod
-    def of(cls, statement: Select[Any], dialect: Any) -> ServerSQL | None:
+    def of(cls, statement: Select[Any] | CompoundSelect, dialect: Any) -> ServerSQL | None:
         """The compiled statement, or None when it needs SQLAlchemy's own execution (a
         driver other than psycopg; parameters rendered per call). A literal IN list of
         fixed values is written out once, as SQLAlchemy would write it."""

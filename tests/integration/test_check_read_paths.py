@@ -1,8 +1,9 @@
 """The indication check reads the same on its fast path as through SQLAlchemy's Core.
 
 The hot reads run as SQL text on the DBAPI connection (:class:`storage.hot.Prepared`, on
-PostgreSQL :class:`storage.hot.ServerSQL`); the old path executes the same statements
-through a SQLAlchemy Connection. Both must give identical check results, also right
+PostgreSQL :class:`storage.hot.ServerSQL`, with the freshness fingerprints read ahead in
+one request); the old path executes the same statements through a SQLAlchemy Connection,
+one fingerprint at a time. Both must give identical check results, also right
 after another connection (another workstation) wrote an indication or a contract while
 this process kept its pools and commitments.
 """
@@ -22,7 +23,7 @@ from jeugdtoegang.domain.indication_rules import CheckResult
 from jeugdtoegang.domain.indications import IndicationStatus
 from jeugdtoegang.services import indications as svc
 from jeugdtoegang.services.context import AppContext
-from jeugdtoegang.storage import commitments, hot
+from jeugdtoegang.storage import commitments, eligibility_queries, hot
 from jeugdtoegang.storage.database import open_database
 from jeugdtoegang.storage.models.providers import Contract
 from tests.conftest import CONSULENT, TEAMLEIDER, TODAY
@@ -48,6 +49,7 @@ def _core_path(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     with monkeypatch.context() as patch:
         patch.setattr(hot.Prepared, "all", core_all)
         patch.setattr(commitments, "_server_sum", lambda _dialect: None)
+        patch.setattr(eligibility_queries, "server_fingerprints", lambda *_args: None)
         yield
 
 
@@ -117,3 +119,28 @@ def test_a_write_by_another_connection_is_seen_the_same_on_both_paths(
         assert suspended != after
     finally:
         elsewhere.close()
+
+
+def test_fingerprints_read_ahead_equal_the_ones_read_one_by_one(ctx):
+    add_provider(ctx)
+    add_provider(ctx, agb=OTHER_AGB, name="Groep BV", product_code="45A08", group_offer=True)
+    region = ctx.database.region_slug
+    products = ["45Z01", "45A08", "45ZZZ"]  # the last has no contracts
+    with ctx.uow(readonly=True) as uow:
+        ahead = eligibility_queries.server_fingerprints(
+            uow.session, region, "ambulant", products, "Zeist"
+        )
+        if uow.session.get_bind().dialect.name != "postgresql":
+            assert ahead is None  # SQLite's data version tells freshness for free
+            return
+        one_by_one = {
+            ("pool", code): eligibility_queries.candidate_fingerprint(
+                uow.session, region, "ambulant", code
+            )
+            for code in products
+        }
+        one_by_one[("provisions", "Zeist")] = eligibility_queries.provisions_fingerprint(
+            uow.session, "Zeist"
+        )
+    assert ahead == one_by_one
+    assert ahead[("pool", "45ZZZ")] == (0, 0)
