@@ -99,9 +99,7 @@ _BUDGET_ONE = Prepared(
 #: provisions in one request (the same count and summed versions as FINGERPRINT and
 #: PROVISIONS_FINGERPRINT; a product without contracts has no row: (0, 0))
 _FINGERPRINTS = union_all(
-    select(
-        literal("pool"), _C.product_code, func.count(), func.coalesce(func.sum(_C.version), 0)
-    )
+    select(literal("pool"), _C.product_code, func.count(), func.coalesce(func.sum(_C.version), 0))
     .where(
         _C.region_slug == bindparam("region"),
         _C.segment == bindparam("segment"),
