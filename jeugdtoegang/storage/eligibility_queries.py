@@ -61,8 +61,19 @@ CANDIDATES = Prepared(_JOINED.where(*_PRODUCT))
 FINGERPRINT = Prepared(
     select(func.count(), func.coalesce(func.sum(_C.version), 0)).where(*_PRODUCT)
 )
-_BY_AGB = Prepared(_JOINED.where(_P.agb == bindparam("agb"), _C.region_slug == bindparam("region")))
-_PROVIDER_NAME = Prepared(select(_P.name).where(_P.agb == bindparam("agb")))
+#: a provider by its (unique) AGB with its contracts in the region, in one request: one
+#: row without contract columns when it has none there, no row for an unknown AGB (the
+#: same join order as the candidates': provider by AGB, then its contracts by index)
+_BY_AGB = Prepared(
+    select(*_COLUMNS)
+    .select_from(
+        Provider.__table__.outerjoin(
+            Contract.__table__,
+            (_C.provider_id == _P.id) & (_C.region_slug == bindparam("region")),
+        )
+    )
+    .where(_P.agb == bindparam("agb"))
+)
 _PROVISIONS = select(
     _F.id,
     _F.municipality,
@@ -175,10 +186,11 @@ def provider_contracts(
     """(provider name, its contracts in the region); (None, []) for an unknown AGB, the
     name alone for a provider without contracts here (by the unique AGB index)."""
     rows = _BY_AGB.all(session, {"agb": agb, "region": region})
-    if rows:
-        return rows[0][3], [_facts(r) for r in rows]
-    named = _PROVIDER_NAME.first(session, {"agb": agb})  # the AGB is unique
-    return (named[0] if named is not None else None), []
+    if not rows:
+        return None, []
+    if rows[0][0] is None:  # the provider, without a contract in the region
+        return rows[0][3], []
+    return rows[0][3], [_facts(r) for r in rows]
 
 
 def server_fingerprints(

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from jeugdtoegang.domain.indication_rules import CheckResult
 from jeugdtoegang.domain.indications import IndicationStatus
@@ -25,13 +25,13 @@ from jeugdtoegang.services import indications as svc
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage import commitments, eligibility_queries, hot
 from jeugdtoegang.storage.database import open_database
-from jeugdtoegang.storage.models.providers import Contract
+from jeugdtoegang.storage.models.providers import Contract, Provider
 from tests.conftest import CONSULENT, TEAMLEIDER, TODAY
-from tests.indication_helpers import add_plan, add_provider, draft, make_family
+from tests.indication_helpers import PROVIDER_AGB, add_plan, add_provider, draft, make_family
 
 pytestmark = pytest.mark.postgres
 
-OTHER_AGB = "12345678"
+OTHER_AGB = "23456789"
 UNKNOWN_AGB = "87654321"
 
 
@@ -74,12 +74,16 @@ def test_fast_and_core_reads_give_the_same_check_results(ctx, monkeypatch):
     add_provider(ctx, budget_year="4000.00")
     add_provider(ctx, agb=OTHER_AGB, name="Elders BV", product_code="45A08", segment="ambulant")
     add_provider(ctx, agb="11223344", name="Groep BV", group_offer=True)
+    with ctx.uow() as uow:
+        uow.session.add(Provider(agb="11112222", name="Zonder Contract", search_name="zonder"))
+        uow.commit()
     household_id, person_id = make_family(ctx)
     goals = add_plan(ctx, household_id, person_id)
     cases = [
         draft(person_id, goals),
         draft(person_id, provider_agb=OTHER_AGB),  # a provider without a fitting contract
         draft(person_id, provider_agb=UNKNOWN_AGB),  # not in the catalogue
+        draft(person_id, provider_agb="11112222"),  # no contract in the region
         draft(person_id, provider_agb=None),
         draft(person_id, end=date(2027, 12, 31), volume=Decimal("30")),
     ]
@@ -144,3 +148,30 @@ def test_fingerprints_read_ahead_equal_the_ones_read_one_by_one(ctx):
         )
     assert ahead == one_by_one
     assert ahead[("pool", "45ZZZ")] == (0, 0)
+
+
+def test_a_provider_and_its_contracts_in_one_request_as_in_two(ctx):
+    """provider_contracts reads provider and contracts together; before, a provider
+    without contracts in the region took a second query for its name."""
+    add_provider(ctx, budget_year="4000.00")
+    add_provider(ctx, product_code="45A08")  # a second contract of the same provider
+    add_provider(ctx, agb=OTHER_AGB, name="Elders BV", product_code="45A08")
+    with ctx.uow() as uow:
+        uow.session.add(Provider(agb="11112222", name="Zonder Contract", search_name="zonder"))
+        uow.commit()
+    region = ctx.database.region_slug
+    joined = eligibility_queries._JOINED
+    provider = Provider.__table__.c
+    with ctx.uow(readonly=True) as uow:
+        for agb in (PROVIDER_AGB, OTHER_AGB, "11112222", UNKNOWN_AGB):
+            rows = uow.session.execute(
+                joined.where(provider.agb == agb, Contract.__table__.c.region_slug == region)
+            ).all()
+            if rows:
+                before = (rows[0][3], [eligibility_queries._facts(r) for r in rows])
+            else:
+                name = uow.session.execute(
+                    select(provider.name).where(provider.agb == agb)
+                ).scalar_one_or_none()
+                before = (name, [])
+            assert eligibility_queries.provider_contracts(uow.session, region, agb) == before
