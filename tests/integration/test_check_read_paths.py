@@ -175,3 +175,19 @@ def test_a_provider_and_its_contracts_in_one_request_as_in_two(ctx):
                 ).scalar_one_or_none()
                 before = (name, [])
             assert eligibility_queries.provider_contracts(uow.session, region, agb) == before
+
+
+def test_a_failing_hot_read_raises_as_sqlalchemy_raises_it(ctx):
+    from sqlalchemy import Integer, String, bindparam, cast
+    from sqlalchemy.exc import DBAPIError
+
+    bad = hot.Prepared(select(cast(bindparam("text", type_=String), Integer)))
+    with ctx.database.single_reads() as session:
+        if session.get_bind().dialect.name != "postgresql":
+            pytest.skip("SQLite casts any text to a number")
+        with pytest.raises(DBAPIError) as core:
+            session.execute(bad.statement, {"text": "geen getal"})
+        with pytest.raises(DBAPIError) as fast:
+            bad.all(session, {"text": "geen getal"})
+        assert type(fast.value) is type(core.value)
+        assert bad.all(session, {"text": "12"}) == [(12,)]  # the connection still serves
