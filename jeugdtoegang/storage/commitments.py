@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import any_, bindparam, delete, func, select
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, attributes
 
@@ -151,17 +150,6 @@ _SUM = (
     )
     .group_by(_T.c.provider_id)
 )
-#: PostgreSQL: the same sums for an array of ids (one compiled statement for any number
-#: of providers, run on the DBAPI connection: see ``storage.hot.ServerSQL``)
-_SERVER_SUM = (
-    select(_T.c.provider_id, func.sum(_T.c.amount_micro))
-    .where(
-        _T.c.provider_id == any_(bindparam("ids", type_=ARRAY(_T.c.provider_id.type))),
-        _T.c.month >= bindparam("first"),
-        _T.c.month <= bindparam("last"),
-    )
-    .group_by(_T.c.provider_id)
-)
 _SQLITE_SUM = (
     "SELECT provider_id, sum(amount_micro) FROM provider_commitment WHERE provider_id IN ({}) "
     "AND month >= ? AND month <= ? GROUP BY provider_id"
@@ -199,10 +187,28 @@ _SERVER: dict[str, Any] = {}
 
 
 def _server_sum(dialect: Any) -> Any:
-    from jeugdtoegang.storage.hot import ServerSQL
-
+    """PostgreSQL: the sums of :data:`_SUM` for an array of ids (one compiled statement for
+    any number of providers, run on the DBAPI connection: see ``storage.hot.ServerSQL``);
+    None elsewhere. Built on first use: the SQLite workstation never imports the
+    PostgreSQL dialect."""
+    if dialect.name != "postgresql":
+        return None
     if dialect.name not in _SERVER:
-        _SERVER[dialect.name] = ServerSQL.of(_SERVER_SUM, dialect)
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        from jeugdtoegang.storage.hot import ServerSQL
+
+        array = bindparam("ids", type_=ARRAY(_T.c.provider_id.type))
+        statement = (
+            select(_T.c.provider_id, func.sum(_T.c.amount_micro))
+            .where(
+                _T.c.provider_id == any_(array),
+                _T.c.month >= bindparam("first"),
+                _T.c.month <= bindparam("last"),
+            )
+            .group_by(_T.c.provider_id)
+        )
+        _SERVER[dialect.name] = ServerSQL.of(statement, dialect)
     return _SERVER[dialect.name]
 
 

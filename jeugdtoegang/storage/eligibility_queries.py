@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import String, any_, bindparam, func, literal, select, type_coerce, union_all
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.providers import ContractFacts, FreeAccessFacts, split_list
@@ -106,23 +105,6 @@ _BUDGET_ONE = Prepared(
     .join(Provider.__table__, _P.id == _C.provider_id)
     .where(_C.provider_id == bindparam("id"), *_BUDGET_VALID)
 )
-#: PostgreSQL: the fingerprints of several products' contracts and of a municipality's
-#: provisions in one request (the same count and summed versions as FINGERPRINT and
-#: PROVISIONS_FINGERPRINT; a product without contracts has no row: (0, 0))
-_FINGERPRINTS = union_all(
-    select(literal("pool"), _C.product_code, func.count(), func.coalesce(func.sum(_C.version), 0))
-    .where(
-        _C.region_slug == bindparam("region"),
-        _C.segment == bindparam("segment"),
-        _C.product_code == any_(bindparam("products", type_=ARRAY(String))),
-    )
-    .group_by(_C.product_code),
-    select(
-        literal("provisions"), _F.municipality, func.count(), func.coalesce(func.sum(_F.version), 0)
-    )
-    .where(_F.municipality == bindparam("gemeente"))
-    .group_by(_F.municipality),
-)
 _SERVER_FINGERPRINTS: dict[str, ServerSQL | None] = {}
 _ANY_START: Prepared | None = None
 
@@ -193,6 +175,35 @@ def provider_contracts(
     return rows[0][3], [_facts(r) for r in rows]
 
 
+def _fingerprints_statement() -> Any:
+    """The fingerprints of several products' contracts and of a municipality's provisions
+    in one request (the same count and summed versions as FINGERPRINT and
+    PROVISIONS_FINGERPRINT; a product without contracts has no row). PostgreSQL only,
+    built on first use: the SQLite workstation never imports the PostgreSQL dialect."""
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    products = bindparam("products", type_=ARRAY(String))
+    return union_all(
+        select(
+            literal("pool"), _C.product_code, func.count(), func.coalesce(func.sum(_C.version), 0)
+        )
+        .where(
+            _C.region_slug == bindparam("region"),
+            _C.segment == bindparam("segment"),
+            _C.product_code == any_(products),
+        )
+        .group_by(_C.product_code),
+        select(
+            literal("provisions"),
+            _F.municipality,
+            func.count(),
+            func.coalesce(func.sum(_F.version), 0),
+        )
+        .where(_F.municipality == bindparam("gemeente"))
+        .group_by(_F.municipality),
+    )
+
+
 def server_fingerprints(
     session: Session, region: str, segment: str, products: Sequence[str], gemeente: str | None
 ) -> dict[tuple[str, str], tuple[int, int]] | None:
@@ -200,8 +211,10 @@ def server_fingerprints(
     PostgreSQL (a missing product or municipality: no rows, (0, 0)); None elsewhere."""
     conn = connection(session)
     dialect = conn.dialect
+    if dialect.name != "postgresql":
+        return None
     if dialect.name not in _SERVER_FINGERPRINTS:
-        _SERVER_FINGERPRINTS[dialect.name] = ServerSQL.of(_FINGERPRINTS, dialect)
+        _SERVER_FINGERPRINTS[dialect.name] = ServerSQL.of(_fingerprints_statement(), dialect)
     server = _SERVER_FINGERPRINTS[dialect.name]
     if server is None:
         return None

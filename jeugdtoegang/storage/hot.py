@@ -5,7 +5,9 @@ SQLAlchemy's per-statement work (cache key, execution context, result object) co
 several times the query itself. :class:`Prepared` compiles a Core ``select`` once per
 dialect and, on SQLite, runs the SQL text on the session's DBAPI connection (same
 transaction, same snapshot), converting parameters and result columns with the very
-bind/result processors SQLAlchemy would use. Other databases take the ordinary Core path.
+bind/result processors SQLAlchemy would use. On PostgreSQL (psycopg) :class:`ServerSQL` does
+the same with the statement compiled for the server; other databases take the ordinary
+Core path.
 Engine ``before_cursor_execute`` listeners still see every statement (the benchmarks
 record the queries there to replay them as their baseline).
 
