@@ -210,8 +210,6 @@ class Prepared:
         if isinstance(session, RawReads):
             dialect: Any = session.dialect
             conn: Any = None
-            if dialect.name != "sqlite":
-                return session.run(self, params)
         else:
             conn = connection(session)
             dialect = conn.dialect
