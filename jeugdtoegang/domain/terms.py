@@ -9,6 +9,7 @@ clamps to 28 February, minus one day).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -17,6 +18,12 @@ from dateutil.relativedelta import relativedelta
 ADULT_AGE = 18
 
 
+#: the term arithmetic below is pure and asked the same questions many times per check (a
+#: ``relativedelta`` costs several microseconds): answers are kept
+_KEPT = lru_cache(maxsize=4096)
+
+
+@_KEPT
 def term_end(start: date, months: int) -> date:
     """Last day of a term of ``months`` calendar months starting on ``start``."""
     if months < 1:
@@ -24,6 +31,7 @@ def term_end(start: date, months: int) -> date:
     return start + relativedelta(months=months) - timedelta(days=1)
 
 
+@_KEPT
 def months_covered(start: date, end: date) -> int:
     """Number of started calendar months from ``start`` through ``end`` (inclusive)."""
     if end < start:
@@ -42,6 +50,7 @@ def age_on(birth_date: date, day: date) -> int:
     return relativedelta(day, birth_date).years
 
 
+@_KEPT
 def eighteenth_birthday(birth_date: date) -> date:
     return birth_date + relativedelta(years=ADULT_AGE)
 

@@ -37,7 +37,7 @@ from jeugdtoegang.domain.providers import (
 )
 from jeugdtoegang.domain.selection import CandidatePool, select_providers
 from jeugdtoegang.errors import FieldError, ValidationError
-from jeugdtoegang.regions import Municipality, RegionProfile
+from jeugdtoegang.regions import Municipality, Product, RegionProfile
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.eligibility_pools import (
     Kept,
@@ -45,6 +45,7 @@ from jeugdtoegang.services.eligibility_pools import (
     committed_kept,
     committed_reader,
     current_provisions,
+    fingerprints_ahead,
     forget_pools,
     kept_for,
     kept_for_engine,
@@ -238,12 +239,20 @@ def choice_facts_in_session(
     """Look up what :func:`choice_findings` needs to judge a choice."""
     need, municipality = resolve_need(profile, need)
     product = profile.product(need.product_code)
-    pool = (
-        CandidatePool(())
-        if need.segment == FREE_ACCESS_SEGMENT
-        else candidate_pool(session, kept_for(session), region, need)
-    )
-    group_offers = _group_alternatives(session, profile, region, need, municipality, pool)
+    if need.segment == FREE_ACCESS_SEGMENT:
+        pool = CandidatePool(())
+        group_offers = _group_alternatives(session, profile, region, need, municipality, pool)
+    else:
+        groups = _group_products(profile, need)
+        with fingerprints_ahead(
+            session,
+            region,
+            need.segment,
+            [need.product_code, *(g.code for g in groups or ())],
+            municipality.name if groups is not None and shows_free_access(profile, need) else None,
+        ):
+            pool = candidate_pool(session, kept_for(session), region, need)
+            group_offers = _group_alternatives(session, profile, region, need, municipality, pool)
     facts = ChoiceFacts(
         group_first_policy=profile.policies.group_offer_first,
         group_offers=group_offers,
@@ -319,6 +328,20 @@ def _chosen(
     )
 
 
+def _group_products(profile: RegionProfile, need: Need) -> list[Product] | None:
+    """The group products whose contracts :func:`_group_alternatives` names; None when it
+    looks for no group help at all."""
+    product = profile.product(need.product_code)
+    if (
+        not profile.policies.group_offer_first
+        or need.segment in NO_GROUP_FIRST_SEGMENTS
+        or product is None
+        or product.group
+    ):
+        return None
+    return [g for g in profile.products_in(need.segment) if g.group and g.code != product.code]
+
+
 def _group_alternatives(
     session: Session,
     profile: RegionProfile,
@@ -331,13 +354,8 @@ def _group_alternatives(
     bijlage D): group contracts for this product, contracted group *products* of the same
     segment in the municipality, and free-access group offers on the goal's themes.
     Never for crisis, verblijf, wonen or consultatie (acute or out-of-home help)."""
-    product = profile.product(need.product_code)
-    if (
-        not profile.policies.group_offer_first
-        or need.segment in NO_GROUP_FIRST_SEGMENTS
-        or product is None
-        or product.group
-    ):
+    groups = _group_products(profile, need)
+    if groups is None:
         return ()
     # group offers rank first under this policy, so the first few of the ranking are the
     # first few group offers (a finding names at most three); without any group contract
@@ -350,9 +368,7 @@ def _group_alternatives(
         )
         found = [p.naam for p in result.eligible if p.group_offer]
     kept = kept_for(session)
-    for group in profile.products_in(need.segment):
-        if not group.group or group.code == product.code:
-            continue
+    for group in groups:
         pool = candidate_pool(session, kept, region, replace(need, product_code=group.code))
         serving, _ = pool.split(municipality.name)
         for c in serving:

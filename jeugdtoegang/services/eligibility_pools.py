@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -108,6 +109,39 @@ def real_waiting(session: Session, facts: list[ContractFacts]) -> list[ContractF
     return [f._replace(waiting_weeks=measured[f.agb]) if f.agb in measured else f for f in facts]
 
 
+#: session.info key of fingerprints read ahead in one request (PostgreSQL)
+_AHEAD = "jt_fingerprints_ahead"
+
+
+@contextmanager
+def fingerprints_ahead(
+    session: Session, region: str, segment: str, products: Sequence[str], gemeente: str | None
+) -> Iterator[None]:
+    """Within the block, :func:`candidate_pool` (for ``products``) and
+    :func:`current_provisions` (for ``gemeente``) use fingerprints read here in one
+    request, where no free freshness check exists (PostgreSQL: at READ COMMITTED each
+    statement sees the latest commits, so reading them together first is as current as
+    one by one). Each is used once, by the first ask; elsewhere nothing is read ahead."""
+    found = q.server_fingerprints(session, region, segment, products, gemeente)
+    if found is None:
+        yield
+        return
+    session.info[_AHEAD] = {
+        (kind, region, segment, key) if kind == "pool" else (kind, key): value
+        for (kind, key), value in found.items()
+    }
+    try:
+        yield
+    finally:
+        session.info.pop(_AHEAD, None)
+
+
+def _fingerprint(session: Session, slot: tuple[str, ...]) -> tuple[int, int] | None:
+    """A fingerprint read ahead in this session (once), or None."""
+    ahead = session.info.get(_AHEAD)
+    return ahead.pop(slot, None) if ahead else None
+
+
 def candidate_pool(
     session: Session,
     kept: Kept,
@@ -124,7 +158,9 @@ def candidate_pool(
     remember = unchanged_since(session, "pool", (key, id(cached[1]) if cached else None))
     if remember is None and cached is not None:
         return cached[1]
-    fingerprint = q.candidate_fingerprint(session, region, need.segment, need.product_code)
+    fingerprint = _fingerprint(session, ("pool", *key))
+    if fingerprint is None:
+        fingerprint = q.candidate_fingerprint(session, region, need.segment, need.product_code)
     if cached is None or cached[0] != fingerprint:
         with kept.lock:
             cached = kept.pools.get(key)
@@ -190,7 +226,9 @@ def current_provisions(
     cached = kept.provisions.get(gemeente)
     remember = unchanged_since(session, "provisions", (gemeente, id(cached[1]) if cached else None))
     if remember is not None or cached is None:
-        fingerprint = q.provisions_fingerprint(session, gemeente)
+        fingerprint = _fingerprint(session, ("provisions", gemeente))
+        if fingerprint is None:
+            fingerprint = q.provisions_fingerprint(session, gemeente)
         if cached is None or cached[0] != fingerprint:
             with kept.lock:
                 if len(kept.provisions) > 64:

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import any_, bindparam, delete, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, attributes
 
@@ -174,8 +174,42 @@ def committed_by_month(
         asked = {i.hex: i for i in ids}  # a row's id is one of these texts: no UUID parsed
         found = _sqlite_sums(lambda sql, args: run(connection, sql, args), asked, start, last)
         return {asked[provider]: amount for provider, amount in found.items()}
-    rows = connection.execute(_SUM, {"ids": ids, "first": start, "last": last})
+    params = {"ids": ids, "first": start, "last": last}
+    server = _server_sum(connection.dialect)
+    if server is not None:
+        rows = server.run_on(connection, params)
+    else:
+        rows = connection.execute(_SUM, params).all()
     return {provider: to_cents(Decimal(int(total)) / MICRO) for provider, total in rows}
+
+
+_SERVER: dict[str, Any] = {}
+
+
+def _server_sum(dialect: Any) -> Any:
+    """PostgreSQL: the sums of :data:`_SUM` for an array of ids (one compiled statement for
+    any number of providers, run on the DBAPI connection: see ``storage.hot.ServerSQL``);
+    None elsewhere. Built on first use: the SQLite workstation never imports the
+    PostgreSQL dialect."""
+    if dialect.name != "postgresql":
+        return None
+    if dialect.name not in _SERVER:
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        from jeugdtoegang.storage.hot import ServerSQL
+
+        array = bindparam("ids", type_=ARRAY(_T.c.provider_id.type))
+        statement = (
+            select(_T.c.provider_id, func.sum(_T.c.amount_micro))
+            .where(
+                _T.c.provider_id == any_(array),
+                _T.c.month >= bindparam("first"),
+                _T.c.month <= bindparam("last"),
+            )
+            .group_by(_T.c.provider_id)
+        )
+        _SERVER[dialect.name] = ServerSQL.of(statement, dialect)
+    return _SERVER[dialect.name]
 
 
 def committed_by_hex_id(

@@ -15,11 +15,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, bindparam, func, select, type_coerce
+from sqlalchemy import String, any_, bindparam, func, literal, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.providers import ContractFacts, FreeAccessFacts, split_list
-from jeugdtoegang.storage.hot import Prepared, RawReads, connection
+from jeugdtoegang.storage.hot import Prepared, RawReads, ServerSQL, connection
 from jeugdtoegang.storage.models.providers import Contract, FreeAccessProvision, Provider
 
 _P = Provider.__table__.c
@@ -60,8 +60,19 @@ CANDIDATES = Prepared(_JOINED.where(*_PRODUCT))
 FINGERPRINT = Prepared(
     select(func.count(), func.coalesce(func.sum(_C.version), 0)).where(*_PRODUCT)
 )
-_BY_AGB = _JOINED.where(_P.agb == bindparam("agb"), _C.region_slug == bindparam("region"))
-_PROVIDER_NAME = select(_P.name).where(_P.agb == bindparam("agb"))
+#: a provider by its (unique) AGB with its contracts in the region, in one request: one
+#: row without contract columns when it has none there, no row for an unknown AGB (the
+#: same join order as the candidates': provider by AGB, then its contracts by index)
+_BY_AGB = Prepared(
+    select(*_COLUMNS)
+    .select_from(
+        Provider.__table__.outerjoin(
+            Contract.__table__,
+            (_C.provider_id == _P.id) & (_C.region_slug == bindparam("region")),
+        )
+    )
+    .where(_P.agb == bindparam("agb"))
+)
 _PROVISIONS = select(
     _F.id,
     _F.municipality,
@@ -94,6 +105,7 @@ _BUDGET_ONE = Prepared(
     .join(Provider.__table__, _P.id == _C.provider_id)
     .where(_C.provider_id == bindparam("id"), *_BUDGET_VALID)
 )
+_SERVER_FINGERPRINTS: dict[str, ServerSQL | None] = {}
 _ANY_START: Prepared | None = None
 
 
@@ -155,11 +167,66 @@ def provider_contracts(
 ) -> tuple[str | None, list[ContractFacts]]:
     """(provider name, its contracts in the region); (None, []) for an unknown AGB, the
     name alone for a provider without contracts here (by the unique AGB index)."""
-    rows = connection(session).execute(_BY_AGB, {"agb": agb, "region": region}).all()
-    if rows:
-        return rows[0][3], [_facts(r) for r in rows]
-    name = connection(session).execute(_PROVIDER_NAME, {"agb": agb}).scalar_one_or_none()
-    return name, []
+    rows = _BY_AGB.all(session, {"agb": agb, "region": region})
+    if not rows:
+        return None, []
+    if rows[0][0] is None:  # the provider, without a contract in the region
+        return rows[0][3], []
+    return rows[0][3], [_facts(r) for r in rows]
+
+
+def _fingerprints_statement() -> Any:
+    """The fingerprints of several products' contracts and of a municipality's provisions
+    in one request (the same count and summed versions as FINGERPRINT and
+    PROVISIONS_FINGERPRINT; a product without contracts has no row). PostgreSQL only,
+    built on first use: the SQLite workstation never imports the PostgreSQL dialect."""
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    products = bindparam("products", type_=ARRAY(String))
+    return union_all(
+        select(
+            literal("pool"), _C.product_code, func.count(), func.coalesce(func.sum(_C.version), 0)
+        )
+        .where(
+            _C.region_slug == bindparam("region"),
+            _C.segment == bindparam("segment"),
+            _C.product_code == any_(products),
+        )
+        .group_by(_C.product_code),
+        select(
+            literal("provisions"),
+            _F.municipality,
+            func.count(),
+            func.coalesce(func.sum(_F.version), 0),
+        )
+        .where(_F.municipality == bindparam("gemeente"))
+        .group_by(_F.municipality),
+    )
+
+
+def server_fingerprints(
+    session: Session, region: str, segment: str, products: Sequence[str], gemeente: str | None
+) -> dict[tuple[str, str], tuple[int, int]] | None:
+    """{("pool", product) or ("provisions", gemeente): fingerprint} in one request on
+    PostgreSQL (a missing product or municipality: no rows, (0, 0)); None elsewhere."""
+    conn = connection(session)
+    dialect = conn.dialect
+    if dialect.name != "postgresql":
+        return None
+    if dialect.name not in _SERVER_FINGERPRINTS:
+        _SERVER_FINGERPRINTS[dialect.name] = ServerSQL.of(_fingerprints_statement(), dialect)
+    server = _SERVER_FINGERPRINTS[dialect.name]
+    if server is None:
+        return None
+    params = {"region": region, "segment": segment, "products": list(products)}
+    params["gemeente"] = gemeente if gemeente is not None else ""
+    found: dict[tuple[str, str], tuple[int, int]] = {("pool", code): (0, 0) for code in products}
+    if gemeente is not None:
+        found[("provisions", gemeente)] = (0, 0)
+    for kind, key, count, versions in server.run_on(conn, params):
+        if kind == "pool" or gemeente is not None:
+            found[(kind, key)] = (int(count), int(versions))
+    return found
 
 
 def provisions_fingerprint(session: Session | RawReads, gemeente: str) -> tuple[int, int]:

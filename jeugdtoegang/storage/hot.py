@@ -5,8 +5,9 @@ SQLAlchemy's per-statement work (cache key, execution context, result object) co
 several times the query itself. :class:`Prepared` compiles a Core ``select`` once per
 dialect and, on SQLite, runs the SQL text on the session's DBAPI connection (same
 transaction, same snapshot), converting parameters and result columns with the very
-bind/result processors SQLAlchemy would use. Other databases take the ordinary Core path,
-except reads through :func:`raw_reads` (PostgreSQL: single statements on a psycopg cursor).
+bind/result processors SQLAlchemy would use. On PostgreSQL (psycopg) :class:`ServerSQL` does
+the same with the statement compiled for the server, and reads through :func:`raw_reads` are
+single statements on a psycopg cursor; other databases take the ordinary Core path.
 Engine ``before_cursor_execute`` listeners still see every statement (the benchmarks
 record the queries there to replay them as their baseline).
 
@@ -24,7 +25,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import CompoundSelect, Select
 
 
 def connection(session: Session) -> Connection:
@@ -85,26 +86,127 @@ class _Compiled:
         self.converted = tuple((i, p) for i, p in enumerate(self.results) if p is not None)
 
 
+class ServerSQL:
+    """A Core ``select`` compiled once for PostgreSQL (psycopg: named ``%(name)s``
+    parameters) and run on the DBAPI connection itself: SQLAlchemy's per-statement work
+    costs more client CPU than a small indexed query. Parameters pass the very bind
+    processors and values the very result processors (chosen by the columns' type codes,
+    as SQLAlchemy chooses them) that ``execute`` would use, so the rows are equal; a
+    driver error is raised as SQLAlchemy raises it (wrapped, a lost connection
+    invalidated), and engine listeners are told every statement."""
+
+    __slots__ = ("binds", "defaults", "results", "sql", "types")
+
+    def __init__(self, sql: str, binds: dict[str, Any], defaults: dict[str, Any], types: Any):
+        self.sql = sql
+        #: name in the SQL → (the caller's parameter key, bind processor or None)
+        self.binds = binds
+        self.defaults = defaults
+        self.types = types
+        #: per column: the result processor, chosen on the first run
+        self.results: tuple[Callable[[Any], Any] | None, ...] | None = None
+
+    @classmethod
+    def of(cls, statement: Select[Any] | CompoundSelect, dialect: Any) -> ServerSQL | None:
+        """The compiled statement, or None when it needs SQLAlchemy's own execution (a
+        driver other than psycopg; parameters rendered per call). A literal IN list of
+        fixed values is written out once, as SQLAlchemy would write it."""
+        if dialect.name != "postgresql" or dialect.driver != "psycopg":
+            return None
+        compiled = statement.compile(dialect=dialect)
+        rendered = compiled.bind_names  # bind → its name in the SQL text
+        if (
+            compiled.positional
+            or compiled.literal_execute_params
+            or compiled.escaped_bind_names
+            or any(bind.callable is not None for bind in rendered)
+        ):
+            return None
+        sql: str = compiled.string
+        processors: Mapping[str, Any] = compiled._bind_processors
+        #: name in the SQL → the caller's parameter key
+        keys = {name: bind.key for bind, name in rendered.items()}
+        defaults = {name: bind.value for bind, name in rendered.items() if bind.value is not None}
+        if compiled.post_compile_params:
+            if any(not bind.expanding or not bind.value for bind in compiled.post_compile_params):
+                return None
+            expanding = compiled.post_compile_params
+            state = compiled.construct_expanded_state(
+                {bind.key: None for bind in rendered if bind not in expanding}
+            )
+            sql, processors = state.statement, state.processors
+            for bind in expanding:
+                name = rendered[bind]
+                del keys[name], defaults[name]
+                for each in state.parameter_expansion[name]:
+                    keys[each] = each
+                    defaults[each] = state.parameters[each]
+        binds = {name: (key, processors.get(name)) for name, key in keys.items()}
+        types = tuple(column[3] for column in compiled._result_columns)
+        return cls(sql, binds, defaults, types)
+
+    def args(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        args = {}
+        defaults = self.defaults
+        for name, (key, process) in self.binds.items():
+            value = params[key] if key in params else defaults[name]
+            args[name] = process(value) if process is not None and value is not None else value
+        return args
+
+    def run_on(self, conn: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """Run on a SQLAlchemy Connection's DBAPI connection (its transaction, if any)."""
+        args = self.args(params)
+        if conn._has_events or conn.engine._has_events:
+            conn.dispatch.before_cursor_execute(conn, None, self.sql, args, None, False)
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(self.sql, args)
+            rows = cursor.fetchall()
+            description = cursor.description if self.results is None else None
+        except conn.dialect.loaded_dbapi.Error as error:
+            conn._handle_dbapi_exception(error, self.sql, args, cursor, None)
+        finally:
+            cursor.close()
+        return self.converted(rows, description, conn.dialect)
+
+    def converted(
+        self, rows: list[tuple[Any, ...]], description: Any, dialect: Any
+    ) -> list[tuple[Any, ...]]:
+        results = self.results
+        if results is None:
+            results = self.results = tuple(
+                type_._cached_result_processor(dialect, column[1])
+                for type_, column in zip(self.types, description, strict=True)
+            )
+        if not any(results):
+            return rows
+        return [
+            tuple(v if p is None or v is None else p(v) for p, v in zip(results, row, strict=True))
+            for row in rows
+        ]
+
+
 class Prepared:
     """A Core ``select`` (named bind parameters, no expanding ones) compiled once per
-    dialect; :meth:`all` returns plain tuples with the same values as ``execute().all()``.
+    dialect; :meth:`all` returns plain tuples with the same values as ``execute().all()``."""
 
-    ``on_cursor``: on PostgreSQL (psycopg) too, run the compiled SQL on the session's
-    DBAPI connection (same transaction) instead of ``Connection.execute``: for a wide row
-    (a dossier with its members: 40 columns) SQLAlchemy's result set-up, which builds
-    psycopg's column descriptions, costs more than the query. Engine listeners are told
-    as on SQLite; errors come as psycopg raises them (not wrapped by SQLAlchemy)."""
-
-    def __init__(self, statement: Select[Any], *, on_cursor: bool = False) -> None:
+    def __init__(self, statement: Select[Any]) -> None:
         self.statement = statement
-        self.on_cursor = on_cursor
         self._compiled: dict[str, _Compiled] = {}
+        self._server: dict[str, ServerSQL | None] = {}
 
     def _for(self, dialect: Any) -> _Compiled:
         found = self._compiled.get(dialect.name)
         if found is None:
             found = self._compiled[dialect.name] = _Compiled(self.statement, dialect)
         return found
+
+    def server_sql(self, dialect: Any) -> ServerSQL | None:
+        """The statement as psycopg runs it (None: only the Core path can run it)."""
+        key = dialect.name
+        if key not in self._server:
+            self._server[key] = ServerSQL.of(self.statement, dialect)
+        return self._server[key]
 
     def all(self, session: Session | RawReads, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         if isinstance(session, RawReads):
@@ -114,10 +216,10 @@ class Prepared:
             conn = connection(session)
             dialect = conn.dialect
             if dialect.name != "sqlite":
-                if not (self.on_cursor and dialect.driver == "psycopg"):
-                    rows = conn.execute(self.statement, dict(params)).all()
-                    return [tuple(row) for row in rows]
-                dialect = positional_dialect(dialect)
+                server = self.server_sql(dialect)
+                if server is None:
+                    return [tuple(row) for row in conn.execute(self.statement, dict(params)).all()]
+                return server.run_on(conn, params)
         compiled = self._for(dialect)
         defaults = compiled.defaults
         args = []

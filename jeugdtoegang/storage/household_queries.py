@@ -70,8 +70,7 @@ _WITH_MEMBERS = Prepared(
     )
     .where(_H.id == bindparam("household_id"))
     # the members in the order of Household.members (its relationship's order_by)
-    .order_by(_P.sort_key),
-    on_cursor=True,
+    .order_by(_P.sort_key)
 )
 
 

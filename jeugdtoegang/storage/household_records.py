@@ -44,8 +44,7 @@ _LOCKED = Prepared(
     .select_from(_HT.outerjoin(_PT, _P.household_id == _H.id))
     .where(_H.id == bindparam("household_id"))
     .order_by(_P.sort_key)
-    .with_for_update(of=_HT),
-    on_cursor=True,
+    .with_for_update(of=_HT)
 )
 
 
