@@ -86,7 +86,9 @@ def _id_text(value: Any) -> str:
 
 def person_texts(person_ids: Sequence[Any]) -> tuple[str, ...]:
     """The persons of an entry as it names them: each once, in order, as id text."""
-    return tuple(dict.fromkeys(_id_text(p) for p in person_ids))
+    return tuple(
+        dict.fromkeys([str(p) if p.__class__ is uuid.UUID else _id_text(p) for p in person_ids])
+    )
 
 
 def _global_numbers(session: Session, count: int) -> list[int]:
@@ -269,19 +271,17 @@ def _write_sqlite(
     subjects: list[tuple[tuple[str, ...], int]],
 ) -> None:
     """The entries through one compiled statement (each value converted by its column
-    type, as SQLAlchemy's executemany would), the person index from one JSON parameter,
+    type, as SQLAlchemy's executemany would, a column at a time), the person index from one JSON parameter,
     the head by a plain UPDATE."""
     sql, where, binds = _sqlite_insert(dialect)
-    params = []
-    for row in rows:
-        full = (*row[:_PERSON_IDS_COLUMN], list(row[_PERSON_IDS_COLUMN]),
-                *row[_PERSON_IDS_COLUMN + 1 :], claim.number, kid)  # fmt: skip
-        params.append(
-            tuple(
-                full[index] if bind is None else bind(full[index])
-                for index, bind in zip(where, binds, strict=True)
-            )
-        )
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    columns[_PERSON_IDS_COLUMN] = [list(persons) for persons in columns[_PERSON_IDS_COLUMN]]
+    columns += [[claim.number] * len(rows), [kid] * len(rows)]
+    converted = [
+        columns[index] if bind is None else list(map(bind, columns[index]))
+        for index, bind in zip(where, binds, strict=True)
+    ]
+    params = list(zip(*converted, strict=True))
     connection = session.connection()
     connection.exec_driver_sql(sql, params)
     _insert_subjects(session, subjects)

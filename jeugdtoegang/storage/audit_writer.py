@@ -43,7 +43,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from jeugdtoegang.domain.actor import Actor
-from jeugdtoegang.storage.audit_append import _DRAINED_INFO, _append, _Item
+from jeugdtoegang.storage.audit_append import _DRAINED_INFO, _append, _Item, person_texts
 from jeugdtoegang.storage.audit_claims import AUDIT_SEQUENCE, _url_key
 from jeugdtoegang.storage.audit_journal import (
     _journal_line,
@@ -179,7 +179,10 @@ def queue_reads(database: Database, actor: Actor, records: Sequence[AccessRecord
         return
     now = utcnow()
     queue = _queue_for(database.engines.write)
-    items = [_Item(actor, record, now, uuid.uuid4()) for record in records]
+    items = [
+        _Item(actor, record, now, uuid.uuid4(), person_texts(record.person_ids))
+        for record in records
+    ]
     with queue.lock:
         queue.journal(items)  # durable before the caller shows the data
         queue.items.extend(items)
