@@ -98,7 +98,7 @@ def _global_numbers(session: Session, count: int) -> list[int]:
             for n in session.connection().exec_driver_sql(
                 f"SELECT nextval('{AUDIT_SEQUENCE}') FROM generate_series(1, %s) ORDER BY 1",
                 (count,),
-            )
+            ).scalars()
         ]
     last = int(session.execute(select(func.max(_A.seq))).scalar() or 0)
     return list(range(last + 1, last + 1 + count))
