@@ -95,10 +95,12 @@ def _global_numbers(session: Session, count: int) -> list[int]:
     if _is_postgres(session):
         return [
             int(n)
-            for n in session.connection().exec_driver_sql(
+            for n in session.connection()
+            .exec_driver_sql(
                 f"SELECT nextval('{AUDIT_SEQUENCE}') FROM generate_series(1, %s) ORDER BY 1",
                 (count,),
-            ).scalars()
+            )
+            .scalars()
         ]
     last = int(session.execute(select(func.max(_A.seq))).scalar() or 0)
     return list(range(last + 1, last + 1 + count))
@@ -109,7 +111,8 @@ _ENTRY_COLUMNS = (
     "id", "seq", "chain_seq", "created_at", "created_by", "role", "action", "object_type",
     "object_id", "person_ids", "purpose", "outcome", "chain_hash",
 )  # fmt: skip
-_hashers: dict[bytes, ChainHasher] = {}
+#: log key → its hasher and key id (both fixed per key)
+_hashers: dict[bytes, tuple[ChainHasher, str]] = {}
 _PERSON_IDS_COLUMN = _ENTRY_COLUMNS.index("person_ids")
 
 
@@ -118,10 +121,10 @@ def _append(session: Session, items: Sequence[_Item]) -> None:
         return
     claim = _claim(session, len(items))
     key = _key(session)
-    hasher = _hashers.get(key)
-    if hasher is None:
-        hasher = _hashers[key] = ChainHasher(key)
-    kid = key_id(key)
+    known = _hashers.get(key)
+    if known is None:
+        known = _hashers[key] = (ChainHasher(key), key_id(key))
+    hasher, kid = known
     numbers, claim.numbers = claim.numbers, None
     if numbers is None or len(numbers) != len(items):
         numbers = _global_numbers(session, len(items))

@@ -54,15 +54,34 @@ def _data_dir() -> Path:
     """:func:`user_data_dir`, asked once per environment: it consults platformdirs and
     stats the folder, which cost more than the rest of a commit's audit bookkeeping. The
     folder made once stays; a write that finds it gone asks again (which makes it)."""
+    home = os.environ.get("JEUGDTOEGANG_HOME")
     env = (
-        os.environ.get("JEUGDTOEGANG_HOME"),
-        os.environ.get("XDG_DATA_HOME"),
-        os.environ.get("HOME"),
-        os.environ.get("LOCALAPPDATA"),
+        (home,)
+        if home
+        else (
+            None,
+            os.environ.get("XDG_DATA_HOME"),
+            os.environ.get("HOME"),
+            os.environ.get("LOCALAPPDATA"),
+        )
     )
     path = _dir_cache.get(env)
     if path is None:
         path = _dir_cache[env] = user_data_dir()
+    return path
+
+
+#: (folder, file name) → the file's path (a Path join costs more than the write it names)
+_paths: dict[tuple[Path, str], Path] = {}
+
+
+def _in_data_dir(name: str) -> Path:
+    folder = _data_dir()
+    path = _paths.get((folder, name))
+    if path is None:
+        if len(_paths) > 256:
+            _paths.clear()
+        path = _paths[(folder, name)] = folder / name
     return path
 
 
@@ -90,7 +109,7 @@ def audit_key(*, create: bool = True) -> bytes:
         if len(env) < 16:
             raise AuditKeyError(f"{KEY_ENV} is te kort (minimaal 16 tekens).")
         return env.encode("utf-8")
-    cached = _key_cache.get(str(_data_dir() / KEY_FILE))
+    cached = _key_cache.get(str(_in_data_dir(KEY_FILE)))
     if cached is not None:
         return cached
     path = user_data_dir() / KEY_FILE
@@ -337,7 +356,7 @@ def write_anchor(database_id: uuid.UUID | str, seq: int, hash_: str, chain: int 
     Written in place (one small write of a fixed-width record), which costs a fraction of
     writing a new file and renaming it after every commit.
     """
-    path = _data_dir() / _anchor_name(database_id, chain)
+    path = _in_data_dir(_anchor_name(database_id, chain))
     known = _anchor_cache.get(path)
     if known is None:
         existing = read_anchor(database_id, chain)
