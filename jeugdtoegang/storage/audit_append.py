@@ -71,6 +71,7 @@ class _Item:
 
 
 _HEX_ID = re.compile(r"[0-9a-f]{32}")
+_CANONICAL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _id_text(value: Any) -> str:
@@ -78,6 +79,8 @@ def _id_text(value: Any) -> str:
     UUID or from its text; the 32 hex digits SQLite stores are rewritten, not parsed."""
     if isinstance(value, uuid.UUID):
         return str(value)
+    if value.__class__ is str and _CANONICAL_ID.fullmatch(value):  # (written so already)
+        return value
     text = str(value).strip().lower()
     if _HEX_ID.fullmatch(text):
         return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"

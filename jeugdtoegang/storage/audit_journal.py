@@ -77,12 +77,15 @@ def _journal_line(item: _Item) -> str:
     persons = item.persons if item.persons is not None else person_texts(record.person_ids)
     object_id = record.object_id
     named = '"' + '","'.join(persons) + '"' if persons else ""
+    if object_id.__class__ is uuid.UUID:  # (its text needs no escaping)
+        object_text = f'"{object_id}"'
+    else:
+        object_text = _json_text(str(object_id)) if object_id else "null"
     return (
         f'{{"id":"{item.entry_id}","at":"{item.at.isoformat()}",{_actor_part(item.actor)},'
-        f'"action":{_text(record.action)},"object_type":{_text(record.object_type)},'
-        f'"object_id":{"null" if not object_id else _json_text(str(object_id))},'
-        f'"persons":[{named}],'
-        f'"purpose":{_text(record.purpose)},"outcome":{_text(record.outcome)}}}\n'
+        f'"action":{_json_text(record.action)},"object_type":{_text(record.object_type)},'
+        f'"object_id":{object_text},"persons":[{named}],'
+        f'"purpose":{_text(record.purpose)},"outcome":{_json_text(record.outcome)}}}\n'
     )
 
 

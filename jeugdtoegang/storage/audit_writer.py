@@ -162,6 +162,9 @@ BATCH_DELAY_S = 0.25
 
 def _queue_for(engine: Engine) -> _Queue:
     key = _url_key(engine)
+    queue = _queues.get(key)
+    if queue is not None and queue.engine is engine:
+        return queue
     with _queues_lock:
         queue = _queues.get(key)
         if queue is None or queue.engine is not engine:
@@ -187,7 +190,8 @@ def queue_reads(database: Database, actor: Actor, records: Sequence[AccessRecord
         queue.journal(items)  # durable before the caller shows the data
         queue.items.extend(items)
     _ensure_thread()
-    _wake.set()
+    if not _wake.is_set():  # (set already: the writer gathers a batch and takes these too)
+        _wake.set()
 
 
 def flush_pending(database: Database | None = None) -> None:
