@@ -111,11 +111,12 @@ def put_back(database: Database, state: tuple[int, bool] | None) -> None:
             )
 
 
-@pytest.mark.parametrize("size", [1, 4, 40])
+@pytest.mark.parametrize("size", [0, 1, 4, 40])
 def test_the_fast_path_stores_what_the_orm_path_stored(
     database: Database, monkeypatch: pytest.MonkeyPatch, size: int
 ) -> None:
-    items = batch(size)
+    items = batch(size) if size else batch(3)[2:]  # (0: one entry naming nobody)
+    size = len(items)
     before = sequence_state(database)
     with monkeypatch.context() as patch:
         patch.setattr(
@@ -181,3 +182,19 @@ def test_a_journal_line_is_the_json_of_the_entry_and_reads_back() -> None:
         assert again.entry_id == item.entry_id and again.at == item.at
         assert audit_append.person_texts(again.record.person_ids) == tuple(persons)
         assert again.record.purpose == record.purpose and again.actor.roles == actor.roles
+
+
+def test_an_anchor_is_written_again_after_the_data_folder_was_removed() -> None:
+    """The folder is looked up once; a folder removed meanwhile is made again."""
+    import os
+    import shutil
+
+    from jeugdtoegang.storage.audit_chain import read_anchor, write_anchor
+
+    database_id = uuid.uuid4()
+    write_anchor(database_id, 1, "a" * 64)
+    folder = os.environ["JEUGDTOEGANG_HOME"]
+    shutil.rmtree(folder)
+    write_anchor(database_id, 2, "b" * 64)
+    anchor = read_anchor(database_id)
+    assert anchor is not None and (anchor.seq, anchor.chain_hash) == (2, "b" * 64)
