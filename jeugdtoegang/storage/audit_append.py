@@ -105,7 +105,12 @@ def _global_numbers(session: Session, count: int) -> list[int]:
             )
             .scalars()
         ]
-    last = int(session.execute(select(func.max(_A.seq))).scalar() or 0)
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":  # (without the ORM's round of events)
+        last = connection.exec_driver_sql("SELECT max(seq) FROM audit_log").scalar()
+    else:
+        last = session.execute(select(func.max(_A.seq))).scalar()
+    last = int(last or 0)
     return list(range(last + 1, last + 1 + count))
 
 
@@ -357,6 +362,10 @@ _database_ids: weakref.WeakKeyDictionary[Engine, uuid.UUID] = weakref.WeakKeyDic
 
 def _database_id(session: Session) -> uuid.UUID | None:
     if not _is_postgres(session):
+        connection = session.connection()
+        if connection.dialect.name == "sqlite":  # (without the ORM's round of events)
+            value = connection.exec_driver_sql("SELECT id FROM database_info").scalar()
+            return None if value is None else uuid.UUID(str(value))
         return session.execute(select(DatabaseInfo.id)).scalar()
     engine = _engine_of(session)
     known = _database_ids.get(engine)

@@ -103,7 +103,13 @@ def _try_chain(
             return None
         return int(row[0]), str(row[1]), [int(n) for n in row[2]] if count else None
     # SQLite: this transaction holds the database's write lock
-    row = session.execute(select(_C.head_seq, _C.head_hash).where(_C.number == number)).first()
+    row = (
+        session.connection()
+        .exec_driver_sql("SELECT head_seq, head_hash FROM audit_chain WHERE number = ?", (number,))
+        .first()
+        if session.get_bind().dialect.name == "sqlite"
+        else session.execute(select(_C.head_seq, _C.head_hash).where(_C.number == number)).first()
+    )
     return (int(row[0]), str(row[1]), None) if row is not None else None
 
 
