@@ -165,15 +165,20 @@ def _append(session: Session, items: Sequence[_Item]) -> None:
         )  # fmt: skip
         if persons:
             subjects.append((persons, seq))
-    claim.head_seq += len(items)
-    claim.head_hash = previous
+    # the writers store the new head from the claim; it stays only if the rows are written
+    before = claim.head_seq, claim.head_hash
+    claim.head_seq, claim.head_hash = claim.head_seq + len(items), previous
     dialect = session.get_bind().dialect
-    if dialect.name == "postgresql":
-        _write_postgres(session, claim, kid, rows, subjects)
-    elif dialect.name == "sqlite":
-        _write_sqlite(session, dialect, claim, kid, rows, subjects)
-    else:
-        _write_generic(session, claim, kid, rows, subjects)
+    try:
+        if dialect.name == "postgresql":
+            _write_postgres(session, claim, kid, rows, subjects)
+        elif dialect.name == "sqlite":
+            _write_sqlite(session, dialect, claim, kid, rows, subjects)
+        else:
+            _write_generic(session, claim, kid, rows, subjects)
+    except BaseException:
+        claim.head_seq, claim.head_hash = before
+        raise
     database_id = _database_id(session)
     if database_id is not None:
         session.info[_ANCHOR_INFO] = (database_id, claim.head_seq, previous, claim.number)
