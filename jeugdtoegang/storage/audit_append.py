@@ -8,8 +8,8 @@ chain's anchor file is brought up to date.
 
 The rows are written with as little client work as possible, since every save and every
 read pays for it: on PostgreSQL the entries, the person index and the chain's new head go
-in one statement of array parameters (one round trip, one prepared plan whatever the
-batch size); on SQLite through one compiled statement with the values converted as
+in one statement (the rows as one JSON parameter: one round trip, one prepared plan
+whatever the batch size); on SQLite through one compiled statement with the values converted as
 SQLAlchemy would convert them. :func:`_write_generic` (the ORM's bulk insert) is the
 reference both are compared with in the tests.
 """
