@@ -46,6 +46,43 @@ _SEP = "\x1f"
 _NONE = "\x00"
 _key_cache: dict[str, bytes] = {}
 _anchor_cache: dict[Path, int] = {}
+#: the environment that decides the user data folder → the folder (see :func:`_data_dir`)
+_dir_cache: dict[tuple[str | None, ...], Path] = {}
+
+
+def _data_dir() -> Path:
+    """:func:`user_data_dir`, asked once per environment: it consults platformdirs and
+    stats the folder, which cost more than the rest of a commit's audit bookkeeping. The
+    folder made once stays; a write that finds it gone asks again (which makes it)."""
+    home = os.environ.get("JEUGDTOEGANG_HOME")
+    env = (
+        (home,)
+        if home
+        else (
+            None,
+            os.environ.get("XDG_DATA_HOME"),
+            os.environ.get("HOME"),
+            os.environ.get("LOCALAPPDATA"),
+        )
+    )
+    path = _dir_cache.get(env)
+    if path is None:
+        path = _dir_cache[env] = user_data_dir()
+    return path
+
+
+#: (folder, file name) → the file's path (a Path join costs more than the write it names)
+_paths: dict[tuple[Path, str], Path] = {}
+
+
+def _in_data_dir(name: str) -> Path:
+    folder = _data_dir()
+    path = _paths.get((folder, name))
+    if path is None:
+        if len(_paths) > 256:
+            _paths.clear()
+        path = _paths[(folder, name)] = folder / name
+    return path
 
 
 class AuditKeyError(JeugdtoegangError):
@@ -72,10 +109,10 @@ def audit_key(*, create: bool = True) -> bytes:
         if len(env) < 16:
             raise AuditKeyError(f"{KEY_ENV} is te kort (minimaal 16 tekens).")
         return env.encode("utf-8")
-    path = user_data_dir() / KEY_FILE
-    cached = _key_cache.get(str(path))
+    cached = _key_cache.get(str(_in_data_dir(KEY_FILE)))
     if cached is not None:
         return cached
+    path = user_data_dir() / KEY_FILE
     if not path.exists():
         if not create:
             raise AuditKeyError(KEY_LOST.format(path=path))
@@ -258,8 +295,12 @@ class Anchor:
 
 def anchor_path(database_id: uuid.UUID | str, chain: int = 1) -> Path:
     """The anchor file of one chain (chain 1 keeps the name of before 0016)."""
+    return user_data_dir() / _anchor_name(database_id, chain)
+
+
+def _anchor_name(database_id: uuid.UUID | str, chain: int) -> str:
     suffix = "" if chain == 1 else f"-k{chain}"
-    return user_data_dir() / f"audit-anchor-{database_id}{suffix}.json"
+    return f"audit-anchor-{database_id}{suffix}.json"
 
 
 def read_anchor(database_id: uuid.UUID | str, chain: int = 1) -> Anchor | None:
@@ -315,14 +356,19 @@ def write_anchor(database_id: uuid.UUID | str, seq: int, hash_: str, chain: int 
     Written in place (one small write of a fixed-width record), which costs a fraction of
     writing a new file and renaming it after every commit.
     """
-    path = anchor_path(database_id, chain)
+    path = _in_data_dir(_anchor_name(database_id, chain))
     known = _anchor_cache.get(path)
     if known is None:
         existing = read_anchor(database_id, chain)
         known = existing.seq if existing is not None else 0
     if seq <= known and path.exists():
         return
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    except FileNotFoundError:  # the folder was removed meanwhile: made again
+        _dir_cache.clear()
+        path = anchor_path(database_id, chain)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
     try:
         data = _anchor_bytes(database_id, seq, hash_)
         os.write(fd, data)
@@ -335,6 +381,7 @@ def write_anchor(database_id: uuid.UUID | str, seq: int, hash_: str, chain: int 
 def forget_anchor_cache() -> None:
     """Drop the in-process anchor cache (tests that edit anchor files use this)."""
     _anchor_cache.clear()
+    _dir_cache.clear()
 
 
 def replace_key() -> tuple[str | None, str]:

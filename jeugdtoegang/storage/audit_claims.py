@@ -57,8 +57,15 @@ _owners: weakref.WeakValueDictionary[tuple[str, int], Engine] = weakref.WeakValu
 _known: dict[str, list[int]] = {}
 
 
+#: engine → its URL as text (rendering it costs more than a whole claim's bookkeeping)
+_url_keys: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+
+
 def _url_key(engine: Engine) -> str:
-    return engine.url.render_as_string(hide_password=False)
+    key = _url_keys.get(engine)
+    if key is None:
+        key = _url_keys[engine] = engine.url.render_as_string(hide_password=False)
+    return key
 
 
 def _is_postgres(session: Session) -> bool:
@@ -70,6 +77,14 @@ def _engine_of(session: Session) -> Engine:
     return getattr(bind, "engine", bind)
 
 
+#: PostgreSQL: take a chain (if free) and draw the batch's global numbers, in one request
+_PG_TRY_CHAIN = (
+    "SELECT head_seq, head_hash, ARRAY(SELECT nextval('" + AUDIT_SEQUENCE + "')"
+    " FROM generate_series(1, %(count)s) ORDER BY 1) FROM audit_chain"
+    " WHERE number = %(n)s AND pg_try_advisory_xact_lock(%(k)s, %(n)s) FOR UPDATE"
+)
+
+
 def _try_chain(
     session: Session, number: int, count: int = 0
 ) -> tuple[int, str, list[int] | None] | None:
@@ -79,20 +94,22 @@ def _try_chain(
         # FOR UPDATE reads the head as the previous holder committed it (it waits for
         # nobody: only the holder of the advisory lock ever updates this row); the numbers
         # are drawn only when the chain was taken (the select list of a row that passed)
-        row = session.execute(
-            text(
-                "SELECT head_seq, head_hash, ARRAY(SELECT nextval('"
-                + AUDIT_SEQUENCE
-                + "') FROM generate_series(1, :count) ORDER BY 1) FROM audit_chain "
-                "WHERE number = :n AND pg_try_advisory_xact_lock(:k, :n) FOR UPDATE"
-            ),
-            {"n": number, "k": _CHAIN_LOCK, "count": count},
-        ).first()
+        row = (
+            session.connection()
+            .exec_driver_sql(_PG_TRY_CHAIN, {"n": number, "k": _CHAIN_LOCK, "count": count})
+            .first()
+        )
         if row is None:
             return None
         return int(row[0]), str(row[1]), [int(n) for n in row[2]] if count else None
     # SQLite: this transaction holds the database's write lock
-    row = session.execute(select(_C.head_seq, _C.head_hash).where(_C.number == number)).first()
+    row = (
+        session.connection()
+        .exec_driver_sql("SELECT head_seq, head_hash FROM audit_chain WHERE number = ?", (number,))
+        .first()
+        if session.get_bind().dialect.name == "sqlite"
+        else session.execute(select(_C.head_seq, _C.head_hash).where(_C.number == number)).first()
+    )
     return (int(row[0]), str(row[1]), None) if row is not None else None
 
 

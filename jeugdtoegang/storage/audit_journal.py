@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.actor import Actor, Role
 from jeugdtoegang.paths import user_data_dir
-from jeugdtoegang.storage.audit_append import _append, _Item
+from jeugdtoegang.storage.audit_append import _append, _Item, person_texts
 from jeugdtoegang.storage.audit_claims import _A, _url_key
 
 
@@ -36,28 +36,56 @@ def journal_prefix(engine: Engine) -> str:
     return f"audit-journal-{digest}-"
 
 
+#: a JSON string as ``json.dumps(..., ensure_ascii=False)`` writes it (its C encoder)
+_json_text = json.encoder.encode_basestring  # type: ignore[attr-defined]
+#: id(actor) → (actor, its part of a journal line): one actor logs many reads
+_actor_parts: dict[int, tuple[Actor, str]] = {}
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else _json_text(value)
+
+
+def _actor_part(actor: Actor) -> str:
+    known = _actor_parts.get(id(actor))
+    if known is not None and known[0] is actor:
+        return known[1]
+    part = json.dumps(
+        {
+            "user": actor.username,
+            "name": actor.display_name,
+            "roles": sorted(r.value for r in actor.roles),
+            "team": actor.team,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )[1:-1]
+    if len(_actor_parts) >= 64:
+        _actor_parts.clear()
+    _actor_parts[id(actor)] = (actor, part)
+    return part
+
+
 def _journal_line(item: _Item) -> str:
-    record, actor = item.record, item.actor
+    """One read entry as a line of JSON, exactly as ``json.dumps`` (compact, not
+    ASCII-escaped) writes its dict of id, at, user, name, roles, team, action, object_type,
+    object_id, persons, purpose and outcome; put together from parts, since it is paid
+    before every dossier or search result is shown: the actor's part is made once per
+    actor, the person ids (text already) are only quoted.
+    """
+    record = item.record
+    persons = item.persons if item.persons is not None else person_texts(record.person_ids)
+    object_id = record.object_id
+    named = '"' + '","'.join(persons) + '"' if persons else ""
+    if object_id.__class__ is uuid.UUID:  # (its text needs no escaping)
+        object_text = f'"{object_id}"'
+    else:
+        object_text = _json_text(str(object_id)) if object_id else "null"
     return (
-        json.dumps(
-            {
-                "id": str(item.entry_id),
-                "at": item.at.isoformat(),
-                "user": actor.username,
-                "name": actor.display_name,
-                "roles": sorted(r.value for r in actor.roles),
-                "team": actor.team,
-                "action": record.action,
-                "object_type": record.object_type,
-                "object_id": str(record.object_id) if record.object_id else None,
-                "persons": [str(p) for p in record.person_ids],
-                "purpose": record.purpose,
-                "outcome": record.outcome,
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-        + "\n"
+        f'{{"id":"{item.entry_id}","at":"{item.at.isoformat()}",{_actor_part(item.actor)},'
+        f'"action":{_json_text(record.action)},"object_type":{_text(record.object_type)},'
+        f'"object_id":{object_text},"persons":[{named}],'
+        f'"purpose":{_text(record.purpose)},"outcome":{_json_text(record.outcome)}}}\n'
     )
 
 

@@ -43,7 +43,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from jeugdtoegang.domain.actor import Actor
-from jeugdtoegang.storage.audit_append import _DRAINED_INFO, _append, _Item
+from jeugdtoegang.storage.audit_append import _DRAINED_INFO, _append, _Item, person_texts
 from jeugdtoegang.storage.audit_claims import AUDIT_SEQUENCE, _url_key
 from jeugdtoegang.storage.audit_journal import (
     _journal_line,
@@ -162,6 +162,9 @@ BATCH_DELAY_S = 0.25
 
 def _queue_for(engine: Engine) -> _Queue:
     key = _url_key(engine)
+    queue = _queues.get(key)
+    if queue is not None and queue.engine is engine:
+        return queue
     with _queues_lock:
         queue = _queues.get(key)
         if queue is None or queue.engine is not engine:
@@ -179,12 +182,16 @@ def queue_reads(database: Database, actor: Actor, records: Sequence[AccessRecord
         return
     now = utcnow()
     queue = _queue_for(database.engines.write)
-    items = [_Item(actor, record, now, uuid.uuid4()) for record in records]
+    items = [
+        _Item(actor, record, now, uuid.uuid4(), person_texts(record.person_ids))
+        for record in records
+    ]
     with queue.lock:
         queue.journal(items)  # durable before the caller shows the data
         queue.items.extend(items)
     _ensure_thread()
-    _wake.set()
+    if not _wake.is_set():  # (set already: the writer gathers a batch and takes these too)
+        _wake.set()
 
 
 def flush_pending(database: Database | None = None) -> None:
