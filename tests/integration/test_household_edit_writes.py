@@ -22,7 +22,7 @@ from jeugdtoegang.errors import JeugdtoegangError, StaleRecordError
 from jeugdtoegang.services import households
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.views import HouseholdDetail
-from jeugdtoegang.storage import household_records
+from jeugdtoegang.storage import changelog, household_records
 from jeugdtoegang.storage.models import AuditEntry
 from jeugdtoegang.storage.models.changelog import ChangeLogEntry
 from jeugdtoegang.storage.models.households import Household
@@ -259,3 +259,20 @@ def test_a_value_the_database_refuses_is_refused_alike(ctx: AppContext) -> None:
     assert outcomes[0] == outcomes[1]
     refused = ctx.database.engines.write.dialect.name == "postgresql"
     assert isinstance(outcomes[0], tuple) is refused
+
+
+def test_without_the_driver_shortcut_the_edit_is_stored_alike(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another PostgreSQL driver runs the same statement through SQLAlchemy."""
+    monkeypatch.setattr(changelog.ServerSQL, "of", classmethod(lambda cls, *_args: None))
+    monkeypatch.setattr(household_records, "_UPDATES", {})
+    first, twin, renames = _twins(ctx)
+    data = replace(households.household_input_from(first), notes="Via SQLAlchemy")
+    twin_data = replace(households.household_input_from(twin), notes="Via SQLAlchemy")
+
+    core = households.update_household(ctx, first.id, first.version, data)
+    orm = _save_through_the_orm(ctx, twin.id, twin.version, twin_data)
+
+    assert core.version == first.version + 1
+    _assert_written_alike(ctx, core, orm, renames)
