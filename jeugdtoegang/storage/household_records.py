@@ -6,7 +6,9 @@ notes); its members come back as they were. Through the ORM such a save cost two
 every member and a flush. Here the household is read locked together with its members in
 one statement, and the save is one versioned UPDATE plus its change-log row: the same
 rows the session hooks write (who/when stamps, version + 1, a full snapshot in the change
-log), without loading objects. Changes to members still go through the ORM.
+log), without loading objects; on PostgreSQL the UPDATE and its change-log row are one
+request (:class:`~jeugdtoegang.storage.changelog.LoggedUpdate`). Changes to members still
+go through the ORM.
 """
 
 from __future__ import annotations
