@@ -23,10 +23,16 @@ _INVISIBLE = frozenset(
     "\u2060\u2066\u2067\u2068\u2069\ufeff"
 )
 _ALLOWED_IN_FREE_TEXT = frozenset("\n\t\r")
+#: the allowed characters of a free text removed (for ``str.translate``)
+_LINE_BREAKS = dict.fromkeys(map(ord, _ALLOWED_IN_FREE_TEXT))
 
 
 def bad_characters(value: str, *, multiline: bool = False) -> list[str]:
     """The forbidden characters in ``value`` (as U+XXXX codes), in order of appearance."""
+    # every forbidden character is unprintable (categories C*; each of _INVISIBLE is Cf):
+    # a printable text, as nearly every one is, has none (checked at C speed)
+    if value.isprintable() or (multiline and value.translate(_LINE_BREAKS).isprintable()):
+        return []
     found: list[str] = []
     for char in value:
         if multiline and char in _ALLOWED_IN_FREE_TEXT:

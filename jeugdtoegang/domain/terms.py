@@ -8,6 +8,7 @@ clamps to 28 February, minus one day).
 
 from __future__ import annotations
 
+from calendar import isleap
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -46,7 +47,19 @@ def add_weeks(day: date, weeks: int) -> date:
 
 
 def age_on(birth_date: date, day: date) -> int:
-    """Age in whole years on ``day`` (a 29 February birthday counts on 28 February)."""
+    """Age in whole years on ``day`` (a 29 February birthday counts on 28 February).
+
+    The years of ``relativedelta(day, birth_date)``: the most whole years that, added to
+    the birth date (29 February clamped to 28 February in other years), do not pass
+    ``day``. Counted directly for dates on or after the birth date (a ``relativedelta``
+    costs several microseconds, and a dossier's every member is checked on each save).
+    """
+    if day >= birth_date and type(day) is date and type(birth_date) is date:
+        birthday = (birth_date.month, birth_date.day)
+        if birthday == (2, 29) and not isleap(day.year):
+            birthday = (2, 28)
+        before_birthday = (day.month, day.day) < birthday
+        return day.year - birth_date.year - before_birthday
     return relativedelta(day, birth_date).years
 
 

@@ -7,13 +7,14 @@ and when" and "every change gets a sequence number" impossible to forget in a se
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Table, bindparam, event, func, insert, literal_column, select, text, update
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.storage.base import VersionedBase, utcnow
-from jeugdtoegang.storage.hot import connection
+from jeugdtoegang.storage.hot import ServerSQL, connection
 from jeugdtoegang.storage.models.changelog import ChangeLogEntry
 from jeugdtoegang.storage.models.meta import SequenceCounter
 from jeugdtoegang.storage.snapshot import snapshot
@@ -227,6 +228,80 @@ class LoggedInsert:
         params["log_id"] = uuid.uuid4()
         conn.execute(self.with_change, params)
         session.info["jt_allocated_in"] = session.get_transaction()
+
+
+#: the change-log columns a caller gives (``seq`` is drawn by the statement itself)
+_LOGGED_COLUMNS = tuple(c for c in ChangeLogEntry.__table__.columns if c.name != "seq")
+
+
+class LoggedUpdate:
+    """The versioned UPDATE of one record of ``table`` (the columns ``names``, bound as
+    ``row_<column>``; the row matched by ``record_id`` at ``read_version``) together with
+    its change-log row, for a write that bypasses the ORM's flush.
+
+    On PostgreSQL the two are one statement: the UPDATE a ``WITH`` clause whose returned
+    row feeds the change log's INSERT (no row updated: no change-log row, no number drawn),
+    run on the DBAPI connection (:class:`~jeugdtoegang.storage.hot.ServerSQL`): one request
+    instead of two, and SQLAlchemy's per-statement work once instead of twice. SQLite: the
+    UPDATE, then :func:`write_change_rows` when it changed the row.
+    """
+
+    def __init__(self, table: Table, names: Sequence[str]) -> None:
+        record = table.c
+        self.record = (
+            update(table)
+            .where(record.id == bindparam("record_id"), record.version == bindparam("read_version"))
+            .values({name: bindparam(f"row_{name}", type_=record[name].type) for name in names})
+        )
+        changed = self.record.returning(record.id).cte(f"changed_{table.name}")
+        log = ChangeLogEntry.__table__
+        self.with_change = (
+            insert(log)
+            .from_select(
+                ["seq", *(column.name for column in _LOGGED_COLUMNS)],
+                select(
+                    _LOCKED_NEXTVAL,
+                    *(bindparam(f"log_{c.name}", type_=c.type) for c in _LOGGED_COLUMNS),
+                ).select_from(changed),
+            )
+            .returning(log.c.seq)
+        )
+        self._server: dict[str, ServerSQL | None] = {}
+
+    def execute(
+        self,
+        session: Session,
+        key: tuple[Any, int],
+        values: dict[str, Any],
+        change: dict[str, Any],
+    ) -> bool:
+        """Write ``values`` (every column of ``names``) to the record ``key`` = (id, the
+        version read) and log ``change`` (a change-log row without ``seq`` and ``id``, as
+        :func:`write_change_rows` takes it) in the session's transaction; False (nothing
+        written) when no such record is at that version."""
+        conn = connection(session)
+        params = {f"row_{name}": value for name, value in values.items()}
+        params["record_id"], params["read_version"] = key
+        dialect = conn.dialect
+        if dialect.name != "postgresql":
+            if conn.execute(self.record, params).rowcount != 1:
+                return False
+            write_change_rows(session, [change])
+            return True
+        for name, value in change.items():
+            params[f"log_{name}"] = value
+        params["log_id"] = uuid.uuid4()
+        if dialect.name not in self._server:
+            self._server[dialect.name] = ServerSQL.of(self.with_change, dialect)  # type: ignore[arg-type]
+        server = self._server[dialect.name]
+        if server is None:
+            logged = conn.execute(self.with_change, params).all()
+        else:
+            logged = server.run_on(conn, params)
+        if not logged:
+            return False
+        session.info["jt_allocated_in"] = session.get_transaction()
+        return True
 
 
 def install_session_hooks(target: Any) -> None:

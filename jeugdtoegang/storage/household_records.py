@@ -6,7 +6,9 @@ notes); its members come back as they were. Through the ORM such a save cost two
 every member and a flush. Here the household is read locked together with its members in
 one statement, and the save is one versioned UPDATE plus its change-log row: the same
 rows the session hooks write (who/when stamps, version + 1, a full snapshot in the change
-log), without loading objects. Changes to members still go through the ORM.
+log), without loading objects; on PostgreSQL the UPDATE and its change-log row are one
+request (:class:`~jeugdtoegang.storage.changelog.LoggedUpdate`). Changes to members still
+go through the ORM.
 """
 
 from __future__ import annotations
@@ -15,12 +17,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Update, bindparam, inspect, select, update
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.storage.base import utcnow
-from jeugdtoegang.storage.changelog import write_change_rows
-from jeugdtoegang.storage.hot import Prepared, connection
+from jeugdtoegang.storage.changelog import LoggedUpdate
+from jeugdtoegang.storage.hot import Prepared
 from jeugdtoegang.storage.household_sort import sort_key_of
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.snapshot import to_json_value
@@ -69,19 +71,15 @@ def lock_household(session: Session, household_id: uuid.UUID) -> StoredHousehold
     return StoredHousehold(dict(zip(_HOUSEHOLD_NAMES, rows[0][:width], strict=True)), members)
 
 
-#: the versioned UPDATE per set of columns written, built once (building it and its cache
-#: key from literal values cost about as much as running it)
-_UPDATES: dict[tuple[str, ...], Update] = {}
+#: the versioned UPDATE with its change-log row per set of columns written, built once
+#: (building it and its cache key from literal values cost about as much as running it)
+_UPDATES: dict[tuple[str, ...], LoggedUpdate] = {}
 
 
-def _update_of(names: tuple[str, ...]) -> Update:
+def _update_of(names: tuple[str, ...]) -> LoggedUpdate:
     found = _UPDATES.get(names)
     if found is None:
-        found = (
-            update(_HT)
-            .where(_H.id == bindparam("record_id"), _H.version == bindparam("read_version"))
-            .values({name: bindparam(f"new_{name}", type_=_H[name].type) for name in names})
-        )
+        found = LoggedUpdate(_HT, names)
         if len(_UPDATES) < 1024:
             _UPDATES[names] = found
     return found
@@ -100,30 +98,18 @@ def update_household_columns(
     stamped = {**changes, "updated_by": who, "updated_at": now, "version": version + 1}
     if "name" in changes:  # the dossier list's order follows the name
         stamped["sort_key"] = sort_key_of(changes["name"])
-    done = connection(session).execute(
-        _update_of(tuple(sorted(stamped))),
-        {
-            "record_id": stored["id"],
-            "read_version": version,
-            **{f"new_{name}": value for name, value in stamped.items()},
-        },
-    )
-    if done.rowcount != 1:
-        return None
     row = {**stored, **stamped}
-    write_change_rows(
-        session,
-        [
-            {
-                "table_name": _HT.name,
-                "record_id": row["id"],
-                "version": row["version"],
-                "operation": "update",
-                "data": {name: to_json_value(row[name]) for name in _SNAPSHOT},
-                "created_at": now,
-                "created_by": who,
-                "origin_db": session.info.get("origin_db"),
-            }
-        ],
+    change = {
+        "table_name": _HT.name,
+        "record_id": row["id"],
+        "version": row["version"],
+        "operation": "update",
+        "data": {name: to_json_value(row[name]) for name in _SNAPSHOT},
+        "created_at": now,
+        "created_by": who,
+        "origin_db": session.info.get("origin_db"),
+    }
+    written = _update_of(tuple(sorted(stamped))).execute(
+        session, (stored["id"], version), stamped, change
     )
-    return row
+    return row if written else None
