@@ -266,7 +266,7 @@ class RawReads:
         self.dialect = dialect
 
 
-class _TellingCursor:
+class TellingCursor:
     """A DBAPI cursor whose statements are told to the engine's ``before_cursor_execute``
     listeners first (with ``None`` for the SQLAlchemy Connection there is none of)."""
 
@@ -311,7 +311,7 @@ def _postgresql_reads(engine: Engine) -> Iterator[RawReads]:
     try:
         raw.autocommit = True  # no request: applies from the next statement
         cursor = raw.cursor()
-        yield RawReads(_TellingCursor(cursor, engine), positional_dialect(engine.dialect))
+        yield RawReads(TellingCursor(cursor, engine), positional_dialect(engine.dialect))
     finally:
         try:
             if cursor is not None:

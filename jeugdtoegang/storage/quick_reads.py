@@ -21,24 +21,14 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from jeugdtoegang.storage.hot import Prepared, RawReads, memo_at, remember_at, seen_at
-
-
-class _TellingCursor:
-    """A DBAPI cursor whose statements are told to the engine's listeners first."""
-
-    __slots__ = ("cursor", "engine")
-
-    def __init__(self, cursor: Any, engine: Engine) -> None:
-        self.cursor = cursor
-        self.engine = engine
-
-    def execute(self, sql: str, args: Sequence[Any] = ()) -> Any:
-        if self.engine._has_events:
-            self.engine.dispatch.before_cursor_execute(
-                None, self.cursor, sql, tuple(args), None, False
-            )
-        return self.cursor.execute(sql, args)
+from jeugdtoegang.storage.hot import (
+    Prepared,
+    RawReads,
+    TellingCursor,
+    memo_at,
+    remember_at,
+    seen_at,
+)
 
 
 class QuickReads:
@@ -50,7 +40,7 @@ class QuickReads:
         self.engine = engine
         self.info = info
         self.stamp = stamp
-        self.reads = RawReads(_TellingCursor(cursor, engine), engine.dialect)
+        self.reads = RawReads(TellingCursor(cursor, engine), engine.dialect)
 
     def unchanged(self, slot: str, key: object) -> bool:
         """Whether :func:`~jeugdtoegang.storage.hot.unchanged_since` would say that no

@@ -15,7 +15,6 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from sqlalchemy import String, cast, func, select
 from sqlalchemy.exc import DBAPIError
 
 from jeugdtoegang.errors import JeugdtoegangError, StaleRecordError
@@ -27,8 +26,19 @@ from jeugdtoegang.storage.models import AuditEntry
 from jeugdtoegang.storage.models.changelog import ChangeLogEntry
 from jeugdtoegang.storage.models.households import Household
 from tests.integration.test_households import jansen
+from tests.written_rows import (
+    audit_entries,
+    change_rows,
+    renamed,
+    row_counts,
+    stored_row,
+    without,
+)
 
 pytestmark = pytest.mark.postgres
+
+#: the tables a refused write must leave as they were
+_COUNTED = (ChangeLogEntry, AuditEntry)
 
 _TIMES = ("created_at", "updated_at")
 _TWIN_BSNS = ("111222011", "111222023")  # valid, unlike the first family's
@@ -62,87 +72,35 @@ def _twins(ctx: AppContext) -> tuple[HouseholdDetail, HouseholdDetail, dict[str,
     return first, twin, renames
 
 
-def _stored(ctx: AppContext, household_id: uuid.UUID) -> dict[str, Any]:
-    table = Household.__table__
-    with ctx.database.read_sessions() as session:
-        row = session.execute(select(table).where(table.c.id == household_id)).one()
-    return dict(row._mapping)
-
-
-def _change_rows(ctx: AppContext, record_id: uuid.UUID) -> list[dict[str, Any]]:
-    log = ChangeLogEntry.__table__
-    with ctx.database.read_sessions() as session:
-        rows = session.execute(
-            select(log, cast(log.c.data, String).label("text"))
-            .where(log.c.record_id == record_id)
-            .order_by(log.c.seq)
-        ).all()
-    return [dict(row._mapping) for row in rows]
-
-
-def _audit_entries(ctx: AppContext, object_id: uuid.UUID) -> list[dict[str, Any]]:
-    table = AuditEntry.__table__
-    with ctx.database.read_sessions() as session:
-        rows = session.execute(
-            select(table).where(table.c.object_id == object_id).order_by(table.c.seq)
-        ).all()
-    return [dict(row._mapping) for row in rows]
-
-
-def _counts(ctx: AppContext) -> tuple[int, ...]:
-    with ctx.database.read_sessions() as session:
-        return tuple(
-            session.execute(select(func.count()).select_from(model.__table__)).scalar_one()
-            for model in (ChangeLogEntry, AuditEntry)
-        )
-
-
-def _without(row: dict[str, Any], *names: str) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k not in names}
-
-
-def _renamed(value: Any, renames: dict[str, str]) -> Any:
-    """``value`` with the twin's ids, dossier number and stamps (texts holding them too)
-    as the first dossier's."""
-    if isinstance(value, uuid.UUID):
-        return uuid.UUID(renames.get(str(value), str(value)))
-    if isinstance(value, str):
-        for old, new in renames.items():
-            value = value.replace(old, new)
-        return value
-    if isinstance(value, list | tuple):
-        return type(value)(_renamed(item, renames) for item in value)
-    if isinstance(value, dict):
-        return {key: _renamed(item, renames) for key, item in value.items()}
-    return value
-
-
 def _assert_written_alike(
     ctx: AppContext, core: HouseholdDetail, orm: HouseholdDetail, renames: dict[str, str]
 ) -> None:
     """``orm`` is the twin's save; ``renames`` maps its ids and numbers to ``core``'s."""
-    stored, reference = _stored(ctx, core.id), _stored(ctx, orm.id)
+    stored, reference = (
+        stored_row(ctx, Household.__table__, core.id),
+        stored_row(ctx, Household.__table__, orm.id),
+    )
     assert list(stored) == list(reference)
-    assert _without(stored, *_TIMES) == _renamed(_without(reference, *_TIMES), renames)
+    assert without(stored, *_TIMES) == renamed(without(reference, *_TIMES), renames)
     assert stored["updated_by"] == ctx.actor.username
 
-    changes, reference_changes = _change_rows(ctx, core.id), _change_rows(ctx, orm.id)
+    changes, reference_changes = change_rows(ctx, core.id), change_rows(ctx, orm.id)
     assert len(changes) == len(reference_changes)
     for change, reference_change in zip(changes, reference_changes, strict=True):
         assert list(change["data"]) == list(reference_change["data"])  # the same key order
         for name in _TIMES:
             renames[reference_change["data"][name]] = change["data"][name]
         ignore = ("id", "seq", "created_at")
-        assert _without(change, *ignore) == _renamed(_without(reference_change, *ignore), renames)
+        assert without(change, *ignore) == renamed(without(reference_change, *ignore), renames)
     last = changes[-1]
     assert last["created_at"] == stored["updated_at"]
     assert last["data"]["updated_at"] == stored["updated_at"].isoformat()
 
-    entries, reference_entries = _audit_entries(ctx, core.id), _audit_entries(ctx, orm.id)
+    entries, reference_entries = audit_entries(ctx, core.id), audit_entries(ctx, orm.id)
     # which chain an entry joins is the audit writer's choice, not the save path's
     differ = ("id", "seq", "created_at", "chain_hash", "chain_seq", "chain_id")
-    assert [_without(e, *differ) for e in entries] == _renamed(
-        [_without(e, *differ) for e in reference_entries], renames
+    assert [without(e, *differ) for e in entries] == renamed(
+        [without(e, *differ) for e in reference_entries], renames
     )
 
     assert _renamed_detail(orm, renames) == core
@@ -152,14 +110,14 @@ def _assert_written_alike(
 def _renamed_detail(detail: HouseholdDetail, renames: dict[str, str]) -> HouseholdDetail:
     return replace(
         detail,
-        id=_renamed(detail.id, renames),
-        dossier_number=_renamed(detail.dossier_number, renames),
+        id=renamed(detail.id, renames),
+        dossier_number=renamed(detail.dossier_number, renames),
         members=tuple(
             replace(
                 m,
-                id=_renamed(m.id, renames),
-                household_id=_renamed(m.household_id, renames),
-                bsn=_renamed(m.bsn, renames),
+                id=renamed(m.id, renames),
+                household_id=renamed(m.household_id, renames),
+                bsn=renamed(m.bsn, renames),
             )
             for m in detail.members
         ),
@@ -203,7 +161,10 @@ def test_a_stale_edit_is_refused_alike_and_writes_nothing(ctx: AppContext) -> No
     _save_through_the_orm(
         ctx, twin.id, twin.version, replace(households.household_input_from(twin), notes="a")
     )
-    before = _counts(ctx), _stored(ctx, first.id)
+    before = (
+        row_counts(ctx, *_COUNTED),
+        stored_row(ctx, Household.__table__, first.id),
+    )
     outcomes = []
     for save, detail in ((households.update_household, first), (_save_through_the_orm, twin)):
         with pytest.raises(JeugdtoegangError) as refused:
@@ -211,12 +172,18 @@ def test_a_stale_edit_is_refused_alike_and_writes_nothing(ctx: AppContext) -> No
         outcomes.append((type(refused.value), str(refused.value)))
     assert outcomes[0] == outcomes[1]
     assert "intussen gewijzigd" in outcomes[0][1]
-    assert (_counts(ctx), _stored(ctx, first.id)) == before
+    assert (
+        row_counts(ctx, *_COUNTED),
+        stored_row(ctx, Household.__table__, first.id),
+    ) == before
 
 
 def test_an_update_of_a_moved_version_writes_nothing(ctx: AppContext) -> None:
     saved = households.register_household(ctx, jansen())
-    before = _counts(ctx), _stored(ctx, saved.id)
+    before = (
+        row_counts(ctx, *_COUNTED),
+        stored_row(ctx, Household.__table__, saved.id),
+    )
     with ctx.uow() as uow:
         stored = household_records.lock_household(uow.session, saved.id)
         assert stored is not None
@@ -226,7 +193,10 @@ def test_an_update_of_a_moved_version_writes_nothing(ctx: AppContext) -> None:
         )
         uow.commit()
     assert written is None
-    assert (_counts(ctx), _stored(ctx, saved.id)) == before
+    assert (
+        row_counts(ctx, *_COUNTED),
+        stored_row(ctx, Household.__table__, saved.id),
+    ) == before
 
 
 def test_a_value_the_database_refuses_is_refused_alike(ctx: AppContext) -> None:
@@ -234,7 +204,7 @@ def test_a_value_the_database_refuses_is_refused_alike(ctx: AppContext) -> None:
     database): PostgreSQL refuses it with the same error either way and nothing is
     written; SQLite stores it either way."""
     first, twin, _ = _twins(ctx)
-    before = _counts(ctx)
+    before = row_counts(ctx, *_COUNTED)
     outcomes = []
     for detail, core in ((first, True), (twin, False)):
         try:
@@ -253,9 +223,9 @@ def test_a_value_the_database_refuses_is_refused_alike(ctx: AppContext) -> None:
                 uow.commit()
         except DBAPIError as error:
             outcomes.append((type(error), type(error.orig), str(error.orig)))
-            assert _counts(ctx) == before
+            assert row_counts(ctx, *_COUNTED) == before
         else:
-            outcomes.append(_stored(ctx, detail.id)["gemeente_code"])
+            outcomes.append(stored_row(ctx, Household.__table__, detail.id)["gemeente_code"])
     assert outcomes[0] == outcomes[1]
     refused = ctx.database.engines.write.dialect.name == "postgresql"
     assert isinstance(outcomes[0], tuple) is refused

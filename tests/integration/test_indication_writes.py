@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import String, cast, func, select
 from sqlalchemy.exc import DBAPIError
 
 from jeugdtoegang.domain.authz import Permission, require_team
@@ -33,8 +32,19 @@ from jeugdtoegang.storage.models.changelog import ChangeLogEntry
 from jeugdtoegang.storage.models.commitments import ProviderCommitment
 from jeugdtoegang.storage.models.indications import Indication
 from tests.indication_helpers import add_plan, add_provider, draft, make_family
+from tests.written_rows import (
+    audit_entries,
+    change_rows,
+    renamed,
+    row_counts,
+    stored_row,
+    without,
+)
 
 pytestmark = pytest.mark.postgres
+
+#: the tables a refused write must leave as they were
+_COUNTED = (Indication, ChangeLogEntry, AuditEntry, ProviderCommitment)
 
 _TIMES = ("created_at", "updated_at")
 
@@ -63,86 +73,37 @@ def _save_through_the_orm(ctx: AppContext, draft: IndicationDraft) -> Indication
         return view
 
 
-def _stored(ctx: AppContext, indication_id: uuid.UUID) -> dict[str, Any]:
-    table = Indication.__table__
-    with ctx.database.read_sessions() as session:
-        row = session.execute(select(table).where(table.c.id == indication_id)).one()
-    return dict(row._mapping)
-
-
-def _change_rows(ctx: AppContext, record_id: uuid.UUID) -> list[dict[str, Any]]:
-    log = ChangeLogEntry.__table__
-    with ctx.database.read_sessions() as session:
-        rows = session.execute(
-            select(log, cast(log.c.data, String).label("text"))
-            .where(log.c.record_id == record_id)
-            .order_by(log.c.seq)
-        ).all()
-    return [dict(row._mapping) for row in rows]
-
-
-def _audit_entry(ctx: AppContext, object_id: uuid.UUID) -> dict[str, Any]:
-    table = AuditEntry.__table__
-    with ctx.database.read_sessions() as session:
-        row = session.execute(select(table).where(table.c.object_id == object_id)).one()
-    return dict(row._mapping)
-
-
-def _counts(ctx: AppContext) -> tuple[int, ...]:
-    with ctx.database.read_sessions() as session:
-        return tuple(
-            session.execute(select(func.count()).select_from(model.__table__)).scalar_one()
-            for model in (Indication, ChangeLogEntry, AuditEntry, ProviderCommitment)
-        )
-
-
-def _without(row: dict[str, Any], *names: str) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k not in names}
-
-
-def _renamed(value: Any, renames: dict[str, str]) -> Any:
-    """``value`` with the ORM side's ids (and texts holding them) as the Core side's."""
-    if isinstance(value, uuid.UUID):
-        return uuid.UUID(renames.get(str(value), str(value)))
-    if isinstance(value, str):
-        for old, new in renames.items():
-            value = value.replace(old, new)
-        return value
-    if isinstance(value, list):
-        return [_renamed(item, renames) for item in value]
-    if isinstance(value, dict):
-        return {key: _renamed(item, renames) for key, item in value.items()}
-    return value
-
-
 def _assert_written_alike(
     ctx: AppContext, core: IndicationView, orm: IndicationView, renames: dict[str, str]
 ) -> None:
     """``orm`` was saved for a second, identical family: ``renames`` maps its ids
     (indication, jeugdige, household, goals) to the first family's."""
     renames = {str(orm.id): str(core.id), **renames}
-    stored, reference = _stored(ctx, core.id), _stored(ctx, orm.id)
+    stored, reference = (
+        stored_row(ctx, Indication.__table__, core.id),
+        stored_row(ctx, Indication.__table__, orm.id),
+    )
     assert list(stored) == list(reference)
-    assert _without(stored, *_TIMES) == _renamed(_without(reference, *_TIMES), renames)
+    assert without(stored, *_TIMES) == renamed(without(reference, *_TIMES), renames)
     assert stored["created_at"] == stored["updated_at"]
     assert stored["version"] == 1
     assert stored["created_by"] == stored["updated_by"] == ctx.actor.username
 
-    [change] = _change_rows(ctx, core.id)
-    [reference_change] = _change_rows(ctx, orm.id)
+    [change] = change_rows(ctx, core.id)
+    [reference_change] = change_rows(ctx, orm.id)
     assert change["created_at"] == stored["updated_at"]
     assert list(change["data"]) == list(reference_change["data"])  # the same key order
     for name in _TIMES:  # the stamps in the snapshot are the row's
         assert change["data"][name] == stored[name].isoformat()
         renames[reference_change["data"][name]] = change["data"][name]
     ignore = ("id", "seq", "created_at")
-    assert _without(change, *ignore) == _renamed(_without(reference_change, *ignore), renames)
+    assert without(change, *ignore) == renamed(without(reference_change, *ignore), renames)
 
-    entry, reference_entry = _audit_entry(ctx, core.id), _audit_entry(ctx, orm.id)
+    [entry], [reference_entry] = audit_entries(ctx, core.id), audit_entries(ctx, orm.id)
     # which chain an entry joins is the audit writer's choice (a chain free at that moment),
     # not the save path's: the number and place in a chain may differ
     differ = ("id", "seq", "created_at", "chain_hash", "chain_seq", "chain_id")
-    assert _without(entry, *differ) == _renamed(_without(reference_entry, *differ), renames)
+    assert without(entry, *differ) == renamed(without(reference_entry, *differ), renames)
 
     assert core == _renamed_view(orm, renames)
 
@@ -150,10 +111,10 @@ def _assert_written_alike(
 def _renamed_view(view: IndicationView, renames: dict[str, str]) -> IndicationView:
     return replace(
         view,
-        id=_renamed(view.id, renames),
-        person_id=_renamed(view.person_id, renames),
-        household_id=_renamed(view.household_id, renames),
-        goal_ids=tuple(_renamed(list(view.goal_ids), renames)),
+        id=renamed(view.id, renames),
+        person_id=renamed(view.person_id, renames),
+        household_id=renamed(view.household_id, renames),
+        goal_ids=tuple(renamed(list(view.goal_ids), renames)),
     )
 
 
@@ -193,7 +154,7 @@ def test_a_new_concept_is_stored_as_the_orm_stored_it(
 def test_bad_input_leaves_everything_as_it_was_with_the_same_error(ctx: AppContext) -> None:
     add_provider(ctx)
     _, person_id = make_family(ctx)
-    before = _counts(ctx)
+    before = row_counts(ctx, *_COUNTED)
     for proposed in (
         draft(person_id, start=date(2027, 3, 1), end=date(2027, 1, 1)),  # end before start
         draft(uuid.uuid4()),  # no such jeugdige
@@ -203,10 +164,10 @@ def test_bad_input_leaves_everything_as_it_was_with_the_same_error(ctx: AppConte
         with pytest.raises(JeugdtoegangError) as orm:
             _save_through_the_orm(ctx, proposed)
         assert (type(core.value), str(core.value)) == (type(orm.value), str(orm.value))
-        assert _counts(ctx) == before
+        assert row_counts(ctx, *_COUNTED) == before
     with pytest.raises(ValidationError):
         svc.save_concept(ctx, replace(draft(person_id), person_id=None))
-    assert _counts(ctx) == before
+    assert row_counts(ctx, *_COUNTED) == before
 
 
 def test_a_value_the_database_refuses_is_refused_alike(ctx: AppContext) -> None:
@@ -216,14 +177,14 @@ def test_a_value_the_database_refuses_is_refused_alike(ctx: AppContext) -> None:
     add_provider(ctx)
     _, person_id = make_family(ctx)
     _, twin_id = make_family(ctx)
-    before = _counts(ctx)
+    before = row_counts(ctx, *_COUNTED)
     outcomes = []
     for save, person in ((svc.save_concept, person_id), (_save_through_the_orm, twin_id)):
         try:
             view = save(ctx, draft(person, maatwerk_name="M" * 201, provider_agb=None))
         except DBAPIError as error:
             outcomes.append((type(error), type(error.orig), str(error.orig)))
-            assert _counts(ctx) == before
+            assert row_counts(ctx, *_COUNTED) == before
         else:
             outcomes.append(view.maatwerk_name)
     assert outcomes[0] == outcomes[1]
@@ -243,4 +204,4 @@ def test_a_changed_concept_is_its_next_version_seen_as_stored(ctx: AppContext) -
     assert (changed.id, changed.version, changed.volume) == (saved.id, 2, Decimal("3"))
     assert changed.person_name == saved.person_name == "Sem Test"
     assert changed == svc.get_indication(ctx, saved.id)
-    assert [c["version"] for c in _change_rows(ctx, saved.id)] == [1, 2]
+    assert [c["version"] for c in change_rows(ctx, saved.id)] == [1, 2]
