@@ -210,18 +210,10 @@ def _check_scope(
     # one indexed lookup (two only when a doorbraak is asked): no transaction around it
     with ctx.database.single_reads() as session:
         found = household_of(session, target, object_id)
-        if found is None:
-            return  # the use case itself says "bestaat niet"
-        household_id, team = found
-        if in_scope(ctx.actor, permission, team):
-            return
-        open_ = permission in DOORBRAAK_PERMISSIONS and doorbraak_open(
-            session,
-            ctx.actor.username,
-            household_id,
-            _doorbraak_since(),  # type: ignore[arg-type]
-        )
-    require_scope(ctx.actor, permission, team, doorbraak=open_)
+    if found is None:
+        return  # the use case itself says "bestaat niet"
+    household_id, team = found
+    require_dossier_scope(ctx, permission, household_id, team)
 
 
 def require_dossier_scope(
