@@ -359,8 +359,8 @@ def raw_reads(session: Session) -> Iterator[Session | RawReads]:
 
 
 def run(conn: Connection, sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Run SQL text on the connection's DBAPI connection (SQLite; psycopg with positional
-    ``%s``), telling engine listeners."""
+    """Run SQL text on the connection's DBAPI connection (SQLite; PostgreSQL takes
+    :class:`ServerSQL`), telling engine listeners."""
     raw = conn.connection.driver_connection
     if conn._has_events or conn.engine._has_events:
         conn.dispatch.before_cursor_execute(conn, None, sql, tuple(args), None, False)
