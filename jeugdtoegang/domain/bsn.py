@@ -18,8 +18,8 @@ def bsn_error(value: str) -> str | None:
     """A Dutch message when ``value`` is not a valid BSN, else None."""
     # nine ASCII digits are compact already (python-stdnum's cleaning is the most of its
     # cost): its own checks on them
-    digits = len(value) == 9 and value.isascii() and value.isdigit()
-    if digits and int(value) > 0 and stdnum_bsn.checksum(value) == 0:
+    plain = len(value) == 9 and value.isascii() and value.isdigit()
+    if plain and int(value) > 0 and stdnum_bsn.checksum(value) == 0:
         return None
     try:
         stdnum_bsn.validate(normalise_bsn(value))

@@ -23,6 +23,7 @@ from jeugdtoegang.storage.database import Database, open_database
 from jeugdtoegang.storage.household_sort import sort_key_of
 from jeugdtoegang.storage.models import Household
 from tests.integration.sync_helpers import edit, register
+from tests.integration.test_scale_queries import _seed
 
 pytestmark = pytest.mark.postgres
 
@@ -33,14 +34,6 @@ NAMES = [
     "Gezin Dam", "Gezin Oosterhout", "Gezin Cornelisse", "Gezin Ulusoy", "Gezin Eekhof",
     "Gezin van Dam", "Gezin Van Dam", "Gezin Çakır", "Gezin Zeeman",
 ]  # fmt: skip
-
-
-def _seed(ctx: AppContext, names: list[str]) -> None:
-    with ctx.uow() as uow:
-        for i, name in enumerate(names):
-            uow.session.add(Household(dossier_number=f"D-{i:05d}", name=name, gemeente="Zeist",
-                                      gemeente_code="0355"))  # fmt: skip
-        uow.commit()
 
 
 def _expected(names: list[str]) -> list[str]:
