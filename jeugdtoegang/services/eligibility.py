@@ -248,7 +248,7 @@ def choice_facts_in_session(
             session,
             region,
             need.segment,
-            [need.product_code, *(g.code for g in groups or ())],
+            pool_products(profile, need),
             municipality.name if groups is not None and shows_free_access(profile, need) else None,
         ):
             pool = candidate_pool(session, kept_for(session), region, need)
@@ -326,6 +326,12 @@ def _chosen(
         budget=figure.year_budget if figure is not None else None,
         committed=figure.committed if figure is not None else Decimal(0),
     )
+
+
+def pool_products(profile: RegionProfile, need: Need) -> list[str]:
+    """The products whose candidate pools a choice check of the need reads: its own and
+    the group products it may name instead (their fingerprints are read together)."""
+    return [need.product_code, *(g.code for g in _group_products(profile, need) or ())]
 
 
 def _group_products(profile: RegionProfile, need: Need) -> list[Product] | None:

@@ -46,6 +46,7 @@ from jeugdtoegang.services.indication_provider_facts import (
     eligibility_adapter,  # noqa: F401
     half_year,  # noqa: F401
     provider_facts,
+    provider_reads,
 )
 from jeugdtoegang.storage.indication_queries import (
     active_terms_of_product,
@@ -53,9 +54,11 @@ from jeugdtoegang.storage.indication_queries import (
     granted_term_rows,
     latest_evaluation,
     person_term_rows,
+    subject_reads,
     subject_row,
 )
 from jeugdtoegang.storage.models.indications import Indication
+from jeugdtoegang.storage.read_ahead import pipelines, reads_ahead
 from jeugdtoegang.storage.signal_queries import current_perspectives_18
 
 _ACTIVE = frozenset(s.value for s in ACTIVE_STATUSES)
@@ -276,7 +279,22 @@ def _turns_18_in(birth_date: date | None, start: date, end: date | None) -> bool
 def build_context(
     ctx: AppContext, session: Session, draft: IndicationDraft
 ) -> tuple[IndicationProposal, RuleContext, Subject, ProviderFacts]:
-    """Everything for :func:`check_indication`, from the database (a few indexed queries)."""
+    """Everything for :func:`check_indication`, from the database (a few indexed queries).
+
+    On a server the reads that need no answer of another (the jeugdige, her terms, the
+    provider check's fingerprints and chosen contracts) go in one request (issue 19)."""
+    if not pipelines(session):
+        return _build_context(ctx, session, draft)
+    reads = dict(provider_reads(ctx, draft))
+    if draft.person_id is not None:
+        reads.update(subject_reads(draft.person_id))
+    with reads_ahead(session, reads):
+        return _build_context(ctx, session, draft)
+
+
+def _build_context(
+    ctx: AppContext, session: Session, draft: IndicationDraft
+) -> tuple[IndicationProposal, RuleContext, Subject, ProviderFacts]:
     subject = load_subject(ctx, session, draft)
     proposal = draft.proposal
     if draft.predecessor_id is not None and proposal.predecessor is None:

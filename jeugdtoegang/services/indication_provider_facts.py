@@ -22,7 +22,9 @@ from jeugdtoegang.domain.findings import Finding, Severity
 from jeugdtoegang.domain.indication_policies import ChosenContract
 from jeugdtoegang.domain.indication_rules import suggested_end
 from jeugdtoegang.services.context import AppContext
+from jeugdtoegang.storage.eligibility_queries import contract_reads
 from jeugdtoegang.storage.indication_queries import committed_rows
+from jeugdtoegang.storage.read_ahead import Reads
 
 if TYPE_CHECKING:
     from jeugdtoegang.services.indication_inputs import IndicationDraft, Subject
@@ -97,6 +99,43 @@ def provider_facts(
     except ImportError:  # providers area not installed yet
         return ProviderFacts(draft.provider_id, "", proposal.tariff, ())
     return eligibility_adapter(ctx, session, eligibility, draft, subject, expected_cost)
+
+
+def provider_reads(ctx: AppContext, draft: IndicationDraft) -> Reads:
+    """The provider check's reads that need no answer of the jeugdige's reads first: the
+    fingerprints of the candidate pools (and of the free-access provisions of every
+    municipality of the region, the jeugdige's among them) and the chosen AGB's
+    contracts (read in case the choice does not fit; a cheap indexed read). For
+    :func:`~jeugdtoegang.storage.read_ahead.reads_ahead`: nothing else decides here."""
+    from jeugdtoegang.domain.providers import Need, validate_agb
+    from jeugdtoegang.errors import ValidationError
+    from jeugdtoegang.services import eligibility
+
+    proposal = draft.proposal
+    product = ctx.profile.product(proposal.product_code)
+    if (
+        product is None
+        or product.segment != proposal.segment
+        or proposal.segment == eligibility.FREE_ACCESS_SEGMENT
+    ):
+        return {}
+    need = Need(
+        segment=proposal.segment, product_code=product.code, gemeente="", start=proposal.start
+    )
+    agb = (proposal.provider_agb or "").strip() or None
+    if agb is not None:
+        try:
+            agb = None if proposal.maatwerk_name is not None else validate_agb(agb)
+        except ValidationError:
+            agb = None
+    gemeenten = ctx.profile.municipality_names
+    return contract_reads(
+        ctx.profile.slug,
+        proposal.segment,
+        eligibility.pool_products(ctx.profile, need),
+        gemeenten,
+        agb,
+    )
 
 
 def eligibility_adapter(

@@ -19,8 +19,9 @@ from sqlalchemy import String, any_, bindparam, func, literal, select, type_coer
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.providers import ContractFacts, FreeAccessFacts, split_list
-from jeugdtoegang.storage.hot import Prepared, RawReads, ServerSQL, connection
+from jeugdtoegang.storage.hot import Prepared, RawReads, connection
 from jeugdtoegang.storage.models.providers import Contract, FreeAccessProvision, Provider
+from jeugdtoegang.storage.read_ahead import Reads, ServerOnly, take
 
 _P = Provider.__table__.c
 _C = Contract.__table__.c
@@ -105,7 +106,6 @@ _BUDGET_ONE = Prepared(
     .join(Provider.__table__, _P.id == _C.provider_id)
     .where(_C.provider_id == bindparam("id"), *_BUDGET_VALID)
 )
-_SERVER_FINGERPRINTS: dict[str, ServerSQL | None] = {}
 _ANY_START: Prepared | None = None
 
 
@@ -167,7 +167,9 @@ def provider_contracts(
 ) -> tuple[str | None, list[ContractFacts]]:
     """(provider name, its contracts in the region); (None, []) for an unknown AGB, the
     name alone for a provider without contracts here (by the unique AGB index)."""
-    rows = _BY_AGB.all(session, {"agb": agb, "region": region})
+    rows = take(session, ("contracts", region, agb))
+    if rows is None:
+        rows = _BY_AGB.all(session, {"agb": agb, "region": region})
     if not rows:
         return None, []
     if rows[0][0] is None:  # the provider, without a contract in the region
@@ -176,13 +178,14 @@ def provider_contracts(
 
 
 def _fingerprints_statement() -> Any:
-    """The fingerprints of several products' contracts and of a municipality's provisions
+    """The fingerprints of several products' contracts and of municipalities' provisions
     in one request (the same count and summed versions as FINGERPRINT and
-    PROVISIONS_FINGERPRINT; a product without contracts has no row). PostgreSQL only,
-    built on first use: the SQLite workstation never imports the PostgreSQL dialect."""
+    PROVISIONS_FINGERPRINT; a product or municipality without rows has no row).
+    PostgreSQL only (:class:`ServerOnly`)."""
     from sqlalchemy.dialects.postgresql import ARRAY
 
     products = bindparam("products", type_=ARRAY(String))
+    gemeenten = bindparam("gemeenten", type_=ARRAY(String))
     return union_all(
         select(
             literal("pool"), _C.product_code, func.count(), func.coalesce(func.sum(_C.version), 0)
@@ -199,33 +202,66 @@ def _fingerprints_statement() -> Any:
             func.count(),
             func.coalesce(func.sum(_F.version), 0),
         )
-        .where(_F.municipality == bindparam("gemeente"))
+        .where(_F.municipality == any_(gemeenten))
         .group_by(_F.municipality),
     )
+
+
+_FINGERPRINTS = ServerOnly(_fingerprints_statement)
+
+
+def _fingerprint_params(
+    region: str, segment: str, products: Sequence[str], gemeenten: Sequence[str]
+) -> dict[str, Any]:
+    return {
+        "region": region,
+        "segment": segment,
+        "products": list(products),
+        "gemeenten": list(gemeenten),
+    }
+
+
+def contract_reads(
+    region: str,
+    segment: str,
+    products: Sequence[str],
+    gemeenten: Sequence[str],
+    agb: str | None,
+) -> Reads:
+    """:func:`server_fingerprints` of the products and of every municipality named (the
+    one the need turns out to be in among them), and :func:`provider_contracts` of a
+    chosen AGB, for :func:`~jeugdtoegang.storage.read_ahead.reads_ahead`: a check knows
+    them before it knows the jeugdige's municipality."""
+    reads: dict[Any, Any] = {
+        ("fingerprints", region, segment, tuple(products)): (
+            _FINGERPRINTS,
+            _fingerprint_params(region, segment, products, gemeenten),
+        )
+    }
+    if agb is not None:
+        reads[("contracts", region, agb)] = (_BY_AGB, {"agb": agb, "region": region})
+    return reads
 
 
 def server_fingerprints(
     session: Session, region: str, segment: str, products: Sequence[str], gemeente: str | None
 ) -> dict[tuple[str, str], tuple[int, int]] | None:
     """{("pool", product) or ("provisions", gemeente): fingerprint} in one request on
-    PostgreSQL (a missing product or municipality: no rows, (0, 0)); None elsewhere."""
-    conn = connection(session)
-    dialect = conn.dialect
-    if dialect.name != "postgresql":
-        return None
-    if dialect.name not in _SERVER_FINGERPRINTS:
-        _SERVER_FINGERPRINTS[dialect.name] = ServerSQL.of(_fingerprints_statement(), dialect)
-    server = _SERVER_FINGERPRINTS[dialect.name]
-    if server is None:
-        return None
-    params = {"region": region, "segment": segment, "products": list(products)}
-    params["gemeente"] = gemeente if gemeente is not None else ""
+    PostgreSQL (a missing product or municipality: no rows, (0, 0)); None elsewhere.
+    Fingerprints read ahead (:func:`contract_reads`) may name more municipalities."""
+    rows = take(session, ("fingerprints", region, segment, tuple(products)))
+    if rows is None:
+        conn = connection(session)
+        server = _FINGERPRINTS.server_sql(conn.dialect)
+        if server is None:
+            return None
+        gemeenten = [gemeente] if gemeente is not None else []
+        rows = server.run_on(conn, _fingerprint_params(region, segment, products, gemeenten))
     found: dict[tuple[str, str], tuple[int, int]] = {("pool", code): (0, 0) for code in products}
     if gemeente is not None:
         found[("provisions", gemeente)] = (0, 0)
-    for kind, key, count, versions in server.run_on(conn, params):
-        if kind == "pool" or gemeente is not None:
-            found[(kind, key)] = (int(count), int(versions))
+    for kind, key, count, versions in rows:
+        found[(kind, key)] = (int(count), int(versions))
     return found
 
 

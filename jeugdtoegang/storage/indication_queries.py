@@ -20,6 +20,7 @@ from jeugdtoegang.storage.hot import Prepared, connection
 from jeugdtoegang.storage.models.households import Household, Person
 from jeugdtoegang.storage.models.indications import Evaluation, Indication, ProviderRequest
 from jeugdtoegang.storage.models.meta import SequenceCounter
+from jeugdtoegang.storage.read_ahead import Reads, take
 from jeugdtoegang.storage.review_queue import waiting_among
 
 _I = Indication.__table__.c
@@ -82,9 +83,22 @@ _PERSON_TERMS = Prepared(
 )
 
 
+def subject_reads(person_id: uuid.UUID) -> Reads:
+    """:func:`subject_row` and :func:`person_term_rows` of a jeugdige, for
+    :func:`~jeugdtoegang.storage.read_ahead.reads_ahead` (neither needs the other's answer)."""
+    params = {"person_id": person_id}
+    return {
+        ("subject", person_id): (_SUBJECT, params),
+        ("terms", person_id): (_PERSON_TERMS, params),
+    }
+
+
 def subject_row(session: Session, person_id: uuid.UUID) -> Any:
     """Household id, birth date, gemeente, gemeente code, wijk, team and the three name
     parts of a jeugdige (one indexed join), or None."""
+    rows = take(session, ("subject", person_id))
+    if rows is not None:
+        return rows[0] if rows else None
     return _SUBJECT.first(session, {"person_id": person_id})
 
 
@@ -99,6 +113,9 @@ def active_terms_of_product(session: Session, person_id: uuid.UUID, product_code
 
 def person_term_rows(session: Session, person_id: uuid.UUID) -> list[Any]:
     """The term columns of the jeugdige's active and ended indications."""
+    rows = take(session, ("terms", person_id))
+    if rows is not None:
+        return rows
     return _PERSON_TERMS.all(session, {"person_id": person_id})
 
 

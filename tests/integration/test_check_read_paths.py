@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 
 from jeugdtoegang.domain.indication_rules import CheckResult
 from jeugdtoegang.domain.indications import IndicationStatus
+from jeugdtoegang.services import indication_inputs
 from jeugdtoegang.services import indications as svc
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage import commitments, eligibility_queries, hot
@@ -50,6 +51,7 @@ def _core_path(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         patch.setattr(hot.Prepared, "all", core_all)
         patch.setattr(commitments, "_server_sum", lambda _dialect: None)
         patch.setattr(eligibility_queries, "server_fingerprints", lambda *_args: None)
+        patch.setattr(indication_inputs, "pipelines", lambda _session: False)
         yield
 
 

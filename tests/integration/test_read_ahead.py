@@ -1,0 +1,188 @@
+"""Reads sent together (``storage.read_ahead``): one request to PostgreSQL, the same rows.
+
+A check on a server sends the jeugdige, her terms, the provider check's fingerprints and
+the chosen provider's contracts in one pipeline (issue 19: under a team's load each
+request costs a wake-up of client and backend). What is kept must be exactly what the
+storage functions would read one by one, inside the session's transaction (its pending
+writes included); a failing read raises as SQLAlchemy raises it; nothing kept outlives
+the block. SQLite reads nothing ahead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import Integer, String, bindparam, cast, select
+from sqlalchemy.exc import DBAPIError
+
+from jeugdtoegang.domain.indications import IndicationStatus
+from jeugdtoegang.services import indication_inputs
+from jeugdtoegang.services import indications as svc
+from jeugdtoegang.storage import eligibility_queries, hot, indication_queries, read_ahead
+from jeugdtoegang.storage.models.indications import Indication
+from tests.indication_helpers import PROVIDER_AGB, add_provider, draft, make_family
+
+pytestmark = pytest.mark.postgres
+
+OTHER_AGB = "23456789"
+
+
+def _on_server(session: Any) -> bool:
+    return read_ahead.pipelines(session)
+
+
+@contextmanager
+def _requests() -> Iterator[list[str]]:
+    """The requests psycopg sends in this block: a statement outside a pipeline, or a
+    whole pipeline, is one."""
+    import psycopg
+    from psycopg import _cursor_base
+
+    sent: list[str] = []
+    execute_send = _cursor_base.BaseCursor._execute_send
+    pipeline_exit = psycopg.Pipeline.__exit__
+
+    def counted_send(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        if self._conn._pipeline is None:
+            sent.append("statement")
+        return execute_send(self, query, *args, **kwargs)
+
+    def counted_exit(self: Any, *args: Any) -> Any:
+        sent.append("pipeline")
+        return pipeline_exit(self, *args)
+
+    _cursor_base.BaseCursor._execute_send = counted_send  # type: ignore[method-assign]
+    psycopg.Pipeline.__exit__ = counted_exit  # type: ignore[method-assign]
+    try:
+        yield sent
+    finally:
+        _cursor_base.BaseCursor._execute_send = execute_send  # type: ignore[method-assign]
+        psycopg.Pipeline.__exit__ = pipeline_exit  # type: ignore[method-assign]
+
+
+def _check_reads(ctx: Any, person_id: Any, agb: str) -> dict[Any, Any]:
+    """What a check of an ambulant draft with ``agb`` reads ahead."""
+    reads = dict(indication_inputs.provider_reads(ctx, draft(person_id, provider_agb=agb)))
+    reads.update(indication_queries.subject_reads(person_id))
+    return reads
+
+
+def test_kept_rows_equal_the_reads_one_by_one(ctx):
+    add_provider(ctx)
+    add_provider(ctx, agb=OTHER_AGB, name="Groep BV", product_code="45A08", group_offer=True)
+    household_id, person_id = make_family(ctx)
+    svc.save_concept(ctx, draft(person_id))
+    region = ctx.database.region_slug
+    reads = _check_reads(ctx, person_id, OTHER_AGB)
+    products = next(key[3] for key in reads if key[0] == "fingerprints")
+    with ctx.database.single_reads() as session:
+        if not _on_server(session):
+            with read_ahead.reads_ahead(session, reads):
+                assert all(read_ahead.take(session, key) is None for key in reads)
+            return
+        subject = indication_queries.subject_row(session, person_id)
+        terms = indication_queries.person_term_rows(session, person_id)
+        contracts = eligibility_queries.provider_contracts(session, region, OTHER_AGB)
+        fingerprints = {
+            gemeente: eligibility_queries.server_fingerprints(
+                session, region, "ambulant", list(products), gemeente
+            )
+            for gemeente in ctx.profile.municipality_names
+        }
+        with read_ahead.reads_ahead(session, reads):
+            assert indication_queries.subject_row(session, person_id) == subject
+            assert indication_queries.person_term_rows(session, person_id) == terms
+            assert eligibility_queries.provider_contracts(session, region, OTHER_AGB) == contracts
+            # the kept fingerprints name every municipality: each one's answer is the same
+            ahead = eligibility_queries.server_fingerprints(
+                session, region, "ambulant", list(products), "Zeist"
+            )
+            for gemeente, one in fingerprints.items():
+                assert one is not None
+                for key, value in one.items():
+                    assert ahead.get(key, (0, 0)) == value, (gemeente, key)
+            # each kept result is handed out once; then the storage function reads again
+            assert read_ahead.take(session, ("subject", person_id)) is None
+        assert session.info["jt_read_ahead"] == {}
+    assert len(terms) == 1 and subject[0] == household_id
+
+
+def test_a_check_on_the_server_is_two_requests_and_the_same_result(ctx, monkeypatch):
+    add_provider(ctx)
+    add_provider(ctx, agb=OTHER_AGB, name="Elders BV", product_code="45A08")
+    _household_id, person_id = make_family(ctx)
+    proposal = draft(person_id, provider_agb=OTHER_AGB)  # no fitting contract: explained
+    svc.check_proposal(ctx, proposal)  # pools and provisions kept (first use)
+    with ctx.database.single_reads() as session:
+        on_server = _on_server(session)
+    with _requests() as sent:
+        fast = svc.check_proposal(ctx, proposal)
+    with monkeypatch.context() as patch:
+        patch.setattr(indication_inputs, "pipelines", lambda _session: False)
+        with _requests() as sent_one_by_one:
+            one_by_one = svc.check_proposal(ctx, proposal)
+    assert fast == one_by_one
+    # the chosen provider's contracts were read (ahead) to explain why it does not fit
+    assert [f.code for f in fast.findings if "Elders BV" in f.message] == ["PROVIDER_NOT_ELIGIBLE"]
+    if not on_server:
+        return
+    # the jeugdige, her terms, the fingerprints and the chosen AGB's contracts together;
+    # then the commitments of the candidates the group-offer ranking asks about
+    assert sent.count("pipeline") == 1
+    assert len(sent) <= 2, sent
+    assert len(sent_one_by_one) >= len(sent) + 2, (sent, sent_one_by_one)
+
+
+def test_reads_ahead_see_the_transactions_own_pending_writes(ctx):
+    add_provider(ctx)
+    _household_id, person_id = make_family(ctx)
+    saved = svc.save_concept(ctx, draft(person_id))
+    with ctx.uow() as uow:
+        row = uow.session.get(Indication, saved.id)
+        row.status = IndicationStatus.GOEDGEKEURD.value  # pending, not flushed yet
+        row.start_date = date(2026, 12, 7)
+        reads = indication_queries.subject_reads(person_id)
+        with read_ahead.reads_ahead(uow.session, reads):
+            terms = indication_queries.person_term_rows(uow.session, person_id)
+        uow.rollback()
+    assert [(t[0], t[4], t[7]) for t in terms] == [
+        (saved.id, date(2026, 12, 7), IndicationStatus.GOEDGEKEURD.value)
+    ]
+
+
+def test_a_failing_read_ahead_raises_as_sqlalchemy_raises_it(ctx):
+    bad = hot.Prepared(select(cast(bindparam("text", type_=String), Integer)))
+    good = hot.Prepared(select(cast(bindparam("text", type_=String), Integer)))
+    with ctx.database.single_reads() as session:
+        if not _on_server(session):
+            pytest.skip("SQLite reads nothing ahead (and casts any text to a number)")
+        with pytest.raises(DBAPIError) as core:
+            session.execute(bad.statement, {"text": "geen getal"})
+        with (
+            pytest.raises(DBAPIError) as ahead,
+            read_ahead.reads_ahead(
+                session, {"good": (good, {"text": "7"}), "bad": (bad, {"text": "geen getal"})}
+            ),
+        ):
+            pass
+        assert type(ahead.value) is type(core.value)
+        assert session.info["jt_read_ahead"] == {}  # nothing half-kept
+        assert bad.all(session, {"text": "12"}) == [(12,)]  # the connection still serves
+
+
+def test_unasked_results_are_dropped_when_the_block_ends(ctx):
+    add_provider(ctx)
+    _household_id, person_id = make_family(ctx)
+    with ctx.database.single_reads() as session:
+        reads = _check_reads(ctx, person_id, PROVIDER_AGB)
+        with read_ahead.reads_ahead(session, reads):
+            kept = dict(session.info["jt_read_ahead"])
+        assert session.info["jt_read_ahead"] == {}
+    if read_ahead.pipelines(session):
+        assert set(kept) == set(reads)
+    else:
+        assert kept == {}
