@@ -36,11 +36,11 @@ class AppContext:
         Read once per day: a version that takes effect tomorrow applies from tomorrow, also
         in a GUI session left open overnight.
         """
-        from jeugdtoegang.services.region_setup import setup_on
-
         day = self.today()
         cached = self.__dict__.get("_setup")
         if cached is None or cached[0] != day:
+            from jeugdtoegang.services.region_setup import setup_on
+
             cached = (day, setup_on(self.database, day))
             self.__dict__["_setup"] = cached
         return cached[1]
