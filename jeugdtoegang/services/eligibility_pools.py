@@ -28,9 +28,10 @@ from jeugdtoegang.regions import Municipality, RegionProfile
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.providers import committed_in_session
 from jeugdtoegang.storage import eligibility_queries as q
-from jeugdtoegang.storage.commitments import committed_by_hex_id
+from jeugdtoegang.storage.commitments import commitment_reads, committed_by_hex_id
 from jeugdtoegang.storage.hot import snapshot_memo, unchanged_since
 from jeugdtoegang.storage.quick_reads import QuickReads
+from jeugdtoegang.storage.read_ahead import Reads
 
 #: (profile, segment, product, municipality) → policy; a profile is immutable, and kept
 #: in the value so that a new profile object never meets the policy of an old one
@@ -74,6 +75,9 @@ class Kept:
         self.provisions: dict[
             str, tuple[tuple[int, int], list[FreeAccessFacts], dict[date, list[FreeAccessFacts]]]
         ] = {}
+        #: PostgreSQL: the providers whose commitments were asked per period (what a
+        #: check reads ahead next time; :func:`budget_reads_ahead`)
+        self.asked: dict[tuple[date, date], set[uuid.UUID]] = {}
         self.lock = threading.RLock()
 
 
@@ -198,11 +202,53 @@ def committed_kept(
     providers not seen. Kept by the ids' integers (a UUID's own hash is Python code)."""
     memo = snapshot_memo(session, ("committed", period))
     if memo is None:
+        _remember_asked(kept_for(session), period, provider_ids)
         found = committed_in_session(session, provider_ids, *period)
         return [found[i] for i in provider_ids]
     return _kept_amounts(
         memo, provider_ids, lambda missing: committed_in_session(session, missing, *period)
     )
+
+
+#: at most this many providers' commitments are read ahead per period (a wider spread of
+#: asks starts the set again: a read ahead stays a few index ranges)
+_ASKED_MAX = 32
+
+
+def _remember_asked(
+    kept: Kept, period: tuple[date, date], provider_ids: Sequence[uuid.UUID]
+) -> None:
+    with kept.lock:
+        if period not in kept.asked and len(kept.asked) >= 4:
+            kept.asked.clear()
+        asked = kept.asked.setdefault(period, set())
+        if len(asked) + len(provider_ids) > _ASKED_MAX:
+            asked.clear()
+        asked.update(provider_ids)
+
+
+def budget_reads_ahead(
+    session: Session, region: str, segment: str, product: str, agb: str | None, day: date
+) -> Reads:
+    """What a choice check of ``agb`` for the product will read about money, as far as
+    this process can tell before it asks: the chosen provider's budget rows (its id from
+    the kept candidate pool) and the commitments of that provider and of the providers
+    asked in the same half year before (the group offers' ranking asks the same few).
+    A guess only decides what is read ahead: an ask it does not cover is read as always."""
+    kept = kept_for(session)
+    period = half_year(day)
+    with kept.lock:
+        ids = set(kept.asked.get(period, ()))
+    reads: dict[Any, Any] = {}
+    pool = kept.pools.get((region, segment, product))
+    if agb is not None and pool is not None:
+        chosen = {c.provider_id for c in pool[1].contracts if c.agb == agb}
+        if len(chosen) == 1:
+            provider_id = next(iter(chosen))
+            reads.update(q.budget_reads(region, provider_id, *period))
+            ids.add(provider_id)
+    reads.update(commitment_reads(ids, *period))
+    return reads
 
 
 def _kept_amounts(

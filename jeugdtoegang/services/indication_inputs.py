@@ -285,7 +285,7 @@ def build_context(
     provider check's fingerprints and chosen contracts) go in one request (issue 19)."""
     if not pipelines(session):
         return _build_context(ctx, session, draft)
-    reads = dict(provider_reads(ctx, draft))
+    reads = dict(provider_reads(ctx, session, draft))
     if draft.person_id is not None:
         reads.update(subject_reads(draft.person_id))
     with reads_ahead(session, reads):

@@ -101,15 +101,17 @@ def provider_facts(
     return eligibility_adapter(ctx, session, eligibility, draft, subject, expected_cost)
 
 
-def provider_reads(ctx: AppContext, draft: IndicationDraft) -> Reads:
+def provider_reads(ctx: AppContext, session: Session, draft: IndicationDraft) -> Reads:
     """The provider check's reads that need no answer of the jeugdige's reads first: the
     fingerprints of the candidate pools (and of the free-access provisions of every
-    municipality of the region, the jeugdige's among them) and the chosen AGB's
-    contracts (read in case the choice does not fit; a cheap indexed read). For
+    municipality of the region, the jeugdige's among them), the chosen AGB's contracts
+    (read in case the choice does not fit; a cheap indexed read) and the money it will
+    ask about (:func:`~jeugdtoegang.services.eligibility_pools.budget_reads_ahead`). For
     :func:`~jeugdtoegang.storage.read_ahead.reads_ahead`: nothing else decides here."""
     from jeugdtoegang.domain.providers import Need, validate_agb
     from jeugdtoegang.errors import ValidationError
     from jeugdtoegang.services import eligibility
+    from jeugdtoegang.services.eligibility_pools import budget_reads_ahead
 
     proposal = draft.proposal
     product = ctx.profile.product(proposal.product_code)
@@ -128,14 +130,20 @@ def provider_reads(ctx: AppContext, draft: IndicationDraft) -> Reads:
             agb = None if proposal.maatwerk_name is not None else validate_agb(agb)
         except ValidationError:
             agb = None
-    gemeenten = ctx.profile.municipality_names
-    return contract_reads(
-        ctx.profile.slug,
-        proposal.segment,
-        eligibility.pool_products(ctx.profile, need),
-        gemeenten,
-        agb,
+    region = ctx.profile.slug
+    reads = dict(
+        contract_reads(
+            region,
+            proposal.segment,
+            eligibility.pool_products(ctx.profile, need),
+            ctx.profile.municipality_names,
+            agb,
+        )
     )
+    reads.update(
+        budget_reads_ahead(session, region, proposal.segment, product.code, agb, proposal.start)
+    )
+    return reads
 
 
 def eligibility_adapter(

@@ -23,6 +23,7 @@ from jeugdtoegang.domain.commitments import MICRO, commitment_of, month_shares, 
 from jeugdtoegang.domain.costs import to_cents
 from jeugdtoegang.storage.models.commitments import ProviderCommitment
 from jeugdtoegang.storage.models.indications import Indication
+from jeugdtoegang.storage.read_ahead import Reads, kept_reads
 
 _T = ProviderCommitment.__table__
 _I = Indication.__table__
@@ -174,6 +175,9 @@ def committed_by_month(
         asked = {i.hex: i for i in ids}  # a row's id is one of these texts: no UUID parsed
         found = _sqlite_sums(lambda sql, args: run(connection, sql, args), asked, start, last)
         return {asked[provider]: amount for provider, amount in found.items()}
+    ahead = _read_ahead_sums(session, ids, start, last)
+    if ahead is not None:
+        return ahead
     params = {"ids": ids, "first": start, "last": last}
     server = _server_sum(connection.dialect)
     if server is not None:
@@ -181,6 +185,50 @@ def committed_by_month(
     else:
         rows = connection.execute(_SUM, params).all()
     return {provider: to_cents(Decimal(int(total)) / MICRO) for provider, total in rows}
+
+
+class _ServerSum:
+    """:func:`_server_sum` as a statement for :func:`~jeugdtoegang.storage.read_ahead.reads_ahead`."""
+
+    def server_sql(self, dialect: Any) -> Any:
+        return _server_sum(dialect)
+
+
+_SUM_AHEAD = _ServerSum()
+
+
+def commitment_reads(provider_ids: Collection[uuid.UUID], start: date, end: date) -> Reads:
+    """:func:`committed_by_month` of these providers in a period of whole months, for
+    :func:`~jeugdtoegang.storage.read_ahead.reads_ahead`: every later ask in the block for
+    providers among them is answered from this one read."""
+    ids = frozenset(provider_ids)
+    if not ids or not whole_months(start, end):
+        return {}
+    last = end.replace(day=1)
+    params = {"ids": list(ids), "first": start, "last": last}
+    return {("commitments", start, last, ids): (_SUM_AHEAD, params)}
+
+
+def _read_ahead_sums(
+    session: Session, ids: list[uuid.UUID], start: date, last: date
+) -> dict[uuid.UUID, Decimal] | None:
+    """The sums of ``ids`` from a read ahead that asked for all of them, or None. Kept
+    for the whole block (a check asks twice: the group offers' ranking, the chosen
+    provider's budget figure)."""
+    for key, rows in kept_reads(session).items():
+        if (
+            key[0] == "commitments"
+            and key[1] == start
+            and key[2] == last
+            and key[3].issuperset(ids)
+        ):
+            wanted = set(ids)
+            return {
+                provider: to_cents(Decimal(int(total)) / MICRO)
+                for provider, total in rows
+                if provider in wanted
+            }
+    return None
 
 
 _SERVER: dict[str, Any] = {}

@@ -291,6 +291,13 @@ def any_care_start(session: Session) -> bool:
     return bool(_ANY_START.all(session, {}))
 
 
+def budget_reads(region: str, provider_id: uuid.UUID, first: date, last: date) -> Reads:
+    """:func:`budget_rows` of one provider (a choice being checked), for
+    :func:`~jeugdtoegang.storage.read_ahead.reads_ahead`."""
+    params = {"region": region, "first": first, "last": last, "id": provider_id}
+    return {("budget", region, provider_id, first, last): (_BUDGET_ONE, params)}
+
+
 def budget_rows(
     session: Session, region: str, provider_ids: Sequence[uuid.UUID], first: date, last: date
 ) -> list[tuple[uuid.UUID, str, str]]:
@@ -299,6 +306,9 @@ def budget_rows(
     prepared hot read, more are one statement with an IN list."""
     params: dict[str, Any] = {"region": region, "first": first, "last": last}
     if len(provider_ids) == 1:
+        ahead = take(session, ("budget", region, provider_ids[0], first, last))
+        if ahead is not None:
+            return ahead  # type: ignore[return-value]
         return _BUDGET_ONE.all(session, {**params, "id": provider_ids[0]})  # type: ignore[return-value]
     params["ids"] = list(provider_ids)
     return [tuple(row) for row in connection(session).execute(_BUDGETS, params).all()]  # type: ignore[misc]

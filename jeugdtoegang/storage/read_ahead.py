@@ -83,6 +83,12 @@ def take(session: Session, key: Hashable) -> list[tuple[Any, ...]] | None:
     return store.pop(key, None) if store else None
 
 
+def kept_reads(session: Session) -> Mapping[Hashable, list[tuple[Any, ...]]]:
+    """Everything read ahead and not yet taken, by key (looked at, not taken: for a read
+    whose later asks may each want a part of it)."""
+    return session.info.get(_SLOT) or {}
+
+
 def _read_together(session: Session, reads: Reads) -> dict[Hashable, list[tuple[Any, ...]]]:
     conn = connection(session)
     dialect = conn.dialect

@@ -70,6 +70,8 @@ THROUGHPUT_TARGET = 4 * 44
 #: the operations in the order they are printed
 OPERATIONS = (*(op for op, _ in MIX[:-1]), "login", MIX[-1][0])
 COUNTER_DOSSIER = "TELLER-1"
+#: the product of the drafts saved and checked (ambulant jeugdhulp)
+DRAFT_PRODUCT = "45Z01"
 #: the counter's back-off after a conflict: up to 2 ms × 2^attempt, at most 50 ms
 RETRY_BASE_S, RETRY_CAP_S = 0.002, 0.05
 
@@ -86,6 +88,7 @@ def _prepare(url: str) -> dict[str, Any]:
     from jeugdtoegang.storage.database import initialise, open_database
     from jeugdtoegang.storage.models.decisions import Decision
     from jeugdtoegang.storage.models.households import Household, Person
+    from jeugdtoegang.storage.models.providers import Contract, Provider
 
     database = open_database(url)
     initialise(database, REGION, team_name="Team Zeist")
@@ -141,6 +144,26 @@ def _prepare(url: str) -> dict[str, Any]:
                 select(Decision.id).where(Decision.status == "concept")
             ).scalars()
         ]
+        # a consultant picks the provider from the picker: one contracted for the draft's
+        # product in the jeugdige's municipality (its fitting contract and budget checked)
+        serving = session.execute(
+            select(Provider.agb, Contract.municipalities)
+            .join(Contract, Contract.provider_id == Provider.id)
+            .where(Contract.product_code == DRAFT_PRODUCT, Contract.status == "actief")
+        ).all()
+        youth_gemeente = dict(
+            session.execute(
+                select(Person.id, Household.gemeente)
+                .join(Household, Household.id == Person.household_id)
+                .where(Person.role == "jeugdige", Person.ended_on.is_(None))
+            ).all()
+        )
+        agbs = {
+            gemeente: sorted(
+                {agb for agb, names in serving if names == "*" or gemeente in names.split("|")}
+            )
+            for gemeente in set(youth_gemeente.values())
+        }
     database.close()
     print(f"database filled with {HOUSEHOLDS} households in {time.perf_counter() - started:.0f} s")
     return {
@@ -148,6 +171,8 @@ def _prepare(url: str) -> dict[str, Any]:
         "youth": youth,
         "surnames": surnames[:200],
         "decisions": decisions,
+        "agbs": agbs,
+        "youth_gemeente": {str(k): v for k, v in youth_gemeente.items()},
     }
 
 
@@ -232,9 +257,15 @@ def _operations(url: str, seed: int, world: dict[str, Any]) -> tuple[Any, dict[s
         ).scalar_one()
 
     def draft() -> IndicationDraft:
+        person = rng.choice(world["youth"])
         return IndicationDraft(
-            proposal=proposal(start=date(2027, 1, 4), end=None),
-            person_id=uuid.UUID(rng.choice(world["youth"])),
+            proposal=proposal(
+                product_code=DRAFT_PRODUCT,
+                start=date(2027, 1, 4),
+                end=None,
+                provider_agb=rng.choice(world["agbs"][world["youth_gemeente"][person]]),
+            ),
+            person_id=uuid.UUID(person),
         )
 
     def increment() -> None:

@@ -22,8 +22,15 @@ from sqlalchemy.exc import DBAPIError
 from jeugdtoegang.domain.indications import IndicationStatus
 from jeugdtoegang.services import indication_inputs
 from jeugdtoegang.services import indications as svc
-from jeugdtoegang.storage import eligibility_queries, hot, indication_queries, read_ahead
+from jeugdtoegang.storage import (
+    commitments,
+    eligibility_queries,
+    hot,
+    indication_queries,
+    read_ahead,
+)
 from jeugdtoegang.storage.models.indications import Indication
+from tests.conftest import TEAMLEIDER
 from tests.indication_helpers import PROVIDER_AGB, add_provider, draft, make_family
 
 pytestmark = pytest.mark.postgres
@@ -64,9 +71,9 @@ def _requests() -> Iterator[list[str]]:
         psycopg.Pipeline.__exit__ = pipeline_exit  # type: ignore[method-assign]
 
 
-def _check_reads(ctx: Any, person_id: Any, agb: str) -> dict[Any, Any]:
+def _check_reads(ctx: Any, session: Any, person_id: Any, agb: str) -> dict[Any, Any]:
     """What a check of an ambulant draft with ``agb`` reads ahead."""
-    reads = dict(indication_inputs.provider_reads(ctx, draft(person_id, provider_agb=agb)))
+    reads = dict(indication_inputs.provider_reads(ctx, session, draft(person_id, provider_agb=agb)))
     reads.update(indication_queries.subject_reads(person_id))
     return reads
 
@@ -77,9 +84,9 @@ def test_kept_rows_equal_the_reads_one_by_one(ctx):
     household_id, person_id = make_family(ctx)
     svc.save_concept(ctx, draft(person_id))
     region = ctx.database.region_slug
-    reads = _check_reads(ctx, person_id, OTHER_AGB)
-    products = next(key[3] for key in reads if key[0] == "fingerprints")
     with ctx.database.single_reads() as session:
+        reads = _check_reads(ctx, session, person_id, OTHER_AGB)
+        products = next(key[3] for key in reads if key[0] == "fingerprints")
         if not _on_server(session):
             with read_ahead.reads_ahead(session, reads):
                 assert all(read_ahead.take(session, key) is None for key in reads)
@@ -178,7 +185,7 @@ def test_unasked_results_are_dropped_when_the_block_ends(ctx):
     add_provider(ctx)
     _household_id, person_id = make_family(ctx)
     with ctx.database.single_reads() as session:
-        reads = _check_reads(ctx, person_id, PROVIDER_AGB)
+        reads = _check_reads(ctx, session, person_id, PROVIDER_AGB)
         with read_ahead.reads_ahead(session, reads):
             kept = dict(session.info["jt_read_ahead"])
         assert session.info["jt_read_ahead"] == {}
@@ -186,3 +193,52 @@ def test_unasked_results_are_dropped_when_the_block_ends(ctx):
         assert set(kept) == set(reads)
     else:
         assert kept == {}
+
+
+def test_a_check_of_a_fitting_budgeted_choice_is_one_request(ctx, monkeypatch):
+    """The usual case: the consultant picked a contracted provider from the picker. Its
+    budget rows and the commitments (its own and those the group offers' ranking asks
+    about) come with the rest: one request, and the same result as one by one."""
+    add_provider(ctx, budget_year="4000.00")
+    add_provider(ctx, agb=OTHER_AGB, name="Groep BV", budget_year="9000.00", group_offer=True)
+    _household_id, person_id = make_family(ctx)
+    proposal = draft(person_id, end=date(2027, 5, 31))
+    svc.check_proposal(ctx, proposal)  # the pool kept, the asked providers remembered
+    with ctx.database.single_reads() as session:
+        on_server = _on_server(session)
+    with _requests() as sent:
+        fast = svc.check_proposal(ctx, proposal)
+    with monkeypatch.context() as patch:
+        patch.setattr(indication_inputs, "pipelines", lambda _session: False)
+        with _requests() as sent_one_by_one:
+            one_by_one = svc.check_proposal(ctx, proposal)
+    assert fast == one_by_one
+    assert "GROUP_OFFER_FIRST" in {f.code for f in fast.findings}
+    if on_server:
+        assert sent == ["pipeline"]
+        assert len(sent_one_by_one) >= 5, sent_one_by_one
+
+
+def test_commitments_asked_beyond_the_read_ahead_are_read_as_always(ctx):
+    first = add_provider(ctx, budget_year="4000.00")
+    second = add_provider(ctx, agb=OTHER_AGB, name="Elders BV", budget_year="9000.00")
+    for n, agb in enumerate((PROVIDER_AGB, OTHER_AGB)):
+        _, person_id = make_family(ctx, name=f"Familie {n}")
+        view = svc.save_concept(ctx, draft(person_id, provider_agb=agb, end=date(2027, 5, 31)))
+        view = svc.submit_indication(ctx, view.id)
+        if view.status is IndicationStatus.INGEDIEND:
+            view = svc.approve_indication(ctx.with_actor(TEAMLEIDER), view.id)
+    period = (date(2026, 7, 1), date(2026, 12, 31))
+    with ctx.database.single_reads() as session:
+        direct = commitments.committed_by_month(session, [first, second], *period)
+        assert set(direct) == {first, second} and all(direct.values())
+        with read_ahead.reads_ahead(session, commitments.commitment_reads([first], *period)):
+            # covered: from the read ahead (and again: it is kept for the block)
+            assert commitments.committed_by_month(session, [first], *period) == {
+                first: direct[first]
+            }
+            assert commitments.committed_by_month(session, [first], *period) == {
+                first: direct[first]
+            }
+            # not covered: read now, the same answer as without a read ahead
+            assert commitments.committed_by_month(session, [first, second], *period) == direct
