@@ -12,7 +12,9 @@ problems with their field paths, so the loader can name every field in Dutch.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -385,6 +387,10 @@ def _partner_problems(profile: RegionProfile) -> list[Problem]:
     return problems
 
 
+#: RegionProfile's lookups built once from its fields (functools.cached_property)
+_LOOKUPS = ("products_by_code", "segment_ranks")
+
+
 class RegionProfile(_Model):
     """One region: municipalities, segments, products, term rules and policies."""
 
@@ -444,7 +450,23 @@ class RegionProfile(_Model):
 
     def segment_rank(self, segment_id: str) -> int:
         """Position of the segment from light (0) to heavy, as listed in the profile."""
-        return self.segments.index(self.segment(segment_id))
+        rank = self.segment_ranks.get(segment_id)
+        if rank is None:
+            self.segment(segment_id)  # the Dutch error for an unknown id
+        return rank  # type: ignore[return-value]
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy without the lookups built from this profile (pydantic copies them along
+        with the fields; an updated field must not meet the old lookup)."""
+        copied = super().model_copy(update=update, deep=deep)
+        for name in _LOOKUPS:
+            copied.__dict__.pop(name, None)
+        return copied
+
+    @cached_property
+    def segment_ranks(self) -> dict[str, int]:
+        """Segment id → position from light (0) to heavy (a profile is immutable: built once)."""
+        return {segment.id: rank for rank, segment in enumerate(self.segments)}
 
     def is_lighter(self, segment_a: str, segment_b: str) -> bool:
         """Whether ``segment_a`` is lighter help than ``segment_b``.
@@ -460,8 +482,16 @@ class RegionProfile(_Model):
     # -- products ---------------------------------------------------------------------------
 
     def product(self, code: str) -> Product | None:
-        wanted = code.strip().upper()
-        return next((p for p in self.products if p.code == wanted), None)
+        return self.products_by_code.get(code.strip().upper())
+
+    @cached_property
+    def products_by_code(self) -> dict[str, Product]:
+        """Product code → product (a profile is immutable: built once; a rule check asks
+        for its product a dozen times)."""
+        found: dict[str, Product] = {}
+        for product in self.products:
+            found.setdefault(product.code, product)  # the first, as a scan would find
+        return found
 
     def products_in(self, segment_id: str) -> tuple[Product, ...]:
         return tuple(p for p in self.products if p.segment == segment_id)

@@ -375,10 +375,11 @@ def _group_alternatives(
         found = [p.naam for p in result.eligible if p.group_offer]
     kept = kept_for(session)
     for group in groups:
-        pool = candidate_pool(session, kept, region, replace(need, product_code=group.code))
+        group_need = replace(need, product_code=group.code)
+        pool = candidate_pool(session, kept, region, group_need)
         serving, _ = pool.split(municipality.name)
         for c in serving:
-            if not exclusions(c, replace(need, product_code=group.code), municipality.name):
+            if not exclusions(c, group_need, municipality.name):
                 found.append(f"{group.name} ({group.code}) bij {c.naam}")
                 break
     if need.wished_themes() and result is not None:

@@ -344,3 +344,24 @@ def test_load_all_profiles_from_another_folder_is_sorted_by_slug(tmp_path: Path)
     for slug in ("zuidoost-utrecht", "twente"):
         shutil.copy(profiles_dir() / f"{slug}.toml", tmp_path / f"{slug}.toml")
     assert list(load_all_profiles(tmp_path)) == ["twente", "zuidoost-utrecht"]
+
+
+def test_product_and_segment_lookups_answer_as_a_scan_and_follow_a_copy() -> None:
+    """``product`` and ``segment_rank`` read lookups built once per profile; a copy with
+    other products or segments (``model_copy(update=…)``) builds its own."""
+    profile = load_profile("zuidoost-utrecht")
+    for product in profile.products:
+        assert profile.product(f" {product.code.lower()} ") is next(
+            p for p in profile.products if p.code == product.code
+        )
+    assert profile.product("GEEN-CODE") is None
+    for rank, segment in enumerate(profile.segments):
+        assert profile.segment_rank(segment.id) == rank
+    with pytest.raises(ProfileError, match="bestaat niet in regio"):
+        profile.segment_rank("geen-segment")
+    first, *rest = profile.products
+    fewer = profile.model_copy(update={"products": tuple(rest), "segments": profile.segments[::-1]})
+    assert fewer.product(first.code) is None
+    assert profile.product(first.code) is first
+    assert fewer.segment_rank(profile.segments[0].id) == len(profile.segments) - 1
+    assert fewer == fewer.model_copy() and profile != fewer
