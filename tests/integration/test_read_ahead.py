@@ -71,6 +71,25 @@ def _requests() -> Iterator[list[str]]:
         psycopg.Pipeline.__exit__ = pipeline_exit  # type: ignore[method-assign]
 
 
+def _checked_both_ways(
+    ctx: Any, monkeypatch: pytest.MonkeyPatch, proposal: Any
+) -> tuple[bool, Any, list[str], list[str]]:
+    """Check once to keep pools, provisions and the providers asked; then check with the
+    reads sent together and one by one: (on a server?, the result, both request logs).
+    The two results must be equal."""
+    svc.check_proposal(ctx, proposal)
+    with ctx.database.single_reads() as session:
+        on_server = _on_server(session)
+    with _requests() as sent:
+        fast = svc.check_proposal(ctx, proposal)
+    with monkeypatch.context() as patch:
+        patch.setattr(indication_inputs, "pipelines", lambda _session: False)
+        with _requests() as sent_one_by_one:
+            one_by_one = svc.check_proposal(ctx, proposal)
+    assert fast == one_by_one
+    return on_server, fast, sent, sent_one_by_one
+
+
 def _check_reads(ctx: Any, session: Any, person_id: Any, agb: str) -> dict[Any, Any]:
     """What a check of an ambulant draft with ``agb`` reads ahead."""
     reads = dict(indication_inputs.provider_reads(ctx, session, draft(person_id, provider_agb=agb)))
@@ -118,21 +137,12 @@ def test_kept_rows_equal_the_reads_one_by_one(ctx):
     assert len(terms) == 1 and subject[0] == household_id
 
 
-def test_a_check_on_the_server_is_two_requests_and_the_same_result(ctx, monkeypatch):
+def test_a_check_of_an_unfitting_choice_is_at_most_two_requests(ctx, monkeypatch):
     add_provider(ctx)
     add_provider(ctx, agb=OTHER_AGB, name="Elders BV", product_code="45A08")
     _household_id, person_id = make_family(ctx)
     proposal = draft(person_id, provider_agb=OTHER_AGB)  # no fitting contract: explained
-    svc.check_proposal(ctx, proposal)  # pools and provisions kept (first use)
-    with ctx.database.single_reads() as session:
-        on_server = _on_server(session)
-    with _requests() as sent:
-        fast = svc.check_proposal(ctx, proposal)
-    with monkeypatch.context() as patch:
-        patch.setattr(indication_inputs, "pipelines", lambda _session: False)
-        with _requests() as sent_one_by_one:
-            one_by_one = svc.check_proposal(ctx, proposal)
-    assert fast == one_by_one
+    on_server, fast, sent, sent_one_by_one = _checked_both_ways(ctx, monkeypatch, proposal)
     # the chosen provider's contracts were read (ahead) to explain why it does not fit
     assert [f.code for f in fast.findings if "Elders BV" in f.message] == ["PROVIDER_NOT_ELIGIBLE"]
     if not on_server:
@@ -203,16 +213,7 @@ def test_a_check_of_a_fitting_budgeted_choice_is_one_request(ctx, monkeypatch):
     add_provider(ctx, agb=OTHER_AGB, name="Groep BV", budget_year="9000.00", group_offer=True)
     _household_id, person_id = make_family(ctx)
     proposal = draft(person_id, end=date(2027, 5, 31))
-    svc.check_proposal(ctx, proposal)  # the pool kept, the asked providers remembered
-    with ctx.database.single_reads() as session:
-        on_server = _on_server(session)
-    with _requests() as sent:
-        fast = svc.check_proposal(ctx, proposal)
-    with monkeypatch.context() as patch:
-        patch.setattr(indication_inputs, "pipelines", lambda _session: False)
-        with _requests() as sent_one_by_one:
-            one_by_one = svc.check_proposal(ctx, proposal)
-    assert fast == one_by_one
+    on_server, fast, sent, sent_one_by_one = _checked_both_ways(ctx, monkeypatch, proposal)
     assert "GROUP_OFFER_FIRST" in {f.code for f in fast.findings}
     if on_server:
         assert sent == ["pipeline"]
