@@ -217,7 +217,9 @@ def _read_ahead_sums(
     provider's budget figure)."""
     for key, rows in kept_reads(session).items():
         if (
-            key[0] == "commitments"
+            isinstance(key, tuple)
+            and len(key) == 4
+            and key[0] == "commitments"
             and key[1] == start
             and key[2] == last
             and key[3].issuperset(ids)
