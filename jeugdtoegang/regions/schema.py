@@ -43,6 +43,12 @@ from jeugdtoegang.regions.fields import (  # noqa: F401  (re-exported: the profi
     repeated_values,
     rule_error,
 )
+from jeugdtoegang.regions.profile_rules import (
+    municipality_problems,
+    partner_problems,
+    product_problems,
+    segment_problems,
+)
 
 Unit = Literal["minuut", "uur", "dagdeel", "etmaal", "stuks", "stuks-inspanning", "euro"]
 Frequency = Literal["dag", "week", "maand", "totaal"]
@@ -295,98 +301,6 @@ class Settings(_Model):
         return self
 
 
-def _segment_problems(segments: tuple[Segment, ...]) -> list[Problem]:
-    problems = duplicates(segments, "id", "segments", "segment", key=lambda s: s.id)
-    for index in range(1, len(segments)):
-        before, segment = segments[index - 1], segments[index]
-        if segment.order <= before.order:
-            problems.append(
-                (
-                    ("segments", index, "order"),
-                    "segmenten moeten van licht naar zwaar op oplopende 'order' staan: "
-                    f"'{segment.id}' ({segment.order}) staat na '{before.id}' ({before.order})",
-                )
-            )
-    return problems
-
-
-def _product_problems(products: tuple[Product, ...], segment_ids: tuple[str, ...]) -> list[Problem]:
-    problems = duplicates(products, "code", "products", "productcode", key=lambda p: p.code)
-    for index, product in enumerate(products):
-        if product.segment not in segment_ids:
-            problems.append(
-                (
-                    ("products", index, "segment"),
-                    f"product {product.code} verwijst naar onbekend segment '{product.segment}' "
-                    f"(bekend: {', '.join(segment_ids)})",
-                )
-            )
-    return problems
-
-
-def _municipality_problems(
-    municipalities: tuple[Municipality, ...], areas_required: bool
-) -> list[Problem]:
-    problems = duplicates(
-        municipalities, "name", "municipalities", "gemeente", key=lambda m: m.name.casefold()
-    )
-    problems += duplicates(
-        municipalities, "cbs_code", "municipalities", "CBS-code", key=lambda m: m.cbs_code
-    )
-    if areas_required:
-        problems += [
-            (
-                ("municipalities", index, "area"),
-                f"gemeente {municipality.name} heeft een gebied (area) nodig, omdat de regio "
-                "met strategische partners per gebied werkt",
-            )
-            for index, municipality in enumerate(municipalities)
-            if municipality.area is None
-        ]
-    return problems
-
-
-def _partner_problems(profile: RegionProfile) -> list[Problem]:
-    partners = profile.strategic_partners
-    if partners and not profile.policies.strategic_partners:
-        return [
-            (
-                ("strategic_partners",),
-                "er staan strategische partners in het profiel, maar "
-                "policies.strategic_partners is false",
-            )
-        ]
-    areas = sorted({m.area for m in profile.municipalities if m.area is not None})
-    problems = duplicates(
-        partners, "agb", "strategic_partners", "AGB-code", key=lambda p: (p.area, p.agb)
-    )
-    for index, partner in enumerate(partners):
-        if partner.area not in areas:
-            problems.append(
-                (
-                    ("strategic_partners", index, "area"),
-                    f"gebied '{partner.area}' hoort bij geen enkele gemeente "
-                    f"(bekend: {', '.join(areas) or 'geen'})",
-                )
-            )
-        problems += [
-            (
-                ("strategic_partners", index, "segments", position),
-                f"partner {partner.name} noemt onbekend segment '{segment_id}'",
-            )
-            for position, segment_id in enumerate(partner.segments)
-            if segment_id not in profile.segment_ids
-        ]
-    if profile.policies.strategic_partners:
-        covered = {p.area for p in partners if p.role == "hoofdaannemer"}
-        problems += [
-            (("strategic_partners",), f"gebied '{area}' heeft geen strategische hoofdaannemer")
-            for area in areas
-            if area not in covered
-        ]
-    return problems
-
-
 #: RegionProfile's lookups built once from its fields (functools.cached_property)
 _LOOKUPS = ("products_by_code", "segment_ranks")
 
@@ -410,10 +324,10 @@ class RegionProfile(_Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> RegionProfile:
-        problems = _segment_problems(self.segments)
-        problems += _product_problems(self.products, self.segment_ids)
-        problems += _municipality_problems(self.municipalities, self.policies.strategic_partners)
-        problems += _partner_problems(self)
+        problems = segment_problems(self.segments)
+        problems += product_problems(self.products, self.segment_ids)
+        problems += municipality_problems(self.municipalities, self.policies.strategic_partners)
+        problems += partner_problems(self)
         bridging = self.policies.bridging_product
         if bridging is not None and bridging not in {p.code for p in self.products}:
             problems.append(
