@@ -23,7 +23,7 @@ from jeugdtoegang.domain.commitments import MICRO, commitment_of, month_shares, 
 from jeugdtoegang.domain.costs import to_cents
 from jeugdtoegang.storage.models.commitments import ProviderCommitment
 from jeugdtoegang.storage.models.indications import Indication
-from jeugdtoegang.storage.read_ahead import Reads, kept_reads
+from jeugdtoegang.storage.read_ahead import Reads, ServerOnly, kept_reads
 
 _T = ProviderCommitment.__table__
 _I = Indication.__table__
@@ -187,16 +187,6 @@ def committed_by_month(
     return {provider: to_cents(Decimal(int(total)) / MICRO) for provider, total in rows}
 
 
-class _ServerSum:
-    """:func:`_server_sum` as a statement for :func:`~jeugdtoegang.storage.read_ahead.reads_ahead`."""
-
-    def server_sql(self, dialect: Any) -> Any:
-        return _server_sum(dialect)
-
-
-_SUM_AHEAD = _ServerSum()
-
-
 def commitment_reads(provider_ids: Collection[uuid.UUID], start: date, end: date) -> Reads:
     """:func:`committed_by_month` of these providers in a period of whole months, for
     :func:`~jeugdtoegang.storage.read_ahead.reads_ahead`: every later ask in the block for
@@ -206,7 +196,7 @@ def commitment_reads(provider_ids: Collection[uuid.UUID], start: date, end: date
         return {}
     last = end.replace(day=1)
     params = {"ids": list(ids), "first": start, "last": last}
-    return {("commitments", start, last, ids): (_SUM_AHEAD, params)}
+    return {("commitments", start, last, ids): (_SUM_SERVER, params)}
 
 
 def _read_ahead_sums(
@@ -233,33 +223,30 @@ def _read_ahead_sums(
     return None
 
 
-_SERVER: dict[str, Any] = {}
+def _sum_statement() -> Any:
+    """PostgreSQL: the sums of :data:`_SUM` for an array of ids (one compiled statement
+    for any number of providers, run on the DBAPI connection: see ``storage.hot.ServerSQL``).
+    Built on first use: the SQLite workstation never imports the PostgreSQL dialect."""
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    array = bindparam("ids", type_=ARRAY(_T.c.provider_id.type))
+    return (
+        select(_T.c.provider_id, func.sum(_T.c.amount_micro))
+        .where(
+            _T.c.provider_id == any_(array),
+            _T.c.month >= bindparam("first"),
+            _T.c.month <= bindparam("last"),
+        )
+        .group_by(_T.c.provider_id)
+    )
+
+
+_SUM_SERVER = ServerOnly(_sum_statement)
 
 
 def _server_sum(dialect: Any) -> Any:
-    """PostgreSQL: the sums of :data:`_SUM` for an array of ids (one compiled statement for
-    any number of providers, run on the DBAPI connection: see ``storage.hot.ServerSQL``);
-    None elsewhere. Built on first use: the SQLite workstation never imports the
-    PostgreSQL dialect."""
-    if dialect.name != "postgresql":
-        return None
-    if dialect.name not in _SERVER:
-        from sqlalchemy.dialects.postgresql import ARRAY
-
-        from jeugdtoegang.storage.hot import ServerSQL
-
-        array = bindparam("ids", type_=ARRAY(_T.c.provider_id.type))
-        statement = (
-            select(_T.c.provider_id, func.sum(_T.c.amount_micro))
-            .where(
-                _T.c.provider_id == any_(array),
-                _T.c.month >= bindparam("first"),
-                _T.c.month <= bindparam("last"),
-            )
-            .group_by(_T.c.provider_id)
-        )
-        _SERVER[dialect.name] = ServerSQL.of(statement, dialect)
-    return _SERVER[dialect.name]
+    """:func:`_sum_statement` as psycopg runs it; None elsewhere."""
+    return _SUM_SERVER.server_sql(dialect)
 
 
 def committed_by_hex_id(
