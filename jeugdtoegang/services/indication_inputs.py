@@ -44,7 +44,6 @@ from jeugdtoegang.services.indication_provider_facts import (
     ProviderFacts,
     committed_by_provider,  # noqa: F401
     eligibility_adapter,  # noqa: F401
-    half_year,  # noqa: F401
     provider_facts,
     provider_reads,
 )

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from jeugdtoegang.domain.costs import max_cost, to_cents
 from jeugdtoegang.domain.findings import Finding, Severity
 from jeugdtoegang.domain.indication_policies import ChosenContract
-from jeugdtoegang.domain.indication_rules import suggested_end
+from jeugdtoegang.domain.indication_rules import IndicationProposal, suggested_end
 from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.storage.eligibility_queries import contract_reads
 from jeugdtoegang.storage.indication_queries import committed_rows
@@ -69,13 +69,6 @@ def _ordinal(value: object) -> int:
     return date.fromisoformat(str(value)[:10]).toordinal()
 
 
-def half_year(day: date) -> tuple[date, date]:
-    """The half-year (January–June or July–December) that holds ``day``."""
-    if day.month <= 6:
-        return date(day.year, 1, 1), date(day.year, 6, 30)
-    return date(day.year, 7, 1), date(day.year, 12, 31)
-
-
 @dataclass(frozen=True)
 class ProviderFacts:
     provider_id: uuid.UUID | None
@@ -108,7 +101,7 @@ def provider_reads(ctx: AppContext, session: Session, draft: IndicationDraft) ->
     (read in case the choice does not fit; a cheap indexed read) and the money it will
     ask about (:func:`~jeugdtoegang.services.eligibility_pools.budget_reads_ahead`). For
     :func:`~jeugdtoegang.storage.read_ahead.reads_ahead`: nothing else decides here."""
-    from jeugdtoegang.domain.providers import Need, validate_agb
+    from jeugdtoegang.domain.providers import Need
     from jeugdtoegang.errors import ValidationError
     from jeugdtoegang.services import eligibility
     from jeugdtoegang.services.eligibility_pools import budget_reads_ahead
@@ -124,12 +117,10 @@ def provider_reads(ctx: AppContext, session: Session, draft: IndicationDraft) ->
     need = Need(
         segment=proposal.segment, product_code=product.code, gemeente="", start=proposal.start
     )
-    agb = (proposal.provider_agb or "").strip() or None
-    if agb is not None:
-        try:
-            agb = None if proposal.maatwerk_name is not None else validate_agb(agb)
-        except ValidationError:
-            agb = None
+    try:
+        agb = _asked_agb(proposal)
+    except ValidationError:
+        agb = None  # the check itself reports it
     region = ctx.profile.slug
     reads = dict(
         contract_reads(
@@ -144,6 +135,17 @@ def provider_reads(ctx: AppContext, session: Session, draft: IndicationDraft) ->
         budget_reads_ahead(session, region, proposal.segment, product.code, agb, proposal.start)
     )
     return reads
+
+
+def _asked_agb(proposal: IndicationProposal) -> str | None:
+    """The AGB whose contracts the choice check reads: none without a chosen provider or
+    for maatwerk; a malformed one raises :class:`~jeugdtoegang.errors.ValidationError`."""
+    from jeugdtoegang.domain.providers import validate_agb
+
+    agb = (proposal.provider_agb or "").strip() or None
+    if agb is None or proposal.maatwerk_name is not None:
+        return None
+    return validate_agb(agb)
 
 
 def eligibility_adapter(
@@ -162,19 +164,13 @@ def eligibility_adapter(
     placeholder motivation keeps approval findings as approvals; the per-code motivations
     are applied by the indication rules.
     """
-    from jeugdtoegang.domain.providers import (
-        MaatwerkProvider,
-        Need,
-        choice_findings,
-        validate_agb,
-    )
+    from jeugdtoegang.domain.providers import MaatwerkProvider, Need, choice_findings
     from jeugdtoegang.errors import ValidationError
 
     proposal = draft.proposal
     product = ctx.profile.product(proposal.product_code)
     if product is None or product.segment != proposal.segment:
         return ProviderFacts(draft.provider_id, "", proposal.tariff, ())
-    agb = (proposal.provider_agb or "").strip() or None
     maatwerk = (
         MaatwerkProvider(naam=proposal.maatwerk_name, agb=draft.extra.get("maatwerk_agb"))
         if proposal.maatwerk_name is not None
@@ -191,10 +187,9 @@ def eligibility_adapter(
         themes=tuple(proposal.themes),
     )
     try:
-        if agb is not None and maatwerk is None:
-            agb = validate_agb(agb)
+        agb = _asked_agb(proposal)
         facts = eligibility.choice_facts_in_session(
-            session, ctx.profile, ctx.profile.slug, need, None if maatwerk else agb
+            session, ctx.profile, ctx.profile.slug, need, agb
         )
     except ValidationError as error:
         findings = tuple(
@@ -217,7 +212,7 @@ def eligibility_adapter(
     findings = choice_findings(
         facts,
         need,
-        provider_chosen=agb is not None and maatwerk is None,
+        provider_chosen=agb is not None,
         maatwerk=maatwerk,
         motivation=_DEFER,
         wonen_motivation=_DEFER,

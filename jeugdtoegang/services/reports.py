@@ -343,7 +343,8 @@ def waiting_times(session: Session, ctx: AppContext, flt: ReportFilter) -> Repor
 @report("budget", "Verplichtingen per aanbieder en halfjaarbudget")
 def budget(session: Session, ctx: AppContext, flt: ReportFilter) -> Report:
     """Commitments this half-year per provider against half its yearly budget (the signal)."""
-    from jeugdtoegang.services.indication_inputs import committed_by_provider, half_year
+    from jeugdtoegang.domain.budget import half_year
+    from jeugdtoegang.services.indication_inputs import committed_by_provider
 
     start, end = half_year(flt.end or ctx.today())
     # as the budget signal does: a provider's largest yearly budget among its contracts

@@ -21,15 +21,13 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.domain.authz import Permission, require
+from jeugdtoegang.domain.budget import half_year
 from jeugdtoegang.domain.dutch import short_date
 from jeugdtoegang.domain.indications import IndicationStatus
 from jeugdtoegang.domain.requests import decision_term
 from jeugdtoegang.domain.terms import births_turning_18_within, eighteenth_birthday
 from jeugdtoegang.services.context import AppContext
-from jeugdtoegang.services.indication_inputs import (
-    half_year,
-    has_18plus_perspective,
-)
+from jeugdtoegang.services.indication_inputs import has_18plus_perspective
 from jeugdtoegang.storage import signal_queries as q
 from jeugdtoegang.storage.caseload_queries import dossier_numbers
 from jeugdtoegang.storage.snapshot import to_json_value
