@@ -27,6 +27,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import CompoundSelect, Select
 
+from jeugdtoegang.storage.wire import WireSQL, described, read_batch
+
 
 def connection(session: Session) -> Connection:
     """The session's connection; pending changes are flushed first (as ``execute`` would)."""
@@ -95,10 +97,11 @@ class ServerSQL:
     driver error is raised as SQLAlchemy raises it (wrapped, a lost connection
     invalidated), and engine listeners are told every statement."""
 
-    __slots__ = ("binds", "defaults", "results", "sql", "types")
+    __slots__ = ("_wire", "binds", "defaults", "results", "sql", "types")
 
     def __init__(self, sql: str, binds: dict[str, Any], defaults: dict[str, Any], types: Any):
         self.sql = sql
+        self._wire: WireSQL | None = None
         #: name in the SQL → (the caller's parameter key, bind processor or None)
         self.binds = binds
         self.defaults = defaults
@@ -153,9 +156,21 @@ class ServerSQL:
             args[name] = process(value) if process is not None and value is not None else value
         return args
 
+    @property
+    def wire(self) -> WireSQL:
+        """The statement as libpq takes it (``wire``)."""
+        if self._wire is None:
+            self._wire = WireSQL(self.sql)
+        return self._wire
+
     def run_on(self, conn: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        """Run on a SQLAlchemy Connection's DBAPI connection (its transaction, if any)."""
+        """Run on a SQLAlchemy Connection's DBAPI connection (its transaction, if any):
+        outside a transaction through libpq itself (``wire``), else on a psycopg cursor."""
         args = self.args(params)
+        through_libpq = read_batch(conn, [(self.wire, self.sql, args)])
+        if through_libpq is not None:
+            rows, types = through_libpq[0]
+            return self.converted(rows, described(types), conn.dialect)
         if conn._has_events or conn.engine._has_events:
             conn.dispatch.before_cursor_execute(conn, None, self.sql, args, None, False)
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]

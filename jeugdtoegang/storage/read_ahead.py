@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from jeugdtoegang.storage.hot import ServerSQL, connection
+from jeugdtoegang.storage.wire import described, read_batch
 
 #: session.info key of the kept results
 _SLOT = "jt_read_ahead"
@@ -97,6 +98,12 @@ def _read_together(session: Session, reads: Reads) -> dict[Hashable, list[tuple[
         server = statement.server_sql(dialect)
         if server is not None:
             planned.append((key, server, server.args(params)))
+    through_libpq = read_batch(conn, [(s.wire, s.sql, args) for _k, s, args in planned])
+    if through_libpq is not None:
+        return {
+            key: server.converted(rows, described(types), dialect)
+            for (key, server, _args), (rows, types) in zip(planned, through_libpq, strict=True)
+        }
     raw: Any = conn.connection.driver_connection
     tell = conn._has_events or conn.engine._has_events
     cursors: list[Any] = []

@@ -196,7 +196,8 @@ class _Meter:
 class _RoundTrips:
     """PostgreSQL: the requests psycopg sends to the server in this process (queries,
     prepared executions and preparations, BEGIN/COMMIT/ROLLBACK, pings), counted by
-    wrapping psycopg's senders; the background audit writer's are included. The
+    wrapping psycopg's senders and ``wire.exchange``; the background audit writer's are
+    included. The
     statements of one pipeline travel together: the pipeline counts once."""
 
     count = 0
@@ -220,6 +221,15 @@ class _RoundTrips:
 
             setattr(owner, name, wrapper)
 
+        from jeugdtoegang.storage import wire
+
+        exchange = wire.exchange
+
+        def counted_exchange(*args: Any) -> Any:  # reads sent through libpq itself
+            cls.count += 1
+            return exchange(*args)
+
+        wire.exchange = counted_exchange  # type: ignore[assignment]
         counted(_connection_base.BaseConnection, "_exec_command")
         counted(psycopg.Cursor, "executemany", batch=True)
         counted(psycopg.Pipeline, "__exit__", batch=True)

@@ -44,10 +44,12 @@ def _on_server(session: Any) -> bool:
 
 @contextmanager
 def _requests() -> Iterator[list[str]]:
-    """The requests psycopg sends in this block: a statement outside a pipeline, or a
-    whole pipeline, is one."""
+    """The requests sent to the server in this block: a statement outside a pipeline, a
+    whole pipeline, or one exchange through libpq (``wire``) is one."""
     import psycopg
     from psycopg import _cursor_base
+
+    from jeugdtoegang.storage import wire
 
     sent: list[str] = []
     execute_send = _cursor_base.BaseCursor._execute_send
@@ -62,13 +64,21 @@ def _requests() -> Iterator[list[str]]:
         sent.append("pipeline")
         return pipeline_exit(self, *args)
 
+    exchange = wire.exchange
+
+    def counted_exchange(raw: Any, kept: Any, batch: Any) -> Any:
+        sent.append("pipeline" if len(batch) > 1 else "statement")
+        return exchange(raw, kept, batch)
+
     _cursor_base.BaseCursor._execute_send = counted_send  # type: ignore[method-assign]
     psycopg.Pipeline.__exit__ = counted_exit  # type: ignore[method-assign]
+    wire.exchange = counted_exchange  # type: ignore[assignment]
     try:
         yield sent
     finally:
         _cursor_base.BaseCursor._execute_send = execute_send  # type: ignore[method-assign]
         psycopg.Pipeline.__exit__ = pipeline_exit  # type: ignore[method-assign]
+        wire.exchange = exchange  # type: ignore[assignment]
 
 
 def _checked_both_ways(
