@@ -12,10 +12,9 @@ parameters do not depend on each other's answers sends them together:
 On PostgreSQL with psycopg the reads run in one pipeline on the session's connection (in
 its transaction when it has one, through psycopg; else each in its own snapshot, as single
 statements would, through libpq itself: ``wire``), and every statement is still told to
-the engine's listeners. Elsewhere (SQLite,
-where these reads are local and mostly cached, or another driver) nothing is read ahead
-and each read runs when it is asked, as before. A kept result nobody asked for is dropped
-when the block ends.
+the engine's listeners. Elsewhere (SQLite, where these reads are local and mostly cached,
+or another driver) nothing is read ahead and each read runs when it is asked, as before.
+A kept result nobody asked for is dropped when the block ends.
 """
 
 from __future__ import annotations

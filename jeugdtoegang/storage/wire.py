@@ -17,7 +17,9 @@ Only reads outside a transaction take this path (the connection in autocommit an
 name, as psycopg prepares a statement it saw five times. psycopg removes all prepared
 statements of a connection (``DEALLOCATE ALL``) after a rollback of a transaction that
 used them; a read that finds its statement gone prepares them all again and is read
-again (reads outside a transaction have no effect to undo). In any other state
+again (reads outside a transaction have no effect to undo). Where names do not hold at
+all (a connection pooler in transaction mode between us and the server), the connection's
+reads go unnamed after a second miss. In any other state
 :func:`read_batch` returns None and the caller uses psycopg as before. An exchange that
 fails part-way (a lost connection, an interruption) leaves the connection invalidated:
 it never goes back to the pool with half a pipeline on it.
@@ -34,8 +36,8 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-#: the server's code for "prepared statement does not exist"
-_NO_SUCH_STATEMENT = "26000"
+#: the server's codes for "prepared statement does not exist" and "… already exists"
+_NAME_TROUBLE = ("26000", "42P05")
 #: info key of a connection's :class:`_Kept`
 _KEPT = "jt_wire"
 #: statements prepared per connection at most (ours are a few dozen); beyond, unnamed
@@ -106,7 +108,12 @@ def read_batch(
             try:
                 return exchange(raw, _kept(conn, raw), batch)
             except _StatementGoneError:  # psycopg deallocated them: prepare anew, read again
-                return exchange(raw, _kept(conn, raw, forget=True), batch)
+                kept = _kept(conn, raw, forget=True)
+                try:
+                    return exchange(raw, kept, batch)
+                except _StatementGoneError:  # names do not hold here (a pooler between us)
+                    kept.named = False
+                    return exchange(raw, kept, batch)
         except _MidwayError as midway:
             # what is still on the wire is unknown: the connection never serves again
             try:
@@ -122,7 +129,8 @@ def read_batch(
 
 
 class _StatementGoneError(Exception):
-    """A prepared statement of ours was removed from the server's connection."""
+    """A name of ours did not hold on the server: the statement was removed, or the
+    name was taken (a connection pooler in transaction mode mixes server connections)."""
 
 
 class _ServerError(Exception):
@@ -146,13 +154,15 @@ class _Kept:
     it (by text and parameter types) and its adapters' context (a ``Transformer`` caches
     the adapter it chose per Python type; a new one per read chooses them all again)."""
 
-    __slots__ = ("names", "pgconn", "tx")
+    __slots__ = ("named", "names", "pgconn", "tx")
 
     def __init__(self, raw: Any) -> None:
         from psycopg.adapt import Transformer
 
         self.pgconn = raw.pgconn
         self.names: dict[bytes, bytes] = {}
+        #: False once names did not hold twice in a row: statements go unnamed
+        self.named = True
         self.tx = Transformer(raw)
 
 
@@ -188,7 +198,7 @@ def exchange(
         pgconn.enter_pipeline_mode()
         for text, key, params, types, formats in planned:
             name = prepared.get(key)
-            if name is None and len(prepared) + len(new) < _MAX_PREPARED:
+            if name is None and kept.named and len(prepared) + len(new) < _MAX_PREPARED:
                 name = b"jt_%d" % next(_NAMES)
                 pgconn.send_prepare(name, text, param_types=types)
                 sent.append(False)
@@ -206,7 +216,7 @@ def exchange(
     failed = next((r for r in results if r.status == pq.ExecStatus.FATAL_ERROR), None)
     if failed is not None:
         state = failed.error_field(pq.DiagnosticField.SQLSTATE) or b""
-        if state.decode() == _NO_SUCH_STATEMENT:
+        if state.decode() in _NAME_TROUBLE:
             raise _StatementGoneError()
         raise _ServerError(errors.error_from_result(failed, encoding="utf-8"))
     prepared.update(new)

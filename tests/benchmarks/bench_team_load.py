@@ -194,11 +194,11 @@ class _Meter:
 
 
 class _RoundTrips:
-    """PostgreSQL: the requests psycopg sends to the server in this process (queries,
-    prepared executions and preparations, BEGIN/COMMIT/ROLLBACK, pings), counted by
-    wrapping psycopg's senders and ``wire.exchange``; the background audit writer's are
-    included. The
-    statements of one pipeline travel together: the pipeline counts once."""
+    """PostgreSQL: the requests sent to the server in this process (queries, prepared
+    executions and preparations, BEGIN/COMMIT/ROLLBACK, pings), counted by wrapping
+    psycopg's senders and ``wire.exchange`` (reads through libpq itself); the background
+    audit writer's are included. The statements of one pipeline travel together: the
+    pipeline counts once."""
 
     count = 0
 

@@ -10,6 +10,7 @@ connection never goes back to the pool half-read; inside a transaction nothing c
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -134,6 +135,22 @@ def test_a_statement_psycopg_deallocated_is_prepared_again(session, ctx):
     assert _our_statements(session) == 0  # gone from the server
     assert MEMBERS.all(session, params) == expected
     assert _our_statements(session) == 1
+
+
+def test_where_names_do_not_hold_the_reads_go_unnamed(session, ctx, monkeypatch):
+    """A pooler in transaction mode hands a connection's statements to other server
+    connections: a name is missing there, or taken. After a second miss, no names."""
+    household_id, _person_id = make_family(ctx)
+    params = {"household_id": household_id}
+    expected = [tuple(row) for row in session.execute(MEMBERS.statement, params).all()]
+    reads = {"members": (MEMBERS, params), "types": (TYPES, VALUES)}
+    monkeypatch.setattr(wire, "_NAMES", itertools.repeat(10**9))  # every name the same
+    with read_ahead.reads_ahead(session, reads):  # the second prepare finds it taken
+        assert read_ahead.take(session, "members") == expected
+        assert read_ahead.take(session, "types")[0][0] == IDS[0]
+    conn = hot.connection(session)
+    assert conn.connection.info[wire._KEPT].named is False
+    assert MEMBERS.all(session, params) == expected
 
 
 def test_a_server_error_raises_as_sqlalchemy_raises_it_and_the_connection_serves_on(session):
