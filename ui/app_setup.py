@@ -16,7 +16,7 @@ from jeugdtoegang import __version__
 from jeugdtoegang.errors import JeugdtoegangError
 from ui import dialogs
 from ui.about import ORGANISATION
-from ui.workers import UNEXPECTED_MESSAGE
+from ui.workers import user_message
 
 log = logging.getLogger("jeugdtoegang.ui")
 
@@ -61,8 +61,7 @@ def excepthook(
         return
     _in_hook = True
     try:
-        message = error.message if isinstance(error, JeugdtoegangError) else UNEXPECTED_MESSAGE
-        dialogs.show_error(QApplication.activeWindow(), message)
+        dialogs.show_error(QApplication.activeWindow(), user_message(error))
     except Exception:  # pragma: no cover - never let the hook itself fail loudly
         pass
     finally:

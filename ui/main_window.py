@@ -35,7 +35,7 @@ from ui.accessibility import focus_first, prepare
 from ui.areas import AREAS, start_area
 from ui.lock import install_lock
 from ui.roles import gate
-from ui.workers import TaskHandle, TaskRunner
+from ui.workers import TaskHandle, TaskRunner, user_message
 
 log = logging.getLogger("jeugdtoegang.ui")
 
@@ -194,7 +194,10 @@ class MainWindow(QMainWindow):
         except Exception as error:  # an area that fails must not take the window down
             log.error("area %s failed to load: %s", key, type(error).__name__)
             widget = _unavailable(
-                "Dit onderdeel kon niet worden geladen. Neem contact op met de beheerder."
+                user_message(
+                    error,
+                    "Dit onderdeel kon niet worden geladen. Neem contact op met de beheerder.",
+                )
             )
         widget.setObjectName(widget.objectName() or f"area_{key}")
         prepare(widget)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from jeugdtoegang.errors import JeugdtoegangError
 from jeugdtoegang.progress import CancelledError, CancelToken, Progress, ProgressTask
+from jeugdtoegang.storage.server_errors import server_trouble
 
 log = logging.getLogger("jeugdtoegang.ui")
 
@@ -42,6 +43,16 @@ UNEXPECTED_MESSAGE = (
     "Er ging iets onverwachts mis. Er is niets half opgeslagen. Probeer het opnieuw of "
     "neem contact op met de beheerder."
 )
+
+
+def user_message(error: BaseException, unexpected: str = UNEXPECTED_MESSAGE) -> str:
+    """What a boundary shows for ``error``: a core error's own Dutch message, the team
+    server's trouble (gone, busy, refusing) in words the user can act on, or
+    ``unexpected`` (never the error's text: it may hold personal data)."""
+    if isinstance(error, JeugdtoegangError):
+        return error.message
+    trouble = server_trouble(error)
+    return trouble.message if trouble is not None else unexpected
 
 
 class _Bridge(QObject):
@@ -158,11 +169,10 @@ class TaskHandle(QObject):
         self._close_dialog()
         if isinstance(error, CancelledError):
             pass  # the user asked for it; nothing to report
-        elif isinstance(error, JeugdtoegangError):
-            self._on_error(error.message)
         else:
-            log.error("task %r failed: %s", self.title, type(error).__name__)
-            self._on_error(UNEXPECTED_MESSAGE)
+            if not isinstance(error, JeugdtoegangError):
+                log.error("task %r failed: %s", self.title, type(error).__name__)
+            self._on_error(user_message(error))
         self._finish(False)
 
     def _close_dialog(self) -> None:

@@ -36,6 +36,7 @@ from jeugdtoegang.cli import (
 from jeugdtoegang.cli import setup as region_setup_cli
 from jeugdtoegang.cli.dutch_argparse import DutchArgumentParser
 from jeugdtoegang.errors import JeugdtoegangError, file_error_message
+from jeugdtoegang.storage.server_errors import server_trouble
 
 AREAS = (
     households,
@@ -102,6 +103,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _unexpected(error: Exception) -> int:
+    trouble = server_trouble(error)  # the team's server gone, busy or refusing: exit 1
+    if trouble is not None:
+        log.error("database server: %s", type(error).__name__)
+        print(trouble.message, file=sys.stderr)
+        return 1
+    return _unexpected_error(error)
+
+
+def _unexpected_error(error: Exception) -> int:
     # the type only: exception texts can hold personal data
     log.error("unexpected error: %s", type(error).__name__)
     print(

@@ -35,6 +35,7 @@ from sqlalchemy.exc import DBAPIError
 
 from jeugdtoegang.storage import hot, read_ahead, wire
 from jeugdtoegang.storage.models.households import Household, Person
+from jeugdtoegang.storage.server_errors import SERVER_GONE, server_trouble
 from tests.indication_helpers import make_family
 
 pytestmark = pytest.mark.postgres
@@ -183,6 +184,8 @@ def test_a_lost_connection_is_invalidated_and_the_next_read_connects_anew(sessio
     with pytest.raises(DBAPIError) as lost:
         TYPES.all(session, VALUES)
     assert lost.value.connection_invalidated
+    trouble = server_trouble(lost.value)  # what the consultant reads: Dutch, and actionable
+    assert trouble is not None and trouble.message == SERVER_GONE
     session.rollback()
     with ctx.database.single_reads() as fresh:
         assert TYPES.all(fresh, VALUES)[0][0] == IDS[0]

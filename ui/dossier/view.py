@@ -20,6 +20,7 @@ from jeugdtoegang.services.context import AppContext
 from jeugdtoegang.services.views import HouseholdDetail, PersonView
 from ui.accessibility import focus_first, prepare
 from ui.dossier import TABS
+from ui.workers import user_message
 
 log = logging.getLogger("jeugdtoegang.ui")
 
@@ -166,7 +167,7 @@ class DossierView(QWidget):
             widget = _message(error.message)
         except Exception as error:  # a broken tab must not close the dossier
             log.error("dossier tab %s failed: %s", spec.key, type(error).__name__)
-            widget = _message("Dit onderdeel kon niet worden geladen.")
+            widget = _message(user_message(error, "Dit onderdeel kon niet worden geladen."))
         widget.setObjectName(widget.objectName() or f"tab_{spec.key}")
         prepare(widget)
         saved = getattr(widget, "saved", None)
