@@ -1,7 +1,8 @@
 """Entry point of ``jeugdtoegang``: parse, run one command, map failures to exit codes.
 
-Exit 0 on success; 1 on a rule or input error (a readable Dutch message on stderr);
-2 on an unexpected error (a short message, never a traceback or personal data).
+Exit 0 on success; 1 on a rule or input error, or a team server that cannot serve (a
+readable Dutch message on stderr); 2 on an unexpected error (a short message, never a
+traceback or personal data).
 """
 
 from __future__ import annotations
