@@ -166,10 +166,18 @@ class AgreementSection(Section):
         form.addRow("Mening:", self.parents_view)
         self.youth_box = QGroupBox(f"Jeugdigen vanaf {YOUTH_AGREEMENT_AGE} jaar")
         self.youth_layout = QVBoxLayout(self.youth_box)
+        # a family with several teenagers has a box each: the section scrolls instead of
+        # making the dossier taller than a 1280×800 screen
+        inner = QWidget()
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.addWidget(parents)
+        inner_layout.addWidget(self.youth_box)
+        inner_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
         layout = QVBoxLayout(self)
-        layout.addWidget(parents)
-        layout.addWidget(self.youth_box)
-        layout.addStretch(1)
+        layout.addWidget(scroll, 1)
         self.parents_date.textChanged.connect(self.emit_changed)
         self.parents_view.textChanged.connect(self.emit_changed)
 
