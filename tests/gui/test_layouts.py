@@ -144,7 +144,8 @@ def test_the_family_with_most_teenagers_fits_at_1280x800_on_every_dossier_tab(
 
     from sqlalchemy import select
 
-    from jeugdtoegang.domain.terms import age_on
+    from jeugdtoegang.domain.plan_rules import YOUTH_AGREEMENT_AGE
+    from jeugdtoegang.domain.terms import ADULT_AGE, age_on
     from jeugdtoegang.storage.models.households import Person
     from ui.main_window import MainWindow
 
@@ -152,7 +153,9 @@ def test_the_family_with_most_teenagers_fits_at_1280x800_on_every_dossier_tab(
     with demo_like_ctx.database.read_sessions() as session:
         people = session.execute(select(Person.household_id, Person.birth_date)).all()
     teenagers = Counter(  # each jeugdige from 12 has an Akkoord box of their own
-        household for household, born in people if born and 12 <= age_on(born, today) < 18
+        household
+        for household, born in people
+        if born and YOUTH_AGREEMENT_AGE <= age_on(born, today) < ADULT_AGE
     )
     household_id, count = max(teenagers.items(), key=lambda item: (item[1], str(item[0])))
     assert count >= 3, "the demo set has a family with three or more teenagers"

@@ -6,7 +6,6 @@ on, never "onverwachts" and never the driver's text (it names the server and acc
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from jeugdtoegang.progress import CancelToken, Progress
 from jeugdtoegang.storage.server_errors import SERVER_GONE, SERVER_UNREACHABLE
 from tests.gui.conftest import DialogLog
+from tests.integration.test_server_trouble import closed_port
 from ui import app as gui_app
 from ui.main_window import MainWindow
 
@@ -49,10 +49,7 @@ def test_the_last_boundary_names_a_lost_server_too(shown: DialogLog) -> None:
 def test_a_start_against_a_server_that_cannot_be_reached_says_so_and_exits_1(
     shown: DialogLog,
 ) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"postgresql+psycopg://jt:geheim@127.0.0.1:{port}/team"
+    url = f"postgresql+psycopg://jt:geheim@127.0.0.1:{closed_port()}/team"
     assert gui_app.main(["--db", url]) == 1
     assert shown.errors == [SERVER_UNREACHABLE]
 
